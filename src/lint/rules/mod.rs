@@ -1,0 +1,6 @@
+//! The rule registry: one line per rule, one file per rule.
+
+use super::rule::Rule;
+
+/// Every rule, in code order.
+pub static REGISTRY: &[&Rule] = &[];

@@ -1,0 +1,1 @@
+//! Reporters: findings → tty, json, sarif, checkstyle, gitlab, github, gnu.

@@ -1,0 +1,1 @@
+//! RUN bodies → commands, words, flags (a real shell parser).
