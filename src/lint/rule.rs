@@ -131,7 +131,7 @@ impl Sink {
 /// A rule: data plus one function. Rules live in `lint/rules/<code>.rs` as
 /// `pub static RULE: Rule = Rule { … }` and are listed once in the registry.
 pub struct Rule {
-    /// Stable code: hadolint's `DLxxxx` where hadolint has the rule, `IGxxxx` for our own.
+    /// Stable code: hadolint's `DLxxxx` where hadolint has the rule, `ILxxxx` for our own.
     pub code: &'static str,
     /// kebab-case name.
     pub name: &'static str,
