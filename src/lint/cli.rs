@@ -1,0 +1,560 @@
+//! The `imglint` command line: arguments → files and configuration → engine → reporter → exit
+//! code. The binary only calls [`main`].
+//!
+//! Exit codes: 0 no finding at or above the failure threshold; 1 findings at or above it (with
+//! `--dump`: parse errors); 2 usage, configuration or I/O error.
+
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+
+use clap::Parser;
+
+use super::config::{self, Config, parse_threshold};
+use super::discover;
+use super::engine::{self, Input, Policy, designates};
+use super::rule::{Rule, Severity};
+use super::rules::REGISTRY;
+use crate::report::{self, Format, ReportOptions};
+
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FINDINGS: i32 = 1;
+pub const EXIT_ERROR: i32 = 2;
+
+/// What `--dump` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DumpFormat {
+    /// The parse as JSON: directives, comments, stages, instructions with spans.
+    Json,
+    /// BuildKit's parser-test notation, e.g. `(from "ubuntu:14.04")`.
+    Buildkit,
+}
+
+/// A Dockerfile linter: hadolint-compatible codes, configuration and pragmas.
+#[derive(Debug, Parser)]
+#[command(name = "imglint", version, about, max_term_width = 100)]
+pub struct Args {
+    /// Dockerfiles or directories to lint (directories are walked for Dockerfile,
+    /// Containerfile, *.Dockerfile, Dockerfile.* honouring .gitignore); `-` reads stdin.
+    /// Default: the current directory.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output format (default tty, or the config file's `format`).
+    #[arg(short, long, value_enum)]
+    pub format: Option<Format>,
+    /// Write the report to FILE instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 only for findings at or above this level: error, warning, info (default), style,
+    /// none.
+    #[arg(short = 't', long, value_name = "LEVEL", value_parser = parse_threshold)]
+    pub failure_threshold: Option<config::Threshold>,
+    /// Do not run this rule (code, name, BuildKit alias or category); repeatable, comma lists
+    /// allowed. Added to the config file's `ignored`.
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Run only these rules (code, name, alias or category); repeatable, comma lists allowed.
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Report this rule as an error.
+    #[arg(long = "error", value_name = "CODE", value_delimiter = ',')]
+    pub as_error: Vec<String>,
+    /// Report this rule as a warning.
+    #[arg(long = "warning", value_name = "CODE", value_delimiter = ',')]
+    pub as_warning: Vec<String>,
+    /// Report this rule as info.
+    #[arg(long = "info", value_name = "CODE", value_delimiter = ',')]
+    pub as_info: Vec<String>,
+    /// Report this rule as style.
+    #[arg(long = "style", value_name = "CODE", value_delimiter = ',')]
+    pub as_style: Vec<String>,
+    /// Print a rule's documentation and exit.
+    #[arg(long, value_name = "CODE")]
+    pub explain: Option<String>,
+    /// List every rule and exit.
+    #[arg(long)]
+    pub list_rules: bool,
+    /// No colours (also: the NO_COLOR environment variable, or output that is not a terminal).
+    #[arg(long)]
+    pub no_color: bool,
+    /// Build context directory rules may read (default: each Dockerfile's directory).
+    #[arg(long, value_name = "DIR")]
+    pub context: Option<PathBuf>,
+    /// Use this configuration file instead of searching for .imglint.yaml / .hadolint.yaml.
+    #[arg(short = 'c', long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The name to report for `-` (stdin); also where configuration is searched from.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+    /// Print the parse of one Dockerfile instead of linting it.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub dump: Option<DumpFormat>,
+    /// Always exit 0 when linting ran (errors still exit 2).
+    #[arg(long)]
+    pub no_fail: bool,
+    /// Ignore every suppression comment (`# imglint ignore=`, `# hadolint ignore=`,
+    /// `# check=skip=`).
+    #[arg(long)]
+    pub disable_ignore_pragma: bool,
+    /// Allowed registry for base images (repeatable; enables the trusted-registry rule).
+    #[arg(long = "trusted-registry", value_name = "REGISTRY")]
+    pub trusted_registries: Vec<String>,
+    /// A required label and its type, `name:type` (text, url, semver, hash, rfc3339, spdx,
+    /// email).
+    #[arg(long = "require-label", value_name = "LABEL:TYPE")]
+    pub require_labels: Vec<String>,
+    /// Labels outside the schema are findings.
+    #[arg(long)]
+    pub strict_labels: bool,
+    /// A build argument `NAME=VALUE` used when resolving ARGs (repeatable).
+    #[arg(long = "build-arg", value_name = "NAME=VALUE")]
+    pub build_args: Vec<String>,
+}
+
+/// A failure that ends the run with exit code 2: one line for stderr.
+#[derive(Debug)]
+struct Fatal(String);
+
+impl<T: std::fmt::Display> From<T> for Fatal {
+    fn from(e: T) -> Fatal {
+        Fatal(e.to_string())
+    }
+}
+
+/// Runs `imglint` with the process's arguments; returns the exit code.
+pub fn main() -> i32 {
+    run(std::env::args_os())
+}
+
+/// Runs `imglint` with `argv` (program name first).
+pub fn run(argv: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> i32 {
+    let args = match Args::try_parse_from(argv) {
+        Ok(a) => a,
+        Err(e) => {
+            // --help and --version are "errors" too, printed to stdout with exit code 0.
+            let _ = e.print();
+            return if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
+        }
+    };
+    match execute(&args) {
+        Ok(code) => code,
+        Err(Fatal(message)) => {
+            eprintln!("imglint: {message}");
+            EXIT_ERROR
+        }
+    }
+}
+
+fn execute(args: &Args) -> Result<i32, Fatal> {
+    if args.list_rules {
+        list_rules(&mut std::io::stdout().lock())?;
+        return Ok(EXIT_OK);
+    }
+    if let Some(name) = &args.explain {
+        let rule = find_rule(name).ok_or_else(|| Fatal(unknown_rule("--explain", name)))?;
+        let doc = if rule.doc.trim().is_empty() {
+            rule.summary
+        } else {
+            rule.doc
+        };
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{}", doc.trim_end())?;
+        return Ok(EXIT_OK);
+    }
+    for (option, names) in [
+        ("--ignore", &args.ignore),
+        ("--select", &args.select),
+        ("--error", &args.as_error),
+        ("--warning", &args.as_warning),
+        ("--info", &args.as_info),
+        ("--style", &args.as_style),
+    ] {
+        if let Some(bad) = names.iter().find(|n| !is_known_name(n)) {
+            return Err(Fatal(unknown_rule(option, bad)));
+        }
+    }
+    if let Some(format) = args.dump {
+        return dump(args, format);
+    }
+    lint(args)
+}
+
+fn unknown_rule(option: &str, name: &str) -> String {
+    format!("{option}: unknown rule `{name}` (imglint --list-rules shows them all)")
+}
+
+fn find_rule(name: &str) -> Option<&'static Rule> {
+    REGISTRY.iter().copied().find(|r| r.answers_to(name))
+}
+
+/// A name the command line may use: a rule's code, name or alias, a category, or a ShellCheck
+/// code (accepted for hadolint compatibility; imglint reports none).
+fn is_known_name(name: &str) -> bool {
+    REGISTRY.iter().any(|r| designates(r, name)) || is_shellcheck_code(name)
+}
+
+fn is_shellcheck_code(name: &str) -> bool {
+    name.len() == 6
+        && name[..2].eq_ignore_ascii_case("SC")
+        && name[2..].bytes().all(|b| b.is_ascii_digit())
+}
+
+fn list_rules(out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{:<8} {:<36} {:<16} {:<8} SUMMARY",
+        "CODE", "NAME", "CATEGORY", "SEVERITY"
+    )?;
+    for rule in REGISTRY {
+        writeln!(
+            out,
+            "{:<8} {:<36} {:<16} {:<8} {}",
+            rule.code,
+            rule.name,
+            rule.category.as_str(),
+            rule.severity.as_str(),
+            rule.summary
+        )?;
+    }
+    Ok(())
+}
+
+/// Reads `-` or a file; errors name the file.
+fn read_input(path: &Path, stdin_name: &str) -> Result<Vec<u8>, Fatal> {
+    if path == Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .map_err(|e| Fatal(format!("{stdin_name}: cannot read stdin: {e}")))?;
+        return Ok(bytes);
+    }
+    if path.is_dir() {
+        return Err(Fatal(format!("{}: is a directory", path.display())));
+    }
+    std::fs::read(path).map_err(|e| {
+        Fatal(format!(
+            "{}: {}",
+            path.display(),
+            discover::describe_io_error(&e)
+        ))
+    })
+}
+
+fn dump(args: &Args, format: DumpFormat) -> Result<i32, Fatal> {
+    let [path] = args.paths.as_slice() else {
+        return Err(Fatal("--dump takes exactly one Dockerfile".into()));
+    };
+    let name = display_name_for(path, args);
+    let bytes = read_input(path, &name)?;
+    let dockerfile = crate::dockerfile::parse_bytes(&bytes);
+    let text = match format {
+        // TODO(parser merge): switch to dockerfile::dump::{to_json, to_buildkit}.
+        DumpFormat::Json => serde_json::to_string_pretty(&dockerfile)? + "\n",
+        DumpFormat::Buildkit => {
+            return Err(Fatal(
+                "--dump buildkit: the BuildKit dumper is not in this build yet".into(),
+            ));
+        }
+    };
+    write_output(args, text.as_bytes())?;
+    for error in &dockerfile.errors {
+        eprintln!(
+            "{name}:{}:{}: {}",
+            error.span.start.line, error.span.start.column, error.message
+        );
+    }
+    Ok(if dockerfile.errors.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_FINDINGS
+    })
+}
+
+fn display_name_for(path: &Path, args: &Args) -> String {
+    if path == Path::new("-") {
+        return args.stdin_filename.clone().unwrap_or_else(|| "-".into());
+    }
+    let text = path.to_string_lossy();
+    text.strip_prefix("./").unwrap_or(&text).to_string()
+}
+
+/// Writes the report to `--output` or stdout.
+fn write_output(args: &Args, bytes: &[u8]) -> Result<(), Fatal> {
+    match &args.output {
+        Some(path) => std::fs::write(path, bytes).map_err(|e| {
+            Fatal(format!(
+                "{}: cannot write output: {}",
+                path.display(),
+                discover::describe_io_error(&e)
+            ))
+        }),
+        None => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`imglint … | head`) is not an error worth reporting.
+            match out.write_all(bytes).and_then(|_| out.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+                _ => Ok(()),
+            }
+        }
+    }
+}
+
+/// Loads configuration files once each.
+struct ConfigCache {
+    explicit: Option<Config>,
+    by_path: HashMap<PathBuf, Config>,
+    by_dir: HashMap<PathBuf, Option<PathBuf>>,
+    defaults: Config,
+}
+
+impl ConfigCache {
+    fn new(explicit: Option<&Path>) -> Result<ConfigCache, Fatal> {
+        let explicit = match explicit {
+            Some(p) => Some(Config::load(p)?),
+            None => None,
+        };
+        Ok(ConfigCache {
+            explicit,
+            by_path: HashMap::new(),
+            by_dir: HashMap::new(),
+            defaults: Config::default(),
+        })
+    }
+
+    /// The configuration for files in `dir`.
+    fn for_dir(&mut self, dir: &Path) -> Result<&Config, Fatal> {
+        if let Some(c) = &self.explicit {
+            return Ok(c);
+        }
+        let dir = absolute(dir);
+        let found = match self.by_dir.get(&dir) {
+            Some(found) => found.clone(),
+            None => {
+                let found = config::discover(&dir);
+                self.by_dir.insert(dir, found.clone());
+                found
+            }
+        };
+        let Some(path) = found else {
+            return Ok(&self.defaults);
+        };
+        if !self.by_path.contains_key(&path) {
+            let loaded = Config::load(&path)?;
+            self.by_path.insert(path.clone(), loaded);
+        }
+        Ok(&self.by_path[&path])
+    }
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    let path = if path.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        path
+    };
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// The file's directory ("" becomes ".").
+fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// The policy for one configuration with the command line applied on top.
+fn policy_for(config: &Config, args: &Args) -> Result<Policy, Fatal> {
+    let mut policy = Policy::from_config(config);
+    policy.ignored.extend(args.ignore.iter().cloned());
+    if !args.select.is_empty() {
+        policy.select = Some(args.select.clone());
+    }
+    for (names, severity) in [
+        (&args.as_style, Severity::Style),
+        (&args.as_info, Severity::Info),
+        (&args.as_warning, Severity::Warning),
+        (&args.as_error, Severity::Error),
+    ] {
+        policy
+            .overrides
+            .extend(names.iter().map(|n| (n.clone(), severity)));
+    }
+    if let Some(threshold) = args.failure_threshold {
+        policy.failure_threshold = threshold;
+        policy.threshold_from_cli = true;
+    }
+    policy.disable_ignore_pragma |= args.disable_ignore_pragma;
+    policy.settings.strict_labels |= args.strict_labels;
+    policy
+        .settings
+        .trusted_registries
+        .extend(args.trusted_registries.iter().cloned());
+    for spec in &args.require_labels {
+        let (label, kind) = spec
+            .split_once(':')
+            .filter(|(l, k)| !l.is_empty() && config::LABEL_TYPES.contains(k))
+            .ok_or_else(|| {
+                Fatal(format!(
+                    "--require-label: `{spec}` is not LABEL:TYPE with TYPE one of {}",
+                    config::LABEL_TYPES.join(", ")
+                ))
+            })?;
+        policy
+            .settings
+            .label_schema
+            .insert(label.to_string(), kind.to_string());
+    }
+    for spec in &args.build_args {
+        let (name, value) = spec
+            .split_once('=')
+            .filter(|(n, _)| !n.is_empty())
+            .ok_or_else(|| Fatal(format!("--build-arg: `{spec}` is not NAME=VALUE")))?;
+        policy
+            .settings
+            .build_args
+            .insert(name.to_string(), value.to_string());
+    }
+    Ok(policy)
+}
+
+fn lint(args: &Args) -> Result<i32, Fatal> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| Fatal(format!("cannot read the working directory: {e}")))?;
+    let default_paths = [PathBuf::from(".")];
+    let paths: &[PathBuf] = if args.paths.is_empty() {
+        &default_paths
+    } else {
+        &args.paths
+    };
+    let stdin_count = paths.iter().filter(|p| *p == Path::new("-")).count();
+    if stdin_count > 1 {
+        return Err(Fatal("`-` (stdin) can be given only once".into()));
+    }
+    if args.stdin_filename.is_some() && stdin_count == 0 {
+        return Err(Fatal("--stdin-filename needs `-` among the paths".into()));
+    }
+    if let Some(context) = &args.context
+        && !context.is_dir()
+    {
+        return Err(Fatal(format!(
+            "{}: --context is not a directory",
+            context.display()
+        )));
+    }
+
+    // Files in order: each argument in turn; `-` stays where it was given.
+    let mut files = Vec::new();
+    for path in paths {
+        if path == Path::new("-") {
+            files.push(path.clone());
+        } else {
+            files.extend(discover::expand(std::slice::from_ref(path)).map_err(|e| Fatal(e.0))?);
+        }
+    }
+    if let Some(output) = &args.output {
+        let output = absolute(output);
+        if files.iter().any(|f| absolute(f) == output) {
+            return Err(Fatal(format!(
+                "{}: --output would overwrite a linted file",
+                output.display()
+            )));
+        }
+    }
+
+    let mut configs = ConfigCache::new(args.config.as_deref())?;
+    let run_config = configs.for_dir(&cwd)?.clone();
+    let mut policies: Vec<Policy> = Vec::new();
+    let mut policy_of_config: HashMap<Option<PathBuf>, usize> = HashMap::new();
+    let mut inputs = Vec::with_capacity(files.len());
+    for path in &files {
+        let is_stdin = path == Path::new("-");
+        let display_name = display_name_for(path, args);
+        let dir = if is_stdin {
+            args.stdin_filename
+                .as_deref()
+                .map(|n| parent_dir(Path::new(n)))
+                .unwrap_or_else(|| PathBuf::from("."))
+        } else {
+            parent_dir(path)
+        };
+        let config = configs.for_dir(&dir)?;
+        let index = match policy_of_config.get(&config.source) {
+            Some(i) => *i,
+            None => {
+                policies.push(policy_for(config, args)?);
+                policy_of_config.insert(config.source.clone(), policies.len() - 1);
+                policies.len() - 1
+            }
+        };
+        let build_context = match (&args.context, is_stdin) {
+            (Some(c), _) => Some(c.clone()),
+            (None, false) => Some(dir),
+            (None, true) => args.stdin_filename.as_ref().map(|_| dir),
+        };
+        let bytes = read_input(path, &display_name)?;
+        inputs.push((
+            Input {
+                path: PathBuf::from(&display_name),
+                display_name,
+                bytes,
+                build_context,
+            },
+            index,
+        ));
+    }
+    if inputs.is_empty() {
+        eprintln!(
+            "imglint: no Dockerfiles found under {}",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let with_policies: Vec<(Input, &Policy)> = inputs
+        .into_iter()
+        .map(|(input, i)| (input, &policies[i]))
+        .collect();
+    let linted = engine::lint_all(&with_policies, REGISTRY);
+
+    let format = match (args.format, &run_config.format) {
+        (Some(f), _) => f,
+        (None, Some(name)) => Format::parse(name).ok_or_else(|| {
+            Fatal(format!(
+                "{}: invalid config: unknown format `{name}`",
+                run_config
+                    .source
+                    .as_deref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default()
+            ))
+        })?,
+        (None, None) => Format::Tty,
+    };
+    let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let color = format == Format::Tty
+        && args.output.is_none()
+        && !args.no_color
+        && !run_config.no_color
+        && !no_color_env
+        && std::io::stdout().is_terminal();
+    let options = ReportOptions {
+        color,
+        cwd,
+        rules: REGISTRY,
+    };
+    let mut buffer = Vec::new();
+    report::write(format, &linted, &options, &mut buffer)?;
+    write_output(args, &buffer)?;
+
+    let failed = linted.iter().any(|f| f.fails());
+    Ok(if failed && !(args.no_fail || run_config.no_fail) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
+}

@@ -1,0 +1,146 @@
+//! `--format tty` (the default): for each finding `file:line:col`, severity, code and name,
+//! message, then the offending lines with the span underlined; a summary line at the end.
+//! Colour only when asked for (the CLI decides: a terminal, no `--no-color`, no `NO_COLOR`).
+
+use std::io::{self, Write};
+
+use crate::lint::engine::{Finding, LintedFile};
+use crate::lint::rule::Severity;
+
+/// At most this many lines of a multi-line span are shown.
+const MAX_SNIPPET_LINES: u32 = 4;
+
+struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    fn wrap(&self, code: &str, text: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+fn severity_colour(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "1;31",
+        Severity::Warning => "1;33",
+        Severity::Info => "1;36",
+        Severity::Style => "1;35",
+    }
+}
+
+pub fn write(
+    files: &[LintedFile],
+    options: &super::ReportOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let paint = Paint { on: options.color };
+    let mut counts = [0usize; 4];
+    let mut files_with_findings = 0;
+    for file in files {
+        if !file.findings.is_empty() {
+            files_with_findings += 1;
+        }
+        for f in &file.findings {
+            counts[f.severity as usize] += 1;
+            write_finding(file, f, &paint, out)?;
+        }
+    }
+    let total: usize = counts.iter().sum();
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    if total == 0 {
+        writeln!(
+            out,
+            "{} in {}",
+            paint.wrap("1;32", "No findings"),
+            plural(files.len(), "file")
+        )
+    } else {
+        let by_severity: Vec<String> = [
+            Severity::Error,
+            Severity::Warning,
+            Severity::Info,
+            Severity::Style,
+        ]
+        .into_iter()
+        .filter(|s| counts[*s as usize] > 0)
+        .map(|s| {
+            let n = counts[s as usize];
+            let word = match s {
+                Severity::Error => plural(n, "error"),
+                Severity::Warning => plural(n, "warning"),
+                Severity::Info => format!("{n} info"),
+                Severity::Style => format!("{n} style"),
+            };
+            paint.wrap(severity_colour(s), &word)
+        })
+        .collect();
+        writeln!(
+            out,
+            "{} ({}) in {} of {}",
+            paint.wrap("1", &plural(total, "finding")),
+            by_severity.join(", "),
+            plural(files_with_findings, "file"),
+            files.len()
+        )
+    }
+}
+
+fn write_finding(
+    file: &LintedFile,
+    f: &Finding,
+    paint: &Paint,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "{}: {} {} {}",
+        paint.wrap(
+            "1",
+            &format!("{}:{}:{}", f.file, f.span.start.line, f.span.start.column)
+        ),
+        paint.wrap(severity_colour(f.severity), f.severity.as_str()),
+        paint.wrap("1", &format!("{} {}:", f.code, f.name)),
+        f.message
+    )?;
+    let first = f.span.start.line;
+    let last = super::end_line(f).min(first + MAX_SNIPPET_LINES - 1);
+    let width = last.to_string().len();
+    let gutter = |n: &str| paint.wrap("34", &format!("{n:>width$} |"));
+    for line in first..=last {
+        // Tabs become one space so the underline lines up column for column.
+        let text: Vec<char> = super::line_text(&file.source, line)
+            .chars()
+            .map(|c| if c == '\t' { ' ' } else { c })
+            .collect();
+        let from = if line == first {
+            f.span.start.column as usize - 1
+        } else {
+            text.iter().take_while(|c| **c == ' ').count()
+        };
+        let to = if line == f.span.end.line {
+            (f.span.end.column as usize).saturating_sub(1)
+        } else {
+            text.len()
+        };
+        let from = from.min(text.len());
+        let to = to.clamp(from + 1, text.len().max(from + 1));
+        let line_string: String = text.iter().collect();
+        writeln!(out, "{} {}", gutter(&line.to_string()), line_string)?;
+        writeln!(
+            out,
+            "{} {}{}",
+            gutter(""),
+            " ".repeat(from),
+            paint.wrap(severity_colour(f.severity), &"^".repeat(to - from))
+        )?;
+    }
+    if super::end_line(f) > last {
+        writeln!(out, "{} …", gutter(""))?;
+    }
+    Ok(())
+}
