@@ -2,5 +2,7 @@
 
 use super::rule::Rule;
 
+pub mod facts;
+
 /// Every rule, in code order.
 pub static REGISTRY: &[&Rule] = &[];
