@@ -1,8 +1,30 @@
-//! The rule registry: one line per rule, one file per rule.
+//! The rule registry: one file per rule (`<code>.rs`, doc in `rules/<CODE>.md`), listed
+//! once here in code order.
 
 use super::rule::Rule;
 
 pub mod facts;
+pub mod util;
+
+pub mod dl1000;
+pub mod dl3002;
+pub mod dl3006;
+pub mod dl3007;
+pub mod dl3025;
+pub mod dl3066;
+pub mod il3001;
+pub mod il3002;
+pub mod il4001;
 
 /// Every rule, in code order.
-pub static REGISTRY: &[&Rule] = &[];
+pub static REGISTRY: &[&Rule] = &[
+    &dl1000::RULE,
+    &dl3002::RULE,
+    &dl3006::RULE,
+    &dl3007::RULE,
+    &dl3025::RULE,
+    &dl3066::RULE,
+    &il3001::RULE,
+    &il3002::RULE,
+    &il4001::RULE,
+];
