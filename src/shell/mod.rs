@@ -164,6 +164,15 @@ impl Command {
         self.positionals(value_flags).into_iter().skip(1).collect()
     }
 
+    /// The command as words joined by spaces (for messages).
+    pub fn text(&self) -> String {
+        std::iter::once(&self.name)
+            .chain(&self.args)
+            .map(|w| w.value.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     /// The whole command, from the name to the last argument.
     pub fn span(&self) -> Span {
         let mut span = self.name.span;

@@ -242,3 +242,76 @@ pub fn span_in(
         None => text.span,
     }
 }
+
+/// Whether `cmd` is `rm` with an operand equal to, or under, one of `paths` (globs such as
+/// `/var/lib/apt/lists/*` count as the directory).
+pub fn removes_any(cmd: &Command, paths: &[&str]) -> bool {
+    cmd.is("rm")
+        && cmd.positionals(&[]).iter().any(|w| {
+            let v = w.value.trim_end_matches('*').trim_end_matches('/');
+            paths.iter().any(|p| {
+                let p = p.trim_end_matches('/');
+                v == p || v.starts_with(&format!("{p}/")) || (p.starts_with(&format!("{v}/")) && !v.is_empty())
+            })
+        })
+}
+
+/// Stages whose filesystem ends up in the final image: the final stage and the stages it is
+/// built FROM.
+pub fn final_chain(df: &Dockerfile) -> Vec<usize> {
+    match df.final_stage() {
+        Some(s) => stage_chain(df, s.index),
+        None => Vec::new(),
+    }
+}
+
+/// Whether an ENV (in the instruction's stage chain, before it) or the command's own
+/// assignments set `name`.
+pub fn env_is_set(ctx: &Context, index: usize, cmd: Option<&Command>, name: &str) -> Option<String> {
+    if let Some(v) = cmd.and_then(|c| c.assignments.iter().rev().find(|(k, _)| k == name)) {
+        return Some(v.1.clone());
+    }
+    let df = ctx.dockerfile;
+    let stage = df.instructions.get(index)?.stage?;
+    for s in stage_chain(df, stage) {
+        let range = df.stages[s].instructions.clone();
+        for i in range.rev().filter(|&i| i < index) {
+            let instr = &df.instructions[i];
+            if instr.keyword == Keyword::Env {
+                if let Some(kv) = instr.pairs.iter().rev().find(|kv| kv.key.value == name) {
+                    return Some(kv.value.as_ref().map(|v| v.value.clone()).unwrap_or_default());
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Shared check of the "package manager cache not cleaned in the same RUN" rules: flags each
+/// command accepted by `is_install` in a RUN where no command satisfies `is_cleanup`, no `rm`
+/// deletes one of `cache_paths`, and no cache mount covers them.
+pub fn check_cache_cleanup(
+    ctx: &Context,
+    sink: &mut crate::lint::rule::Sink,
+    is_install: fn(&Command) -> bool,
+    is_cleanup: fn(&Command) -> bool,
+    cache_paths: &[&str],
+    message: &str,
+) {
+    for (_, instr, script) in runs(ctx) {
+        if has_cache_mount(instr, cache_paths) {
+            continue;
+        }
+        let cleaned = script
+            .commands
+            .iter()
+            .any(|c| is_cleanup(c) || removes_any(c, cache_paths));
+        if cleaned {
+            continue;
+        }
+        for cmd in script.commands.iter().filter(|c| is_install(c)) {
+            let at = cmd.subcommand(&[]).map(|w| cmd.name.span.cover(w.span)).unwrap_or(cmd.name.span);
+            sink.report(at, message);
+        }
+    }
+}
