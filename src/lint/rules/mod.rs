@@ -8,6 +8,7 @@ pub mod util;
 
 pub mod dl1000;
 pub mod dl3002;
+pub mod dl3004;
 pub mod dl3006;
 pub mod dl3007;
 pub mod dl3009;
@@ -17,21 +18,34 @@ pub mod dl3032;
 pub mod dl3036;
 pub mod dl3040;
 pub mod dl3042;
+pub mod dl3059;
 pub mod dl3060;
+pub mod dl3064;
 pub mod dl3066;
+pub mod dl3067;
 pub mod il1001;
 pub mod il1002;
+pub mod il1003;
+pub mod il1004;
 pub mod il2001;
 pub mod il2002;
 pub mod il2003;
 pub mod il3001;
 pub mod il3002;
 pub mod il4001;
+pub mod il5001;
+pub mod il5002;
+pub mod il5003;
+pub mod il5004;
+pub mod il5005;
+pub mod il5006;
+pub mod il6001;
 
 /// Every rule, in code order.
 pub static REGISTRY: &[&Rule] = &[
     &dl1000::RULE,
     &dl3002::RULE,
+    &dl3004::RULE,
     &dl3006::RULE,
     &dl3007::RULE,
     &dl3009::RULE,
@@ -41,14 +55,26 @@ pub static REGISTRY: &[&Rule] = &[
     &dl3036::RULE,
     &dl3040::RULE,
     &dl3042::RULE,
+    &dl3059::RULE,
     &dl3060::RULE,
+    &dl3064::RULE,
     &dl3066::RULE,
+    &dl3067::RULE,
     &il1001::RULE,
     &il1002::RULE,
+    &il1003::RULE,
+    &il1004::RULE,
     &il2001::RULE,
     &il2002::RULE,
     &il2003::RULE,
     &il3001::RULE,
     &il3002::RULE,
     &il4001::RULE,
+    &il5001::RULE,
+    &il5002::RULE,
+    &il5003::RULE,
+    &il5004::RULE,
+    &il5005::RULE,
+    &il5006::RULE,
+    &il6001::RULE,
 ];

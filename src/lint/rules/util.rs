@@ -315,3 +315,30 @@ pub fn check_cache_cleanup(
         }
     }
 }
+
+/// Whether an ARG/ENV name looks like it holds a secret: a `_`-delimited token such as
+/// `password`, `secret`, `token`, `apikey`, `credentials`, or the pairs `api_key`,
+/// `private_key`, `secret_key`, `access_key`, `client_key`. Names that clearly hold something
+/// else (`…_FILE`, `…_PATH`, `…_URL`, `…_VERSION`, `PUBLIC…`) are not.
+pub fn is_secret_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let tokens: Vec<&str> = lower.split(['_', '-', '.']).filter(|t| !t.is_empty()).collect();
+    const NOT_SECRET: &[&str] = &[
+        "public", "file", "path", "version", "url", "host", "dir", "name", "type", "mode",
+        "length", "len", "expiry", "ttl", "id", "header", "env", "endpoint", "size", "policy",
+        "required", "enabled", "method", "format", "uri", "server", "port", "user", "username",
+    ];
+    if tokens.iter().any(|t| NOT_SECRET.contains(t)) {
+        return false;
+    }
+    const SECRET: &[&str] = &[
+        "password", "passwd", "pword", "passphrase", "secret", "token", "apikey", "credential",
+        "credentials", "pass", "pwd", "auth",
+    ];
+    if tokens.iter().any(|t| SECRET.contains(t)) {
+        return true;
+    }
+    tokens.windows(2).any(|w| {
+        w[1] == "key" && matches!(w[0], "api" | "private" | "secret" | "access" | "client" | "signing" | "encryption" | "master")
+    })
+}

@@ -1,0 +1,30 @@
+//! DL3067: `COPY --from=stage / /` copies a whole filesystem.
+
+use crate::dockerfile::ast::Keyword;
+use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
+use crate::lint::rules::util::copy_sources;
+
+pub static RULE: Rule = Rule {
+    code: "DL3067",
+    name: "copy-whole-filesystem",
+    category: Category::LayerBloat,
+    severity: Severity::Warning,
+    summary: "Do not copy the whole filesystem of another stage",
+    aliases: &[],
+    doc: include_str!("../../../rules/DL3067.md"),
+    check,
+};
+
+fn check(ctx: &Context, sink: &mut Sink) {
+    for instr in &ctx.dockerfile.instructions {
+        if instr.keyword != Keyword::Copy || instr.flag("from").is_none() {
+            continue;
+        }
+        if let Some(src) = copy_sources(instr).iter().find(|s| matches!(s.value.as_str(), "/" | "/." | "/*")) {
+            sink.report(
+                src.span,
+                "Copying `/` of another stage duplicates its entire filesystem (package databases, caches, shells) into one layer: copy only the paths you need",
+            );
+        }
+    }
+}
