@@ -20,6 +20,12 @@ fn check(ctx: &Context, sink: &mut Sink) {
         if instr.keyword != Keyword::Copy || instr.flag("from").is_none() {
             continue;
         }
+        // A stage `FROM scratch` holds only what was put there on purpose (an artifact stage):
+        // copying all of it is the normal way to export it.
+        let from = instr.flag_value("from").unwrap_or("");
+        if ctx.dockerfile.stage_by_ref(from).is_some_and(|s| s.image.is_scratch()) {
+            continue;
+        }
         if let Some(src) = copy_sources(instr).iter().find(|s| matches!(s.value.as_str(), "/" | "/." | "/*")) {
             sink.report(
                 src.span,

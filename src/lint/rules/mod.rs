@@ -11,15 +11,24 @@ pub mod dl3002;
 pub mod dl3004;
 pub mod dl3006;
 pub mod dl3007;
+pub mod dl3008;
 pub mod dl3009;
+pub mod dl3013;
+pub mod dl3016;
+pub mod dl3018;
 pub mod dl3019;
 pub mod dl3025;
+pub mod dl3028;
 pub mod dl3032;
+pub mod dl3033;
 pub mod dl3036;
+pub mod dl3037;
 pub mod dl3040;
+pub mod dl3041;
 pub mod dl3042;
 pub mod dl3059;
 pub mod dl3060;
+pub mod dl3062;
 pub mod dl3064;
 pub mod dl3066;
 pub mod dl3067;
@@ -48,15 +57,24 @@ pub static REGISTRY: &[&Rule] = &[
     &dl3004::RULE,
     &dl3006::RULE,
     &dl3007::RULE,
+    &dl3008::RULE,
     &dl3009::RULE,
+    &dl3013::RULE,
+    &dl3016::RULE,
+    &dl3018::RULE,
     &dl3019::RULE,
     &dl3025::RULE,
+    &dl3028::RULE,
     &dl3032::RULE,
+    &dl3033::RULE,
     &dl3036::RULE,
+    &dl3037::RULE,
     &dl3040::RULE,
+    &dl3041::RULE,
     &dl3042::RULE,
     &dl3059::RULE,
     &dl3060::RULE,
+    &dl3062::RULE,
     &dl3064::RULE,
     &dl3066::RULE,
     &dl3067::RULE,
