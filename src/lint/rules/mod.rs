@@ -7,6 +7,7 @@ pub mod facts;
 pub mod util;
 
 pub mod dl1000;
+pub mod dl3000;
 pub mod dl3002;
 pub mod dl3003;
 pub mod dl3004;
@@ -20,6 +21,8 @@ pub mod dl3015;
 pub mod dl3016;
 pub mod dl3018;
 pub mod dl3019;
+pub mod dl3020;
+pub mod dl3024;
 pub mod dl3025;
 pub mod dl3027;
 pub mod dl3028;
@@ -36,9 +39,12 @@ pub mod dl3042;
 pub mod dl3059;
 pub mod dl3060;
 pub mod dl3062;
+pub mod dl3063;
 pub mod dl3064;
 pub mod dl3066;
 pub mod dl3067;
+pub mod dl4000;
+pub mod dl4006;
 pub mod il1001;
 pub mod il1002;
 pub mod il1003;
@@ -60,6 +66,7 @@ pub mod il6001;
 /// Every rule, in code order.
 pub static REGISTRY: &[&Rule] = &[
     &dl1000::RULE,
+    &dl3000::RULE,
     &dl3002::RULE,
     &dl3003::RULE,
     &dl3004::RULE,
@@ -73,6 +80,8 @@ pub static REGISTRY: &[&Rule] = &[
     &dl3016::RULE,
     &dl3018::RULE,
     &dl3019::RULE,
+    &dl3020::RULE,
+    &dl3024::RULE,
     &dl3025::RULE,
     &dl3027::RULE,
     &dl3028::RULE,
@@ -89,9 +98,12 @@ pub static REGISTRY: &[&Rule] = &[
     &dl3059::RULE,
     &dl3060::RULE,
     &dl3062::RULE,
+    &dl3063::RULE,
     &dl3064::RULE,
     &dl3066::RULE,
     &dl3067::RULE,
+    &dl4000::RULE,
+    &dl4006::RULE,
     &il1001::RULE,
     &il1002::RULE,
     &il1003::RULE,
