@@ -15,6 +15,8 @@ pub mod dl3006;
 pub mod dl3007;
 pub mod dl3008;
 pub mod dl3009;
+pub mod dl3011;
+pub mod dl3012;
 pub mod dl3013;
 pub mod dl3014;
 pub mod dl3015;
@@ -22,6 +24,9 @@ pub mod dl3016;
 pub mod dl3018;
 pub mod dl3019;
 pub mod dl3020;
+pub mod dl3021;
+pub mod dl3022;
+pub mod dl3023;
 pub mod dl3024;
 pub mod dl3025;
 pub mod dl3027;
@@ -44,6 +49,8 @@ pub mod dl3064;
 pub mod dl3066;
 pub mod dl3067;
 pub mod dl4000;
+pub mod dl4003;
+pub mod dl4004;
 pub mod dl4006;
 pub mod il1001;
 pub mod il1002;
@@ -74,6 +81,8 @@ pub static REGISTRY: &[&Rule] = &[
     &dl3007::RULE,
     &dl3008::RULE,
     &dl3009::RULE,
+    &dl3011::RULE,
+    &dl3012::RULE,
     &dl3013::RULE,
     &dl3014::RULE,
     &dl3015::RULE,
@@ -81,6 +90,9 @@ pub static REGISTRY: &[&Rule] = &[
     &dl3018::RULE,
     &dl3019::RULE,
     &dl3020::RULE,
+    &dl3021::RULE,
+    &dl3022::RULE,
+    &dl3023::RULE,
     &dl3024::RULE,
     &dl3025::RULE,
     &dl3027::RULE,
@@ -103,6 +115,8 @@ pub static REGISTRY: &[&Rule] = &[
     &dl3066::RULE,
     &dl3067::RULE,
     &dl4000::RULE,
+    &dl4003::RULE,
+    &dl4004::RULE,
     &dl4006::RULE,
     &il1001::RULE,
     &il1002::RULE,
