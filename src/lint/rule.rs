@@ -104,6 +104,34 @@ pub struct Context<'a> {
     /// otherwise); `None` for stdin without `--context`.
     pub build_context: Option<&'a Path>,
     pub settings: &'a RuleSettings,
+    /// Facts derived once per file and shared by all rules (parsed RUN scripts, resolved
+    /// variables). Built lazily on first use; see [`crate::lint::rules::facts`].
+    pub facts: std::sync::OnceLock<crate::lint::rules::facts::Facts>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(
+        path: &'a Path,
+        source: &'a str,
+        dockerfile: &'a Dockerfile,
+        build_context: Option<&'a Path>,
+        settings: &'a RuleSettings,
+    ) -> Self {
+        Context {
+            path,
+            source,
+            dockerfile,
+            build_context,
+            settings,
+            facts: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The per-file facts (parsed shell scripts of every RUN…), computed on first call.
+    pub fn facts(&self) -> &crate::lint::rules::facts::Facts {
+        self.facts
+            .get_or_init(|| crate::lint::rules::facts::Facts::build(self.dockerfile))
+    }
 }
 
 /// A finding as a rule reports it; the engine adds file, code and final severity.

@@ -1,0 +1,28 @@
+//! DL3003: Use WORKDIR to switch to a directory.
+
+#[allow(unused_imports)]
+use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
+#[allow(unused_imports)]
+use crate::lint::rules::util::*;
+#[allow(unused_imports)]
+use crate::dockerfile::ast::Keyword;
+
+pub static RULE: Rule = Rule {
+    code: "DL3003",
+    name: "use-workdir",
+    category: Category::Maintainability,
+    severity: Severity::Warning,
+    summary: "Use WORKDIR to switch to a directory",
+    aliases: &[],
+    doc: include_str!("../../../rules/DL3003.md"),
+    check,
+};
+
+fn check(ctx: &Context, sink: &mut Sink) {
+    for (_, _, cmd) in run_commands(ctx) {
+        // `cd` inside a sub-shell or a `sh -c` string only affects that sub-shell.
+        if cmd.is("cd") && cmd.depth == 0 {
+            sink.report(cmd.name.span, "`cd` only lasts for this RUN and hides where later steps run: use WORKDIR (or `make -C`, `git -C`…)");
+        }
+    }
+}
