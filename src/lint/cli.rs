@@ -250,13 +250,10 @@ fn dump(args: &Args, format: DumpFormat) -> Result<i32, Fatal> {
     let bytes = read_input(path, &name)?;
     let dockerfile = crate::dockerfile::parse_bytes(&bytes);
     let text = match format {
-        // TODO(parser merge): switch to dockerfile::dump::{to_json, to_buildkit}.
-        DumpFormat::Json => serde_json::to_string_pretty(&dockerfile)? + "\n",
-        DumpFormat::Buildkit => {
-            return Err(Fatal(
-                "--dump buildkit: the BuildKit dumper is not in this build yet".into(),
-            ));
+        DumpFormat::Json => {
+            serde_json::to_string_pretty(&crate::dockerfile::dump::to_json(&dockerfile))? + "\n"
         }
+        DumpFormat::Buildkit => crate::dockerfile::dump::to_buildkit(&dockerfile),
     };
     write_output(args, text.as_bytes())?;
     for error in &dockerfile.errors {

@@ -145,13 +145,13 @@ pub fn lint_parsed(
     } else {
         pragma::collect(dockerfile)
     };
-    let ctx = Context {
-        path: &input.path,
-        source: &source,
+    let ctx = Context::new(
+        &input.path,
+        &source,
         dockerfile,
-        build_context: input.build_context.as_deref(),
-        settings: &policy.settings,
-    };
+        input.build_context.as_deref(),
+        &policy.settings,
+    );
     let mut findings = Vec::new();
     for rule in rules.iter().copied().filter(|r| policy.is_enabled(r)) {
         if suppressions.skip_all_checks && rule.category != Category::Parse {

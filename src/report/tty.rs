@@ -142,5 +142,5 @@ fn write_finding(
     if super::end_line(f) > last {
         writeln!(out, "{} …", gutter(""))?;
     }
-    Ok(())
+    writeln!(out)
 }
