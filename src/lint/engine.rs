@@ -241,9 +241,7 @@ pub fn lint_str(name: &str, text: &str) -> LintedFile {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dockerfile::ast::{
-        Comment, Directive, Dockerfile, Form, Instruction, Keyword, ParseError, Pos, Stage,
-    };
+    use crate::dockerfile::ast::Keyword;
     use crate::lint::rule::Context;
 
     /// Test rule: every FROM instruction.
@@ -317,93 +315,6 @@ mod tests {
     };
     static RULES: &[&Rule] = &[&FROM_RULE, &RUN_RULE, &PARSE_RULE, &PANIC_RULE];
 
-    /// Builds the syntax tree of a line-oriented test file by hand, so these tests exercise
-    /// the engine alone (the parser has its own tests; the CLI tests run both together):
-    /// top `# check=` lines are directives, other `#` lines comments, a line ending in `\`
-    /// continues, an unknown keyword is a parse error.
-    fn fixture(text: &str) -> Dockerfile {
-        let mut df = crate::dockerfile::parse(text);
-        let pos = |line: usize, column: usize| Pos {
-            line: line as u32 + 1,
-            column: column as u32 + 1,
-            offset: 0,
-        };
-        let lines: Vec<&str> = text.lines().collect();
-        let mut at_top = true;
-        let mut n = 0;
-        while n < lines.len() {
-            let line = lines[n];
-            let start = n;
-            if let Some(comment) = line.strip_prefix('#') {
-                let span = Span::new(pos(n, 0), pos(n, line.len()));
-                match comment.trim().split_once('=') {
-                    Some((name, value)) if at_top && name == "check" => {
-                        df.directives.push(Directive {
-                            name: name.into(),
-                            value: value.into(),
-                            span,
-                        })
-                    }
-                    _ => df.comments.push(Comment {
-                        text: comment.into(),
-                        span,
-                    }),
-                }
-                n += 1;
-                continue;
-            }
-            at_top = false;
-            if line.trim().is_empty() {
-                n += 1;
-                continue;
-            }
-            while lines[n].ends_with('\\') && n + 1 < lines.len() {
-                n += 1;
-            }
-            let span = Span::new(pos(start, 0), pos(n, lines[n].len()));
-            let word = line.split_whitespace().next().unwrap_or("");
-            let keyword = Keyword::parse(word).unwrap_or(Keyword::Unknown);
-            if keyword == Keyword::Unknown {
-                df.errors.push(ParseError {
-                    message: format!("unknown instruction: {word}"),
-                    span,
-                });
-            }
-            if keyword == Keyword::From {
-                df.stages.push(Stage {
-                    index: df.stages.len(),
-                    name: None,
-                    name_span: None,
-                    image: Default::default(),
-                    parent_stage: None,
-                    platform: None,
-                    from_instruction: df.instructions.len(),
-                    instructions: df.instructions.len()..df.instructions.len() + 1,
-                });
-            } else if let Some(stage) = df.stages.last_mut() {
-                stage.instructions.end += 1;
-            }
-            df.instructions.push(Instruction {
-                keyword,
-                keyword_text: word.into(),
-                keyword_span: span,
-                span,
-                flags: vec![],
-                form: Form::Shell,
-                args: vec![],
-                rest: Default::default(),
-                pairs: vec![],
-                heredocs: vec![],
-                onbuild: None,
-                healthcheck_none: false,
-                stage: df.stages.len().checked_sub(1),
-                inner_comments: vec![],
-            });
-            n += 1;
-        }
-        df
-    }
-
     fn run(text: &str, policy: &Policy) -> LintedFile {
         let input = Input {
             display_name: "Dockerfile".into(),
@@ -411,7 +322,7 @@ mod tests {
             bytes: text.as_bytes().to_vec(),
             build_context: None,
         };
-        lint_parsed(&input, text.to_string(), &fixture(text), policy, RULES)
+        lint(&input, policy, RULES)
     }
 
     fn codes(f: &LintedFile) -> Vec<(&str, u32)> {
@@ -537,13 +448,7 @@ mod tests {
                 )
             })
             .collect();
-        let out: Vec<LintedFile> = inputs
-            .par_iter()
-            .map(|(input, policy)| {
-                let text = String::from_utf8(input.bytes.clone()).unwrap();
-                lint_parsed(input, text.clone(), &fixture(&text), policy, RULES)
-            })
-            .collect();
+        let out = lint_all(&inputs, RULES);
         for (i, f) in out.iter().enumerate() {
             assert_eq!(f.file, format!("f{i}"));
             assert_eq!(f.findings.len(), i % 5 + 1);

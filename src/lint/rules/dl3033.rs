@@ -1,11 +1,11 @@
 //! DL3033: Specify version with `yum install <package>-<version>`.
 
 #[allow(unused_imports)]
+use crate::dockerfile::ast::Keyword;
+#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
 #[allow(unused_imports)]
 use crate::lint::rules::util::*;
-#[allow(unused_imports)]
-use crate::dockerfile::ast::Keyword;
 
 pub static RULE: Rule = Rule {
     code: "DL3033",
@@ -27,11 +27,21 @@ fn check(ctx: &Context, sink: &mut Sink) {
         for pkg in cmd.operands(YUM_VALUE_FLAGS) {
             let v = &pkg.value;
             // `name-1.2.3`: a dash followed by a digit starts the version.
-            let pinned = v.match_indices('-').any(|(i, _)| v[i + 1..].starts_with(|c: char| c.is_ascii_digit()));
-            if pinned || v.ends_with(".rpm") || v.contains('/') || v.starts_with('@') || pkg.is_dynamic() {
+            let pinned = v
+                .match_indices('-')
+                .any(|(i, _)| v[i + 1..].starts_with(|c: char| c.is_ascii_digit()));
+            if pinned
+                || v.ends_with(".rpm")
+                || v.contains('/')
+                || v.starts_with('@')
+                || pkg.is_dynamic()
+            {
                 continue;
             }
-            sink.report(pkg.span, format!("Pin the version of `{v}` (`{v}-<version>`)"));
+            sink.report(
+                pkg.span,
+                format!("Pin the version of `{v}` (`{v}-<version>`)"),
+            );
         }
     }
 }

@@ -20,9 +20,26 @@ fn is_install(cmd: &Command) -> bool {
 }
 
 fn is_cleanup(cmd: &Command) -> bool {
-    cmd.is("yarn") && cmd.positionals(&[]).iter().map(|w| w.value.as_str()).take(2).eq(["cache", "clean"])
+    cmd.is("yarn")
+        && cmd
+            .positionals(&[])
+            .iter()
+            .map(|w| w.value.as_str())
+            .take(2)
+            .eq(["cache", "clean"])
 }
 
 fn check(ctx: &Context, sink: &mut Sink) {
-    check_cache_cleanup(ctx, sink, is_install, is_cleanup, &["/usr/local/share/.cache/yarn", "/root/.cache/yarn", "/root/.yarn"], "yarn keeps every downloaded package in its cache in this layer: end the RUN with `yarn cache clean` (or use a cache mount)");
+    check_cache_cleanup(
+        ctx,
+        sink,
+        is_install,
+        is_cleanup,
+        &[
+            "/usr/local/share/.cache/yarn",
+            "/root/.cache/yarn",
+            "/root/.yarn",
+        ],
+        "yarn keeps every downloaded package in its cache in this layer: end the RUN with `yarn cache clean` (or use a cache mount)",
+    );
 }

@@ -126,30 +126,100 @@ pub fn is_single_stage(df: &Dockerfile) -> bool {
 }
 
 /// apt-get options that take a separate argument.
-pub const APT_VALUE_FLAGS: &[&str] = &["-o", "--option", "-c", "--config-file", "-t", "--target-release"];
+pub const APT_VALUE_FLAGS: &[&str] = &[
+    "-o",
+    "--option",
+    "-c",
+    "--config-file",
+    "-t",
+    "--target-release",
+];
 /// apk options that take a separate argument.
 pub const APK_VALUE_FLAGS: &[&str] = &[
-    "-X", "--repository", "-t", "--virtual", "-p", "--root", "--arch", "--keys-dir",
-    "--repositories-file", "--cache-dir",
+    "-X",
+    "--repository",
+    "-t",
+    "--virtual",
+    "-p",
+    "--root",
+    "--arch",
+    "--keys-dir",
+    "--repositories-file",
+    "--cache-dir",
 ];
 /// pip options that take a separate argument.
 pub const PIP_VALUE_FLAGS: &[&str] = &[
-    "-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-t", "--target",
-    "-i", "--index-url", "--extra-index-url", "-f", "--find-links", "--trusted-host",
-    "--prefix", "--root", "--platform", "--python-version", "--implementation", "--abi",
-    "--src", "--upgrade-strategy", "--cache-dir", "--progress-bar", "--log", "--proxy",
-    "--retries", "--timeout", "--exists-action", "--cert", "--client-cert", "--no-binary",
-    "--only-binary", "--install-option", "--global-option", "--config-settings", "-C",
+    "-r",
+    "--requirement",
+    "-c",
+    "--constraint",
+    "-e",
+    "--editable",
+    "-t",
+    "--target",
+    "-i",
+    "--index-url",
+    "--extra-index-url",
+    "-f",
+    "--find-links",
+    "--trusted-host",
+    "--prefix",
+    "--root",
+    "--platform",
+    "--python-version",
+    "--implementation",
+    "--abi",
+    "--src",
+    "--upgrade-strategy",
+    "--cache-dir",
+    "--progress-bar",
+    "--log",
+    "--proxy",
+    "--retries",
+    "--timeout",
+    "--exists-action",
+    "--cert",
+    "--client-cert",
+    "--no-binary",
+    "--only-binary",
+    "--install-option",
+    "--global-option",
+    "--config-settings",
+    "-C",
 ];
 /// yum/dnf options that take a separate argument.
 pub const YUM_VALUE_FLAGS: &[&str] = &[
-    "-c", "--config", "--installroot", "--enablerepo", "--disablerepo", "-x", "--exclude",
-    "--releasever", "--setopt", "--repo", "--repoid", "--downloaddir", "--destdir",
-    "--forcearch", "-d", "--debuglevel", "-e", "--errorlevel", "--rpmverbosity",
+    "-c",
+    "--config",
+    "--installroot",
+    "--enablerepo",
+    "--disablerepo",
+    "-x",
+    "--exclude",
+    "--releasever",
+    "--setopt",
+    "--repo",
+    "--repoid",
+    "--downloaddir",
+    "--destdir",
+    "--forcearch",
+    "-d",
+    "--debuglevel",
+    "-e",
+    "--errorlevel",
+    "--rpmverbosity",
 ];
 /// zypper options that take a separate argument.
 pub const ZYPPER_VALUE_FLAGS: &[&str] = &[
-    "-r", "--repo", "-t", "--type", "--root", "-R", "--from", "-p", "--plus-repo",
+    "-r",
+    "--repo",
+    "-t",
+    "--type",
+    "--root",
+    "-R",
+    "--from",
+    "-p",
+    "--plus-repo",
 ];
 
 /// Whether `cmd` is `pip install` / `pip3 install` / `python -m pip install`.
@@ -251,7 +321,9 @@ pub fn removes_any(cmd: &Command, paths: &[&str]) -> bool {
             let v = w.value.trim_end_matches('*').trim_end_matches('/');
             paths.iter().any(|p| {
                 let p = p.trim_end_matches('/');
-                v == p || v.starts_with(&format!("{p}/")) || (p.starts_with(&format!("{v}/")) && !v.is_empty())
+                v == p
+                    || v.starts_with(&format!("{p}/"))
+                    || (p.starts_with(&format!("{v}/")) && !v.is_empty())
             })
         })
 }
@@ -267,7 +339,12 @@ pub fn final_chain(df: &Dockerfile) -> Vec<usize> {
 
 /// Whether an ENV (in the instruction's stage chain, before it) or the command's own
 /// assignments set `name`.
-pub fn env_is_set(ctx: &Context, index: usize, cmd: Option<&Command>, name: &str) -> Option<String> {
+pub fn env_is_set(
+    ctx: &Context,
+    index: usize,
+    cmd: Option<&Command>,
+    name: &str,
+) -> Option<String> {
     if let Some(v) = cmd.and_then(|c| c.assignments.iter().rev().find(|(k, _)| k == name)) {
         return Some(v.1.clone());
     }
@@ -279,7 +356,12 @@ pub fn env_is_set(ctx: &Context, index: usize, cmd: Option<&Command>, name: &str
             let instr = &df.instructions[i];
             if instr.keyword == Keyword::Env {
                 if let Some(kv) = instr.pairs.iter().rev().find(|kv| kv.key.value == name) {
-                    return Some(kv.value.as_ref().map(|v| v.value.clone()).unwrap_or_default());
+                    return Some(
+                        kv.value
+                            .as_ref()
+                            .map(|v| v.value.clone())
+                            .unwrap_or_default(),
+                    );
                 }
             }
         }
@@ -310,7 +392,10 @@ pub fn check_cache_cleanup(
             continue;
         }
         for cmd in script.commands.iter().filter(|c| is_install(c)) {
-            let at = cmd.subcommand(&[]).map(|w| cmd.name.span.cover(w.span)).unwrap_or(cmd.name.span);
+            let at = cmd
+                .subcommand(&[])
+                .map(|w| cmd.name.span.cover(w.span))
+                .unwrap_or(cmd.name.span);
             sink.report(at, message);
         }
     }
@@ -322,7 +407,10 @@ pub fn check_cache_cleanup(
 /// else (`…_FILE`, `…_PATH`, `…_URL`, `…_VERSION`, `PUBLIC…`) are not.
 pub fn is_secret_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    let tokens: Vec<&str> = lower.split(['_', '-', '.']).filter(|t| !t.is_empty()).collect();
+    let tokens: Vec<&str> = lower
+        .split(['_', '-', '.'])
+        .filter(|t| !t.is_empty())
+        .collect();
     const NOT_SECRET: &[&str] = &[
         "public", "file", "path", "version", "url", "host", "dir", "name", "type", "mode",
         "length", "len", "expiry", "ttl", "id", "header", "env", "endpoint", "size", "policy",
@@ -332,13 +420,34 @@ pub fn is_secret_name(name: &str) -> bool {
         return false;
     }
     const SECRET: &[&str] = &[
-        "password", "passwd", "pword", "passphrase", "secret", "token", "apikey", "credential",
-        "credentials", "pass", "pwd", "auth",
+        "password",
+        "passwd",
+        "pword",
+        "passphrase",
+        "secret",
+        "token",
+        "apikey",
+        "credential",
+        "credentials",
+        "pass",
+        "pwd",
+        "auth",
     ];
     if tokens.iter().any(|t| SECRET.contains(t)) {
         return true;
     }
     tokens.windows(2).any(|w| {
-        w[1] == "key" && matches!(w[0], "api" | "private" | "secret" | "access" | "client" | "signing" | "encryption" | "master")
+        w[1] == "key"
+            && matches!(
+                w[0],
+                "api"
+                    | "private"
+                    | "secret"
+                    | "access"
+                    | "client"
+                    | "signing"
+                    | "encryption"
+                    | "master"
+            )
     })
 }
