@@ -1,0 +1,142 @@
+//! The real `pre-commit` (PyPI) running this repository's hooks against a throw-away git
+//! repository.
+//!
+//! The test drives the `imglint-system` hook with the freshly built binary first on PATH. The
+//! `imglint` hook differs only in `language: rust`, i.e. pre-commit runs `cargo install --path`
+//! on this repository first: a from-scratch release build of the whole crate, which is minutes
+//! on the 2-core CI machine, so that step is checked by hand (README) rather than on every
+//! `cargo test`; a test below pins that the two hooks differ in nothing else.
+
+use std::path::Path;
+use std::process::Command;
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .output()
+        .expect("git is needed for this test");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn hooks() -> Vec<serde_norway::Value> {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/.pre-commit-hooks.yaml"
+    ))
+    .unwrap();
+    serde_norway::from_str(&text).unwrap()
+}
+
+#[test]
+fn rust_and_system_hooks_differ_only_in_language() {
+    let hooks = hooks();
+    let find = |id: &str| {
+        hooks
+            .iter()
+            .find(|h| h["id"].as_str() == Some(id))
+            .unwrap_or_else(|| panic!("hook {id}"))
+            .clone()
+    };
+    let (mut rust, mut system) = (find("imglint"), find("imglint-system"));
+    assert_eq!(rust["language"].as_str(), Some("rust"));
+    assert_eq!(system["language"].as_str(), Some("system"));
+    for hook in [&mut rust, &mut system] {
+        let map = hook.as_mapping_mut().unwrap();
+        for key in ["id", "language", "description"] {
+            map.remove(key);
+        }
+    }
+    assert_eq!(rust, system);
+}
+
+#[test]
+fn pre_commit_runs_the_hook_on_dockerfiles_only() {
+    let work = tempfile::tempdir().unwrap();
+    let repo = work.path().join("project");
+    std::fs::create_dir(&repo).unwrap();
+    git(&repo, &["init", "-q"]);
+    std::fs::write(
+        repo.join("Dockerfile"),
+        "FROM ubuntu\nUSER 10001\nCMD node server.js\n",
+    )
+    .unwrap();
+    std::fs::write(
+        repo.join("api.Dockerfile"),
+        "FROM alpine:3.20\nUSER 10001\nENTRYPOINT [\"/bin/true\"]\n",
+    )
+    .unwrap();
+    std::fs::write(repo.join("README.md"), "FROM ubuntu\n").unwrap();
+    git(&repo, &["add", "."]);
+
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_imglint")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = || {
+        Command::new("pre-commit")
+            .args([
+                "try-repo",
+                env!("CARGO_MANIFEST_DIR"),
+                "imglint-system",
+                "--all-files",
+                "--verbose",
+            ])
+            .current_dir(&repo)
+            .env("PATH", &path)
+            .env("PRE_COMMIT_HOME", work.path().join("cache"))
+            .env("XDG_CONFIG_HOME", work.path().join("config"))
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("pre-commit is needed for this test (pip install pre-commit)")
+    };
+    let out = run();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "findings fail the hook:\n{text}"
+    );
+    assert!(text.contains("Dockerfile:1:6: warning DL3006"), "{text}");
+    assert!(
+        !text.contains("README.md"),
+        "only Dockerfiles are passed:\n{text}"
+    );
+    assert!(
+        text.contains("2 files"),
+        "both Dockerfiles linted in one call:\n{text}"
+    );
+
+    // Fixed, the hook passes; the user's files are never modified by the hook.
+    std::fs::write(
+        repo.join("Dockerfile"),
+        "FROM ubuntu:24.04\nUSER 10001\nCMD [\"node\", \"server.js\"]\n",
+    )
+    .unwrap();
+    let out = run();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("Passed"), "{text}");
+    assert_eq!(
+        std::fs::read_to_string(repo.join("Dockerfile")).unwrap(),
+        "FROM ubuntu:24.04\nUSER 10001\nCMD [\"node\", \"server.js\"]\n"
+    );
+}
