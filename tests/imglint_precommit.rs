@@ -117,7 +117,7 @@ fn pre_commit_runs_the_hook_on_dockerfiles_only() {
         "only Dockerfiles are passed:\n{text}"
     );
     assert!(
-        text.contains("2 files"),
+        text.contains("in 1 file of 2"),
         "both Dockerfiles linted in one call:\n{text}"
     );
 
