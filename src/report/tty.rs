@@ -144,3 +144,70 @@ fn write_finding(
     }
     writeln!(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dockerfile::ast::{Pos, Span};
+    use crate::lint::engine::Finding;
+    use crate::lint::rule::Category;
+
+    fn pos(line: u32, column: u32) -> Pos {
+        Pos {
+            line,
+            column,
+            offset: 0,
+        }
+    }
+
+    fn render(span: Span, color: bool) -> String {
+        let source = "FROM a\nRUN one \\\n\ttwo \\\n    three\nUSER 1\n".to_string();
+        let file = LintedFile {
+            file: "Dockerfile".into(),
+            source,
+            findings: vec![Finding {
+                code: "XX0001",
+                name: "x-rule",
+                category: Category::Style,
+                severity: Severity::Warning,
+                message: "msg".into(),
+                file: "Dockerfile".into(),
+                span,
+            }],
+            failure_threshold: Some(Severity::Info),
+        };
+        let options = super::super::ReportOptions {
+            color,
+            cwd: "/".into(),
+            rules: &[],
+        };
+        let mut out = Vec::new();
+        write(&[file], &options, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn multi_line_spans_are_underlined_line_by_line() {
+        let text = render(Span::new(pos(2, 5), pos(4, 10)), false);
+        assert_eq!(
+            text,
+            "Dockerfile:2:5: warning XX0001 x-rule: msg\n\
+             2 | RUN one \\\n  |     ^^^^^\n\
+             3 |  two \\\n  |  ^^^^^\n\
+             4 |     three\n  |     ^^^^^\n\n\
+             1 finding (1 warning) in 1 file of 1\n"
+        );
+    }
+
+    #[test]
+    fn colour_only_when_asked() {
+        let span = Span::new(pos(1, 6), pos(1, 7));
+        assert!(!render(span, false).contains('\x1b'));
+        let coloured = render(span, true);
+        assert!(
+            coloured.contains("\x1b[1;33mwarning\x1b[0m"),
+            "{coloured:?}"
+        );
+        assert!(coloured.contains("\x1b[1;33m^\x1b[0m"), "{coloured:?}");
+    }
+}
