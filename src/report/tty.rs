@@ -9,6 +9,8 @@ use crate::lint::rule::Severity;
 
 /// At most this many lines of a multi-line span are shown.
 const MAX_SNIPPET_LINES: u32 = 4;
+/// Longer lines are cut to a window of this many characters around the span.
+const MAX_SNIPPET_WIDTH: usize = 160;
 
 struct Paint {
     on: bool,
@@ -106,16 +108,24 @@ fn write_finding(
         paint.wrap(severity_colour(f.severity), f.severity.as_str()),
         paint.wrap("1", &format!("{} {}:", f.code, f.name)),
         f.message
+            .chars()
+            .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+            .collect::<String>()
     )?;
     let first = f.span.start.line;
     let last = super::end_line(f).min(first + MAX_SNIPPET_LINES - 1);
     let width = last.to_string().len();
     let gutter = |n: &str| paint.wrap("34", &format!("{n:>width$} |"));
     for line in first..=last {
-        // Tabs become one space so the underline lines up column for column.
+        // Tabs become one space so the underline lines up column for column; control
+        // characters (a binary file, an escape sequence) must not reach the terminal.
         let text: Vec<char> = super::line_text(&file.source, line)
             .chars()
-            .map(|c| if c == '\t' { ' ' } else { c })
+            .map(|c| match c {
+                '\t' => ' ',
+                c if c.is_control() => '\u{FFFD}',
+                c => c,
+            })
             .collect();
         let from = if line == first {
             f.span.start.column as usize - 1
@@ -129,14 +139,26 @@ fn write_finding(
         };
         let from = from.min(text.len());
         let to = to.clamp(from + 1, text.len().max(from + 1));
-        let line_string: String = text.iter().collect();
-        writeln!(out, "{} {}", gutter(&line.to_string()), line_string)?;
+        // Very long lines are shown as a window around the span's start.
+        let window_start = from.saturating_sub(MAX_SNIPPET_WIDTH / 3);
+        let window_end = text.len().min(window_start + MAX_SNIPPET_WIDTH);
+        let mut shown: String = text[window_start..window_end].iter().collect();
+        let mut pad = from - window_start;
+        if window_start > 0 {
+            shown.insert(0, '…');
+            pad += 1;
+        }
+        if window_end < text.len() {
+            shown.push('…');
+        }
+        let marks = (to.min(window_end.max(from + 1)) - from).max(1);
+        writeln!(out, "{} {}", gutter(&line.to_string()), shown)?;
         writeln!(
             out,
             "{} {}{}",
             gutter(""),
-            " ".repeat(from),
-            paint.wrap(severity_colour(f.severity), &"^".repeat(to - from))
+            " ".repeat(pad),
+            paint.wrap(severity_colour(f.severity), &"^".repeat(marks))
         )?;
     }
     if super::end_line(f) > last {
@@ -197,6 +219,40 @@ mod tests {
              4 |     three\n  |     ^^^^^\n\n\
              1 finding (1 warning) in 1 file of 1\n"
         );
+    }
+
+    #[test]
+    fn long_lines_are_windowed_and_control_characters_replaced() {
+        let source = format!("RUN {}\x1b[2J{}\n", "a".repeat(300), "b".repeat(300));
+        let file = LintedFile {
+            file: "D".into(),
+            source,
+            findings: vec![Finding {
+                code: "XX0001",
+                name: "x",
+                category: Category::Style,
+                severity: Severity::Warning,
+                message: "m\x1b]0;title\x07".into(),
+                file: "D".into(),
+                span: Span::new(pos(1, 305), pos(1, 306)),
+            }],
+            failure_threshold: None,
+        };
+        let options = super::super::ReportOptions {
+            color: false,
+            cwd: "/".into(),
+            rules: &[],
+        };
+        let mut out = Vec::new();
+        write(&[file], &options, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(!text.contains('\x1b') && !text.contains('\x07'), "{text:?}");
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[1].chars().count() < 200, "{}", lines[1]);
+        assert!(lines[1].starts_with("1 | …") && lines[1].ends_with('…'));
+        // The caret sits under the replaced escape character.
+        let caret = lines[2].find('^').unwrap();
+        assert_eq!(lines[1].chars().nth(caret), Some('\u{FFFD}'));
     }
 
     #[test]
