@@ -29,6 +29,7 @@ pub mod dl3022;
 pub mod dl3023;
 pub mod dl3024;
 pub mod dl3025;
+pub mod dl3026;
 pub mod dl3027;
 pub mod dl3028;
 pub mod dl3029;
@@ -45,6 +46,16 @@ pub mod dl3042;
 pub mod dl3045;
 pub mod dl3046;
 pub mod dl3047;
+pub mod dl3048;
+pub mod dl3049;
+pub mod dl3050;
+pub mod dl3051;
+pub mod dl3052;
+pub mod dl3053;
+pub mod dl3054;
+pub mod dl3055;
+pub mod dl3056;
+pub mod dl3058;
 pub mod dl3059;
 pub mod dl3060;
 pub mod dl3061;
@@ -103,6 +114,7 @@ pub static REGISTRY: &[&Rule] = &[
     &dl3023::RULE,
     &dl3024::RULE,
     &dl3025::RULE,
+    &dl3026::RULE,
     &dl3027::RULE,
     &dl3028::RULE,
     &dl3029::RULE,
@@ -119,6 +131,16 @@ pub static REGISTRY: &[&Rule] = &[
     &dl3045::RULE,
     &dl3046::RULE,
     &dl3047::RULE,
+    &dl3048::RULE,
+    &dl3049::RULE,
+    &dl3050::RULE,
+    &dl3051::RULE,
+    &dl3052::RULE,
+    &dl3053::RULE,
+    &dl3054::RULE,
+    &dl3055::RULE,
+    &dl3056::RULE,
+    &dl3058::RULE,
     &dl3059::RULE,
     &dl3060::RULE,
     &dl3061::RULE,

@@ -342,3 +342,53 @@ pub fn is_secret_name(name: &str) -> bool {
         w[1] == "key" && matches!(w[0], "api" | "private" | "secret" | "access" | "client" | "signing" | "encryption" | "master")
     })
 }
+
+/// Every LABEL pair of the file with the stage it is in.
+pub fn label_pairs(df: &Dockerfile) -> impl Iterator<Item = &crate::dockerfile::ast::KeyValue> {
+    df.instructions
+        .iter()
+        .filter(|i| i.keyword == Keyword::Label)
+        .flat_map(|i| i.pairs.iter())
+}
+
+/// Whether a label value is valid for a `label-schema` type (hadolint's types).
+pub fn label_value_valid(kind: &str, value: &str) -> bool {
+    use std::sync::LazyLock;
+    static URL: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^\s/?#]+[^\s]*$").expect("regex"));
+    static RFC3339: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$").expect("regex")
+    });
+    static SEMVER: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$").expect("regex")
+    });
+    static EMAIL: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$").expect("regex"));
+    let v = value.trim();
+    match kind {
+        "url" => URL.is_match(v),
+        "rfc3339" => RFC3339.is_match(v),
+        "semver" => SEMVER.is_match(v),
+        "email" => EMAIL.is_match(v),
+        "hash" => (v.len() == 40 || v.len() == 64) && v.chars().all(|c| c.is_ascii_hexdigit()),
+        "spdx" => v.split([' ', '(', ')']).filter(|t| !t.is_empty()).all(|t| {
+            matches!(t, "AND" | "OR" | "WITH")
+                || t.starts_with("LicenseRef-")
+                || SPDX_IDS.iter().any(|id| id.eq_ignore_ascii_case(t.trim_end_matches('+')))
+        }),
+        _ => true,
+    }
+}
+
+/// Common SPDX license identifiers (the ones seen in images); others can use `LicenseRef-`.
+const SPDX_IDS: &[&str] = &[
+    "0BSD", "AGPL-3.0", "AGPL-3.0-only", "AGPL-3.0-or-later", "Apache-1.1", "Apache-2.0",
+    "Artistic-2.0", "BSD-1-Clause", "BSD-2-Clause", "BSD-3-Clause", "BSD-4-Clause", "BSL-1.0",
+    "CC-BY-4.0", "CC-BY-SA-4.0", "CC0-1.0", "CDDL-1.0", "CDDL-1.1", "EPL-1.0", "EPL-2.0",
+    "EUPL-1.2", "GPL-2.0", "GPL-2.0-only", "GPL-2.0-or-later", "GPL-3.0", "GPL-3.0-only",
+    "GPL-3.0-or-later", "ISC", "LGPL-2.1", "LGPL-2.1-only", "LGPL-2.1-or-later", "LGPL-3.0",
+    "LGPL-3.0-only", "LGPL-3.0-or-later", "MIT", "MIT-0", "MPL-1.1", "MPL-2.0", "MS-PL",
+    "NCSA", "OpenSSL", "PostgreSQL", "Python-2.0", "Unlicense", "UPL-1.0", "WTFPL", "X11",
+    "Zlib", "ZPL-2.1", "Classpath-exception-2.0", "LLVM-exception", "BUSL-1.1", "Elastic-2.0",
+    "SSPL-1.0",
+];
