@@ -38,7 +38,7 @@ fn check(ctx: &Context, sink: &mut Sink) {
                 continue;
             }
         }
-        let Some(first_piped) = script.commands.iter().find(|c| c.pipeline_len > 1 && c.depth == 0 && !c.in_shell_string) else { continue };
+        let Some(first_piped) = script.commands.iter().find(|c| c.pipeline_len > 1 && !c.in_shell_string) else { continue };
         // `set -o pipefail` (or `set -euo pipefail`) earlier in the same RUN.
         let sets_it = script.commands.iter().take_while(|c| !std::ptr::eq(*c, first_piped)).any(|c| {
             c.is("set") && (c.args.windows(2).any(|w| w[0].value.ends_with('o') && w[1].value == "pipefail"))

@@ -37,7 +37,7 @@ fn dependency_install(cmd: &Command) -> Option<&'static str> {
                 .then_some("requirements.txt")
         }
         "npm" if sub(&["ci", "install", "i"]) && cmd.operands(&[]).is_empty() => Some("package.json"),
-        "yarn" if cmd.subcommand(&[]).is_none() || sub(&["install"]) => Some("package.json/yarn.lock"),
+        "yarn" if (cmd.subcommand(&[]).is_none() && !cmd.has_flag(&["--version", "-v", "--help"])) || sub(&["install"]) => Some("package.json/yarn.lock"),
         "pnpm" if sub(&["install", "i", "fetch"]) && cmd.operands(&[]).is_empty() => Some("package.json/pnpm-lock.yaml"),
         "go" if cmd.positionals(&[]).iter().map(|w| w.value.as_str()).take(2).eq(["mod", "download"]) => Some("go.mod/go.sum"),
         "cargo" if sub(&["build", "fetch"]) => Some("Cargo.toml/Cargo.lock"),
