@@ -26,8 +26,8 @@ fn problem(key: &str) -> Option<&'static str> {
     if ["com.docker.", "io.docker.", "org.dockerproject."].iter().any(|p| k.starts_with(p)) {
         return Some("uses a namespace reserved by Docker");
     }
-    if !k.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-') {
-        return Some("should only contain lower-case letters, digits, `.` and `-`");
+    if !k.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-' || c == '_') {
+        return Some("should only contain lower-case letters, digits, `.`, `-` and `_`");
     }
     if k.contains("..") || k.contains("--") {
         return Some("contains `..` or `--`");

@@ -88,6 +88,15 @@ pub mod il5004;
 pub mod il5005;
 pub mod il5006;
 pub mod il6001;
+pub mod il6101;
+pub mod il6102;
+pub mod il6103;
+pub mod il6104;
+pub mod il6105;
+pub mod il6106;
+pub mod il6107;
+pub mod il6108;
+pub mod il6109;
 
 /// Every rule, in code order.
 pub static REGISTRY: &[&Rule] = &[
@@ -173,4 +182,13 @@ pub static REGISTRY: &[&Rule] = &[
     &il5005::RULE,
     &il5006::RULE,
     &il6001::RULE,
+    &il6101::RULE,
+    &il6102::RULE,
+    &il6103::RULE,
+    &il6104::RULE,
+    &il6105::RULE,
+    &il6106::RULE,
+    &il6107::RULE,
+    &il6108::RULE,
+    &il6109::RULE,
 ];

@@ -392,3 +392,41 @@ const SPDX_IDS: &[&str] = &[
     "Zlib", "ZPL-2.1", "Classpath-exception-2.0", "LLVM-exception", "BUSL-1.1", "Elastic-2.0",
     "SSPL-1.0",
 ];
+
+/// Build arguments BuildKit defines itself (usable in FROM without an ARG).
+pub const PREDEFINED_ARGS: &[&str] = &[
+    "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT", "TARGETPLATFORM", "TARGETOS",
+    "TARGETARCH", "TARGETVARIANT", "TARGETSTAGE", "BUILDKIT_SYNTAX", "HTTP_PROXY", "HTTPS_PROXY",
+    "FTP_PROXY", "NO_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "ftp_proxy", "no_proxy",
+    "all_proxy",
+];
+
+/// Global ARGs (before the first FROM) declared before instruction `index`, with defaults.
+pub fn global_args_before(df: &Dockerfile, index: usize) -> Vec<(String, Option<String>)> {
+    let mut out: Vec<(String, Option<String>)> = Vec::new();
+    for &g in df.global_args.iter().filter(|&&g| g < index) {
+        for pair in &df.instructions[g].pairs {
+            let value = pair.value.as_ref().map(|v| v.value.clone());
+            match out.iter_mut().find(|(n, _)| *n == pair.key.value) {
+                Some(e) => e.1 = value,
+                None => out.push((pair.key.value.clone(), value)),
+            }
+        }
+    }
+    out
+}
+
+/// Levenshtein distance (for "did you mean" suggestions).
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
