@@ -27,18 +27,30 @@ fn check(ctx: &Context, sink: &mut Sink) {
             continue;
         }
         let globals = global_args_before(df, stage.from_instruction);
+        let names = crate::dockerfile::expand::referenced_variables(&arg.value, df.escape);
         // Expand with the defaults only (build arguments given on the command line count):
-        // an ARG without default is empty, as BuildKit evaluates it.
-        let lookup = |name: &str| {
-            ctx.settings.build_args.get(name).cloned().or_else(|| {
+        // an ARG without default is empty, as BuildKit evaluates it. Defaults that themselves
+        // use variables are not judged.
+        let mut values = std::collections::HashMap::new();
+        let mut judgeable = true;
+        for name in &names {
+            let value = ctx.settings.build_args.get(name).cloned().or_else(|| {
                 globals.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone().unwrap_or_default())
-            })
-        };
-        let Ok(expanded) = crate::dockerfile::expand::expand(&arg.value, df.escape, &lookup) else { continue };
-        // Variables BuildKit predefines or that are not declared at all are other rules' concern.
-        if !expanded.unresolved.is_empty() {
+            });
+            match value {
+                Some(v) if v.contains('$') => judgeable = false,
+                Some(v) => {
+                    values.insert(name.clone(), v);
+                }
+                // Undeclared or predefined: other rules' concern.
+                None => judgeable = false,
+            }
+        }
+        if !judgeable {
             continue;
         }
+        let lookup = |name: &str| values.get(name).cloned();
+        let Ok(expanded) = crate::dockerfile::expand::expand(&arg.value, df.escape, &lookup) else { continue };
         let v = expanded.value.trim();
         let invalid = v.is_empty()
             || v.ends_with(':')
@@ -49,7 +61,7 @@ fn check(ctx: &Context, sink: &mut Sink) {
             || v.chars().any(char::is_whitespace)
             || repository(v).chars().any(char::is_uppercase);
         if invalid {
-            sink.report(arg.span, format!("Default value for ARG {} results in empty or invalid base image name `{v}`: give the ARG a default that forms a valid reference", arg.value));
+            sink.report(arg.span, format!("Default value for ARG {} results in empty or invalid base image name `{v}`: give the ARG a default that forms a valid reference", names.join(", ")));
         }
     }
 }

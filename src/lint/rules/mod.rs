@@ -97,6 +97,7 @@ pub mod il6106;
 pub mod il6107;
 pub mod il6108;
 pub mod il6109;
+pub mod il6110;
 
 /// Every rule, in code order.
 pub static REGISTRY: &[&Rule] = &[
@@ -191,4 +192,5 @@ pub static REGISTRY: &[&Rule] = &[
     &il6107::RULE,
     &il6108::RULE,
     &il6109::RULE,
+    &il6110::RULE,
 ];
