@@ -98,19 +98,35 @@ fn error(e: &ParseError) -> Value {
     json!({"message": e.message, "span": span(&e.span)})
 }
 
+/// Which generation of BuildKit's dumper to imitate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notation {
+    /// Today's BuildKit: ENV and LABEL pairs end with their separator node, `"="` for `k=v` and
+    /// `""` for the legacy `k v` form: `(env "name" "value" "=")`.
+    Current,
+    /// Before BuildKit kept the separator (moby's parser and BuildKit's early test fixtures):
+    /// `(env "name" "value")`.
+    BeforeSeparator,
+}
+
 /// BuildKit's dumper notation: one `(keyword ["--flags"] "arg" …)` line per instruction.
 pub fn to_buildkit(df: &Dockerfile) -> String {
+    to_buildkit_notation(df, Notation::Current)
+}
+
+/// [`to_buildkit`] in a chosen [`Notation`].
+pub fn to_buildkit_notation(df: &Dockerfile, notation: Notation) -> String {
     let mut out = String::new();
     for i in &df.instructions {
         out.push('(');
-        out.push_str(&node(i));
+        out.push_str(&node(i, notation));
         out.push_str(")\n");
     }
     out
 }
 
 /// BuildKit's `Node.Dump` for one instruction.
-fn node(i: &Instruction) -> String {
+fn node(i: &Instruction, notation: Notation) -> String {
     let mut s = i.keyword_text.to_lowercase();
     if !i.flags.is_empty() {
         let flags: Vec<String> = i.flags.iter().map(|f| go_quote(&flag_word(f))).collect();
@@ -129,7 +145,9 @@ fn node(i: &Instruction) -> String {
                 for a in i.args.iter().skip(2 * n).take(2) {
                     push(&a.value);
                 }
-                push(if p.equals { "=" } else { "" });
+                if notation == Notation::Current {
+                    push(if p.equals { "=" } else { "" });
+                }
             }
         }
         Keyword::Healthcheck => {
@@ -143,7 +161,7 @@ fn node(i: &Instruction) -> String {
         Keyword::Onbuild => {
             if let Some(inner) = &i.onbuild {
                 s.push_str(" (");
-                s.push_str(&node(inner));
+                s.push_str(&node(inner, notation));
                 s.push(')');
             }
         }

@@ -351,7 +351,8 @@ impl Lexer<'_> {
     }
 }
 
-/// Shell pattern matching (`*`, `?`, `[…]`, escaped characters) of a whole string.
+/// Shell pattern matching of a whole string as BuildKit does it: `*`, `?` and escaped
+/// characters; brackets are literal (BuildKit's pattern converter has no bracket expressions).
 fn glob_match(pattern: &[char], text: &[char], escape: char) -> bool {
     let (mut p, mut t) = (0, 0);
     let (mut star_p, mut star_t) = (usize::MAX, 0);
@@ -368,15 +369,6 @@ fn glob_match(pattern: &[char], text: &[char], escape: char) -> bool {
                     p += 1;
                     t += 1;
                     continue;
-                }
-                '[' => {
-                    if let Some((matched, next)) = match_class(pattern, p, text[t])
-                        && matched
-                    {
-                        p = next;
-                        t += 1;
-                        continue;
-                    }
                 }
                 c => {
                     let (lit, next) = if c == escape && p + 1 < pattern.len() {
@@ -404,36 +396,6 @@ fn glob_match(pattern: &[char], text: &[char], escape: char) -> bool {
         p += 1;
     }
     p == pattern.len()
-}
-
-/// `[abc]`, `[!a-z]`, `[^x]` at `pattern[start]`; `None` when the bracket is unterminated.
-fn match_class(pattern: &[char], start: usize, c: char) -> Option<(bool, usize)> {
-    let mut i = start + 1;
-    let negate = matches!(pattern.get(i), Some('!' | '^'));
-    if negate {
-        i += 1;
-    }
-    let mut matched = false;
-    let mut first = true;
-    while i < pattern.len() {
-        let lo = pattern[i];
-        if lo == ']' && !first {
-            return Some((matched != negate, i + 1));
-        }
-        first = false;
-        if i + 2 < pattern.len() && pattern[i + 1] == '-' && pattern[i + 2] != ']' {
-            if lo <= c && c <= pattern[i + 2] {
-                matched = true;
-            }
-            i += 3;
-        } else {
-            if lo == c {
-                matched = true;
-            }
-            i += 1;
-        }
-    }
-    None
 }
 
 fn trim_prefix(pattern: &[char], value: &str, greedy: bool, escape: char) -> String {

@@ -236,12 +236,11 @@ impl Parser<'_> {
                 let raw = line.raw(self.text);
                 let kept = if heredoc.chomp { raw.trim_start_matches('\t') } else { raw };
                 let kept_start = line.start + (raw.len() - kept.len());
-                if heredoc.chomp {
-                    pieces.push(Piece {
-                        value_offset: value.len(),
-                        pos: line.pos(self.text, kept_start),
-                    });
-                }
+                // One piece per line: positions inside a long body are found by binary search.
+                pieces.push(Piece {
+                    value_offset: value.len(),
+                    pos: line.pos(self.text, kept_start),
+                });
                 value.push_str(kept);
                 body_end = Some(self.pos_after(&line));
             }
@@ -249,10 +248,10 @@ impl Parser<'_> {
                 Some(l) => l.pos(self.text, l.start),
                 None => instruction.span.end,
             };
+            let start = pieces.first().map(|p| p.pos).unwrap_or(body_start);
             if pieces.len() <= 1 {
                 pieces.clear();
             }
-            let start = pieces.first().map(|p| p.pos).unwrap_or(body_start);
             heredoc.body = SourceText {
                 value,
                 span: Span::new(start, body_end.unwrap_or(start)),
@@ -301,23 +300,34 @@ fn can_contain_heredoc(instruction: &Instruction) -> bool {
 fn heredocs_in_line(logical: &Logical) -> Vec<(Span, Heredoc)> {
     let text = &logical.text;
     let mut found = Vec::new();
-    for word in shell_words(text, 0..text.len()) {
-        let raw = &text[word.clone()];
+    let words = shell_words(text, 0..text.len());
+    let mut index = 0;
+    while index < words.len() {
+        let mut marker = words[index].clone();
+        index += 1;
+        let raw = &text[marker.clone()];
         let digits = raw.len() - raw.trim_start_matches(|c: char| c.is_ascii_digit()).len();
         let Some(after) = raw[digits..].strip_prefix("<<") else {
             continue;
         };
-        let (chomp, rest) = match after.strip_prefix('-') {
-            Some(r) => (true, r),
-            None => (false, after),
+        // `<< EOF` and `<<- EOF`: BuildKit joins the operator with the next word.
+        let rest_range = if (after.is_empty() || after == "-") && index < words.len() {
+            let next = words[index].clone();
+            index += 1;
+            marker.end = next.end;
+            next
+        } else {
+            marker.start + digits + 2 + usize::from(after.starts_with('-'))..marker.end
         };
+        let chomp = after.starts_with('-');
+        let rest = &text[rest_range];
         if rest.is_empty() || rest.contains('<') {
             continue;
         }
         let name = unquote(rest, '\\');
         let quotes = |s: &str| s.chars().filter(|&c| c == '\'' || c == '"').count();
         let expand = quotes(&name) == quotes(rest);
-        let marker = logical.span(word);
+        let marker = logical.span(marker);
         found.push((
             marker,
             Heredoc {
