@@ -590,3 +590,16 @@ fn empty_and_comment_only_files() {
         assert_eq!(df.errors[0].message, "file with no instructions");
     }
 }
+
+#[test]
+fn columns_on_long_non_ascii_lines() {
+    // 256-byte checkpoints: positions right at and around chunk boundaries.
+    let word = "é".repeat(128); // 256 bytes, 128 columns
+    let text = format!("LABEL a={word} b={word}x\n");
+    let df = parse(&text);
+    let pairs = &df.instructions[0].pairs;
+    assert_eq!(lc(pairs[0].value.as_ref().unwrap().span.start), pos(1, 9));
+    assert_eq!(lc(pairs[0].value.as_ref().unwrap().span.end), pos(1, 9 + 128));
+    assert_eq!(lc(pairs[1].key.span.start), pos(1, 9 + 128 + 1));
+    assert_eq!(lc(df.instructions[0].span.end), pos(1, 9 + 128 + 3 + 128 + 1));
+}

@@ -28,7 +28,8 @@ pub fn parse(text: &str) -> ast::Dockerfile {
 }
 
 /// Parses raw bytes: a UTF-8 BOM is skipped and invalid UTF-8 is decoded lossily, with an error
-/// naming the first line that holds invalid bytes.
+/// naming the first line that holds invalid bytes. Lines and columns are those of the file; byte
+/// offsets then count in the decoded text (each invalid sequence is one U+FFFD).
 pub fn parse_bytes(bytes: &[u8]) -> ast::Dockerfile {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {

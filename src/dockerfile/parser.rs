@@ -248,12 +248,11 @@ impl Parser<'_> {
                     raw
                 };
                 let kept_start = line.start + (raw.len() - kept.len());
-                if heredoc.chomp {
-                    pieces.push(Piece {
-                        value_offset: value.len(),
-                        pos: line.pos(self.text, kept_start),
-                    });
-                }
+                // One piece per line: positions inside a long body are found by binary search.
+                pieces.push(Piece {
+                    value_offset: value.len(),
+                    pos: line.pos(self.text, kept_start),
+                });
                 value.push_str(kept);
                 body_end = Some(self.pos_after(&line));
             }

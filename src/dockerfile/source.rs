@@ -84,7 +84,19 @@ fn memchr_newline(bytes: &[u8]) -> Option<usize> {
 struct Segment {
     value_offset: usize,
     pos: Pos,
-    ascii: bool,
+    /// For non-ASCII runs, where this segment's column checkpoints start in
+    /// [`Logical::checkpoints`]; `None` for ASCII (column = byte offset).
+    checkpoints: Option<usize>,
+}
+
+/// Non-ASCII runs keep the character count at every `CHECKPOINT` bytes, so finding a column is
+/// a bounded scan even on a megabyte-long line.
+const CHECKPOINT: usize = 64;
+
+/// Characters in a byte slice that may start or end inside a character: count the bytes that
+/// are not UTF-8 continuation bytes.
+fn char_starts(bytes: &[u8]) -> u32 {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u32
 }
 
 /// A logical line: physical line fragments joined after removing continuation characters.
@@ -92,6 +104,7 @@ struct Segment {
 pub(crate) struct Logical {
     pub text: String,
     segments: Vec<Segment>,
+    checkpoints: Vec<u32>,
 }
 
 impl Logical {
@@ -99,10 +112,21 @@ impl Logical {
         if fragment.is_empty() {
             return;
         }
+        let checkpoints = (!fragment.is_ascii()).then(|| {
+            let first = self.checkpoints.len();
+            let mut columns = 0;
+            for chunk in fragment.as_bytes().chunks(CHECKPOINT) {
+                self.checkpoints.push(columns);
+                columns += char_starts(chunk);
+            }
+            // The total, so an offset at the very end has a checkpoint too.
+            self.checkpoints.push(columns);
+            first
+        });
         self.segments.push(Segment {
             value_offset: self.text.len(),
             pos,
-            ascii: fragment.is_ascii(),
+            checkpoints,
         });
         self.text.push_str(fragment);
     }
@@ -126,10 +150,13 @@ impl Logical {
     fn pos_in(&self, i: usize, offset: usize) -> Pos {
         let seg = self.segments[i];
         let delta = offset - seg.value_offset;
-        let column = if seg.ascii {
-            delta as u32
-        } else {
-            count_columns(&self.text[seg.value_offset..offset])
+        let column = match seg.checkpoints {
+            None => delta as u32,
+            Some(first) => {
+                let k = delta / CHECKPOINT;
+                let from = seg.value_offset + k * CHECKPOINT;
+                self.checkpoints[first + k] + char_starts(&self.text.as_bytes()[from..offset])
+            }
         };
         Pos {
             line: seg.pos.line,

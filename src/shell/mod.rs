@@ -420,6 +420,8 @@ impl Builder {
         let mut assignments = Vec::new();
         let mut redirect_targets = Vec::new();
         let mut words: Vec<Word> = Vec::new();
+        // Words whose `$( … )` command substitutions run as part of this command.
+        let mut substituted: Vec<Word> = Vec::new();
         let items = cmd
             .prefix
             .iter()
@@ -446,6 +448,7 @@ impl Builder {
                             ast::AssignmentValue::Array(_) => String::new(),
                         };
                         assignments.push((name, value));
+                        substituted.push(w.word(word));
                     } else {
                         // `export X=1`, `declare X=1`: an argument of the command.
                         words.push(w.word(word));
@@ -486,6 +489,21 @@ impl Builder {
             }
             words.drain(..i);
         }
+        substituted.extend(words.iter().cloned());
+        substituted.extend(redirect_targets.iter().cloned());
+        for word in &substituted {
+            for range in command_substitutions(&word.raw) {
+                let mapper = match (w.mapper, word.value_offset) {
+                    (Mapper::Source { text, .. }, Some(at)) => Mapper::Source {
+                        text,
+                        base: at + range.start,
+                    },
+                    _ => Mapper::Fixed(word.span),
+                };
+                let inner = word.raw[range].to_string();
+                self.parse_into(&inner, &mapper, w.depth + 1, w.nested);
+            }
+        }
         let mut words = words.into_iter();
         let Some(name) = words.next() else {
             return;
@@ -516,6 +534,60 @@ impl Builder {
             self.parse_into(&value, &mapper, w.depth + 1, true);
         }
     }
+}
+
+/// Byte ranges of the contents of the outermost `$( … )` command substitutions in a raw word
+/// (not `$(( … ))` arithmetic, not inside single quotes).
+fn command_substitutions(raw: &str) -> Vec<Range<usize>> {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut in_single = false;
+    let mut in_double = false;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 1,
+            b'\'' if !in_double => in_single = !in_single,
+            b'"' if !in_single => in_double = !in_double,
+            b'$' if !in_single && bytes.get(i + 1) == Some(&b'(') && bytes.get(i + 2) != Some(&b'(') => {
+                let start = i + 2;
+                let mut depth = 1;
+                let mut j = start;
+                let mut quote: Option<u8> = None;
+                while j < bytes.len() {
+                    let c = bytes[j];
+                    match quote {
+                        Some(q) if c == q => quote = None,
+                        Some(_) => {
+                            if c == b'\\' {
+                                j += 1;
+                            }
+                        }
+                        None => match c {
+                            b'\'' | b'"' => quote = Some(c),
+                            b'\\' => j += 1,
+                            b'(' => depth += 1,
+                            b')' => {
+                                depth -= 1;
+                                if depth == 0 {
+                                    break;
+                                }
+                            }
+                            _ => {}
+                        },
+                    }
+                    j += 1;
+                }
+                if depth == 0 && j <= bytes.len() {
+                    out.push(start..j);
+                }
+                i = j;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
 }
 
 /// For `sh -c "script"`, the script word.

@@ -126,3 +126,17 @@ fn unquote_handles_quotes_and_escapes() {
     assert_eq!(unquote(r#""x\"y""#), "x\"y");
     assert_eq!(unquote("$HOME"), "$HOME");
 }
+
+#[test]
+fn command_substitutions_are_parsed_with_spans() {
+    let s = parse_str("arch=\"$(dpkg --print-architecture | awk -F- '{ print $NF }')\"; echo $(uname -m)");
+    let names: Vec<_> = s.commands.iter().map(|c| c.program()).collect();
+    // Substitutions run before the command that uses their output.
+    assert_eq!(names, ["dpkg", "awk", "uname", "echo"]);
+    assert!(s.commands[0].pipeline_len == 2);
+    // `arch="$(` is 8 characters: dpkg starts at column 9.
+    assert_eq!(s.commands[0].name.span.start.column, 9);
+    assert_eq!(s.commands[2].name.span.start.column, 71);
+    let s = parse_str("echo '$(not run)' $((1 + 2))");
+    assert_eq!(s.commands.len(), 1);
+}

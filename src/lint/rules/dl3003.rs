@@ -20,8 +20,8 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Context, sink: &mut Sink) {
     for (_, _, cmd) in run_commands(ctx) {
-        // `cd` inside a sub-shell or a `sh -c` string only affects that sub-shell.
-        if cmd.is("cd") && cmd.depth == 0 {
+        // As hadolint: any `cd`, also inside `( … )`, since WORKDIR or `-C` flags say it better.
+        if cmd.is("cd") {
             sink.report(cmd.name.span, "`cd` only lasts for this RUN and hides where later steps run: use WORKDIR (or `make -C`, `git -C`…)");
         }
     }

@@ -16,7 +16,7 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Context, sink: &mut Sink) {
     let df = ctx.dockerfile;
-    // As hadolint: RUNs with different flags, or either running more than two commands (the
+    // As hadolint: RUNs with different flags, or either running several commands already (the
     // author split them deliberately), do not count.
     let mut previous: Option<(usize, usize)> = None; // (instruction index, command count)
     for (idx, instr) in df.instructions.iter().enumerate() {
@@ -32,7 +32,7 @@ fn check(ctx: &Context, sink: &mut Sink) {
         if let Some((prev, prev_count)) = previous {
             let same_flags = flags_of(&df.instructions[prev]) == flags_of(instr);
             let same_stage = df.instructions[prev].stage == instr.stage;
-            if same_flags && same_stage && count <= 2 && prev_count <= 2 {
+            if same_flags && same_stage && count <= 1 && prev_count <= 1 {
                 sink.report(
                     instr.keyword_span,
                     "Consecutive RUN instructions each add a layer: join them with `&&` in one RUN",

@@ -20,7 +20,7 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Context, sink: &mut Sink) {
     for (_, _, cmd) in run_commands(ctx) {
-        if !cmd.is("go") || !cmd.subcommand_is(&[], &["install"]) {
+        if !cmd.is("go") || !cmd.subcommand_is(&[], &["install", "get"]) {
             continue;
         }
         for pkg in cmd.operands(&[

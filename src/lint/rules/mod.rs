@@ -29,6 +29,7 @@ pub mod dl3022;
 pub mod dl3023;
 pub mod dl3024;
 pub mod dl3025;
+pub mod dl3026;
 pub mod dl3027;
 pub mod dl3028;
 pub mod dl3029;
@@ -45,6 +46,16 @@ pub mod dl3042;
 pub mod dl3045;
 pub mod dl3046;
 pub mod dl3047;
+pub mod dl3048;
+pub mod dl3049;
+pub mod dl3050;
+pub mod dl3051;
+pub mod dl3052;
+pub mod dl3053;
+pub mod dl3054;
+pub mod dl3055;
+pub mod dl3056;
+pub mod dl3058;
 pub mod dl3059;
 pub mod dl3060;
 pub mod dl3061;
@@ -77,6 +88,16 @@ pub mod il5004;
 pub mod il5005;
 pub mod il5006;
 pub mod il6001;
+pub mod il6101;
+pub mod il6102;
+pub mod il6103;
+pub mod il6104;
+pub mod il6105;
+pub mod il6106;
+pub mod il6107;
+pub mod il6108;
+pub mod il6109;
+pub mod il6110;
 
 /// Every rule, in code order.
 pub static REGISTRY: &[&Rule] = &[
@@ -103,6 +124,7 @@ pub static REGISTRY: &[&Rule] = &[
     &dl3023::RULE,
     &dl3024::RULE,
     &dl3025::RULE,
+    &dl3026::RULE,
     &dl3027::RULE,
     &dl3028::RULE,
     &dl3029::RULE,
@@ -119,6 +141,16 @@ pub static REGISTRY: &[&Rule] = &[
     &dl3045::RULE,
     &dl3046::RULE,
     &dl3047::RULE,
+    &dl3048::RULE,
+    &dl3049::RULE,
+    &dl3050::RULE,
+    &dl3051::RULE,
+    &dl3052::RULE,
+    &dl3053::RULE,
+    &dl3054::RULE,
+    &dl3055::RULE,
+    &dl3056::RULE,
+    &dl3058::RULE,
     &dl3059::RULE,
     &dl3060::RULE,
     &dl3061::RULE,
@@ -151,4 +183,14 @@ pub static REGISTRY: &[&Rule] = &[
     &il5005::RULE,
     &il5006::RULE,
     &il6001::RULE,
+    &il6101::RULE,
+    &il6102::RULE,
+    &il6103::RULE,
+    &il6104::RULE,
+    &il6105::RULE,
+    &il6106::RULE,
+    &il6107::RULE,
+    &il6108::RULE,
+    &il6109::RULE,
+    &il6110::RULE,
 ];

@@ -451,3 +451,91 @@ pub fn is_secret_name(name: &str) -> bool {
             )
     })
 }
+
+/// Every LABEL pair of the file with the stage it is in.
+pub fn label_pairs(df: &Dockerfile) -> impl Iterator<Item = &crate::dockerfile::ast::KeyValue> {
+    df.instructions
+        .iter()
+        .filter(|i| i.keyword == Keyword::Label)
+        .flat_map(|i| i.pairs.iter())
+}
+
+/// Whether a label value is valid for a `label-schema` type (hadolint's types).
+pub fn label_value_valid(kind: &str, value: &str) -> bool {
+    use std::sync::LazyLock;
+    static URL: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^\s/?#]+[^\s]*$").expect("regex"));
+    static RFC3339: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$").expect("regex")
+    });
+    static SEMVER: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$").expect("regex")
+    });
+    static EMAIL: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$").expect("regex"));
+    let v = value.trim();
+    match kind {
+        "url" => URL.is_match(v),
+        "rfc3339" => RFC3339.is_match(v),
+        "semver" => SEMVER.is_match(v),
+        "email" => EMAIL.is_match(v),
+        "hash" => (v.len() == 40 || v.len() == 64) && v.chars().all(|c| c.is_ascii_hexdigit()),
+        "spdx" => v.split([' ', '(', ')']).filter(|t| !t.is_empty()).all(|t| {
+            matches!(t, "AND" | "OR" | "WITH")
+                || t.starts_with("LicenseRef-")
+                || SPDX_IDS.iter().any(|id| id.eq_ignore_ascii_case(t.trim_end_matches('+')))
+        }),
+        _ => true,
+    }
+}
+
+/// Common SPDX license identifiers (the ones seen in images); others can use `LicenseRef-`.
+const SPDX_IDS: &[&str] = &[
+    "0BSD", "AGPL-3.0", "AGPL-3.0-only", "AGPL-3.0-or-later", "Apache-1.1", "Apache-2.0",
+    "Artistic-2.0", "BSD-1-Clause", "BSD-2-Clause", "BSD-3-Clause", "BSD-4-Clause", "BSL-1.0",
+    "CC-BY-4.0", "CC-BY-SA-4.0", "CC0-1.0", "CDDL-1.0", "CDDL-1.1", "EPL-1.0", "EPL-2.0",
+    "EUPL-1.2", "GPL-2.0", "GPL-2.0-only", "GPL-2.0-or-later", "GPL-3.0", "GPL-3.0-only",
+    "GPL-3.0-or-later", "ISC", "LGPL-2.1", "LGPL-2.1-only", "LGPL-2.1-or-later", "LGPL-3.0",
+    "LGPL-3.0-only", "LGPL-3.0-or-later", "MIT", "MIT-0", "MPL-1.1", "MPL-2.0", "MS-PL",
+    "NCSA", "OpenSSL", "PostgreSQL", "Python-2.0", "Unlicense", "UPL-1.0", "WTFPL", "X11",
+    "Zlib", "ZPL-2.1", "Classpath-exception-2.0", "LLVM-exception", "BUSL-1.1", "Elastic-2.0",
+    "SSPL-1.0",
+];
+
+/// Build arguments BuildKit defines itself (usable in FROM without an ARG).
+pub const PREDEFINED_ARGS: &[&str] = &[
+    "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT", "TARGETPLATFORM", "TARGETOS",
+    "TARGETARCH", "TARGETVARIANT", "TARGETSTAGE", "BUILDKIT_SYNTAX", "HTTP_PROXY", "HTTPS_PROXY",
+    "FTP_PROXY", "NO_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "ftp_proxy", "no_proxy",
+    "all_proxy",
+];
+
+/// Global ARGs (before the first FROM) declared before instruction `index`, with defaults.
+pub fn global_args_before(df: &Dockerfile, index: usize) -> Vec<(String, Option<String>)> {
+    let mut out: Vec<(String, Option<String>)> = Vec::new();
+    for &g in df.global_args.iter().filter(|&&g| g < index) {
+        for pair in &df.instructions[g].pairs {
+            let value = pair.value.as_ref().map(|v| v.value.clone());
+            match out.iter_mut().find(|(n, _)| *n == pair.key.value) {
+                Some(e) => e.1 = value,
+                None => out.push((pair.key.value.clone(), value)),
+            }
+        }
+    }
+    out
+}
+
+/// Levenshtein distance (for "did you mean" suggestions).
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
