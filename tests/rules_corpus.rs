@@ -10,7 +10,9 @@ use imgtools::lint::rule::{Context, RuleSettings, Sink};
 use imgtools::lint::rules::REGISTRY;
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {

@@ -67,7 +67,9 @@ fn parse_doc(text: &str) -> Doc {
                 match target {
                     Some(ex) => ex.context.push((path.trim().to_string(), body)),
                     None => {
-                        doc.bad.context.push((path.trim().to_string(), body.clone()));
+                        doc.bad
+                            .context
+                            .push((path.trim().to_string(), body.clone()));
                         doc.good.context.push((path.trim().to_string(), body));
                     }
                 }
@@ -289,7 +291,9 @@ fn registry_is_sorted_unique_and_well_formed() {
         );
         for alias in rule.aliases {
             assert!(
-                REGISTRY.iter().all(|r| r.code != *alias && r.name != *alias),
+                REGISTRY
+                    .iter()
+                    .all(|r| r.code != *alias && r.name != *alias),
                 "alias {alias} collides with a code or name"
             );
         }

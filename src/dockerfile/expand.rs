@@ -237,7 +237,9 @@ impl Lexer<'_> {
                 }
                 let raw_escapes = modifier == '#' || modifier == '%';
                 if null_is_unset && (raw_escapes || !matches!(modifier, '+' | '-' | '?')) {
-                    return Err(format!("unsupported modifier (:{modifier}) in substitution"));
+                    return Err(format!(
+                        "unsupported modifier (:{modifier}) in substitution"
+                    ));
                 }
                 let unresolved_before = self.unresolved.len();
                 let word = match self.process_stop_on(Some('}'), raw_escapes) {
@@ -273,11 +275,19 @@ impl Lexer<'_> {
                     }
                     '?' => {
                         if !set {
-                            let msg = if word.is_empty() { "is not allowed to be unset" } else { &word };
+                            let msg = if word.is_empty() {
+                                "is not allowed to be unset"
+                            } else {
+                                &word
+                            };
                             return Err(format!("{name}: {msg}"));
                         }
                         if null_is_unset && value.is_empty() {
-                            let msg = if word.is_empty() { "is not allowed to be empty" } else { &word };
+                            let msg = if word.is_empty() {
+                                "is not allowed to be empty"
+                            } else {
+                                &word
+                            };
                             return Err(format!("{name}: {msg}"));
                         }
                         Ok(value)
@@ -304,9 +314,9 @@ impl Lexer<'_> {
                 if replace_all {
                     self.next();
                 }
-                let pattern = self.process_stop_on(Some('/'), true).map_err(|_| {
-                    "syntax error: missing '/' in ${}".to_string()
-                })?;
+                let pattern = self
+                    .process_stop_on(Some('/'), true)
+                    .map_err(|_| "syntax error: missing '/' in ${}".to_string())?;
                 let replacement = self
                     .process_stop_on(Some('}'), true)
                     .map_err(|_| "syntax error: missing '}'".to_string())?;
@@ -318,7 +328,13 @@ impl Lexer<'_> {
                     return Ok(String::new());
                 };
                 let pattern: Vec<char> = pattern.chars().collect();
-                Ok(replace(&pattern, &value, &replacement, replace_all, self.escape))
+                Ok(replace(
+                    &pattern,
+                    &value,
+                    &replacement,
+                    replace_all,
+                    self.escape,
+                ))
             }
             other => Err(format!("unsupported modifier ({other}) in substitution")),
         }
@@ -521,6 +537,9 @@ mod tests {
         assert_eq!(unquote("\"hello $A world\"", '\\'), "hello $A world");
         assert_eq!(unquote("'a b'c\\ d", '\\'), "a bc d");
         assert_eq!(unquote("${A:-x}", '\\'), "${A:-x}");
-        assert_eq!(referenced_variables("$A ${B:-$C}", '\\'), vec!["A", "B", "C"]);
+        assert_eq!(
+            referenced_variables("$A ${B:-$C}", '\\'),
+            vec!["A", "B", "C"]
+        );
     }
 }

@@ -42,7 +42,9 @@ pub fn parse_bytes(bytes: &[u8]) -> ast::Dockerfile {
                 .rposition(|&b| b == b'\n')
                 .map(|i| i + 1)
                 .unwrap_or(0);
-            let column = 1 + String::from_utf8_lossy(&bytes[line_start..valid]).chars().count() as u32;
+            let column = 1 + String::from_utf8_lossy(&bytes[line_start..valid])
+                .chars()
+                .count() as u32;
             let text = String::from_utf8_lossy(bytes);
             let mut df = parser::parse_text(&text);
             let pos = Pos {

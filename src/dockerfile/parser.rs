@@ -2,7 +2,10 @@
 //! (with comment and empty lines inside them), heredoc bodies, and the dispatch of each logical
 //! line to [`build_instruction`].
 
-use super::ast::{Comment, Directive, Dockerfile, Form, Heredoc, Instruction, Keyword, ParseError, Piece, Pos, SourceText, Span};
+use super::ast::{
+    Comment, Directive, Dockerfile, Form, Heredoc, Instruction, Keyword, ParseError, Piece, Pos,
+    SourceText, Span,
+};
 use super::expand::unquote;
 use super::instruction::{LineCtx, build_instruction};
 use super::source::{Line, Logical, split_lines};
@@ -158,7 +161,8 @@ impl Parser<'_> {
                 logical: &logical,
                 escape: self.escape,
             };
-            let mut instruction = build_instruction(&ctx, 0..logical.text.len(), &mut self.df.errors);
+            let mut instruction =
+                build_instruction(&ctx, 0..logical.text.len(), &mut self.df.errors);
             instruction.inner_comments = inner_comments;
             if let Some(span) = empty_line {
                 self.df.warnings.push(ParseError {
@@ -227,14 +231,22 @@ impl Parser<'_> {
                 let line = self.lines[self.next_line];
                 self.next_line += 1;
                 let content = line.content(self.text);
-                let candidate = if heredoc.chomp { content.trim_start_matches('\t') } else { content };
+                let candidate = if heredoc.chomp {
+                    content.trim_start_matches('\t')
+                } else {
+                    content
+                };
                 if candidate == heredoc.name {
                     terminated = true;
                     heredoc.span.end = line.pos(self.text, line.content_end);
                     break;
                 }
                 let raw = line.raw(self.text);
-                let kept = if heredoc.chomp { raw.trim_start_matches('\t') } else { raw };
+                let kept = if heredoc.chomp {
+                    raw.trim_start_matches('\t')
+                } else {
+                    raw
+                };
                 let kept_start = line.start + (raw.len() - kept.len());
                 // One piece per line: positions inside a long body are found by binary search.
                 pieces.push(Piece {
@@ -292,7 +304,8 @@ fn can_contain_heredoc(instruction: &Instruction) -> bool {
         (Keyword::Onbuild, Some(inner)) => inner.as_ref(),
         _ => instruction,
     };
-    matches!(target.keyword, Keyword::Run | Keyword::Copy | Keyword::Add) && target.form != Form::Exec
+    matches!(target.keyword, Keyword::Run | Keyword::Copy | Keyword::Add)
+        && target.form != Form::Exec
 }
 
 /// The heredoc markers on a line (`<<EOF`, `<<-EOF`, `<<"EOF"`, `2<<EOF`), BuildKit's `reHeredoc`
@@ -349,7 +362,10 @@ mod tests {
 
     #[test]
     fn directive_regex() {
-        assert_eq!(match_directive("# syntax=docker/dockerfile:1"), Some(("syntax", "docker/dockerfile:1")));
+        assert_eq!(
+            match_directive("# syntax=docker/dockerfile:1"),
+            Some(("syntax", "docker/dockerfile:1"))
+        );
         assert_eq!(match_directive("#escape = `  "), Some(("escape", "`")));
         assert_eq!(match_directive("# hadolint ignore=DL3000"), None);
         assert_eq!(match_directive("# key="), None);

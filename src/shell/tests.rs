@@ -16,15 +16,24 @@ fn chains_and_lists_are_flattened_in_order() {
 
 #[test]
 fn flags_clusters_and_operands() {
-    let s = parse_str("apt-get -qqy -o Dpkg::Options::=--force-confold install --no-install-recommends curl 'git'");
+    let s = parse_str(
+        "apt-get -qqy -o Dpkg::Options::=--force-confold install --no-install-recommends curl 'git'",
+    );
     let c = &s.commands[0];
     assert!(c.has_flag(&["-y", "--yes"]));
     assert!(!c.has_flag(&["-f"]) || c.has_flag(&["-q"]));
     assert!(c.has_flag(&["--no-install-recommends"]));
     assert!(c.subcommand_is(&["-o"], &["install"]));
-    let ops: Vec<_> = c.operands(&["-o"]).iter().map(|w| w.value.clone()).collect();
+    let ops: Vec<_> = c
+        .operands(&["-o"])
+        .iter()
+        .map(|w| w.value.clone())
+        .collect();
     assert_eq!(ops, ["curl", "git"]);
-    assert_eq!(c.flag_value(&["-o"]), Some("Dpkg::Options::=--force-confold"));
+    assert_eq!(
+        c.flag_value(&["-o"]),
+        Some("Dpkg::Options::=--force-confold")
+    );
 }
 
 #[test]
@@ -60,7 +69,9 @@ fn sh_c_string_is_parsed_again_with_exact_spans() {
 
 #[test]
 fn bash_ec_and_env_prefixes() {
-    let s = parse_str("env -i DEBIAN_FRONTEND=noninteractive apt-get install -y x && bash -ec 'cd /tmp'");
+    let s = parse_str(
+        "env -i DEBIAN_FRONTEND=noninteractive apt-get install -y x && bash -ec 'cd /tmp'",
+    );
     assert_eq!(names(&s), ["apt-get", "bash", "cd"]);
     assert_eq!(
         s.commands[0].assignments,
@@ -73,7 +84,8 @@ fn bash_ec_and_env_prefixes() {
 
 #[test]
 fn subshells_and_compound_commands_are_walked() {
-    let s = parse_str("(cd /src && make) ; if [ -f x ]; then rm x; fi; for f in a b; do echo $f; done");
+    let s =
+        parse_str("(cd /src && make) ; if [ -f x ]; then rm x; fi; for f in a b; do echo $f; done");
     assert_eq!(names(&s), ["cd", "make", "[", "rm", "echo"]);
     assert_eq!(s.commands[0].depth, 1);
 }
@@ -95,7 +107,14 @@ fn program_basename_and_redirects() {
 
 #[test]
 fn invalid_shell_does_not_panic() {
-    for text in ["if then fi (", "echo 'unterminated", "$(", "case x in", "}}}", "a && && b"] {
+    for text in [
+        "if then fi (",
+        "echo 'unterminated",
+        "$(",
+        "case x in",
+        "}}}",
+        "a && && b",
+    ] {
         let s = parse_str(text);
         assert!(s.commands.len() < 10, "{text}");
     }
@@ -110,7 +129,9 @@ fn unquote_handles_quotes_and_escapes() {
 
 #[test]
 fn command_substitutions_are_parsed_with_spans() {
-    let s = parse_str("arch=\"$(dpkg --print-architecture | awk -F- '{ print $NF }')\"; echo $(uname -m)");
+    let s = parse_str(
+        "arch=\"$(dpkg --print-architecture | awk -F- '{ print $NF }')\"; echo $(uname -m)",
+    );
     let names: Vec<_> = s.commands.iter().map(|c| c.program()).collect();
     // Substitutions run before the command that uses their output.
     assert_eq!(names, ["dpkg", "awk", "uname", "echo"]);

@@ -1,11 +1,7 @@
 //! DL3000: Use absolute WORKDIR.
 
-#[allow(unused_imports)]
-use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
-use crate::lint::rules::util::*;
-#[allow(unused_imports)]
 use crate::dockerfile::ast::Keyword;
+use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
 
 pub static RULE: Rule = Rule {
     code: "DL3000",
@@ -23,7 +19,9 @@ fn check(ctx: &Context, sink: &mut Sink) {
         if instr.keyword != Keyword::Workdir {
             continue;
         }
-        let Some(arg) = instr.args.first() else { continue };
+        let Some(arg) = instr.args.first() else {
+            continue;
+        };
         let v = arg.value.trim_matches('"');
         let windows_abs = v.len() >= 2 && v.as_bytes()[1] == b':';
         if v.starts_with('/') || v.starts_with('$') || windows_abs || v.starts_with('\\') {

@@ -1,7 +1,7 @@
 //! DL3009: apt lists are left in the layer.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::{final_chain, has_cache_mount, removes_any, runs, APT_VALUE_FLAGS};
+use crate::lint::rules::util::{APT_VALUE_FLAGS, final_chain, has_cache_mount, removes_any, runs};
 
 pub static RULE: Rule = Rule {
     code: "DL3009",
@@ -32,7 +32,8 @@ fn check(ctx: &Context, sink: &mut Sink) {
             .iter()
             .any(|c| removes_any(c, &["/var/lib/apt/lists"]));
         let cached = has_cache_mount(instr, &["/var/lib/apt/lists"])
-            || (has_cache_mount(instr, &["/var/lib/apt"]) && has_cache_mount(instr, &["/var/cache/apt"]));
+            || (has_cache_mount(instr, &["/var/lib/apt"])
+                && has_cache_mount(instr, &["/var/cache/apt"]));
         if !cleaned && !cached {
             sink.report(
                 update.span(),

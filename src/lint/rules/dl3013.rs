@@ -1,11 +1,7 @@
 //! DL3013: Pin versions in pip.
 
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
 use crate::lint::rules::util::*;
-#[allow(unused_imports)]
-use crate::dockerfile::ast::Keyword;
 
 pub static RULE: Rule = Rule {
     code: "DL3013",
@@ -20,7 +16,9 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Context, sink: &mut Sink) {
     for (_, _, cmd) in run_commands(ctx) {
-        let Some(start) = pip_args_start(cmd) else { continue };
+        let Some(start) = pip_args_start(cmd) else {
+            continue;
+        };
         let mut skip = false;
         let mut skip_all = false;
         for w in &cmd.args[start..] {
@@ -40,8 +38,14 @@ fn check(ctx: &Context, sink: &mut Sink) {
                 continue;
             }
             let v = &w.value;
-            let pinned = ["==", ">=", "<=", "~=", "!=", ">", "<", "@"].iter().any(|op| v.contains(op));
-            let local = v == "." || v.contains('/') || v.ends_with(".whl") || v.ends_with(".tar.gz") || v.ends_with(".zip");
+            let pinned = ["==", ">=", "<=", "~=", "!=", ">", "<", "@"]
+                .iter()
+                .any(|op| v.contains(op));
+            let local = v == "."
+                || v.contains('/')
+                || v.ends_with(".whl")
+                || v.ends_with(".tar.gz")
+                || v.ends_with(".zip");
             if pinned || local || skip_all || w.is_dynamic() {
                 continue;
             }

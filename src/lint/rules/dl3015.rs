@@ -1,11 +1,7 @@
 //! DL3015: Avoid additional packages by specifying `--no-install-recommends`.
 
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
 use crate::lint::rules::util::*;
-#[allow(unused_imports)]
-use crate::dockerfile::ast::Keyword;
 
 pub static RULE: Rule = Rule {
     code: "DL3015",
@@ -24,9 +20,20 @@ fn check(ctx: &Context, sink: &mut Sink) {
             continue;
         }
         let off = cmd.has_flag(&["--no-install-recommends"])
-            || cmd.args.iter().any(|a| a.value.replace(' ', "").to_ascii_lowercase().contains("apt::install-recommends=false") || a.value.to_ascii_lowercase().contains("apt::install-recommends=0"));
+            || cmd.args.iter().any(|a| {
+                a.value
+                    .replace(' ', "")
+                    .to_ascii_lowercase()
+                    .contains("apt::install-recommends=false")
+                    || a.value
+                        .to_ascii_lowercase()
+                        .contains("apt::install-recommends=0")
+            });
         if !off {
-            let at = cmd.subcommand(APT_VALUE_FLAGS).map(|w| cmd.name.span.cover(w.span)).unwrap_or(cmd.name.span);
+            let at = cmd
+                .subcommand(APT_VALUE_FLAGS)
+                .map(|w| cmd.name.span.cover(w.span))
+                .unwrap_or(cmd.name.span);
             sink.report(at, "apt-get also installs \"recommended\" packages you did not ask for: add `--no-install-recommends`");
         }
     }

@@ -1,11 +1,7 @@
 //! DL3016: Pin versions in npm.
 
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
 use crate::lint::rules::util::*;
-#[allow(unused_imports)]
-use crate::dockerfile::ast::Keyword;
 
 pub static RULE: Rule = Rule {
     code: "DL3016",
@@ -27,11 +23,20 @@ fn check(ctx: &Context, sink: &mut Sink) {
             let v = &pkg.value;
             let name_part = v.strip_prefix('@').unwrap_or(v);
             let pinned = name_part.contains('@') || v.contains('#');
-            let local = v.starts_with('.') || v.starts_with('/') || v.ends_with(".tgz") || v.ends_with(".tar.gz") || v.contains("://") || v.starts_with("git") || v.starts_with("file:");
+            let local = v.starts_with('.')
+                || v.starts_with('/')
+                || v.ends_with(".tgz")
+                || v.ends_with(".tar.gz")
+                || v.contains("://")
+                || v.starts_with("git")
+                || v.starts_with("file:");
             if pinned || local || pkg.is_dynamic() {
                 continue;
             }
-            sink.report(pkg.span, format!("Pin the version of `{v}` (`{v}@<version>`)"));
+            sink.report(
+                pkg.span,
+                format!("Pin the version of `{v}` (`{v}@<version>`)"),
+            );
         }
     }
 }

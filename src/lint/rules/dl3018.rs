@@ -1,11 +1,7 @@
 //! DL3018: Pin versions in apk add. Instead of `apk add <package>` use `apk add <package>=<version>`.
 
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
 use crate::lint::rules::util::*;
-#[allow(unused_imports)]
-use crate::dockerfile::ast::Keyword;
 
 pub static RULE: Rule = Rule {
     code: "DL3018",
@@ -25,10 +21,20 @@ fn check(ctx: &Context, sink: &mut Sink) {
         }
         for pkg in cmd.operands(APK_VALUE_FLAGS) {
             let v = &pkg.value;
-            if v.contains('=') || v.contains('>') || v.contains('<') || v.contains('~') || v.ends_with(".apk") || v.contains('/') || pkg.is_dynamic() {
+            if v.contains('=')
+                || v.contains('>')
+                || v.contains('<')
+                || v.contains('~')
+                || v.ends_with(".apk")
+                || v.contains('/')
+                || pkg.is_dynamic()
+            {
                 continue;
             }
-            sink.report(pkg.span, format!("Pin the version of `{v}` (`{v}=<version>`)"));
+            sink.report(
+                pkg.span,
+                format!("Pin the version of `{v}` (`{v}=<version>`)"),
+            );
         }
     }
 }

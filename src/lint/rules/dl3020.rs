@@ -1,11 +1,8 @@
 //! DL3020: Use COPY instead of ADD for files and folders.
 
-#[allow(unused_imports)]
-use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
-use crate::lint::rules::util::*;
-#[allow(unused_imports)]
 use crate::dockerfile::ast::Keyword;
+use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
+use crate::lint::rules::util::*;
 
 pub static RULE: Rule = Rule {
     code: "DL3020",
@@ -20,9 +17,26 @@ pub static RULE: Rule = Rule {
 
 fn is_archive(path: &str) -> bool {
     let p = path.to_ascii_lowercase();
-    [".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz", ".tar.zst", ".tzst", ".tar.lz", ".tar.lzma", ".gz", ".bz2", ".xz", ".zst"]
-        .iter()
-        .any(|ext| p.ends_with(ext))
+    [
+        ".tar",
+        ".tar.gz",
+        ".tgz",
+        ".tar.bz2",
+        ".tbz2",
+        ".tbz",
+        ".tar.xz",
+        ".txz",
+        ".tar.zst",
+        ".tzst",
+        ".tar.lz",
+        ".tar.lzma",
+        ".gz",
+        ".bz2",
+        ".xz",
+        ".zst",
+    ]
+    .iter()
+    .any(|ext| p.ends_with(ext))
 }
 
 fn check(ctx: &Context, sink: &mut Sink) {

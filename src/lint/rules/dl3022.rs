@@ -1,11 +1,7 @@
 //! DL3022: COPY --from should reference a previously defined FROM alias.
 
-#[allow(unused_imports)]
-use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
-use crate::lint::rules::util::*;
-#[allow(unused_imports)]
 use crate::dockerfile::ast::Keyword;
+use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
 
 pub static RULE: Rule = Rule {
     code: "DL3022",
@@ -24,15 +20,23 @@ fn check(ctx: &Context, sink: &mut Sink) {
         if instr.keyword != Keyword::Copy {
             continue;
         }
-        let Some(flag) = instr.flag("from") else { continue };
+        let Some(flag) = instr.flag("from") else {
+            continue;
+        };
         let value = flag.value.as_ref().map(|v| v.value.as_str()).unwrap_or("");
         // An image reference (`nginx:1.27`, `ghcr.io/x/y`) or a variable is fine.
-        if value.is_empty() || value.contains(':') || value.contains('/') || value.contains('$') || value.contains('@') {
+        if value.is_empty()
+            || value.contains(':')
+            || value.contains('/')
+            || value.contains('$')
+            || value.contains('@')
+        {
             continue;
         }
         let earlier = df.stages.iter().any(|s| {
             s.from_instruction < idx
-                && (s.name.as_deref() == Some(value.to_ascii_lowercase().as_str()) || value.parse::<usize>() == Ok(s.index))
+                && (s.name.as_deref() == Some(value.to_ascii_lowercase().as_str())
+                    || value.parse::<usize>() == Ok(s.index))
         });
         if !earlier {
             sink.report(flag.span, format!("`--from={value}` names no earlier stage: it will be pulled as an image. Define `FROM … AS {value}` above, or write the full image reference"));

@@ -1,11 +1,6 @@
 //! DL3024: FROM aliases (stage names) must be unique.
 
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
-use crate::lint::rules::util::*;
-#[allow(unused_imports)]
-use crate::dockerfile::ast::Keyword;
 
 pub static RULE: Rule = Rule {
     code: "DL3024",
@@ -23,7 +18,9 @@ fn check(ctx: &Context, sink: &mut Sink) {
     for (i, stage) in stages.iter().enumerate() {
         let Some(name) = &stage.name else { continue };
         if stages[..i].iter().any(|s| s.name.as_ref() == Some(name)) {
-            let span = stage.name_span.unwrap_or(ctx.dockerfile.instructions[stage.from_instruction].keyword_span);
+            let span = stage
+                .name_span
+                .unwrap_or(ctx.dockerfile.instructions[stage.from_instruction].keyword_span);
             sink.report(span, format!("Stage name `{name}` is already used by an earlier stage: COPY --from={name} and --target are ambiguous. Rename one"));
         }
     }

@@ -1,11 +1,7 @@
 //! DL3027: Do not use apt as it is meant to be an end-user tool, use apt-get or apt-cache instead.
 
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
 use crate::lint::rules::util::*;
-#[allow(unused_imports)]
-use crate::dockerfile::ast::Keyword;
 
 pub static RULE: Rule = Rule {
     code: "DL3027",

@@ -1,11 +1,7 @@
 //! DL3028: Pin versions in gem install.
 
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
 use crate::lint::rules::util::*;
-#[allow(unused_imports)]
-use crate::dockerfile::ast::Keyword;
 
 pub static RULE: Rule = Rule {
     code: "DL3028",
@@ -20,15 +16,31 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Context, sink: &mut Sink) {
     for (_, _, cmd) in run_commands(ctx) {
-        if !cmd.is("gem") || !cmd.subcommand_is(&[], &["install", "i"]) || cmd.has_flag(&["-v", "--version"]) {
+        if !cmd.is("gem")
+            || !cmd.subcommand_is(&[], &["install", "i"])
+            || cmd.has_flag(&["-v", "--version"])
+        {
             continue;
         }
-        for pkg in cmd.operands(&["-v", "--version", "-s", "--source", "-i", "--install-dir", "-n", "--bindir", "--platform"]) {
+        for pkg in cmd.operands(&[
+            "-v",
+            "--version",
+            "-s",
+            "--source",
+            "-i",
+            "--install-dir",
+            "-n",
+            "--bindir",
+            "--platform",
+        ]) {
             let v = &pkg.value;
             if v.contains(':') || v.ends_with(".gem") || v.contains('/') || pkg.is_dynamic() {
                 continue;
             }
-            sink.report(pkg.span, format!("Pin the version of `{v}` (`{v}:<version>` or `-v <version>`)"));
+            sink.report(
+                pkg.span,
+                format!("Pin the version of `{v}` (`{v}:<version>` or `-v <version>`)"),
+            );
         }
     }
 }

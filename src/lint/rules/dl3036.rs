@@ -16,7 +16,19 @@ pub static RULE: Rule = Rule {
 };
 
 fn is_install(cmd: &Command) -> bool {
-    cmd.is("zypper") && cmd.subcommand_is(crate::lint::rules::util::ZYPPER_VALUE_FLAGS, &["install", "in", "update", "up", "patch", "dist-upgrade", "dup"])
+    cmd.is("zypper")
+        && cmd.subcommand_is(
+            crate::lint::rules::util::ZYPPER_VALUE_FLAGS,
+            &[
+                "install",
+                "in",
+                "update",
+                "up",
+                "patch",
+                "dist-upgrade",
+                "dup",
+            ],
+        )
 }
 
 fn is_cleanup(cmd: &Command) -> bool {
@@ -24,5 +36,12 @@ fn is_cleanup(cmd: &Command) -> bool {
 }
 
 fn check(ctx: &Context, sink: &mut Sink) {
-    check_cache_cleanup(ctx, sink, is_install, is_cleanup, &["/var/cache/zypp"], "zypper keeps downloaded packages in /var/cache/zypp in this layer: end the RUN with `zypper clean`");
+    check_cache_cleanup(
+        ctx,
+        sink,
+        is_install,
+        is_cleanup,
+        &["/var/cache/zypp"],
+        "zypper keeps downloaded packages in /var/cache/zypp in this layer: end the RUN with `zypper clean`",
+    );
 }

@@ -1,11 +1,7 @@
 //! DL3037: Specify version with `zypper install -y <package>=<version>`.
 
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
 use crate::lint::rules::util::*;
-#[allow(unused_imports)]
-use crate::dockerfile::ast::Keyword;
 
 pub static RULE: Rule = Rule {
     code: "DL3037",
@@ -25,10 +21,19 @@ fn check(ctx: &Context, sink: &mut Sink) {
         }
         for pkg in cmd.operands(ZYPPER_VALUE_FLAGS) {
             let v = &pkg.value;
-            if v.contains('=') || v.contains('>') || v.contains('<') || v.ends_with(".rpm") || v.contains('/') || pkg.is_dynamic() {
+            if v.contains('=')
+                || v.contains('>')
+                || v.contains('<')
+                || v.ends_with(".rpm")
+                || v.contains('/')
+                || pkg.is_dynamic()
+            {
                 continue;
             }
-            sink.report(pkg.span, format!("Pin the version of `{v}` (`{v}=<version>`)"));
+            sink.report(
+                pkg.span,
+                format!("Pin the version of `{v}` (`{v}=<version>`)"),
+            );
         }
     }
 }

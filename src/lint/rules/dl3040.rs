@@ -16,7 +16,18 @@ pub static RULE: Rule = Rule {
 };
 
 fn is_install(cmd: &Command) -> bool {
-    (cmd.is("dnf") || cmd.is("microdnf")) && cmd.subcommand_is(crate::lint::rules::util::YUM_VALUE_FLAGS, &["install", "groupinstall", "localinstall", "reinstall", "update", "upgrade"])
+    (cmd.is("dnf") || cmd.is("microdnf"))
+        && cmd.subcommand_is(
+            crate::lint::rules::util::YUM_VALUE_FLAGS,
+            &[
+                "install",
+                "groupinstall",
+                "localinstall",
+                "reinstall",
+                "update",
+                "upgrade",
+            ],
+        )
 }
 
 fn is_cleanup(cmd: &Command) -> bool {
@@ -24,5 +35,12 @@ fn is_cleanup(cmd: &Command) -> bool {
 }
 
 fn check(ctx: &Context, sink: &mut Sink) {
-    check_cache_cleanup(ctx, sink, is_install, is_cleanup, &["/var/cache/dnf", "/var/cache/yum"], "dnf keeps downloaded packages and metadata in /var/cache/dnf in this layer: end the RUN with `dnf clean all`");
+    check_cache_cleanup(
+        ctx,
+        sink,
+        is_install,
+        is_cleanup,
+        &["/var/cache/dnf", "/var/cache/yum"],
+        "dnf keeps downloaded packages and metadata in /var/cache/dnf in this layer: end the RUN with `dnf clean all`",
+    );
 }

@@ -1,11 +1,7 @@
 //! DL3046: useradd without flag -l and high UID will result in excessively large Image.
 
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
 use crate::lint::rules::util::*;
-#[allow(unused_imports)]
-use crate::dockerfile::ast::Keyword;
 
 pub static RULE: Rule = Rule {
     code: "DL3046",
@@ -23,9 +19,14 @@ fn check(ctx: &Context, sink: &mut Sink) {
         if !cmd.is("useradd") || cmd.has_flag(&["-l", "--no-log-init"]) {
             continue;
         }
-        let Some(uid) = cmd.flag_value(&["-u", "--uid"]) else { continue };
+        let Some(uid) = cmd.flag_value(&["-u", "--uid"]) else {
+            continue;
+        };
         if uid.len() > 5 && uid.chars().all(|c| c.is_ascii_digit()) {
-            let at = cmd.find_flag(&["-u", "--uid"]).map(|w| w.span).unwrap_or(cmd.name.span);
+            let at = cmd
+                .find_flag(&["-u", "--uid"])
+                .map(|w| w.span)
+                .unwrap_or(cmd.name.span);
             sink.report(at, format!("UID {uid} without `-l` makes /var/log/lastlog a huge sparse file that layers store in full: add `--no-log-init`"));
         }
     }

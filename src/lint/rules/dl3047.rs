@@ -1,11 +1,7 @@
 //! DL3047: Avoid use of wget without progress bar. Use `wget --progress=dot:giga <url>`.
 
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
 use crate::lint::rules::util::*;
-#[allow(unused_imports)]
-use crate::dockerfile::ast::Keyword;
 
 pub static RULE: Rule = Rule {
     code: "DL3047",
@@ -23,7 +19,17 @@ fn check(ctx: &Context, sink: &mut Sink) {
         if !cmd.is("wget") {
             continue;
         }
-        let quiet = cmd.has_flag(&["-q", "--quiet", "-nv", "--no-verbose", "-o", "--output-file", "-a", "--append-output", "--progress"]);
+        let quiet = cmd.has_flag(&[
+            "-q",
+            "--quiet",
+            "-nv",
+            "--no-verbose",
+            "-o",
+            "--output-file",
+            "-a",
+            "--append-output",
+            "--progress",
+        ]);
         if !quiet {
             sink.report(cmd.name.span, "wget's progress bar floods the build log: add `--progress=dot:giga` (or `-q`/`-nv`)");
         }

@@ -24,7 +24,11 @@ fn check(ctx: &Context, sink: &mut Sink) {
             previous = None;
             continue;
         }
-        let count = ctx.facts().script(idx).map(|s| s.commands.len()).unwrap_or(usize::MAX);
+        let count = ctx
+            .facts()
+            .script(idx)
+            .map(|s| s.commands.len())
+            .unwrap_or(usize::MAX);
         if let Some((prev, prev_count)) = previous {
             let same_flags = flags_of(&df.instructions[prev]) == flags_of(instr);
             let same_stage = df.instructions[prev].stage == instr.stage;

@@ -16,13 +16,32 @@ pub static RULE: Rule = Rule {
 };
 
 fn is_install(cmd: &Command) -> bool {
-    cmd.is("yarn") && ((cmd.subcommand(&[]).is_none() && !cmd.has_flag(&["--version", "-v", "--help", "-h"])) || cmd.subcommand_is(&[], &["install", "add"]))
+    cmd.is("yarn")
+        && ((cmd.subcommand(&[]).is_none() && !cmd.has_flag(&["--version", "-v", "--help", "-h"]))
+            || cmd.subcommand_is(&[], &["install", "add"]))
 }
 
 fn is_cleanup(cmd: &Command) -> bool {
-    cmd.is("yarn") && cmd.positionals(&[]).iter().map(|w| w.value.as_str()).take(2).eq(["cache", "clean"])
+    cmd.is("yarn")
+        && cmd
+            .positionals(&[])
+            .iter()
+            .map(|w| w.value.as_str())
+            .take(2)
+            .eq(["cache", "clean"])
 }
 
 fn check(ctx: &Context, sink: &mut Sink) {
-    check_cache_cleanup(ctx, sink, is_install, is_cleanup, &["/usr/local/share/.cache/yarn", "/root/.cache/yarn", "/root/.yarn"], "yarn keeps every downloaded package in its cache in this layer: end the RUN with `yarn cache clean` (or use a cache mount)");
+    check_cache_cleanup(
+        ctx,
+        sink,
+        is_install,
+        is_cleanup,
+        &[
+            "/usr/local/share/.cache/yarn",
+            "/root/.cache/yarn",
+            "/root/.yarn",
+        ],
+        "yarn keeps every downloaded package in its cache in this layer: end the RUN with `yarn cache clean` (or use a cache mount)",
+    );
 }

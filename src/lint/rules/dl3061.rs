@@ -1,11 +1,7 @@
 //! DL3061: Invalid instruction order. Dockerfile must begin with FROM, ARG or comment.
 
-#[allow(unused_imports)]
-use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
-use crate::lint::rules::util::*;
-#[allow(unused_imports)]
 use crate::dockerfile::ast::Keyword;
+use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
 
 pub static RULE: Rule = Rule {
     code: "DL3061",
@@ -20,8 +16,17 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Context, sink: &mut Sink) {
     if let Some(first) = ctx.dockerfile.instructions.first() {
-        if !matches!(first.keyword, Keyword::From | Keyword::Arg | Keyword::Unknown) {
-            sink.report(first.keyword_span, format!("A Dockerfile must start with FROM (or ARGs used by FROM), not {}", first.keyword.as_str().to_ascii_uppercase()));
+        if !matches!(
+            first.keyword,
+            Keyword::From | Keyword::Arg | Keyword::Unknown
+        ) {
+            sink.report(
+                first.keyword_span,
+                format!(
+                    "A Dockerfile must start with FROM (or ARGs used by FROM), not {}",
+                    first.keyword.as_str().to_ascii_uppercase()
+                ),
+            );
         }
     }
 }

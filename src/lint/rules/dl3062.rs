@@ -1,11 +1,7 @@
 //! DL3062: Pin versions in go install. Instead of `go install <package>` use `go install <package>@<version>`.
 
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
 use crate::lint::rules::util::*;
-#[allow(unused_imports)]
-use crate::dockerfile::ast::Keyword;
 
 pub static RULE: Rule = Rule {
     code: "DL3062",
@@ -23,14 +19,22 @@ fn check(ctx: &Context, sink: &mut Sink) {
         if !cmd.is("go") || !cmd.subcommand_is(&[], &["install", "get"]) {
             continue;
         }
-        for pkg in cmd.operands(&["-ldflags", "-tags", "-o", "-gcflags", "-mod", "-modfile", "-p"]) {
+        for pkg in cmd.operands(&[
+            "-ldflags", "-tags", "-o", "-gcflags", "-mod", "-modfile", "-p",
+        ]) {
             let v = &pkg.value;
             let local = v.starts_with('.') || v.starts_with('/') || !v.contains('.');
             if local || pkg.is_dynamic() {
                 continue;
             }
             if !v.contains('@') || v.ends_with("@latest") {
-                sink.report(pkg.span, format!("Pin the version of `{v}` (`{}@<version>`, not `@latest`)", v.split('@').next().unwrap_or(v)));
+                sink.report(
+                    pkg.span,
+                    format!(
+                        "Pin the version of `{v}` (`{}@<version>`, not `@latest`)",
+                        v.split('@').next().unwrap_or(v)
+                    ),
+                );
             }
         }
     }

@@ -1,11 +1,6 @@
 //! DL3063: Stage names should not be reserved words.
 
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
-use crate::lint::rules::util::*;
-#[allow(unused_imports)]
-use crate::dockerfile::ast::Keyword;
 
 pub static RULE: Rule = Rule {
     code: "DL3063",
@@ -22,7 +17,9 @@ fn check(ctx: &Context, sink: &mut Sink) {
     for stage in &ctx.dockerfile.stages {
         let Some(name) = &stage.name else { continue };
         if name == "scratch" || name == "context" {
-            let span = stage.name_span.unwrap_or(ctx.dockerfile.instructions[stage.from_instruction].keyword_span);
+            let span = stage
+                .name_span
+                .unwrap_or(ctx.dockerfile.instructions[stage.from_instruction].keyword_span);
             sink.report(span, format!("`{name}` is reserved (FROM scratch / the build context): choose another stage name"));
         }
     }

@@ -1,11 +1,6 @@
 //! DL3065: FROM --platform=$TARGETPLATFORM is redundant.
 
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
-use crate::lint::rules::util::*;
-#[allow(unused_imports)]
-use crate::dockerfile::ast::Keyword;
 
 pub static RULE: Rule = Rule {
     code: "DL3065",
@@ -22,10 +17,15 @@ fn check(ctx: &Context, sink: &mut Sink) {
     let df = ctx.dockerfile;
     for stage in &df.stages {
         let from = &df.instructions[stage.from_instruction];
-        let Some(flag) = from.flag("platform") else { continue };
+        let Some(flag) = from.flag("platform") else {
+            continue;
+        };
         let value = flag.value.as_ref().map(|v| v.value.as_str()).unwrap_or("");
         if value == "$TARGETPLATFORM" || value == "${TARGETPLATFORM}" {
-            sink.report(flag.span, "`--platform=$TARGETPLATFORM` is the default: remove it");
+            sink.report(
+                flag.span,
+                "`--platform=$TARGETPLATFORM` is the default: remove it",
+            );
         }
     }
 }

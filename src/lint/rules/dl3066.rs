@@ -30,7 +30,11 @@ fn check(ctx: &Context, sink: &mut Sink) {
     {
         return;
     }
-    let span = user.args.first().map(|a| a.span_of(0..name.len())).unwrap_or(user.span);
+    let span = user
+        .args
+        .first()
+        .map(|a| a.span_of(0..name.len()))
+        .unwrap_or(user.span);
     sink.report(
         span,
         format!(

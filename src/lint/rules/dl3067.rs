@@ -23,10 +23,17 @@ fn check(ctx: &Context, sink: &mut Sink) {
         // A stage `FROM scratch` holds only what was put there on purpose (an artifact stage):
         // copying all of it is the normal way to export it.
         let from = instr.flag_value("from").unwrap_or("");
-        if ctx.dockerfile.stage_by_ref(from).is_some_and(|s| s.image.is_scratch()) {
+        if ctx
+            .dockerfile
+            .stage_by_ref(from)
+            .is_some_and(|s| s.image.is_scratch())
+        {
             continue;
         }
-        if let Some(src) = copy_sources(instr).iter().find(|s| matches!(s.value.as_str(), "/" | "/." | "/*")) {
+        if let Some(src) = copy_sources(instr)
+            .iter()
+            .find(|s| matches!(s.value.as_str(), "/" | "/." | "/*"))
+        {
             sink.report(
                 src.span,
                 "Copying `/` of another stage duplicates its entire filesystem (package databases, caches, shells) into one layer: copy only the paths you need",

@@ -1,11 +1,7 @@
 //! DL4000: MAINTAINER is deprecated.
 
-#[allow(unused_imports)]
-use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
-use crate::lint::rules::util::*;
-#[allow(unused_imports)]
 use crate::dockerfile::ast::Keyword;
+use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
 
 pub static RULE: Rule = Rule {
     code: "DL4000",
@@ -21,7 +17,10 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Context, sink: &mut Sink) {
     for instr in &ctx.dockerfile.instructions {
         if instr.keyword == Keyword::Maintainer {
-            sink.report(instr.keyword_span, "MAINTAINER is deprecated: use `LABEL org.opencontainers.image.authors=\"…\"`");
+            sink.report(
+                instr.keyword_span,
+                "MAINTAINER is deprecated: use `LABEL org.opencontainers.image.authors=\"…\"`",
+            );
         }
     }
 }

@@ -1,11 +1,7 @@
 //! DL4001: Either use Wget or Curl but not both.
 
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
 use crate::lint::rules::util::*;
-#[allow(unused_imports)]
-use crate::dockerfile::ast::Keyword;
 
 pub static RULE: Rule = Rule {
     code: "DL4001",
@@ -19,7 +15,10 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, sink: &mut Sink) {
-    let uses: Vec<_> = run_commands(ctx).filter(|(_, _, c)| c.is("wget") || c.is("curl")).map(|(_, _, c)| c).collect();
+    let uses: Vec<_> = run_commands(ctx)
+        .filter(|(_, _, c)| c.is("wget") || c.is("curl"))
+        .map(|(_, _, c)| c)
+        .collect();
     let Some(first) = uses.first() else { return };
     let first_tool = first.program();
     for cmd in uses.iter().filter(|c| c.program() != first_tool) {

@@ -1,11 +1,7 @@
 //! DL4004: Multiple ENTRYPOINT instructions found. Only the last one takes effect.
 
-#[allow(unused_imports)]
-use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
-use crate::lint::rules::util::*;
-#[allow(unused_imports)]
 use crate::dockerfile::ast::Keyword;
+use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
 
 pub static RULE: Rule = Rule {
     code: "DL4004",
@@ -21,7 +17,11 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Context, sink: &mut Sink) {
     let df = ctx.dockerfile;
     for stage in &df.stages {
-        let found: Vec<_> = df.stage_instructions(stage).iter().filter(|i| i.keyword == Keyword::Entrypoint).collect();
+        let found: Vec<_> = df
+            .stage_instructions(stage)
+            .iter()
+            .filter(|i| i.keyword == Keyword::Entrypoint)
+            .collect();
         if let Some((last, earlier)) = found.split_last() {
             for instr in earlier {
                 sink.report(

@@ -1,11 +1,7 @@
 //! DL4005: Use SHELL to change the default shell.
 
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
 use crate::lint::rules::util::*;
-#[allow(unused_imports)]
-use crate::dockerfile::ast::Keyword;
 
 pub static RULE: Rule = Rule {
     code: "DL4005",
@@ -20,7 +16,12 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Context, sink: &mut Sink) {
     for (_, _, cmd) in run_commands(ctx) {
-        if cmd.is("ln") && cmd.positionals(&[]).last().is_some_and(|w| w.value == "/bin/sh") {
+        if cmd.is("ln")
+            && cmd
+                .positionals(&[])
+                .last()
+                .is_some_and(|w| w.value == "/bin/sh")
+        {
             sink.report(cmd.span(), "Replacing /bin/sh with a link changes the shell for every tool in the image: use the SHELL instruction for RUN instead");
         }
     }

@@ -139,7 +139,8 @@ fn exec_script(args: &[SourceText]) -> Script {
     let c = &script.commands[0];
     if is_shell_program(c.program()) {
         if let Some(pos) = c.args.iter().position(|a| {
-            a.value == "-c" || (a.value.starts_with('-') && !a.value.starts_with("--") && a.value.contains('c'))
+            a.value == "-c"
+                || (a.value.starts_with('-') && !a.value.starts_with("--") && a.value.contains('c'))
         }) {
             if let Some(text) = args.get(pos + 2) {
                 let mut inner = shell::parse(text);

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use crate::dockerfile::ast::{Instruction, Keyword};
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
 use crate::lint::rules::util::{
-    copy_sources, has_cache_mount, installs_system_packages, is_pip_install, stage_chain,
-    APK_VALUE_FLAGS, APT_VALUE_FLAGS,
+    APK_VALUE_FLAGS, APT_VALUE_FLAGS, copy_sources, has_cache_mount, installs_system_packages,
+    is_pip_install, stage_chain,
 };
 use crate::shell::Command;
 
@@ -47,7 +47,9 @@ fn check(ctx: &Context, sink: &mut Sink) {
                     }
                     Keyword::Copy | Keyword::Add => record_copy(instr, &workdir, &mut created),
                     Keyword::Run => {
-                        let Some(script) = ctx.facts().script(idx) else { continue };
+                        let Some(script) = ctx.facts().script(idx) else {
+                            continue;
+                        };
                         let line = instr.keyword_span.start.line;
                         let mut this_run: BTreeMap<String, Origin> = BTreeMap::new();
                         let mut cwd_known = true;
@@ -61,7 +63,10 @@ fn check(ctx: &Context, sink: &mut Sink) {
                                         continue;
                                     }
                                     let path = join(&workdir, &w.value);
-                                    let pattern = path.trim_end_matches('*').trim_end_matches('/').to_string();
+                                    let pattern = path
+                                        .trim_end_matches('*')
+                                        .trim_end_matches('/')
+                                        .to_string();
                                     if pattern.is_empty() {
                                         continue;
                                     }
@@ -107,7 +112,9 @@ fn covers(pattern: &str, path: &str) -> bool {
 }
 
 fn record_copy(instr: &Instruction, workdir: &str, created: &mut BTreeMap<String, Origin>) {
-    let Some(dest) = instr.args.last() else { return };
+    let Some(dest) = instr.args.last() else {
+        return;
+    };
     let sources = copy_sources(instr);
     let kw = instr.keyword.as_str().to_ascii_uppercase();
     let line = instr.keyword_span.start.line;
@@ -129,7 +136,13 @@ fn record_copy(instr: &Instruction, workdir: &str, created: &mut BTreeMap<String
         } else {
             dest_path.clone()
         };
-        created.insert(path, Origin { line, what: kw.clone() });
+        created.insert(
+            path,
+            Origin {
+                line,
+                what: kw.clone(),
+            },
+        );
     }
 }
 
@@ -172,7 +185,10 @@ fn creations(cmd: &Command, workdir: &str, cwd_known: bool) -> Vec<(String, Stri
         "apt-get" | "apt" if cmd.subcommand_is(APT_VALUE_FLAGS, &["update"]) => {
             add("/var/lib/apt/lists", "apt-get update")
         }
-        "apk" if cmd.subcommand_is(APK_VALUE_FLAGS, &["update", "add"]) && !cmd.has_flag(&["--no-cache"]) => {
+        "apk"
+            if cmd.subcommand_is(APK_VALUE_FLAGS, &["update", "add"])
+                && !cmd.has_flag(&["--no-cache"]) =>
+        {
             add("/var/cache/apk", "apk")
         }
         "yum" if installs_system_packages(cmd) => add("/var/cache/yum", "yum"),

@@ -20,9 +20,22 @@ fn is_install(cmd: &Command) -> bool {
 }
 
 fn is_cleanup(cmd: &Command) -> bool {
-    cmd.is("npm") && cmd.positionals(&[]).iter().map(|w| w.value.as_str()).take(2).eq(["cache", "clean"])
+    cmd.is("npm")
+        && cmd
+            .positionals(&[])
+            .iter()
+            .map(|w| w.value.as_str())
+            .take(2)
+            .eq(["cache", "clean"])
 }
 
 fn check(ctx: &Context, sink: &mut Sink) {
-    check_cache_cleanup(ctx, sink, is_install, is_cleanup, &["/root/.npm", "/home/node/.npm"], "npm keeps every downloaded tarball in ~/.npm in this layer: end the RUN with `npm cache clean --force` (or use a cache mount on /root/.npm)");
+    check_cache_cleanup(
+        ctx,
+        sink,
+        is_install,
+        is_cleanup,
+        &["/root/.npm", "/home/node/.npm"],
+        "npm keeps every downloaded tarball in ~/.npm in this layer: end the RUN with `npm cache clean --force` (or use a cache mount on /root/.npm)",
+    );
 }

@@ -31,22 +31,31 @@ fn check(ctx: &Context, sink: &mut Sink) {
                 Keyword::Copy | Keyword::Add => {
                     if let Some(dest) = instr.args.last() {
                         if !dest.value.contains('$') && instr.args.len() >= 2 {
-                            copied.push((join(&workdir, &dest.value), instr.keyword_span.start.line));
+                            copied
+                                .push((join(&workdir, &dest.value), instr.keyword_span.start.line));
                         }
                     }
                 }
                 Keyword::Run => {
-                    let Some(script) = ctx.facts().script(idx) else { continue };
+                    let Some(script) = ctx.facts().script(idx) else {
+                        continue;
+                    };
                     let mut cwd_known = true;
                     for cmd in &script.commands {
                         if cmd.is("cd") {
                             cwd_known = false;
                         }
-                        if !(cmd.is("chown") || cmd.is("chmod")) || !cmd.has_flag(&["-R", "--recursive"]) {
+                        if !(cmd.is("chown") || cmd.is("chmod"))
+                            || !cmd.has_flag(&["-R", "--recursive"])
+                        {
                             continue;
                         }
                         // The first operand is the owner/mode; the rest are paths.
-                        for path in cmd.positionals(&["--reference", "--from"]).into_iter().skip(1) {
+                        for path in cmd
+                            .positionals(&["--reference", "--from"])
+                            .into_iter()
+                            .skip(1)
+                        {
                             if path.is_dynamic() || (!path.value.starts_with('/') && !cwd_known) {
                                 continue;
                             }
@@ -55,10 +64,16 @@ fn check(ctx: &Context, sink: &mut Sink) {
                                 continue;
                             }
                             let hit = copied.iter().find(|(dest, _)| {
-                                dest == &target || dest.starts_with(&format!("{target}/")) || target.starts_with(&format!("{dest}/"))
+                                dest == &target
+                                    || dest.starts_with(&format!("{target}/"))
+                                    || target.starts_with(&format!("{dest}/"))
                             });
                             if let Some((dest, line)) = hit {
-                                let flag = if cmd.is("chown") { "--chown" } else { "--chmod" };
+                                let flag = if cmd.is("chown") {
+                                    "--chown"
+                                } else {
+                                    "--chmod"
+                                };
                                 sink.report(
                                     cmd.name.span.cover(path.span),
                                     format!(

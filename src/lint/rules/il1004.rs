@@ -19,9 +19,26 @@ fn is_toolchain(package: &str) -> bool {
     let name = package.split(['=', '<', '>']).next().unwrap_or(package);
     matches!(
         name,
-        "build-essential" | "build-base" | "gcc" | "g++" | "clang" | "make" | "cmake" | "golang"
-            | "go" | "rustc" | "cargo" | "rust" | "maven" | "gradle" | "gcc-c++" | "musl-dev"
-            | "libc6-dev" | "autoconf" | "automake" | "libtool"
+        "build-essential"
+            | "build-base"
+            | "gcc"
+            | "g++"
+            | "clang"
+            | "make"
+            | "cmake"
+            | "golang"
+            | "go"
+            | "rustc"
+            | "cargo"
+            | "rust"
+            | "maven"
+            | "gradle"
+            | "gcc-c++"
+            | "musl-dev"
+            | "libc6-dev"
+            | "autoconf"
+            | "automake"
+            | "libtool"
     ) || (name.starts_with("openjdk") && name.contains("-jdk"))
         || (name.starts_with("golang-") && name.chars().nth(7).is_some_and(|c| c.is_ascii_digit()))
         || (name.starts_with("gcc-") && name[4..].chars().all(|c| c.is_ascii_digit()))
@@ -38,14 +55,19 @@ fn check(ctx: &Context, sink: &mut Sink) {
         // remove the toolchain again in the same layer.
         let removed = script.commands.iter().any(|c| {
             (c.is("apk") && c.subcommand_is(&[], &["del"]))
-                || ((c.is("apt-get") || c.is("apt")) && c.subcommand_is(&[], &["purge", "remove", "autoremove"]))
-                || ((c.is("yum") || c.is("dnf")) && c.subcommand_is(&[], &["remove", "erase", "autoremove"]))
+                || ((c.is("apt-get") || c.is("apt"))
+                    && c.subcommand_is(&[], &["purge", "remove", "autoremove"]))
+                || ((c.is("yum") || c.is("dnf"))
+                    && c.subcommand_is(&[], &["remove", "erase", "autoremove"]))
         });
         if removed {
             continue;
         }
         for cmd in &script.commands {
-            if let Some(pkg) = system_packages(cmd).into_iter().find(|p| is_toolchain(&p.value)) {
+            if let Some(pkg) = system_packages(cmd)
+                .into_iter()
+                .find(|p| is_toolchain(&p.value))
+            {
                 sink.report(
                     pkg.span,
                     format!(

@@ -2,7 +2,9 @@
 
 use crate::dockerfile::ast::Keyword;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::{copies_whole_context, installs_system_packages, stage_instructions};
+use crate::lint::rules::util::{
+    copies_whole_context, installs_system_packages, stage_instructions,
+};
 
 pub static RULE: Rule = Rule {
     code: "IL2003",
@@ -27,7 +29,9 @@ fn check(ctx: &Context, sink: &mut Sink) {
             if instr.keyword != Keyword::Run {
                 continue;
             }
-            let Some(script) = ctx.facts().script(idx) else { continue };
+            let Some(script) = ctx.facts().script(idx) else {
+                continue;
+            };
             if let Some(cmd) = script.commands.iter().find(|c| installs_system_packages(c)) {
                 sink.report(
                     cmd.span(),

@@ -49,5 +49,8 @@ fn check(ctx: &Context, sink: &mut Sink) {
 }
 
 fn is_builtin(name: &str) -> bool {
-    ["exit", "wait", "true", "false", ":", "echo", "printf", "set", "export", "sleep"].contains(&name)
+    [
+        "exit", "wait", "true", "false", ":", "echo", "printf", "set", "export", "sleep",
+    ]
+    .contains(&name)
 }

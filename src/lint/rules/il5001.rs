@@ -17,7 +17,13 @@ pub static RULE: Rule = Rule {
 
 fn literal(value: &str) -> bool {
     let v = value.trim();
-    !v.is_empty() && !v.contains('$') && !v.starts_with('/') && !matches!(v.to_ascii_lowercase().as_str(), "true" | "false" | "yes" | "no" | "none" | "null")
+    !v.is_empty()
+        && !v.contains('$')
+        && !v.starts_with('/')
+        && !matches!(
+            v.to_ascii_lowercase().as_str(),
+            "true" | "false" | "yes" | "no" | "none" | "null"
+        )
 }
 
 fn check(ctx: &Context, sink: &mut Sink) {
@@ -42,7 +48,9 @@ fn check(ctx: &Context, sink: &mut Sink) {
     for (idx, _, cmd) in run_commands(ctx) {
         // `echo 'root:secret' | chpasswd`
         if cmd.is("chpasswd") && cmd.pipeline_len > 1 {
-            let Some(script) = ctx.facts().script(idx) else { continue };
+            let Some(script) = ctx.facts().script(idx) else {
+                continue;
+            };
             for feeder in script.pipeline(cmd.pipeline) {
                 if !(feeder.is("echo") || feeder.is("printf")) {
                     continue;
@@ -60,11 +68,16 @@ fn check(ctx: &Context, sink: &mut Sink) {
             }
         }
         // `useradd -p <hash-or-password>` / `usermod --password …`
-        if (cmd.is("useradd") || cmd.is("usermod")) && cmd.flag_value(&["-p", "--password"]).is_some_and(literal) {
+        if (cmd.is("useradd") || cmd.is("usermod"))
+            && cmd.flag_value(&["-p", "--password"]).is_some_and(literal)
+        {
             if let Some(w) = cmd.find_flag(&["-p", "--password"]) {
                 sink.report(
                     w.span,
-                    format!("`{} -p` sets a password from a literal visible in `docker history`", cmd.program()),
+                    format!(
+                        "`{} -p` sets a password from a literal visible in `docker history`",
+                        cmd.program()
+                    ),
                 );
             }
         }

@@ -33,8 +33,14 @@ fn check(ctx: &Context, sink: &mut Sink) {
         if !matches!(instr.keyword, Keyword::Cmd | Keyword::Entrypoint) {
             continue;
         }
-        let Some(script) = ctx.facts().script(idx) else { continue };
-        if let Some(cmd) = script.commands.iter().find(|c| c.is("sshd") || c.is("dropbear")) {
+        let Some(script) = ctx.facts().script(idx) else {
+            continue;
+        };
+        if let Some(cmd) = script
+            .commands
+            .iter()
+            .find(|c| c.is("sshd") || c.is("dropbear"))
+        {
             sink.report(cmd.name.span, MESSAGE);
         }
     }

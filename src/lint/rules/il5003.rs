@@ -18,7 +18,9 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Context, sink: &mut Sink) {
     let df = ctx.dockerfile;
     let Some(last) = df.final_stage() else { return };
-    let Some(user) = effective_user(df, last.index) else { return };
+    let Some(user) = effective_user(df, last.index) else {
+        return;
+    };
     let name = user_name(user);
     if is_root_user(name) || name.contains('$') {
         return;

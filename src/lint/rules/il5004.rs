@@ -14,7 +14,9 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-const SHELLS: &[&str] = &["sh", "bash", "zsh", "ash", "dash", "ksh", "python", "python3", "perl", "ruby", "node"];
+const SHELLS: &[&str] = &[
+    "sh", "bash", "zsh", "ash", "dash", "ksh", "python", "python3", "perl", "ruby", "node",
+];
 
 fn check(ctx: &Context, sink: &mut Sink) {
     for (_, _, script) in runs(ctx) {
@@ -33,7 +35,10 @@ fn check(ctx: &Context, sink: &mut Sink) {
             // `sh -c "$(curl …)"`.
             let substitutes = cmd.args.iter().any(|a| {
                 let r = a.raw.replace(' ', "");
-                r.contains("$(curl") || r.contains("$(wget") || r.contains("`curl") || r.contains("`wget")
+                r.contains("$(curl")
+                    || r.contains("$(wget")
+                    || r.contains("`curl")
+                    || r.contains("`wget")
             });
             if (downloads_in_pipe && reads_stdin) || substitutes {
                 sink.report(

@@ -33,7 +33,13 @@ fn check(ctx: &Context, sink: &mut Sink) {
             for pair in &instr.pairs {
                 let value = pair.value.as_ref().map(|v| v.value.as_str()).unwrap_or("");
                 if disabling_env(&pair.key.value, value) {
-                    sink.report(pair.key.span, format!("`{}={value}` turns off TLS verification for everything after it", pair.key.value));
+                    sink.report(
+                        pair.key.span,
+                        format!(
+                            "`{}={value}` turns off TLS verification for everything after it",
+                            pair.key.value
+                        ),
+                    );
                 }
             }
         }
@@ -51,13 +57,21 @@ fn check(ctx: &Context, sink: &mut Sink) {
             "wget" => cmd.find_flag(&["--no-check-certificate"]),
             "curl" => cmd.find_flag(&["-k", "--insecure"]),
             "yum" | "dnf" | "microdnf" | "rpm" => cmd.find_flag(&["--nogpgcheck", "--nosignature"]),
-            "apt-get" | "apt" => cmd.find_flag(&["--allow-unauthenticated", "--allow-insecure-repositories"]),
+            "apt-get" | "apt" => {
+                cmd.find_flag(&["--allow-unauthenticated", "--allow-insecure-repositories"])
+            }
             "apk" => cmd.find_flag(&["--allow-untrusted"]),
-            "git" => cmd.args.iter().find(|a| a.value.to_ascii_lowercase().replace(' ', "") == "http.sslverify=false"),
+            "git" => cmd
+                .args
+                .iter()
+                .find(|a| a.value.to_ascii_lowercase().replace(' ', "") == "http.sslverify=false"),
             "npm" | "yarn" | "pnpm" => {
                 let words: Vec<&str> = cmd.args.iter().map(|a| a.value.as_str()).collect();
-                let set = words.windows(3).position(|w| w[0] == "set" && w[1] == "strict-ssl" && w[2] == "false");
-                set.map(|i| &cmd.args[i + 1]).or_else(|| cmd.args.iter().find(|a| a.value == "--strict-ssl=false"))
+                let set = words
+                    .windows(3)
+                    .position(|w| w[0] == "set" && w[1] == "strict-ssl" && w[2] == "false");
+                set.map(|i| &cmd.args[i + 1])
+                    .or_else(|| cmd.args.iter().find(|a| a.value == "--strict-ssl=false"))
             }
             _ if is_pip_install(cmd) => cmd.find_flag(&["--trusted-host"]),
             _ => None,
@@ -67,7 +81,10 @@ fn check(ctx: &Context, sink: &mut Sink) {
         }
         if cmd.is("git") {
             let words: Vec<&str> = cmd.args.iter().map(|a| a.value.as_str()).collect();
-            if let Some(i) = words.windows(2).position(|w| w[0].eq_ignore_ascii_case("http.sslVerify") && w[1] == "false") {
+            if let Some(i) = words
+                .windows(2)
+                .position(|w| w[0].eq_ignore_ascii_case("http.sslVerify") && w[1] == "false")
+            {
                 report(cmd.args[i].span, "`git config http.sslVerify false`");
             }
         }

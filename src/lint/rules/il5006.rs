@@ -41,7 +41,9 @@ fn check(ctx: &Context, sink: &mut Sink) {
         if let Some(mode) = cmd.positionals(&["--reference"]).first() {
             if world_writable(&mode.value) {
                 // /tmp-like dirs with the sticky bit (1777) are the standard exception.
-                if mode.value.trim_start_matches('0').len() == 4 && mode.value.trim_start_matches('0').starts_with('1') {
+                if mode.value.trim_start_matches('0').len() == 4
+                    && mode.value.trim_start_matches('0').starts_with('1')
+                {
                     continue;
                 }
                 sink.report(mode.span, MESSAGE);

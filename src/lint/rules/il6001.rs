@@ -15,7 +15,14 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-const SUPERVISORS: &[&str] = &["supervisord", "s6-svscan", "runsvdir", "runit", "s6-overlay-suexec", "circusd"];
+const SUPERVISORS: &[&str] = &[
+    "supervisord",
+    "s6-svscan",
+    "runsvdir",
+    "runit",
+    "s6-overlay-suexec",
+    "circusd",
+];
 const PACKAGES: &[&str] = &["supervisor", "s6", "s6-overlay", "runit", "circus"];
 const MESSAGE: &str = "A process supervisor runs several services in one container: the orchestrator cannot restart, scale or health-check them separately. Run one service per container";
 
@@ -29,8 +36,14 @@ fn check(ctx: &Context, sink: &mut Sink) {
         {
             continue;
         }
-        let Some(script) = ctx.facts().script(idx) else { continue };
-        if let Some(cmd) = script.commands.iter().find(|c| SUPERVISORS.contains(&c.program())) {
+        let Some(script) = ctx.facts().script(idx) else {
+            continue;
+        };
+        if let Some(cmd) = script
+            .commands
+            .iter()
+            .find(|c| SUPERVISORS.contains(&c.program()))
+        {
             sink.report(cmd.name.span, MESSAGE);
             reported = true;
         }
@@ -44,7 +57,11 @@ fn check(ctx: &Context, sink: &mut Sink) {
         }
         let install = system_packages(cmd)
             .into_iter()
-            .chain(if crate::lint::rules::util::is_pip_install(cmd) { cmd.positionals(&[]) } else { Vec::new() })
+            .chain(if crate::lint::rules::util::is_pip_install(cmd) {
+                cmd.positionals(&[])
+            } else {
+                Vec::new()
+            })
             .find(|p| PACKAGES.contains(&p.value.split(['=', '<', '>']).next().unwrap_or("")));
         if let Some(pkg) = install {
             sink.report(pkg.span, MESSAGE);
