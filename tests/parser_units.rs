@@ -599,7 +599,13 @@ fn columns_on_long_non_ascii_lines() {
     let df = parse(&text);
     let pairs = &df.instructions[0].pairs;
     assert_eq!(lc(pairs[0].value.as_ref().unwrap().span.start), pos(1, 9));
-    assert_eq!(lc(pairs[0].value.as_ref().unwrap().span.end), pos(1, 9 + 128));
+    assert_eq!(
+        lc(pairs[0].value.as_ref().unwrap().span.end),
+        pos(1, 9 + 128)
+    );
     assert_eq!(lc(pairs[1].key.span.start), pos(1, 9 + 128 + 1));
-    assert_eq!(lc(df.instructions[0].span.end), pos(1, 9 + 128 + 3 + 128 + 1));
+    assert_eq!(
+        lc(df.instructions[0].span.end),
+        pos(1, 9 + 128 + 3 + 128 + 1)
+    );
 }

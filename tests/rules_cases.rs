@@ -71,7 +71,8 @@ fn sh_c_strings_and_exec_form_are_parsed() {
 fn cache_mounts_and_env_silence_cache_rules() {
     let apt = "FROM debian:12\nRUN --mount=type=cache,target=/var/lib/apt/lists apt-get update && apt-get install -y curl=1\n";
     assert!(lint("DL3009", apt).is_empty());
-    let pip_mount = "FROM python:3.12\nRUN --mount=type=cache,target=/root/.cache/pip pip install flask==3.0\n";
+    let pip_mount =
+        "FROM python:3.12\nRUN --mount=type=cache,target=/root/.cache/pip pip install flask==3.0\n";
     assert!(lint("DL3042", pip_mount).is_empty());
     let pip_env = "FROM python:3.12\nENV PIP_NO_CACHE_DIR=1\nRUN pip install flask==3.0\n";
     assert!(lint("DL3042", pip_env).is_empty());
@@ -79,7 +80,8 @@ fn cache_mounts_and_env_silence_cache_rules() {
     assert!(lint("DL3042", pip_inline).is_empty());
     let pip_bad = "FROM python:3.12\nRUN python -m pip install flask==3.0\n";
     assert_eq!(lines(&lint("DL3042", pip_bad)), [2]);
-    let apk_mount = "FROM alpine:3.20\nRUN --mount=type=cache,target=/var/cache/apk apk add curl=8\n";
+    let apk_mount =
+        "FROM alpine:3.20\nRUN --mount=type=cache,target=/var/cache/apk apk add curl=8\n";
     assert!(lint("DL3019", apk_mount).is_empty());
 }
 
@@ -87,7 +89,8 @@ fn cache_mounts_and_env_silence_cache_rules() {
 fn dl3009_ignores_builder_stages() {
     let df = "FROM debian:12 AS build\nRUN apt-get update && apt-get install -y gcc=1\nFROM debian:12\nCOPY --from=build /x /x\n";
     assert!(lint("DL3009", df).is_empty());
-    let parent = "FROM debian:12 AS base\nRUN apt-get update && apt-get install -y gcc=1\nFROM base\n";
+    let parent =
+        "FROM debian:12 AS base\nRUN apt-get update && apt-get install -y gcc=1\nFROM base\n";
     assert_eq!(lines(&lint("DL3009", parent)), [2]);
 }
 
@@ -108,7 +111,10 @@ fn root_user_is_judged_on_the_final_image() {
 fn wrapper_scripts_are_followed_through_copy_and_workdir() {
     let df = "FROM debian:12\nWORKDIR /app\nCOPY . .\nENTRYPOINT [\"./bin/start.sh\"]\n";
     let no_exec = "#!/bin/sh\nset -e\nif [ -n \"$MIGRATE\" ]; then migrate; fi\nnode server.js\n";
-    assert_eq!(lines(&lint_with("IL3001", df, &[("bin/start.sh", no_exec)])), [4]);
+    assert_eq!(
+        lines(&lint_with("IL3001", df, &[("bin/start.sh", no_exec)])),
+        [4]
+    );
     let with_exec = "#!/bin/sh\nset -e\nexec node server.js\n";
     assert!(lint_with("IL3001", df, &[("bin/start.sh", with_exec)]).is_empty());
     let exec_args = "#!/usr/bin/env bash\nchown app /data\nexec \"$@\"\n";
@@ -116,29 +122,53 @@ fn wrapper_scripts_are_followed_through_copy_and_workdir() {
     // Bare name on PATH, copied to /usr/local/bin/.
     let on_path = "FROM debian:12\nCOPY docker-entrypoint.sh /usr/local/bin/\nENTRYPOINT [\"docker-entrypoint.sh\"]\nCMD [\"postgres\"]\n";
     assert_eq!(
-        lines(&lint_with("IL3001", on_path, &[("docker-entrypoint.sh", "#!/bin/bash\npostgres \"$@\"\n")])),
+        lines(&lint_with(
+            "IL3001",
+            on_path,
+            &[("docker-entrypoint.sh", "#!/bin/bash\npostgres \"$@\"\n")]
+        )),
         [3]
     );
     // Renamed by COPY, run through `sh`.
     let renamed = "FROM debian:12\nCOPY scripts/run /run.sh\nCMD [\"sh\", \"/run.sh\"]\n";
     assert_eq!(
-        lines(&lint_with("IL3001", renamed, &[("scripts/run", "java -jar app.jar\n")])),
+        lines(&lint_with(
+            "IL3001",
+            renamed,
+            &[("scripts/run", "java -jar app.jar\n")]
+        )),
         [3]
     );
     // A script written by a COPY heredoc.
     let heredoc = "FROM debian:12\nCOPY <<EOF /start.sh\n#!/bin/sh\nexec nginx -g 'daemon off;'\nEOF\nENTRYPOINT [\"/start.sh\"]\n";
     assert!(lint("IL3001", heredoc).is_empty());
     // Not a shell script: a binary or a Python file is not judged.
-    assert!(lint_with("IL3001", df, &[("bin/start.sh", "#!/usr/bin/env python3\nmain()\n")]).is_empty());
+    assert!(
+        lint_with(
+            "IL3001",
+            df,
+            &[("bin/start.sh", "#!/usr/bin/env python3\nmain()\n")]
+        )
+        .is_empty()
+    );
     // No such file in the context: nothing to judge.
     assert!(lint("IL3001", df).is_empty());
 }
 
 #[test]
 fn shell_c_entrypoints_need_exec_only_with_several_commands() {
-    assert!(lint("IL3002", "FROM a:1\nCMD [\"sh\", \"-c\", \"gunicorn app\"]\n").is_empty());
+    assert!(
+        lint(
+            "IL3002",
+            "FROM a:1\nCMD [\"sh\", \"-c\", \"gunicorn app\"]\n"
+        )
+        .is_empty()
+    );
     assert_eq!(
-        lines(&lint("IL3002", "FROM a:1\nENTRYPOINT sh -c \"migrate; gunicorn app\"\n")),
+        lines(&lint(
+            "IL3002",
+            "FROM a:1\nENTRYPOINT sh -c \"migrate; gunicorn app\"\n"
+        )),
         [2]
     );
 }
@@ -149,7 +179,8 @@ fn pipefail_from_shell_or_set() {
     assert!(lint("DL4006", df).is_empty());
     let set = "FROM debian:12\nRUN set -euo pipefail; curl x | tar -x\n";
     assert!(lint("DL4006", set).is_empty());
-    let sh = "FROM debian:12\nSHELL [\"/bin/sh\", \"-o\", \"pipefail\", \"-c\"]\nRUN curl x | tar -x\n";
+    let sh =
+        "FROM debian:12\nSHELL [\"/bin/sh\", \"-o\", \"pipefail\", \"-c\"]\nRUN curl x | tar -x\n";
     assert_eq!(lines(&lint("DL4006", sh)), [3]);
     let pwsh = "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL [\"powershell\", \"-Command\"]\nRUN Get-ChildItem | Select-Object Name\n";
     assert!(lint("DL4006", pwsh).is_empty());
@@ -159,7 +190,8 @@ fn pipefail_from_shell_or_set() {
 
 #[test]
 fn later_removal_versus_same_run_removal() {
-    let same = "FROM debian:12\nRUN curl -o /tmp/x.tgz https://x && tar xf /tmp/x.tgz && rm /tmp/x.tgz\n";
+    let same =
+        "FROM debian:12\nRUN curl -o /tmp/x.tgz https://x && tar xf /tmp/x.tgz && rm /tmp/x.tgz\n";
     assert!(lint("IL1001", same).is_empty());
     let later = "FROM debian:12\nRUN curl -o /tmp/x.tgz https://x\nRUN rm -f /tmp/x.tgz\n";
     assert_eq!(lint("IL1001", later), [(3, 11)]);
@@ -173,9 +205,18 @@ fn base_image_tags_and_args() {
     assert!(lint("DL3006", "ARG IMAGE=alpine\nFROM $IMAGE\n").is_empty());
     assert!(lint("DL3006", "FROM alpine:3.20 AS base\nFROM base\n").is_empty());
     assert!(lint("DL3006", "FROM scratch\n").is_empty());
-    assert!(lint("DL3006", "FROM alpine@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n").is_empty());
+    assert!(
+        lint(
+            "DL3006",
+            "FROM alpine@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n"
+        )
+        .is_empty()
+    );
     assert_eq!(lint("DL3006", "FROM alpine\n"), [(1, 6)]);
-    assert_eq!(lines(&lint("DL3007", "ARG TAG=latest\nFROM alpine:${TAG}\n")), [2]);
+    assert_eq!(
+        lines(&lint("DL3007", "ARG TAG=latest\nFROM alpine:${TAG}\n")),
+        [2]
+    );
 }
 
 #[test]

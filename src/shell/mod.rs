@@ -549,7 +549,10 @@ fn command_substitutions(raw: &str) -> Vec<Range<usize>> {
             b'\\' => i += 1,
             b'\'' if !in_double => in_single = !in_single,
             b'"' if !in_single => in_double = !in_double,
-            b'$' if !in_single && bytes.get(i + 1) == Some(&b'(') && bytes.get(i + 2) != Some(&b'(') => {
+            b'$' if !in_single
+                && bytes.get(i + 1) == Some(&b'(')
+                && bytes.get(i + 2) != Some(&b'(') =>
+            {
                 let start = i + 2;
                 let mut depth = 1;
                 let mut j = start;

@@ -129,7 +129,9 @@ fn unquote_handles_quotes_and_escapes() {
 
 #[test]
 fn command_substitutions_are_parsed_with_spans() {
-    let s = parse_str("arch=\"$(dpkg --print-architecture | awk -F- '{ print $NF }')\"; echo $(uname -m)");
+    let s = parse_str(
+        "arch=\"$(dpkg --print-architecture | awk -F- '{ print $NF }')\"; echo $(uname -m)",
+    );
     let names: Vec<_> = s.commands.iter().map(|c| c.program()).collect();
     // Substitutions run before the command that uses their output.
     assert_eq!(names, ["dpkg", "awk", "uname", "echo"]);

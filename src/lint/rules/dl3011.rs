@@ -1,11 +1,7 @@
 //! DL3011: Valid UNIX ports range from 0 to 65535.
 
-#[allow(unused_imports)]
 use crate::dockerfile::ast::Keyword;
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
-use crate::lint::rules::util::*;
 
 pub static RULE: Rule = Rule {
     code: "DL3011",

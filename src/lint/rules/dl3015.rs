@@ -1,10 +1,6 @@
 //! DL3015: Avoid additional packages by specifying `--no-install-recommends`.
 
-#[allow(unused_imports)]
-use crate::dockerfile::ast::Keyword;
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
 use crate::lint::rules::util::*;
 
 pub static RULE: Rule = Rule {

@@ -1,10 +1,6 @@
 //! DL3018: Pin versions in apk add. Instead of `apk add <package>` use `apk add <package>=<version>`.
 
-#[allow(unused_imports)]
-use crate::dockerfile::ast::Keyword;
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
 use crate::lint::rules::util::*;
 
 pub static RULE: Rule = Rule {

@@ -1,10 +1,7 @@
 //! DL3020: Use COPY instead of ADD for files and folders.
 
-#[allow(unused_imports)]
 use crate::dockerfile::ast::Keyword;
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
 use crate::lint::rules::util::*;
 
 pub static RULE: Rule = Rule {

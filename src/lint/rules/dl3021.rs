@@ -1,11 +1,7 @@
 //! DL3021: COPY with more than 2 arguments requires the last argument to end with /.
 
-#[allow(unused_imports)]
 use crate::dockerfile::ast::Keyword;
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
-use crate::lint::rules::util::*;
 
 pub static RULE: Rule = Rule {
     code: "DL3021",

@@ -1,11 +1,7 @@
 //! DL3022: COPY --from should reference a previously defined FROM alias.
 
-#[allow(unused_imports)]
 use crate::dockerfile::ast::Keyword;
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
-use crate::lint::rules::util::*;
 
 pub static RULE: Rule = Rule {
     code: "DL3022",

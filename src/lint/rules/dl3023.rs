@@ -1,10 +1,7 @@
 //! DL3023: COPY --from cannot reference its own FROM alias.
 
-#[allow(unused_imports)]
 use crate::dockerfile::ast::Keyword;
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
 use crate::lint::rules::util::*;
 
 pub static RULE: Rule = Rule {

@@ -1,11 +1,6 @@
 //! DL3026: Use only an allowed registry in the FROM image.
 
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
-use crate::lint::rules::util::*;
-#[allow(unused_imports)]
-use crate::dockerfile::ast::Keyword;
 
 pub static RULE: Rule = Rule {
     code: "DL3026",
@@ -23,7 +18,9 @@ fn allowed(registry: &str, pattern: &str) -> bool {
     match p.strip_prefix("*.") {
         Some(suffix) => r.ends_with(&format!(".{suffix}")),
         None if p == "*" => true,
-        None => r == p || (p == "docker.io" && (r == "index.docker.io" || r == "registry-1.docker.io")),
+        None => {
+            r == p || (p == "docker.io" && (r == "index.docker.io" || r == "registry-1.docker.io"))
+        }
     }
 }
 
@@ -38,12 +35,22 @@ fn check(ctx: &Context, sink: &mut Sink) {
         if stage.parent_stage.is_some() || image.is_scratch() || image.unresolved {
             continue;
         }
-        let registry = image.registry.clone().unwrap_or_else(|| "docker.io".to_string());
+        let registry = image
+            .registry
+            .clone()
+            .unwrap_or_else(|| "docker.io".to_string());
         if trusted.iter().any(|t| allowed(&registry, t)) {
             continue;
         }
         if let Some(arg) = df.instructions[stage.from_instruction].args.first() {
-            sink.report(arg.span, format!("`{}` comes from registry `{registry}`, which is not in trustedRegistries ({})", image.raw, trusted.join(", ")));
+            sink.report(
+                arg.span,
+                format!(
+                    "`{}` comes from registry `{registry}`, which is not in trustedRegistries ({})",
+                    image.raw,
+                    trusted.join(", ")
+                ),
+            );
         }
     }
 }

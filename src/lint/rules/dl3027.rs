@@ -1,10 +1,6 @@
 //! DL3027: Do not use apt as it is meant to be an end-user tool, use apt-get or apt-cache instead.
 
-#[allow(unused_imports)]
-use crate::dockerfile::ast::Keyword;
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
 use crate::lint::rules::util::*;
 
 pub static RULE: Rule = Rule {

@@ -1,11 +1,7 @@
 //! DL3033: Specify version with `yum install <package>-<version>`.
 
-#[allow(unused_imports)]
-use crate::dockerfile::ast::Keyword;
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
-use crate::lint::rules::util::*;
+use crate::lint::rules::util::check_rpm_pins;
 
 pub static RULE: Rule = Rule {
     code: "DL3033",
@@ -19,29 +15,5 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, sink: &mut Sink) {
-    for (_, _, cmd) in run_commands(ctx) {
-        let is_prog = cmd.is("yum") || ("yum" == "dnf" && cmd.is("microdnf"));
-        if !is_prog || !cmd.subcommand_is(YUM_VALUE_FLAGS, &["install"]) {
-            continue;
-        }
-        for pkg in cmd.operands(YUM_VALUE_FLAGS) {
-            let v = &pkg.value;
-            // `name-1.2.3`: a dash followed by a digit starts the version.
-            let pinned = v
-                .match_indices('-')
-                .any(|(i, _)| v[i + 1..].starts_with(|c: char| c.is_ascii_digit()));
-            if pinned
-                || v.ends_with(".rpm")
-                || v.contains('/')
-                || v.starts_with('@')
-                || pkg.is_dynamic()
-            {
-                continue;
-            }
-            sink.report(
-                pkg.span,
-                format!("Pin the version of `{v}` (`{v}-<version>`)"),
-            );
-        }
-    }
+    check_rpm_pins(ctx, sink, &["yum"]);
 }

@@ -1,11 +1,7 @@
 //! DL3038: Use the `-y` switch to avoid manual input `dnf install -y <package>`.
 
-#[allow(unused_imports)]
-use crate::dockerfile::ast::Keyword;
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
-use crate::lint::rules::util::*;
+use crate::lint::rules::util::{YUM_VALUE_FLAGS, check_assume_yes};
 
 pub static RULE: Rule = Rule {
     code: "DL3038",
@@ -19,37 +15,13 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, sink: &mut Sink) {
-    for (_, _, cmd) in run_commands(ctx) {
-        let is_prog = cmd.is("dnf") || ("dnf" == "dnf" && cmd.is("microdnf"));
-        if !is_prog || !cmd.subcommand_is(YUM_VALUE_FLAGS, &["install"]) {
-            continue;
-        }
-        // apt-get's `-qq` implies `-y`; a lone `-q` does not.
-        let quiet_enough = "dnf" == "apt-get"
-            && cmd.args.iter().any(|a| {
-                a.value == "-qq" || a.value == "-q=2" || a.value.starts_with("--assume-yes")
-            });
-        let yes = cmd.args.iter().any(|a| {
-            ["-y", "--assumeyes"]
-                .iter()
-                .filter(|f| **f != "-q")
-                .any(|f| {
-                    a.value == *f
-                        || (f.len() == 2
-                            && a.value.starts_with('-')
-                            && !a.value.starts_with("--")
-                            && a.value.len() > 2
-                            && a.value[1..].chars().all(|c| c.is_ascii_alphabetic())
-                            && a.value[1..].contains(&f[1..]))
-                })
-        });
-        if yes || quiet_enough {
-            continue;
-        }
-        let at = cmd
-            .subcommand(YUM_VALUE_FLAGS)
-            .map(|w| cmd.name.span.cover(w.span))
-            .unwrap_or(cmd.name.span);
-        sink.report(at, "Without `-y` the command waits for a confirmation that never comes and the build fails: add `-y`");
-    }
+    check_assume_yes(
+        ctx,
+        sink,
+        &["dnf", "microdnf"],
+        YUM_VALUE_FLAGS,
+        &["install", "groupinstall", "localinstall"],
+        &["-y", "--assumeyes"],
+        "Without `-y` the command waits for a confirmation that never comes and the build fails: add `-y`",
+    );
 }

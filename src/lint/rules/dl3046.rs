@@ -1,10 +1,6 @@
 //! DL3046: useradd without flag -l and high UID will result in excessively large Image.
 
-#[allow(unused_imports)]
-use crate::dockerfile::ast::Keyword;
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
 use crate::lint::rules::util::*;
 
 pub static RULE: Rule = Rule {

@@ -1,11 +1,7 @@
 //! DL3048: Invalid Label Key.
 
-#[allow(unused_imports)]
-use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
-use crate::lint::rules::util::*;
-#[allow(unused_imports)]
 use crate::dockerfile::ast::Keyword;
+use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
 
 pub static RULE: Rule = Rule {
     code: "DL3048",
@@ -23,16 +19,24 @@ fn problem(key: &str) -> Option<&'static str> {
     if k.is_empty() {
         return Some("is empty");
     }
-    if ["com.docker.", "io.docker.", "org.dockerproject."].iter().any(|p| k.starts_with(p)) {
+    if ["com.docker.", "io.docker.", "org.dockerproject."]
+        .iter()
+        .any(|p| k.starts_with(p))
+    {
         return Some("uses a namespace reserved by Docker");
     }
-    if !k.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-' || c == '_') {
+    if !k
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-' || c == '_')
+    {
         return Some("should only contain lower-case letters, digits, `.`, `-` and `_`");
     }
     if k.contains("..") || k.contains("--") {
         return Some("contains `..` or `--`");
     }
-    if !k.starts_with(|c: char| c.is_ascii_alphanumeric()) || !k.ends_with(|c: char| c.is_ascii_alphanumeric()) {
+    if !k.starts_with(|c: char| c.is_ascii_alphanumeric())
+        || !k.ends_with(|c: char| c.is_ascii_alphanumeric())
+    {
         return Some("must start and end with a letter or digit");
     }
     None

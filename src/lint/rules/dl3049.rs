@@ -1,11 +1,8 @@
 //! DL3049: Label is missing.
 
-#[allow(unused_imports)]
-use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
-use crate::lint::rules::util::*;
-#[allow(unused_imports)]
 use crate::dockerfile::ast::Keyword;
+use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
+use crate::lint::rules::util::*;
 
 pub static RULE: Rule = Rule {
     code: "DL3049",

@@ -1,11 +1,7 @@
 //! DL3051: Label is empty.
 
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
 use crate::lint::rules::util::*;
-#[allow(unused_imports)]
-use crate::dockerfile::ast::Keyword;
 
 pub static RULE: Rule = Rule {
     code: "DL3051",
@@ -23,8 +19,15 @@ fn check(ctx: &Context, sink: &mut Sink) {
         if !ctx.settings.label_schema.contains_key(&pair.key.value) {
             continue;
         }
-        if pair.value.as_ref().is_none_or(|v| v.value.trim().is_empty()) {
-            sink.report(pair.key.span, format!("Label `{}` is empty: give it a value", pair.key.value));
+        if pair
+            .value
+            .as_ref()
+            .is_none_or(|v| v.value.trim().is_empty())
+        {
+            sink.report(
+                pair.key.span,
+                format!("Label `{}` is empty: give it a value", pair.key.value),
+            );
         }
     }
 }

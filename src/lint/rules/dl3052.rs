@@ -1,11 +1,7 @@
 //! DL3052: Label is not a valid URL.
 
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
 use crate::lint::rules::util::*;
-#[allow(unused_imports)]
-use crate::dockerfile::ast::Keyword;
 
 pub static RULE: Rule = Rule {
     code: "DL3052",
@@ -20,7 +16,13 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Context, sink: &mut Sink) {
     for pair in label_pairs(ctx.dockerfile) {
-        if ctx.settings.label_schema.get(&pair.key.value).map(String::as_str) != Some("url") {
+        if ctx
+            .settings
+            .label_schema
+            .get(&pair.key.value)
+            .map(String::as_str)
+            != Some("url")
+        {
             continue;
         }
         let Some(value) = &pair.value else { continue };
@@ -28,7 +30,13 @@ fn check(ctx: &Context, sink: &mut Sink) {
             continue; // empty is DL3051; a build argument is checked at build time
         }
         if !label_value_valid("url", &value.value) {
-            sink.report(value.span, format!("Label `{}` should be a URL, got `{}`", pair.key.value, value.value));
+            sink.report(
+                value.span,
+                format!(
+                    "Label `{}` should be a URL, got `{}`",
+                    pair.key.value, value.value
+                ),
+            );
         }
     }
 }

@@ -16,7 +16,9 @@ pub static RULE: Rule = Rule {
 };
 
 fn is_install(cmd: &Command) -> bool {
-    cmd.is("yarn") && ((cmd.subcommand(&[]).is_none() && !cmd.has_flag(&["--version", "-v", "--help", "-h"])) || cmd.subcommand_is(&[], &["install", "add"]))
+    cmd.is("yarn")
+        && ((cmd.subcommand(&[]).is_none() && !cmd.has_flag(&["--version", "-v", "--help", "-h"]))
+            || cmd.subcommand_is(&[], &["install", "add"]))
 }
 
 fn is_cleanup(cmd: &Command) -> bool {

@@ -1,10 +1,6 @@
 //! DL3062: Pin versions in go install. Instead of `go install <package>` use `go install <package>@<version>`.
 
-#[allow(unused_imports)]
-use crate::dockerfile::ast::Keyword;
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
 use crate::lint::rules::util::*;
 
 pub static RULE: Rule = Rule {

@@ -1,11 +1,6 @@
 //! DL3063: Stage names should not be reserved words.
 
-#[allow(unused_imports)]
-use crate::dockerfile::ast::Keyword;
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
-use crate::lint::rules::util::*;
 
 pub static RULE: Rule = Rule {
     code: "DL3063",

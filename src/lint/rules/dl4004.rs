@@ -1,11 +1,7 @@
 //! DL4004: Multiple ENTRYPOINT instructions found. Only the last one takes effect.
 
-#[allow(unused_imports)]
 use crate::dockerfile::ast::Keyword;
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
-use crate::lint::rules::util::*;
 
 pub static RULE: Rule = Rule {
     code: "DL4004",

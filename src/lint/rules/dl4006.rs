@@ -1,11 +1,7 @@
 //! DL4006: Set the SHELL option -o pipefail before RUN with a pipe in it.
 
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
 use crate::lint::rules::util::*;
-#[allow(unused_imports)]
-use crate::dockerfile::ast::Keyword;
 
 pub static RULE: Rule = Rule {
     code: "DL4006",
@@ -33,16 +29,32 @@ fn check(ctx: &Context, sink: &mut Sink) {
             }
             let prog = crate::shell::basename(shell.first().map(|s| s.as_str()).unwrap_or(""));
             let has_pipefail = shell.windows(2).any(|w| w[0] == "-o" && w[1] == "pipefail")
-                || shell.iter().any(|a| a.starts_with('-') && !a.starts_with("--") && a.contains("opipefail"));
+                || shell
+                    .iter()
+                    .any(|a| a.starts_with('-') && !a.starts_with("--") && a.contains("opipefail"));
             if has_pipefail && ["bash", "zsh", "ash", "ksh", "mksh"].contains(&prog) {
                 continue;
             }
         }
-        let Some(first_piped) = script.commands.iter().find(|c| c.pipeline_len > 1 && !c.in_shell_string) else { continue };
+        let Some(first_piped) = script
+            .commands
+            .iter()
+            .find(|c| c.pipeline_len > 1 && !c.in_shell_string)
+        else {
+            continue;
+        };
         // `set -o pipefail` (or `set -euo pipefail`) earlier in the same RUN.
-        let sets_it = script.commands.iter().take_while(|c| !std::ptr::eq(*c, first_piped)).any(|c| {
-            c.is("set") && (c.args.windows(2).any(|w| w[0].value.ends_with('o') && w[1].value == "pipefail"))
-        });
+        let sets_it = script
+            .commands
+            .iter()
+            .take_while(|c| !std::ptr::eq(*c, first_piped))
+            .any(|c| {
+                c.is("set")
+                    && (c
+                        .args
+                        .windows(2)
+                        .any(|w| w[0].value.ends_with('o') && w[1].value == "pipefail"))
+            });
         if sets_it {
             continue;
         }

@@ -2,7 +2,9 @@
 
 use crate::dockerfile::ast::Keyword;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::{copies_whole_context, copy_sources, is_pip_install, pip_args_start, stage_instructions};
+use crate::lint::rules::util::{
+    copies_whole_context, copy_sources, is_pip_install, pip_args_start, stage_instructions,
+};
 use crate::shell::Command;
 
 pub static RULE: Rule = Rule {
@@ -18,11 +20,36 @@ pub static RULE: Rule = Rule {
 
 /// Files that describe dependencies; copying one of them first is the fix.
 const MANIFESTS: &[&str] = &[
-    "requirements", "package.json", "package-lock.json", "yarn.lock", "pnpm-lock.yaml",
-    "npm-shrinkwrap.json", "go.mod", "go.sum", "Cargo.toml", "Cargo.lock", "Gemfile",
-    "Gemfile.lock", "pom.xml", "build.gradle", "settings.gradle", "gradle", "composer.json",
-    "composer.lock", "pyproject.toml", "poetry.lock", "Pipfile", "setup.py", "setup.cfg",
-    "uv.lock", "mix.exs", "mix.lock", "packages.config", ".csproj", "*.csproj", "Project.toml",
+    "requirements",
+    "package.json",
+    "package-lock.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "npm-shrinkwrap.json",
+    "go.mod",
+    "go.sum",
+    "Cargo.toml",
+    "Cargo.lock",
+    "Gemfile",
+    "Gemfile.lock",
+    "pom.xml",
+    "build.gradle",
+    "settings.gradle",
+    "gradle",
+    "composer.json",
+    "composer.lock",
+    "pyproject.toml",
+    "poetry.lock",
+    "Pipfile",
+    "setup.py",
+    "setup.cfg",
+    "uv.lock",
+    "mix.exs",
+    "mix.lock",
+    "packages.config",
+    ".csproj",
+    "*.csproj",
+    "Project.toml",
 ];
 
 /// The dependency install a command performs and the manifest it needs, if any.
@@ -33,15 +60,39 @@ fn dependency_install(cmd: &Command) -> Option<&'static str> {
             let start = pip_args_start(cmd)?;
             cmd.args[start..]
                 .iter()
-                .any(|a| a.value == "-r" || a.value == "--requirement" || a.value.starts_with("--requirement=") || a.value.starts_with("-r"))
+                .any(|a| {
+                    a.value == "-r"
+                        || a.value == "--requirement"
+                        || a.value.starts_with("--requirement=")
+                        || a.value.starts_with("-r")
+                })
                 .then_some("requirements.txt")
         }
-        "npm" if sub(&["ci", "install", "i"]) && cmd.operands(&[]).is_empty() => Some("package.json"),
-        "yarn" if (cmd.subcommand(&[]).is_none() && !cmd.has_flag(&["--version", "-v", "--help"])) || sub(&["install"]) => Some("package.json/yarn.lock"),
-        "pnpm" if sub(&["install", "i", "fetch"]) && cmd.operands(&[]).is_empty() => Some("package.json/pnpm-lock.yaml"),
-        "go" if cmd.positionals(&[]).iter().map(|w| w.value.as_str()).take(2).eq(["mod", "download"]) => Some("go.mod/go.sum"),
+        "npm" if sub(&["ci", "install", "i"]) && cmd.operands(&[]).is_empty() => {
+            Some("package.json")
+        }
+        "yarn"
+            if (cmd.subcommand(&[]).is_none() && !cmd.has_flag(&["--version", "-v", "--help"]))
+                || sub(&["install"]) =>
+        {
+            Some("package.json/yarn.lock")
+        }
+        "pnpm" if sub(&["install", "i", "fetch"]) && cmd.operands(&[]).is_empty() => {
+            Some("package.json/pnpm-lock.yaml")
+        }
+        "go" if cmd
+            .positionals(&[])
+            .iter()
+            .map(|w| w.value.as_str())
+            .take(2)
+            .eq(["mod", "download"]) =>
+        {
+            Some("go.mod/go.sum")
+        }
         "cargo" if sub(&["build", "fetch"]) => Some("Cargo.toml/Cargo.lock"),
-        "bundle" if cmd.subcommand(&[]).is_none() || sub(&["install"]) => Some("Gemfile/Gemfile.lock"),
+        "bundle" if cmd.subcommand(&[]).is_none() || sub(&["install"]) => {
+            Some("Gemfile/Gemfile.lock")
+        }
         "mvn" | "mvnw" => Some("pom.xml"),
         "gradle" | "gradlew" => Some("build.gradle"),
         "composer" if sub(&["install"]) => Some("composer.json/composer.lock"),
@@ -59,21 +110,26 @@ fn check(ctx: &Context, sink: &mut Sink) {
         let mut copy_all = None;
         for (idx, instr) in stage_instructions(df, stage) {
             match instr.keyword {
-                Keyword::Copy | Keyword::Add if copies_whole_context(instr) => {
-                    if copy_all.is_none() && !manifest_copied {
-                        copy_all = Some(instr);
-                    }
+                Keyword::Copy | Keyword::Add
+                    if copies_whole_context(instr) && copy_all.is_none() && !manifest_copied =>
+                {
+                    copy_all = Some(instr);
                 }
+                Keyword::Copy | Keyword::Add if copies_whole_context(instr) => {}
                 Keyword::Copy | Keyword::Add => {
                     let names_manifest = copy_sources(instr).iter().any(|s| {
                         let base = crate::shell::basename(s.value.trim_end_matches('/'));
-                        MANIFESTS.iter().any(|m| base.contains(m.trim_start_matches('*')))
+                        MANIFESTS
+                            .iter()
+                            .any(|m| base.contains(m.trim_start_matches('*')))
                     });
                     manifest_copied |= names_manifest;
                 }
                 Keyword::Run => {
                     let Some(copy) = copy_all else { continue };
-                    let Some(script) = ctx.facts().script(idx) else { continue };
+                    let Some(script) = ctx.facts().script(idx) else {
+                        continue;
+                    };
                     if let Some((cmd, manifest)) = script
                         .commands
                         .iter()

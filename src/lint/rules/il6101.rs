@@ -1,11 +1,6 @@
 //! IL6101: Stage names should be lowercase.
 
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
-use crate::lint::rules::util::*;
-#[allow(unused_imports)]
-use crate::dockerfile::ast::Keyword;
 
 pub static RULE: Rule = Rule {
     code: "IL6101",
@@ -20,8 +15,13 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Context, sink: &mut Sink) {
     for stage in &ctx.dockerfile.stages {
-        let Some(span) = stage.name_span else { continue };
-        let written = ctx.source.get(span.start.offset..span.end.offset).unwrap_or("");
+        let Some(span) = stage.name_span else {
+            continue;
+        };
+        let written = ctx
+            .source
+            .get(span.start.offset..span.end.offset)
+            .unwrap_or("");
         if written.chars().any(|c| c.is_uppercase()) {
             sink.report(span, format!("Stage name `{written}` should be lowercase (stage names are compared case-insensitively): write `{}`", written.to_lowercase()));
         }

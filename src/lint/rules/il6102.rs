@@ -1,11 +1,6 @@
 //! IL6102: The AS keyword should match the casing of FROM.
 
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
-use crate::lint::rules::util::*;
-#[allow(unused_imports)]
-use crate::dockerfile::ast::Keyword;
 
 pub static RULE: Rule = Rule {
     code: "IL6102",
@@ -22,14 +17,24 @@ fn check(ctx: &Context, sink: &mut Sink) {
     let df = ctx.dockerfile;
     for stage in &df.stages {
         let from = &df.instructions[stage.from_instruction];
-        let (Some(as_kw), 3) = (from.args.get(1), from.args.len()) else { continue };
+        let (Some(as_kw), 3) = (from.args.get(1), from.args.len()) else {
+            continue;
+        };
         let kw = &from.keyword_text;
         let from_upper = kw.chars().all(|c| c.is_uppercase());
         let from_lower = kw.chars().all(|c| c.is_lowercase());
         let as_upper = as_kw.value.chars().all(|c| c.is_uppercase());
         let as_lower = as_kw.value.chars().all(|c| c.is_lowercase());
         if (from_upper && !as_upper) || (from_lower && !as_lower) {
-            sink.report(as_kw.span, format!("'{}' and '{}' keywords' casing do not match: write `{}`", as_kw.value, kw, if from_upper { "AS" } else { "as" }));
+            sink.report(
+                as_kw.span,
+                format!(
+                    "'{}' and '{}' keywords' casing do not match: write `{}`",
+                    as_kw.value,
+                    kw,
+                    if from_upper { "AS" } else { "as" }
+                ),
+            );
         }
     }
 }

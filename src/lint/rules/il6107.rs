@@ -1,11 +1,7 @@
 //! IL6107: EXPOSE should not define an IP address or host-port mapping.
 
-#[allow(unused_imports)]
-use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
-use crate::lint::rules::util::*;
-#[allow(unused_imports)]
 use crate::dockerfile::ast::Keyword;
+use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
 
 pub static RULE: Rule = Rule {
     code: "IL6107",

@@ -1,11 +1,7 @@
 //! IL6109: A global ARG default makes the FROM image name empty or invalid.
 
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
 use crate::lint::rules::util::*;
-#[allow(unused_imports)]
-use crate::dockerfile::ast::Keyword;
 
 pub static RULE: Rule = Rule {
     code: "IL6109",
@@ -22,7 +18,9 @@ fn check(ctx: &Context, sink: &mut Sink) {
     let df = ctx.dockerfile;
     for stage in &df.stages {
         let from = &df.instructions[stage.from_instruction];
-        let Some(arg) = from.args.first() else { continue };
+        let Some(arg) = from.args.first() else {
+            continue;
+        };
         if !arg.value.contains('$') {
             continue;
         }
@@ -35,7 +33,10 @@ fn check(ctx: &Context, sink: &mut Sink) {
         let mut judgeable = true;
         for name in &names {
             let value = ctx.settings.build_args.get(name).cloned().or_else(|| {
-                globals.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone().unwrap_or_default())
+                globals
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, v)| v.clone().unwrap_or_default())
             });
             match value {
                 Some(v) if v.contains('$') => judgeable = false,
@@ -50,7 +51,9 @@ fn check(ctx: &Context, sink: &mut Sink) {
             continue;
         }
         let lookup = |name: &str| values.get(name).cloned();
-        let Ok(expanded) = crate::dockerfile::expand::expand(&arg.value, df.escape, &lookup) else { continue };
+        let Ok(expanded) = crate::dockerfile::expand::expand(&arg.value, df.escape, &lookup) else {
+            continue;
+        };
         let v = expanded.value.trim();
         let invalid = v.is_empty()
             || v.ends_with(':')

@@ -1,11 +1,8 @@
 //! IL6110: A variable is used but never defined (probably a typo).
 
-#[allow(unused_imports)]
-use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
-use crate::lint::rules::util::*;
-#[allow(unused_imports)]
 use crate::dockerfile::ast::Keyword;
+use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
+use crate::lint::rules::util::*;
 
 pub static RULE: Rule = Rule {
     code: "IL6110",
@@ -20,11 +17,38 @@ pub static RULE: Rule = Rule {
 
 /// Variables base images commonly define: never reported, since we cannot see the base image.
 const BASE_ENV: &[&str] = &[
-    "PATH", "HOME", "USER", "HOSTNAME", "LANG", "LANGUAGE", "LC_ALL", "TERM", "SHELL", "PWD",
-    "GOPATH", "GOROOT", "JAVA_HOME", "NODE_VERSION", "YARN_VERSION", "PYTHON_VERSION",
-    "PHP_VERSION", "RUBY_VERSION", "GEM_HOME", "BUNDLE_PATH", "CARGO_HOME", "RUSTUP_HOME",
-    "LD_LIBRARY_PATH", "PKG_CONFIG_PATH", "TZ", "DEBIAN_FRONTEND", "GOLANG_VERSION",
-    "PHP_INI_DIR", "NGINX_VERSION", "HTTPD_PREFIX", "CATALINA_HOME", "MAVEN_HOME",
+    "PATH",
+    "HOME",
+    "USER",
+    "HOSTNAME",
+    "LANG",
+    "LANGUAGE",
+    "LC_ALL",
+    "TERM",
+    "SHELL",
+    "PWD",
+    "GOPATH",
+    "GOROOT",
+    "JAVA_HOME",
+    "NODE_VERSION",
+    "YARN_VERSION",
+    "PYTHON_VERSION",
+    "PHP_VERSION",
+    "RUBY_VERSION",
+    "GEM_HOME",
+    "BUNDLE_PATH",
+    "CARGO_HOME",
+    "RUSTUP_HOME",
+    "LD_LIBRARY_PATH",
+    "PKG_CONFIG_PATH",
+    "TZ",
+    "DEBIAN_FRONTEND",
+    "GOLANG_VERSION",
+    "PHP_INI_DIR",
+    "NGINX_VERSION",
+    "HTTPD_PREFIX",
+    "CATALINA_HOME",
+    "MAVEN_HOME",
 ];
 
 fn check(ctx: &Context, sink: &mut Sink) {
@@ -34,10 +58,22 @@ fn check(ctx: &Context, sink: &mut Sink) {
         for idx in stage.instructions.clone() {
             let instr = &df.instructions[idx];
             // BuildKit does not check RUN/CMD/ENTRYPOINT/HEALTHCHECK (the shell expands those).
-            if matches!(instr.keyword, Keyword::Run | Keyword::Cmd | Keyword::Entrypoint | Keyword::Healthcheck | Keyword::From | Keyword::Onbuild | Keyword::Unknown) {
+            if matches!(
+                instr.keyword,
+                Keyword::Run
+                    | Keyword::Cmd
+                    | Keyword::Entrypoint
+                    | Keyword::Healthcheck
+                    | Keyword::From
+                    | Keyword::Onbuild
+                    | Keyword::Unknown
+            ) {
                 continue;
             }
-            let mut defined: Vec<String> = crate::dockerfile::stages::args_in_scope(df, idx).into_iter().map(|(n, _)| n).collect();
+            let mut defined: Vec<String> = crate::dockerfile::stages::args_in_scope(df, idx)
+                .into_iter()
+                .map(|(n, _)| n)
+                .collect();
             for &s in &chain {
                 for j in df.stages[s].instructions.clone().filter(|&j| j < idx) {
                     let i = &df.instructions[j];
@@ -58,14 +94,32 @@ fn check(ctx: &Context, sink: &mut Sink) {
             words.extend(instr.flags.iter().filter_map(|f| f.value.as_ref()));
             let same_instr: Vec<String> = instr.pairs.iter().map(|p| p.key.value.clone()).collect();
             for word in words {
-                for name in crate::dockerfile::expand::referenced_variables(&word.value, df.escape) {
-                    if defined.contains(&name) || same_instr.contains(&name) || BASE_ENV.contains(&name.as_str()) || PREDEFINED_ARGS.contains(&name.as_str()) || name.len() < 4 {
+                for name in crate::dockerfile::expand::referenced_variables(&word.value, df.escape)
+                {
+                    if defined.contains(&name)
+                        || same_instr.contains(&name)
+                        || BASE_ENV.contains(&name.as_str())
+                        || PREDEFINED_ARGS.contains(&name.as_str())
+                        || name.len() < 4
+                    {
                         continue;
                     }
                     // Only a near-miss of a defined name is reported: anything else may come
                     // from the base image's environment, which we cannot see.
-                    let Some(close) = defined.iter().filter(|d| d.len() >= 3).min_by_key(|d| edit_distance(d, &name)).filter(|d| edit_distance(d, &name) <= 2 && edit_distance(d, &name) * 3 < name.len()) else { continue };
-                    sink.report(crate::lint::rules::util::span_in(word, &name), format!("Usage of undefined variable '${name}' (did you mean ${close}?)"));
+                    let Some(close) = defined
+                        .iter()
+                        .filter(|d| d.len() >= 3)
+                        .min_by_key(|d| edit_distance(d, &name))
+                        .filter(|d| {
+                            edit_distance(d, &name) <= 2 && edit_distance(d, &name) * 3 < name.len()
+                        })
+                    else {
+                        continue;
+                    };
+                    sink.report(
+                        crate::lint::rules::util::span_in(word, &name),
+                        format!("Usage of undefined variable '${name}' (did you mean ${close}?)"),
+                    );
                 }
             }
         }

@@ -91,7 +91,7 @@ pub fn stage_chain(df: &Dockerfile, stage: usize) -> Vec<usize> {
 }
 
 /// The last USER in force for a stage (looking through the stages it is built FROM).
-pub fn effective_user<'d>(df: &'d Dockerfile, stage: usize) -> Option<&'d Instruction> {
+pub fn effective_user(df: &Dockerfile, stage: usize) -> Option<&Instruction> {
     stage_chain(df, stage).into_iter().find_map(|s| {
         df.stage_instructions(&df.stages[s])
             .iter()
@@ -463,13 +463,20 @@ pub fn label_pairs(df: &Dockerfile) -> impl Iterator<Item = &crate::dockerfile::
 /// Whether a label value is valid for a `label-schema` type (hadolint's types).
 pub fn label_value_valid(kind: &str, value: &str) -> bool {
     use std::sync::LazyLock;
-    static URL: LazyLock<regex::Regex> =
-        LazyLock::new(|| regex::Regex::new(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^\s/?#]+[^\s]*$").expect("regex"));
+    static URL: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^\s/?#]+[^\s]*$").expect("regex")
+    });
     static RFC3339: LazyLock<regex::Regex> = LazyLock::new(|| {
-        regex::Regex::new(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$").expect("regex")
+        regex::Regex::new(
+            r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$",
+        )
+        .expect("regex")
     });
     static SEMVER: LazyLock<regex::Regex> = LazyLock::new(|| {
-        regex::Regex::new(r"^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$").expect("regex")
+        regex::Regex::new(
+            r"^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$",
+        )
+        .expect("regex")
     });
     static EMAIL: LazyLock<regex::Regex> =
         LazyLock::new(|| regex::Regex::new(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$").expect("regex"));
@@ -483,7 +490,9 @@ pub fn label_value_valid(kind: &str, value: &str) -> bool {
         "spdx" => v.split([' ', '(', ')']).filter(|t| !t.is_empty()).all(|t| {
             matches!(t, "AND" | "OR" | "WITH")
                 || t.starts_with("LicenseRef-")
-                || SPDX_IDS.iter().any(|id| id.eq_ignore_ascii_case(t.trim_end_matches('+')))
+                || SPDX_IDS
+                    .iter()
+                    .any(|id| id.eq_ignore_ascii_case(t.trim_end_matches('+')))
         }),
         _ => true,
     }
@@ -491,22 +500,82 @@ pub fn label_value_valid(kind: &str, value: &str) -> bool {
 
 /// Common SPDX license identifiers (the ones seen in images); others can use `LicenseRef-`.
 const SPDX_IDS: &[&str] = &[
-    "0BSD", "AGPL-3.0", "AGPL-3.0-only", "AGPL-3.0-or-later", "Apache-1.1", "Apache-2.0",
-    "Artistic-2.0", "BSD-1-Clause", "BSD-2-Clause", "BSD-3-Clause", "BSD-4-Clause", "BSL-1.0",
-    "CC-BY-4.0", "CC-BY-SA-4.0", "CC0-1.0", "CDDL-1.0", "CDDL-1.1", "EPL-1.0", "EPL-2.0",
-    "EUPL-1.2", "GPL-2.0", "GPL-2.0-only", "GPL-2.0-or-later", "GPL-3.0", "GPL-3.0-only",
-    "GPL-3.0-or-later", "ISC", "LGPL-2.1", "LGPL-2.1-only", "LGPL-2.1-or-later", "LGPL-3.0",
-    "LGPL-3.0-only", "LGPL-3.0-or-later", "MIT", "MIT-0", "MPL-1.1", "MPL-2.0", "MS-PL",
-    "NCSA", "OpenSSL", "PostgreSQL", "Python-2.0", "Unlicense", "UPL-1.0", "WTFPL", "X11",
-    "Zlib", "ZPL-2.1", "Classpath-exception-2.0", "LLVM-exception", "BUSL-1.1", "Elastic-2.0",
+    "0BSD",
+    "AGPL-3.0",
+    "AGPL-3.0-only",
+    "AGPL-3.0-or-later",
+    "Apache-1.1",
+    "Apache-2.0",
+    "Artistic-2.0",
+    "BSD-1-Clause",
+    "BSD-2-Clause",
+    "BSD-3-Clause",
+    "BSD-4-Clause",
+    "BSL-1.0",
+    "CC-BY-4.0",
+    "CC-BY-SA-4.0",
+    "CC0-1.0",
+    "CDDL-1.0",
+    "CDDL-1.1",
+    "EPL-1.0",
+    "EPL-2.0",
+    "EUPL-1.2",
+    "GPL-2.0",
+    "GPL-2.0-only",
+    "GPL-2.0-or-later",
+    "GPL-3.0",
+    "GPL-3.0-only",
+    "GPL-3.0-or-later",
+    "ISC",
+    "LGPL-2.1",
+    "LGPL-2.1-only",
+    "LGPL-2.1-or-later",
+    "LGPL-3.0",
+    "LGPL-3.0-only",
+    "LGPL-3.0-or-later",
+    "MIT",
+    "MIT-0",
+    "MPL-1.1",
+    "MPL-2.0",
+    "MS-PL",
+    "NCSA",
+    "OpenSSL",
+    "PostgreSQL",
+    "Python-2.0",
+    "Unlicense",
+    "UPL-1.0",
+    "WTFPL",
+    "X11",
+    "Zlib",
+    "ZPL-2.1",
+    "Classpath-exception-2.0",
+    "LLVM-exception",
+    "BUSL-1.1",
+    "Elastic-2.0",
     "SSPL-1.0",
 ];
 
 /// Build arguments BuildKit defines itself (usable in FROM without an ARG).
 pub const PREDEFINED_ARGS: &[&str] = &[
-    "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT", "TARGETPLATFORM", "TARGETOS",
-    "TARGETARCH", "TARGETVARIANT", "TARGETSTAGE", "BUILDKIT_SYNTAX", "HTTP_PROXY", "HTTPS_PROXY",
-    "FTP_PROXY", "NO_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "ftp_proxy", "no_proxy",
+    "BUILDPLATFORM",
+    "BUILDOS",
+    "BUILDARCH",
+    "BUILDVARIANT",
+    "TARGETPLATFORM",
+    "TARGETOS",
+    "TARGETARCH",
+    "TARGETVARIANT",
+    "TARGETSTAGE",
+    "BUILDKIT_SYNTAX",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "FTP_PROXY",
+    "NO_PROXY",
+    "ALL_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "ftp_proxy",
+    "no_proxy",
     "all_proxy",
 ];
 
@@ -538,4 +607,59 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+/// Shared check of the "non-interactive flag missing" rules (DL3014, DL3030, DL3034, DL3038):
+/// flags a command of `programs` running one of `subcommands` without any of `yes_flags`
+/// (matched as [`Command::has_flag`] does, so `-qy` counts as `-y`).
+pub fn check_assume_yes(
+    ctx: &Context,
+    sink: &mut crate::lint::rule::Sink,
+    programs: &[&str],
+    value_flags: &[&str],
+    subcommands: &[&str],
+    yes_flags: &[&str],
+    message: &str,
+) {
+    for (_, _, cmd) in run_commands(ctx) {
+        if !programs.contains(&cmd.program()) || !cmd.subcommand_is(value_flags, subcommands) {
+            continue;
+        }
+        if cmd.has_flag(yes_flags) {
+            continue;
+        }
+        let at = cmd
+            .subcommand(value_flags)
+            .map(|w| cmd.name.span.cover(w.span))
+            .unwrap_or(cmd.name.span);
+        sink.report(at, message);
+    }
+}
+
+/// Shared check of the rpm pinning rules (DL3033 yum, DL3041 dnf): `name-<version>` pins.
+pub fn check_rpm_pins(ctx: &Context, sink: &mut crate::lint::rule::Sink, programs: &[&str]) {
+    for (_, _, cmd) in run_commands(ctx) {
+        if !programs.contains(&cmd.program()) || !cmd.subcommand_is(YUM_VALUE_FLAGS, &["install"]) {
+            continue;
+        }
+        for pkg in cmd.operands(YUM_VALUE_FLAGS) {
+            let v = &pkg.value;
+            // `name-1.2.3`: a dash followed by a digit starts the version.
+            let pinned = v
+                .match_indices('-')
+                .any(|(i, _)| v[i + 1..].starts_with(|c: char| c.is_ascii_digit()));
+            if pinned
+                || v.ends_with(".rpm")
+                || v.contains('/')
+                || v.starts_with('@')
+                || pkg.is_dynamic()
+            {
+                continue;
+            }
+            sink.report(
+                pkg.span,
+                format!("Pin the version of `{v}` (`{v}-<version>`)"),
+            );
+        }
+    }
 }
