@@ -250,6 +250,17 @@ fn exit_codes_and_threshold() {
     assert_eq!(o.status.code(), Some(2), "usage error");
     let o = s.run(&["-t", "loud", "bad/Dockerfile"]);
     assert_eq!(o.status.code(), Some(2));
+    for bad in [
+        &["--require-label", "maintainer", "clean/Dockerfile"][..],
+        &["--require-label", "maintainer:colour", "clean/Dockerfile"],
+        &["--build-arg", "=x", "clean/Dockerfile"],
+        &["-", "-"],
+        &["--context", "clean/Dockerfile", "clean/Dockerfile"],
+    ] {
+        let o = s.run(bad);
+        assert_eq!(o.status.code(), Some(2), "{bad:?}");
+        assert_eq!(stderr(&o).lines().count(), 1, "{bad:?}: {}", stderr(&o));
+    }
     // ShellCheck codes from hadolint configs are accepted on the command line.
     assert_eq!(
         s.run(&["--ignore", "SC2086", "clean/Dockerfile"])
