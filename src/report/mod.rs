@@ -22,7 +22,10 @@ pub enum Format {
     Json,
     Sarif,
     Checkstyle,
+    /// GitLab Code Quality (hadolint calls it `gitlab_codeclimate`).
+    #[value(alias = "gitlab_codeclimate")]
     Gitlab,
+    /// GitHub Actions workflow commands (annotations).
     Github,
     Gnu,
 }
