@@ -372,7 +372,10 @@ fn config_discovery_precedence_and_errors() {
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains("svc/.hadolint.yml:"), "{err}");
+    assert!(
+        err.starts_with("imglint: svc/.hadolint.yml:2:"),
+        "names file and line: {err}"
+    );
     assert!(err.contains("invalid config"), "{err}");
     s.write("svc/.hadolint.yml", "ignord: [DL3006]\n");
     let o = s.run(&["svc/api/Dockerfile"]);

@@ -338,7 +338,12 @@ impl ConfigCache {
             return Ok(&self.defaults);
         };
         if !self.by_path.contains_key(&path) {
-            let loaded = Config::load(&path)?;
+            // Messages name the file as the user would: relative to the working directory.
+            let shown = std::env::current_dir()
+                .ok()
+                .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+                .unwrap_or_else(|| path.clone());
+            let loaded = Config::load(&shown)?;
             self.by_path.insert(path.clone(), loaded);
         }
         Ok(&self.by_path[&path])
