@@ -174,7 +174,7 @@ fn tty_gnu_github_checkstyle_gitlab() {
         .expect("DL3006 annotation");
     assert!(
         line.starts_with(
-            "::warning file=Dockerfile,line=1,col=6,endLine=1,endColumn=12,title=DL3006 "
+            "::warning file=Dockerfile,line=1,col=6,endLine=1,endColumn=12,title=DL3006::"
         ),
         "{line}"
     );

@@ -21,7 +21,7 @@ pub fn write(files: &[LintedFile], out: &mut dyn Write) -> io::Result<()> {
             f.span.start.column,
             super::end_line(f),
             f.span.end.column,
-            escape_property(&format!("{} {}", f.code, f.name)),
+            escape_property(f.code),
             escape_data(&f.message)
         )?;
     }
