@@ -8,6 +8,7 @@ pub mod util;
 
 pub mod dl1000;
 pub mod dl3000;
+pub mod dl3001;
 pub mod dl3002;
 pub mod dl3003;
 pub mod dl3004;
@@ -37,12 +38,15 @@ pub mod dl3030;
 pub mod dl3032;
 pub mod dl3033;
 pub mod dl3034;
+pub mod dl3035;
 pub mod dl3036;
 pub mod dl3037;
 pub mod dl3038;
 pub mod dl3040;
 pub mod dl3041;
 pub mod dl3042;
+pub mod dl3043;
+pub mod dl3044;
 pub mod dl3045;
 pub mod dl3046;
 pub mod dl3047;
@@ -103,6 +107,7 @@ pub mod il6110;
 pub static REGISTRY: &[&Rule] = &[
     &dl1000::RULE,
     &dl3000::RULE,
+    &dl3001::RULE,
     &dl3002::RULE,
     &dl3003::RULE,
     &dl3004::RULE,
@@ -132,12 +137,15 @@ pub static REGISTRY: &[&Rule] = &[
     &dl3032::RULE,
     &dl3033::RULE,
     &dl3034::RULE,
+    &dl3035::RULE,
     &dl3036::RULE,
     &dl3037::RULE,
     &dl3038::RULE,
     &dl3040::RULE,
     &dl3041::RULE,
     &dl3042::RULE,
+    &dl3043::RULE,
+    &dl3044::RULE,
     &dl3045::RULE,
     &dl3046::RULE,
     &dl3047::RULE,
