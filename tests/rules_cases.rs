@@ -227,3 +227,28 @@ fn unparsable_shell_is_skipped_quietly() {
     }
     assert!(lint("DL3008", df).is_empty());
 }
+
+#[test]
+fn root_user_exceptions() {
+    assert!(
+        lint(
+            "IL4001",
+            "FROM gcr.io/distroless/static-debian12:nonroot\nCOPY app /app\nCMD [\"/app\"]\n"
+        )
+        .is_empty()
+    );
+    assert!(
+        lint(
+            "IL4001",
+            "FROM golang:1.23 AS b\nRUN go build\nFROM scratch\nCOPY --from=b /out /\n"
+        )
+        .is_empty()
+    );
+    assert_eq!(
+        lines(&lint(
+            "IL4001",
+            "FROM scratch\nCOPY app /app\nENTRYPOINT [\"/app\"]\n"
+        )),
+        [1]
+    );
+}
