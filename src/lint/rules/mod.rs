@@ -16,6 +16,7 @@ pub mod dl3006;
 pub mod dl3007;
 pub mod dl3008;
 pub mod dl3009;
+pub mod dl3010;
 pub mod dl3011;
 pub mod dl3012;
 pub mod dl3013;
@@ -115,6 +116,7 @@ pub static REGISTRY: &[&Rule] = &[
     &dl3007::RULE,
     &dl3008::RULE,
     &dl3009::RULE,
+    &dl3010::RULE,
     &dl3011::RULE,
     &dl3012::RULE,
     &dl3013::RULE,
