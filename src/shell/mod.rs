@@ -113,6 +113,29 @@ impl Command {
                         return Some(rest);
                     }
                 }
+                // `-qO file` / `-qOfile`: the option closes a cluster of flags.
+                if f.len() == 2
+                    && !f.starts_with("--")
+                    && w.value.starts_with('-')
+                    && !w.value.starts_with("--")
+                {
+                    let letter = f.as_bytes()[1];
+                    let cluster = &w.value.as_bytes()[1..];
+                    if let Some(p) = cluster
+                        .iter()
+                        .take_while(|c| c.is_ascii_alphabetic())
+                        .position(|c| *c == letter)
+                    {
+                        if p > 0 {
+                            let rest = &w.value[p + 2..];
+                            return if rest.is_empty() {
+                                it.peek().map(|n| n.value.as_str())
+                            } else {
+                                Some(rest)
+                            };
+                        }
+                    }
+                }
             }
         }
         None
@@ -188,13 +211,16 @@ fn flag_matches(arg: &str, flags: &[&str]) -> bool {
         if f.starts_with("--") {
             arg == *f || arg.strip_prefix(f).is_some_and(|r| r.starts_with('='))
         } else if f.len() == 2 && f.starts_with('-') {
-            let letter = &f[1..];
+            // A cluster of short options (`-qy`); an attached value ends it (`-qO-`).
+            let letter = f[1..].chars().next();
             arg == *f
                 || (arg.starts_with('-')
                     && !arg.starts_with("--")
                     && arg.len() > 2
-                    && arg[1..].chars().all(|c| c.is_ascii_alphabetic())
-                    && arg[1..].contains(letter))
+                    && arg[1..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphabetic())
+                        .any(|c| Some(c) == letter))
         } else {
             arg == *f
         }
