@@ -252,3 +252,13 @@ fn root_user_exceptions() {
         [1]
     );
 }
+
+#[test]
+fn wrapper_scripts_behind_an_init() {
+    let script = [("start.sh", "#!/bin/sh\nnode server.js\n")];
+    let tini = "FROM node:22\nCOPY start.sh /start.sh\nENTRYPOINT [\"tini\", \"--\"]\nCMD [\"/start.sh\"]\n";
+    assert_eq!(lines(&lint_with("IL3001", tini, &script)), [4]);
+    let gosu =
+        "FROM node:22\nCOPY start.sh /start.sh\nENTRYPOINT [\"gosu\", \"node\", \"/start.sh\"]\n";
+    assert_eq!(lines(&lint_with("IL3001", gosu, &script)), [3]);
+}
