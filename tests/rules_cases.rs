@@ -262,3 +262,14 @@ fn wrapper_scripts_behind_an_init() {
         "FROM node:22\nCOPY start.sh /start.sh\nENTRYPOINT [\"gosu\", \"node\", \"/start.sh\"]\n";
     assert_eq!(lines(&lint_with("IL3001", gosu, &script)), [3]);
 }
+
+#[test]
+fn dockerignore_patterns() {
+    let ignore = [(
+        ".dockerignore",
+        "**/*.log\n/build\nnode_modules\n# comment\n",
+    )];
+    let df = "FROM alpine:3.20\nCOPY logs/a/app.log /x/\nCOPY build/out /x/\nCOPY src/node_modules/x /x/\nCOPY node_modules/y /x/\nCOPY src /x/\n";
+    assert_eq!(lines(&lint_with("IL6111", df, &ignore)), [2, 3, 5]);
+    assert!(lint("IL6111", df).is_empty());
+}

@@ -103,6 +103,7 @@ pub mod il6107;
 pub mod il6108;
 pub mod il6109;
 pub mod il6110;
+pub mod il6111;
 
 /// Every rule, in code order.
 pub static REGISTRY: &[&Rule] = &[
@@ -203,4 +204,5 @@ pub static REGISTRY: &[&Rule] = &[
     &il6108::RULE,
     &il6109::RULE,
     &il6110::RULE,
+    &il6111::RULE,
 ];
