@@ -273,3 +273,15 @@ fn dockerignore_patterns() {
     assert_eq!(lines(&lint_with("IL6111", df, &ignore)), [2, 3, 5]);
     assert!(lint("IL6111", df).is_empty());
 }
+
+#[test]
+fn heredoc_markers_do_not_break_the_command_line() {
+    // The command before the marker is parsed; a python heredoc is not taken for shell.
+    let python =
+        "FROM debian:12\nRUN python3 <<EOF\nimport os\nos.system('apt-get install -y curl')\nEOF\n";
+    assert!(lint("DL3008", python).is_empty());
+    let piped = "FROM debian:12\nRUN <<EOF bash -e\napt-get install -y curl\nEOF\n";
+    assert_eq!(lines(&lint("DL3008", piped)), [3]);
+    let two = "FROM debian:12\nRUN <<A <<B\necho a\nA\napt-get install -y vim\nB\n";
+    assert_eq!(lines(&lint("DL3008", two)), [5]);
+}
