@@ -47,13 +47,19 @@ fn negative_cases_report_errors() {
     assert_eq!(dirs.len(), 2);
     for dir in &dirs {
         let df = parse_bytes(&std::fs::read(dir.join("Dockerfile")).expect("Dockerfile"));
-        assert!(!df.errors.is_empty(), "{}: expected a parse error", dir.display());
+        assert!(
+            !df.errors.is_empty(),
+            "{}: expected a parse error",
+            dir.display()
+        );
     }
 }
 
 #[test]
 fn current_notation() {
-    let df = parse("FROM ubuntu:14.04\nENV name value\nENV a=b c=\"d e\"\nLABEL k=v\nCOPY --from=builder a /b\n");
+    let df = parse(
+        "FROM ubuntu:14.04\nENV name value\nENV a=b c=\"d e\"\nLABEL k=v\nCOPY --from=builder a /b\n",
+    );
     assert_eq!(
         to_buildkit(&df),
         "(from \"ubuntu:14.04\")\n(env \"name\" \"value\" \"\")\n(env \"a\" \"b\" \"=\" \"c\" \"\\\"d e\\\"\" \"=\")\n(label \"k\" \"v\" \"=\")\n(copy [\"--from=builder\"] \"a\" \"/b\")\n"

@@ -32,7 +32,10 @@ fn corpus_parses_without_errors() {
         let df = parse_bytes(&bytes);
         let name = path.to_string_lossy().replace('\\', "/");
         if name.ends_with(INVALID) {
-            assert!(!df.errors.is_empty(), "{name}: the invalid file must report an error");
+            assert!(
+                !df.errors.is_empty(),
+                "{name}: the invalid file must report an error"
+            );
             continue;
         }
         if !df.errors.is_empty() {
@@ -44,7 +47,11 @@ fn corpus_parses_without_errors() {
         assert!(!dump::to_buildkit(&df).is_empty());
         assert!(dump::to_json(&df)["instructions"].is_array());
     }
-    assert!(failures.is_empty(), "parse errors:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "parse errors:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -56,12 +63,32 @@ fn corpus_spans_point_at_the_keyword() {
         for i in &df.instructions {
             let at = &text[i.keyword_span.start.offset..i.keyword_span.end.offset];
             assert_eq!(at, i.keyword_text, "{}: keyword span", path.display());
-            let line = text.lines().nth(i.keyword_span.start.line as usize - 1).unwrap_or("");
-            let col: String = line.chars().skip(i.keyword_span.start.column as usize - 1).take(i.keyword_text.chars().count()).collect();
-            assert_eq!(col, i.keyword_text, "{}: keyword line/column", path.display());
+            let line = text
+                .lines()
+                .nth(i.keyword_span.start.line as usize - 1)
+                .unwrap_or("");
+            let col: String = line
+                .chars()
+                .skip(i.keyword_span.start.column as usize - 1)
+                .take(i.keyword_text.chars().count())
+                .collect();
+            assert_eq!(
+                col,
+                i.keyword_text,
+                "{}: keyword line/column",
+                path.display()
+            );
             for a in &i.args {
-                assert!(a.span.start <= a.span.end, "{}: arg span order", path.display());
-                assert!(a.span.start >= i.span.start && a.span.end <= i.span.end, "{}: arg inside instruction", path.display());
+                assert!(
+                    a.span.start <= a.span.end,
+                    "{}: arg span order",
+                    path.display()
+                );
+                assert!(
+                    a.span.start >= i.span.start && a.span.end <= i.span.end,
+                    "{}: arg inside instruction",
+                    path.display()
+                );
             }
         }
     }

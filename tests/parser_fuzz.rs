@@ -46,9 +46,18 @@ fn corpus() -> &'static Vec<Vec<u8>> {
 }
 
 fn check_span(span: &Span, len: usize, what: &str) {
-    assert!(span.start <= span.end, "{what}: span start after end: {span:?}");
-    assert!(span.end.offset <= len, "{what}: span past the end ({len}): {span:?}");
-    assert!(span.start.line >= 1 && span.start.column >= 1, "{what}: {span:?}");
+    assert!(
+        span.start <= span.end,
+        "{what}: span start after end: {span:?}"
+    );
+    assert!(
+        span.end.offset <= len,
+        "{what}: span past the end ({len}): {span:?}"
+    );
+    assert!(
+        span.start.line >= 1 && span.start.column >= 1,
+        "{what}: {span:?}"
+    );
 }
 
 fn check_instruction(i: &Instruction, len: usize) {
@@ -77,7 +86,11 @@ fn check(bytes: &[u8]) -> Dockerfile {
     let df = parse_bytes(bytes);
     let elapsed = started.elapsed();
     // Generous: real files parse in microseconds; this only catches hangs and blow-ups.
-    assert!(elapsed < Duration::from_secs(2), "parse took {elapsed:?} for {} bytes", bytes.len());
+    assert!(
+        elapsed < Duration::from_secs(2),
+        "parse took {elapsed:?} for {} bytes",
+        bytes.len()
+    );
     // Offsets count bytes of the decoded text (invalid UTF-8 becomes U+FFFD), after any BOM.
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let len = String::from_utf8_lossy(text).len();
@@ -88,7 +101,10 @@ fn check(bytes: &[u8]) -> Dockerfile {
         check_span(&e.span, len, "error");
     }
     for s in &df.stages {
-        assert!(s.instructions.start <= s.instructions.end && s.instructions.end <= df.instructions.len());
+        assert!(
+            s.instructions.start <= s.instructions.end
+                && s.instructions.end <= df.instructions.len()
+        );
     }
     let _ = dump::to_buildkit(&df);
     let _ = dump::to_json(&df);
@@ -179,7 +195,12 @@ fn every_corpus_prefix_parses() {
     // Cutting a file at every line boundary exercises continuations and heredocs at EOF.
     // A sample of files keeps this quick in debug builds.
     for file in corpus().iter().step_by(24) {
-        for (i, _) in file.iter().enumerate().filter(|(_, b)| **b == b'\n').step_by(2) {
+        for (i, _) in file
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .step_by(2)
+        {
             check(&file[..i]);
         }
     }

@@ -23,7 +23,11 @@ fn assert_linear(name: &str, make: impl Fn(usize) -> String, small: usize) {
     let a = make(small);
     let b = make(small * 4);
     let (ta, tb) = (best_time(&a), best_time(&b));
-    eprintln!("{name}: {} bytes in {ta:?}, {} bytes in {tb:?}", a.len(), b.len());
+    eprintln!(
+        "{name}: {} bytes in {ta:?}, {} bytes in {tb:?}",
+        a.len(),
+        b.len()
+    );
     // Below a few milliseconds timer noise dominates; the ratio only matters above that.
     let floor = Duration::from_millis(5);
     assert!(
@@ -31,7 +35,10 @@ fn assert_linear(name: &str, make: impl Fn(usize) -> String, small: usize) {
         "{name}: 4x the input took {:.1}x the time ({ta:?} -> {tb:?})",
         tb.as_secs_f64() / ta.max(floor).as_secs_f64()
     );
-    assert!(tb < Duration::from_secs(60), "{name}: {tb:?} is far too slow");
+    assert!(
+        tb < Duration::from_secs(60),
+        "{name}: {tb:?} is far too slow"
+    );
 }
 
 fn corpus_text() -> String {

@@ -36,9 +36,17 @@ fn heredocs_like_buildkit() {
         vec![("EXPAND", "expand $NAME\n", true, true)],
         vec![("NOEXPAND", "don't expand $NAME\n", false, true)],
         vec![("COPY", "echo hello world\necho foo bar\n", true, false)],
-        vec![("COMMENT", "# internal comment\necho hello world\necho foo bar # trailing comment\n", true, false)],
+        vec![(
+            "COMMENT",
+            "# internal comment\necho hello world\necho foo bar # trailing comment\n",
+            true,
+            false,
+        )],
         vec![("MOUNT", "echo hello\n", true, false)],
-        vec![("FILE1", "content 1\n", true, false), ("FILE2", "content 2\n", true, false)],
+        vec![
+            ("FILE1", "content 1\n", true, false),
+            ("FILE2", "content 2\n", true, false),
+        ],
         vec![("EOF", "\"foo\"\n'bar'\n", true, false)],
         vec![("X", "Y\n", true, false), ("Y", "X\n", true, false)],
         vec![("COMPLEX", "print('hello world')\n", true, false)],
@@ -62,11 +70,21 @@ fn heredocs_like_buildkit() {
                 (name, body, h.expand, h.chomp)
             })
             .collect();
-        assert_eq!(&got, want, "instruction {} ({})", i + 1, df.instructions[i + 1].rest.value);
+        assert_eq!(
+            &got,
+            want,
+            "instruction {} ({})",
+            i + 1,
+            df.instructions[i + 1].rest.value
+        );
     }
     // USER <<INVALID opens no heredoc, so `INVALID` is an (unknown) instruction of its own.
     assert_eq!(df.instructions[4].keyword, Keyword::Unknown);
-    assert!(df.errors.iter().any(|e| e.message == "unknown instruction: INVALID"));
+    assert!(
+        df.errors
+            .iter()
+            .any(|e| e.message == "unknown instruction: INVALID")
+    );
 }
 
 #[test]
@@ -80,7 +98,8 @@ fn json_form_has_no_heredocs() {
 
 #[test]
 fn heredoc_spans_and_trailing_shell() {
-    let text = "FROM a\nRUN <<EOF cat > /x && \\\n  echo done\nline one\n  line two\nEOF\nRUN next\n";
+    let text =
+        "FROM a\nRUN <<EOF cat > /x && \\\n  echo done\nline one\n  line two\nEOF\nRUN next\n";
     let df = parse(text);
     assert!(df.errors.is_empty(), "{:?}", df.errors);
     let run = &df.instructions[1];
@@ -112,7 +131,10 @@ fn unterminated_heredoc_is_an_error() {
     let df = parse("FROM a\nRUN <<EOF\necho never ends\n");
     assert_eq!(df.errors.len(), 1, "{:?}", df.errors);
     assert!(df.errors[0].message.contains("unterminated heredoc"));
-    assert_eq!(df.instructions[1].heredocs[0].body.value, "echo never ends\n");
+    assert_eq!(
+        df.instructions[1].heredocs[0].body.value,
+        "echo never ends\n"
+    );
 }
 
 #[test]
@@ -126,7 +148,9 @@ fn onbuild_heredoc() {
 
 #[test]
 fn escape_directive_backtick() {
-    let df = parse("# escape=`\nFROM image\nLABEL maintainer foo@bar.com\nENV GOPATH `\n\\go\nRUN dir c:\\\n");
+    let df = parse(
+        "# escape=`\nFROM image\nLABEL maintainer foo@bar.com\nENV GOPATH `\n\\go\nRUN dir c:\\\n",
+    );
     assert_eq!(df.escape, '`');
     assert_eq!(df.directives[0].name, "escape");
     assert_eq!(
@@ -141,16 +165,27 @@ fn directives_only_at_the_top() {
     assert_eq!(df.escape, '\\');
     assert!(df.directives.is_empty());
     assert_eq!(df.comments.len(), 2);
-    assert_eq!(to_buildkit(&df), "(from \"image\")\n(env \"GOPATH\" \"\\\\go\" \"\")\n");
+    assert_eq!(
+        to_buildkit(&df),
+        "(from \"image\")\n(env \"GOPATH\" \"\\\\go\" \"\")\n"
+    );
 
-    let df = parse("# syntax=docker/dockerfile:1\n# check=skip=all\n#escape=\\\n\n# escape=`\nFROM a\n");
+    let df =
+        parse("# syntax=docker/dockerfile:1\n# check=skip=all\n#escape=\\\n\n# escape=`\nFROM a\n");
     let names: Vec<&str> = df.directives.iter().map(|d| d.name.as_str()).collect();
     assert_eq!(names, ["syntax", "check", "escape"]);
     assert_eq!(df.directive("check").unwrap().value, "skip=all");
-    assert_eq!(df.comments.len(), 1, "the escape after the blank line is a comment");
+    assert_eq!(
+        df.comments.len(),
+        1,
+        "the escape after the blank line is a comment"
+    );
 
     let df = parse("# syntax=a\n# syntax=b\nFROM a\n");
-    assert_eq!(df.errors[0].message, "only one syntax parser directive can be used");
+    assert_eq!(
+        df.errors[0].message,
+        "only one syntax parser directive can be used"
+    );
     let df = parse("# escape=x\nFROM a\n");
     assert!(df.errors[0].message.contains("invalid escape token"));
 }
@@ -162,16 +197,37 @@ fn continuations_with_comments_and_empty_lines() {
     let df = parse(text);
     assert!(df.errors.is_empty(), "{:?}", df.errors);
     assert_eq!(df.warnings.len(), 2);
-    assert!(df.warnings[0].message.contains("RUN something     following     more"));
+    assert!(
+        df.warnings[0]
+            .message
+            .contains("RUN something     following     more")
+    );
     assert!(df.warnings[1].message.contains("RUN another     thing"));
     assert_eq!(lc(df.warnings[0].span.start), pos(8, 1));
-    let args: Vec<&str> = df.instructions.iter().map(|i| i.args[0].value.as_str()).collect();
+    let args: Vec<&str> = df
+        .instructions
+        .iter()
+        .map(|i| i.args[0].value.as_str())
+        .collect();
     assert_eq!(
         args,
-        ["alpine:3.6", "valid     continuation", "something     following     more", "another     thing", "non-indented    after-comment", "indented     comment"]
+        [
+            "alpine:3.6",
+            "valid     continuation",
+            "something     following     more",
+            "another     thing",
+            "non-indented    after-comment",
+            "indented     comment"
+        ]
     );
-    assert_eq!(df.instructions[4].inner_comments[0].text, " this is a comment");
-    assert_eq!(lc(df.instructions[5].inner_comments[0].span.start), pos(22, 5));
+    assert_eq!(
+        df.instructions[4].inner_comments[0].text,
+        " this is a comment"
+    );
+    assert_eq!(
+        lc(df.instructions[5].inner_comments[0].span.start),
+        pos(22, 5)
+    );
 }
 
 #[test]
@@ -189,7 +245,11 @@ fn testfile_line_numbers_like_buildkit() {
     ))
     .unwrap();
     let df = parse(&text);
-    let lines: Vec<(u32, u32)> = df.instructions.iter().map(|i| (i.span.start.line, i.span.end.line)).collect();
+    let lines: Vec<(u32, u32)> = df
+        .instructions
+        .iter()
+        .map(|i| (i.span.start.line, i.span.end.line))
+        .collect();
     assert_eq!(lines, [(5, 5), (11, 12), (17, 31)]);
 }
 
@@ -220,7 +280,10 @@ fn exact_spans_for_keyword_flags_and_args() {
     assert_eq!(lc(copy.args[0].span.start), pos(3, 6));
     assert_eq!(lc(copy.args[0].span.end), pos(3, 14));
     assert_eq!(lc(copy.args[1].span.start), pos(3, 17));
-    assert_eq!(copy.args[1].span.start.offset, text.find("/usr/bin/app").unwrap());
+    assert_eq!(
+        copy.args[1].span.start.offset,
+        text.find("/usr/bin/app").unwrap()
+    );
     // `rest` spans the continuation; offsets inside it map to the right line.
     let rest = &copy.rest;
     assert_eq!(rest.value, "/src/app   /usr/bin/app");
@@ -271,7 +334,10 @@ fn bom_crlf_tabs_and_mixed_case() {
     assert_eq!(df.instructions[1].keyword, Keyword::Run);
     assert_eq!(df.instructions[1].args[0].value, "echo a \tb");
     assert_eq!(lc(df.instructions[1].span.end), pos(3, 3));
-    assert_eq!(to_buildkit(&df), "(from \"alpine\")\n(run \"echo a \\tb\")\n");
+    assert_eq!(
+        to_buildkit(&df),
+        "(from \"alpine\")\n(run \"echo a \\tb\")\n"
+    );
 }
 
 #[test]
@@ -286,11 +352,21 @@ fn crlf_heredoc_terminator() {
 
 #[test]
 fn flags_and_double_dash() {
-    let df = parse("FROM a\nRUN --mount=type=cache,target=/root/.cache --mount=type=secret,id=x --network=none pip install\nCOPY --link --chown=1:1 -- --weird /dst\nADD --checksum=sha256:abc --keep-git-dir=true https://x/y.git /src\n");
+    let df = parse(
+        "FROM a\nRUN --mount=type=cache,target=/root/.cache --mount=type=secret,id=x --network=none pip install\nCOPY --link --chown=1:1 -- --weird /dst\nADD --checksum=sha256:abc --keep-git-dir=true https://x/y.git /src\n",
+    );
     assert!(df.errors.is_empty(), "{:?}", df.errors);
     let run = &df.instructions[1];
-    let mounts: Vec<&str> = run.flags.iter().filter(|f| f.name == "mount").map(|f| f.value.as_ref().unwrap().value.as_str()).collect();
-    assert_eq!(mounts, ["type=cache,target=/root/.cache", "type=secret,id=x"]);
+    let mounts: Vec<&str> = run
+        .flags
+        .iter()
+        .filter(|f| f.name == "mount")
+        .map(|f| f.value.as_ref().unwrap().value.as_str())
+        .collect();
+    assert_eq!(
+        mounts,
+        ["type=cache,target=/root/.cache", "type=secret,id=x"]
+    );
     assert_eq!(run.flag_value("network"), Some("none"));
     assert_eq!(run.args[0].value, "pip install");
     let copy = &df.instructions[2];
@@ -298,7 +374,10 @@ fn flags_and_double_dash() {
     assert_eq!(copy.flag_value("link"), Some(""));
     let args: Vec<&str> = copy.args.iter().map(|a| a.value.as_str()).collect();
     assert_eq!(args, ["--weird", "/dst"]);
-    assert_eq!(to_buildkit(&df).lines().nth(2), Some("(copy [\"--link\" \"--chown=1:1\"] \"--weird\" \"/dst\")"));
+    assert_eq!(
+        to_buildkit(&df).lines().nth(2),
+        Some("(copy [\"--link\" \"--chown=1:1\"] \"--weird\" \"/dst\")")
+    );
 }
 
 #[test]
@@ -310,15 +389,41 @@ fn quoted_flag_values_are_unquoted() {
 
 #[test]
 fn env_label_arg_pairs() {
-    let df = parse("FROM a\nENV A=1 B=\"two words\" C=three\\ words\nENV LEGACY value with spaces\nLABEL \"com.example.x\"=\"y\" z=\nARG ONE TWO=2 THREE=\"3 3\"\n");
+    let df = parse(
+        "FROM a\nENV A=1 B=\"two words\" C=three\\ words\nENV LEGACY value with spaces\nLABEL \"com.example.x\"=\"y\" z=\nARG ONE TWO=2 THREE=\"3 3\"\n",
+    );
     assert!(df.errors.is_empty(), "{:?}", df.errors);
     let env = &df.instructions[1];
-    let kv: Vec<(&str, &str, bool)> = env.pairs.iter().map(|p| (p.key.value.as_str(), p.value.as_ref().unwrap().value.as_str(), p.equals)).collect();
-    assert_eq!(kv, [("A", "1", true), ("B", "two words", true), ("C", "three words", true)]);
+    let kv: Vec<(&str, &str, bool)> = env
+        .pairs
+        .iter()
+        .map(|p| {
+            (
+                p.key.value.as_str(),
+                p.value.as_ref().unwrap().value.as_str(),
+                p.equals,
+            )
+        })
+        .collect();
+    assert_eq!(
+        kv,
+        [
+            ("A", "1", true),
+            ("B", "two words", true),
+            ("C", "three words", true)
+        ]
+    );
     let legacy = &df.instructions[2].pairs[0];
-    assert_eq!((legacy.key.value.as_str(), legacy.value.as_ref().unwrap().value.as_str(), legacy.equals), ("LEGACY", "value with spaces", false));
+    assert_eq!(
+        (
+            legacy.key.value.as_str(),
+            legacy.value.as_ref().unwrap().value.as_str(),
+            legacy.equals
+        ),
+        ("LEGACY", "value with spaces", false)
+    );
     let label = &df.instructions[3];
-    assert_eq!(label.pairs[0].key.value, "\"com.example.x\"");
+    assert_eq!(label.pairs[0].key.value, "com.example.x");
     assert_eq!(label.pairs[1].value.as_ref().unwrap().value, "");
     let arg = &df.instructions[4];
     let names: Vec<&str> = arg.pairs.iter().map(|p| p.key.value.as_str()).collect();
@@ -329,7 +434,9 @@ fn env_label_arg_pairs() {
 
 #[test]
 fn onbuild_and_healthcheck() {
-    let df = parse("FROM a\nonbuild run --mount=type=cache,target=/x make\nHEALTHCHECK NONE\nHEALTHCHECK --interval=5s CMD [\"curl\", \"-f\", \"http://x/\"]\nONBUILD ONBUILD RUN x\n");
+    let df = parse(
+        "FROM a\nonbuild run --mount=type=cache,target=/x make\nHEALTHCHECK NONE\nHEALTHCHECK --interval=5s CMD [\"curl\", \"-f\", \"http://x/\"]\nONBUILD ONBUILD RUN x\n",
+    );
     let onbuild = df.instructions[1].onbuild.as_deref().unwrap();
     assert_eq!(onbuild.keyword, Keyword::Run);
     assert_eq!(onbuild.flag_value("mount"), Some("type=cache,target=/x"));
@@ -340,14 +447,22 @@ fn onbuild_and_healthcheck() {
     assert_eq!(hc.args.len(), 3);
     assert_eq!(df.errors.len(), 1);
     assert!(df.errors[0].message.contains("ONBUILD ONBUILD"));
-    assert_eq!(to_buildkit(&df).lines().nth(1), Some("(onbuild (run [\"--mount=type=cache,target=/x\"] \"make\"))"));
+    assert_eq!(
+        to_buildkit(&df).lines().nth(1),
+        Some("(onbuild (run [\"--mount=type=cache,target=/x\"] \"make\"))")
+    );
 }
 
 #[test]
 fn json_or_shell_form_like_buildkit() {
-    let df = parse("CMD [\"a\", \"b\"]\nCMD ['a']\nCMD [\"a\"] trailing\nENTRYPOINT  [ \"x\" ]  \nSHELL [\"/bin/sh\", \"-c\"]\n");
+    let df = parse(
+        "CMD [\"a\", \"b\"]\nCMD ['a']\nCMD [\"a\"] trailing\nENTRYPOINT  [ \"x\" ]  \nSHELL [\"/bin/sh\", \"-c\"]\n",
+    );
     let forms: Vec<Form> = df.instructions.iter().map(|i| i.form).collect();
-    assert_eq!(forms, [Form::Exec, Form::Shell, Form::Shell, Form::Exec, Form::Exec]);
+    assert_eq!(
+        forms,
+        [Form::Exec, Form::Shell, Form::Shell, Form::Exec, Form::Exec]
+    );
     assert_eq!(df.instructions[1].args[0].value, "['a']");
 }
 
@@ -365,7 +480,10 @@ fn stages_platform_names_and_global_args() {
     assert_eq!(s0.platform.as_deref(), Some("$BUILDPLATFORM"));
     assert_eq!(s0.image.raw, "${BASE}:3.19");
     assert_eq!(s0.image.expanded, "alpine:3.19");
-    assert_eq!((s0.image.repository.as_str(), s0.image.tag.as_deref()), ("alpine", Some("3.19")));
+    assert_eq!(
+        (s0.image.repository.as_str(), s0.image.tag.as_deref()),
+        ("alpine", Some("3.19"))
+    );
     assert!(!s0.image.unresolved);
     assert_eq!(s0.instructions, 3..6);
     assert_eq!(df.stages[1].parent_stage, Some(0));
@@ -375,7 +493,10 @@ fn stages_platform_names_and_global_args() {
     assert_eq!(s2.image.repository, "me/app");
     assert!(df.stages[3].image.is_scratch());
     assert!(df.stages[4].image.unresolved, "TAG has no default");
-    assert!(df.stages[5].image.unresolved, "TARGETARCH depends on the build");
+    assert!(
+        df.stages[5].image.unresolved,
+        "TARGETARCH depends on the build"
+    );
     assert_eq!(df.instructions[5].stage, Some(0));
     assert_eq!(df.instructions[0].stage, None);
     // ARG scope: the stage re-declares TAG without a value; BASE is not visible in the stage.
@@ -386,7 +507,11 @@ fn stages_platform_names_and_global_args() {
 #[test]
 fn invalid_stage_name_is_an_error() {
     let df = parse("FROM a AS 1st\n");
-    assert!(df.errors[0].message.contains("invalid name for build stage"));
+    assert!(
+        df.errors[0]
+            .message
+            .contains("invalid name for build stage")
+    );
 }
 
 // ---------------------------------------------------------------- error recovery
@@ -395,14 +520,24 @@ fn invalid_stage_name_is_an_error() {
 fn errors_are_recorded_and_parsing_continues() {
     let text = "FROM alpine\nFOO bar\nRUN --bogus=1 echo\nCMD [\"a\", 1]\nCOPY onlyone\nENV\nEXPOSE 80\nWORKDIR\nFROM a b\nUSER app\n";
     let df = parse(text);
-    let messages: Vec<(&str, u32)> = df.errors.iter().map(|e| (e.message.as_str(), e.span.start.line)).collect();
+    let messages: Vec<(&str, u32)> = df
+        .errors
+        .iter()
+        .map(|e| (e.message.as_str(), e.span.start.line))
+        .collect();
     assert_eq!(
         messages,
         [
             ("unknown instruction: FOO", 2),
             ("unknown flag: bogus", 3),
-            ("when using JSON array syntax, arrays must be comprised of strings only", 4),
-            ("COPY requires at least two arguments, but only one was provided. Destination could not be determined", 5),
+            (
+                "when using JSON array syntax, arrays must be comprised of strings only",
+                4
+            ),
+            (
+                "COPY requires at least two arguments, but only one was provided. Destination could not be determined",
+                5
+            ),
             ("ENV requires at least one argument", 6),
             ("WORKDIR requires exactly one argument", 8),
             ("FROM requires either one or three arguments", 9),
@@ -410,13 +545,18 @@ fn errors_are_recorded_and_parsing_continues() {
     );
     // Every line still became an instruction, the last ones included.
     assert_eq!(df.instructions.len(), 10);
-    assert_eq!(df.instructions[9].args[0].value, "user app".split(' ').nth(1).unwrap());
+    assert_eq!(
+        df.instructions[9].args[0].value,
+        "user app".split(' ').nth(1).unwrap()
+    );
     assert_eq!(df.instructions[6].args[0].value, "80");
 }
 
 #[test]
 fn missing_values_and_bad_bools() {
-    let df = parse("FROM a\nCOPY --from a b\nCOPY --link=maybe a b\nFROM --platform=x --platform=y b\nENV novalue\n");
+    let df = parse(
+        "FROM a\nCOPY --from a b\nCOPY --link=maybe a b\nFROM --platform=x --platform=y b\nENV novalue\n",
+    );
     let messages: Vec<&str> = df.errors.iter().map(|e| e.message.as_str()).collect();
     assert_eq!(
         messages,
@@ -433,7 +573,10 @@ fn missing_values_and_bad_bools() {
 fn invalid_utf8_is_decoded_with_an_error_naming_the_line() {
     let df = parse_bytes(b"FROM a\nRUN echo \xff\xfe\nRUN ok\n");
     assert_eq!(df.errors.len(), 1);
-    assert_eq!(df.errors[0].message, "invalid UTF-8 on line 2: decoded with replacement characters");
+    assert_eq!(
+        df.errors[0].message,
+        "invalid UTF-8 on line 2: decoded with replacement characters"
+    );
     assert_eq!(lc(df.errors[0].span.start), pos(2, 10));
     assert_eq!(df.instructions.len(), 3);
     assert!(df.instructions[1].args[0].value.contains('\u{fffd}'));
@@ -456,7 +599,26 @@ fn columns_on_long_non_ascii_lines() {
     let df = parse(&text);
     let pairs = &df.instructions[0].pairs;
     assert_eq!(lc(pairs[0].value.as_ref().unwrap().span.start), pos(1, 9));
-    assert_eq!(lc(pairs[0].value.as_ref().unwrap().span.end), pos(1, 9 + 128));
+    assert_eq!(
+        lc(pairs[0].value.as_ref().unwrap().span.end),
+        pos(1, 9 + 128)
+    );
     assert_eq!(lc(pairs[1].key.span.start), pos(1, 9 + 128 + 1));
-    assert_eq!(lc(df.instructions[0].span.end), pos(1, 9 + 128 + 3 + 128 + 1));
+    assert_eq!(
+        lc(df.instructions[0].span.end),
+        pos(1, 9 + 128 + 3 + 128 + 1)
+    );
+}
+
+#[test]
+fn unterminated_quote_in_heredoc_delimiter_is_an_error() {
+    let df = parse("FROM a\nRUN <<'EOF\necho\n");
+    assert!(
+        df.errors
+            .iter()
+            .any(|e| e.message.contains("heredoc delimiter")),
+        "{:?}",
+        df.errors
+    );
+    assert!(df.instructions[1].heredocs.is_empty());
 }

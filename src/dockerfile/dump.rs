@@ -1,7 +1,10 @@
 //! Two views of a parse: a JSON document (`imglint --dump json`) and BuildKit's own parser-test
 //! notation (`imglint --dump buildkit`), which must match `testfiles/*/result` byte for byte.
 
-use super::ast::{Dockerfile, Flag, Heredoc, ImageRef, Instruction, KeyValue, Keyword, ParseError, SourceText, Span, Stage};
+use super::ast::{
+    Dockerfile, Flag, Heredoc, ImageRef, Instruction, KeyValue, Keyword, ParseError, SourceText,
+    Span, Stage,
+};
 use super::instruction::healthcheck_type;
 use serde_json::{Value, json};
 

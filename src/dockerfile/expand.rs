@@ -42,9 +42,14 @@ pub fn expand(
 }
 
 /// Removes quotes and processes escapes but leaves every `$` reference as written: the value
-/// BuildKit would see before variable substitution. Never fails (an unterminated quote keeps the
-/// rest of the word).
+/// BuildKit would see before variable substitution. An unterminated quote keeps the word as
+/// written (use [`try_unquote`] to see the error).
 pub fn unquote(word: &str, escape: char) -> String {
+    try_unquote(word, escape).unwrap_or_else(|_| word.to_string())
+}
+
+/// [`unquote`], reporting an unterminated quote or a malformed `${…}` as BuildKit does.
+pub fn try_unquote(word: &str, escape: char) -> Result<String, String> {
     let mut lexer = Lexer {
         chars: word.chars().collect(),
         pos: 0,
@@ -52,10 +57,7 @@ pub fn unquote(word: &str, escape: char) -> String {
         lookup: None,
         unresolved: Vec::new(),
     };
-    match lexer.process_stop_on(None, false) {
-        Ok(v) => v,
-        Err(_) => word.to_string(),
-    }
+    lexer.process_stop_on(None, false)
 }
 
 /// The names of variable references in `word` (`$A`, `${B:-x}` → `A`, `B`), sorted.
@@ -237,7 +239,9 @@ impl Lexer<'_> {
                 }
                 let raw_escapes = modifier == '#' || modifier == '%';
                 if null_is_unset && (raw_escapes || !matches!(modifier, '+' | '-' | '?')) {
-                    return Err(format!("unsupported modifier (:{modifier}) in substitution"));
+                    return Err(format!(
+                        "unsupported modifier (:{modifier}) in substitution"
+                    ));
                 }
                 let unresolved_before = self.unresolved.len();
                 let word = match self.process_stop_on(Some('}'), raw_escapes) {
@@ -273,11 +277,19 @@ impl Lexer<'_> {
                     }
                     '?' => {
                         if !set {
-                            let msg = if word.is_empty() { "is not allowed to be unset" } else { &word };
+                            let msg = if word.is_empty() {
+                                "is not allowed to be unset"
+                            } else {
+                                &word
+                            };
                             return Err(format!("{name}: {msg}"));
                         }
                         if null_is_unset && value.is_empty() {
-                            let msg = if word.is_empty() { "is not allowed to be empty" } else { &word };
+                            let msg = if word.is_empty() {
+                                "is not allowed to be empty"
+                            } else {
+                                &word
+                            };
                             return Err(format!("{name}: {msg}"));
                         }
                         Ok(value)
@@ -304,9 +316,9 @@ impl Lexer<'_> {
                 if replace_all {
                     self.next();
                 }
-                let pattern = self.process_stop_on(Some('/'), true).map_err(|_| {
-                    "syntax error: missing '/' in ${}".to_string()
-                })?;
+                let pattern = self
+                    .process_stop_on(Some('/'), true)
+                    .map_err(|_| "syntax error: missing '/' in ${}".to_string())?;
                 let replacement = self
                     .process_stop_on(Some('}'), true)
                     .map_err(|_| "syntax error: missing '}'".to_string())?;
@@ -318,7 +330,13 @@ impl Lexer<'_> {
                     return Ok(String::new());
                 };
                 let pattern: Vec<char> = pattern.chars().collect();
-                Ok(replace(&pattern, &value, &replacement, replace_all, self.escape))
+                Ok(replace(
+                    &pattern,
+                    &value,
+                    &replacement,
+                    replace_all,
+                    self.escape,
+                ))
             }
             other => Err(format!("unsupported modifier ({other}) in substitution")),
         }
@@ -521,6 +539,9 @@ mod tests {
         assert_eq!(unquote("\"hello $A world\"", '\\'), "hello $A world");
         assert_eq!(unquote("'a b'c\\ d", '\\'), "a bc d");
         assert_eq!(unquote("${A:-x}", '\\'), "${A:-x}");
-        assert_eq!(referenced_variables("$A ${B:-$C}", '\\'), vec!["A", "B", "C"]);
+        assert_eq!(
+            referenced_variables("$A ${B:-$C}", '\\'),
+            vec!["A", "B", "C"]
+        );
     }
 }

@@ -25,7 +25,8 @@ impl LineCtx<'_> {
 
 /// A line parser fills `args`/`form`/`pairs`… from the argument range (after the flags, trimmed).
 /// An `Err` is BuildKit's parse error for the line.
-type LineParser = fn(&mut Instruction, &LineCtx, Range<usize>, &mut Vec<ParseError>) -> Result<(), String>;
+type LineParser =
+    fn(&mut Instruction, &LineCtx, Range<usize>, &mut Vec<ParseError>) -> Result<(), String>;
 
 /// BuildKit's dispatch table (parser.go): how each instruction's arguments are read.
 const DISPATCH: &[(Keyword, LineParser)] = &[
@@ -85,7 +86,10 @@ pub(crate) fn build_instruction(
             };
             let value = value.map(|v| {
                 let raw = &text[f.range.clone()];
-                let value_start = raw.find('=').map(|i| f.range.start + i + 1).unwrap_or(f.range.end);
+                let value_start = raw
+                    .find('=')
+                    .map(|i| f.range.start + i + 1)
+                    .unwrap_or(f.range.end);
                 ctx.logical.decoded_text(value_start..f.range.end, v)
             });
             Flag { name, value, span }
@@ -118,7 +122,12 @@ pub(crate) fn build_instruction(
     instruction
 }
 
-fn parse_ignore(_: &mut Instruction, _: &LineCtx, _: Range<usize>, _: &mut Vec<ParseError>) -> Result<(), String> {
+fn parse_ignore(
+    _: &mut Instruction,
+    _: &LineCtx,
+    _: Range<usize>,
+    _: &mut Vec<ParseError>,
+) -> Result<(), String> {
     Ok(())
 }
 
@@ -143,6 +152,12 @@ fn words_to_args(ctx: &LineCtx, words: &[Range<usize>]) -> Vec<SourceText> {
         .collect()
 }
 
+/// `text[range]` with quotes and escapes processed (variables kept), spanning the raw text.
+fn unquoted(ctx: &LineCtx, range: Range<usize>) -> SourceText {
+    let value = unquote(&ctx.text()[range.clone()], ctx.escape);
+    ctx.logical.decoded_text(range, value)
+}
+
 /// ENV and LABEL: `k=v k2="v 2"` or the legacy `k v w` (value = the rest of the line).
 fn parse_name_val(
     instruction: &mut Instruction,
@@ -162,8 +177,8 @@ fn parse_name_val(
         };
         instruction.args = words_to_args(ctx, &[key.clone(), value.clone()]);
         instruction.pairs.push(KeyValue {
-            key: ctx.logical.source_text(key.clone()),
-            value: Some(ctx.logical.decoded_text(value.clone(), unquote(&text[value.clone()], ctx.escape))),
+            key: unquoted(ctx, key.clone()),
+            value: Some(unquoted(ctx, value.clone())),
             equals: false,
             span: ctx.logical.span(key.start..value.end),
         });
@@ -179,10 +194,12 @@ fn parse_name_val(
         let key = word.start..word.start + eq;
         let value = word.start + eq + 1..word.end;
         instruction.args.push(ctx.logical.source_text(key.clone()));
-        instruction.args.push(ctx.logical.source_text(value.clone()));
+        instruction
+            .args
+            .push(ctx.logical.source_text(value.clone()));
         instruction.pairs.push(KeyValue {
-            key: ctx.logical.source_text(key),
-            value: Some(ctx.logical.decoded_text(value.clone(), unquote(&text[value], ctx.escape))),
+            key: unquoted(ctx, key),
+            value: Some(unquoted(ctx, value)),
             equals: true,
             span: ctx.logical.span(word),
         });
@@ -190,11 +207,21 @@ fn parse_name_val(
     Ok(())
 }
 
-fn parse_env(i: &mut Instruction, ctx: &LineCtx, args: Range<usize>, _: &mut Vec<ParseError>) -> Result<(), String> {
+fn parse_env(
+    i: &mut Instruction,
+    ctx: &LineCtx,
+    args: Range<usize>,
+    _: &mut Vec<ParseError>,
+) -> Result<(), String> {
     parse_name_val(i, ctx, args, "ENV")
 }
 
-fn parse_label(i: &mut Instruction, ctx: &LineCtx, args: Range<usize>, _: &mut Vec<ParseError>) -> Result<(), String> {
+fn parse_label(
+    i: &mut Instruction,
+    ctx: &LineCtx,
+    args: Range<usize>,
+    _: &mut Vec<ParseError>,
+) -> Result<(), String> {
     parse_name_val(i, ctx, args, "LABEL")
 }
 
@@ -214,8 +241,8 @@ fn parse_name_or_name_val(
             Some(eq) => {
                 let value = word.start + eq + 1..word.end;
                 KeyValue {
-                    key: ctx.logical.source_text(word.start..word.start + eq),
-                    value: Some(ctx.logical.decoded_text(value.clone(), unquote(&text[value], ctx.escape))),
+                    key: unquoted(ctx, word.start..word.start + eq),
+                    value: Some(unquoted(ctx, value)),
                     equals: true,
                     span: ctx.logical.span(word),
                 }
@@ -247,7 +274,12 @@ fn parse_strings_whitespace_delimited(
 }
 
 /// MAINTAINER, STOPSIGNAL, USER, WORKDIR: the whole rest is one argument.
-fn parse_string(instruction: &mut Instruction, ctx: &LineCtx, args: Range<usize>, _: &mut Vec<ParseError>) -> Result<(), String> {
+fn parse_string(
+    instruction: &mut Instruction,
+    ctx: &LineCtx,
+    args: Range<usize>,
+    _: &mut Vec<ParseError>,
+) -> Result<(), String> {
     if !args.is_empty() {
         instruction.args = vec![ctx.logical.source_text(args)];
     }
@@ -258,7 +290,11 @@ const NOT_STRING_ARRAY: &str =
     "when using JSON array syntax, arrays must be comprised of strings only";
 
 /// Sets exec form when `args` is a JSON array of strings; `Ok(false)` when it is not JSON.
-fn try_json(instruction: &mut Instruction, ctx: &LineCtx, args: Range<usize>) -> Result<bool, String> {
+fn try_json(
+    instruction: &mut Instruction,
+    ctx: &LineCtx,
+    args: Range<usize>,
+) -> Result<bool, String> {
     match parse_json_array(ctx.text(), args) {
         JsonArgs::NotJson => Ok(false),
         JsonArgs::NotStrings => Err(NOT_STRING_ARRAY.to_string()),
@@ -274,7 +310,12 @@ fn try_json(instruction: &mut Instruction, ctx: &LineCtx, args: Range<usize>) ->
 }
 
 /// RUN, CMD, ENTRYPOINT, SHELL: a JSON array, or the whole text as one shell command.
-fn parse_maybe_json(instruction: &mut Instruction, ctx: &LineCtx, args: Range<usize>, _: &mut Vec<ParseError>) -> Result<(), String> {
+fn parse_maybe_json(
+    instruction: &mut Instruction,
+    ctx: &LineCtx,
+    args: Range<usize>,
+    _: &mut Vec<ParseError>,
+) -> Result<(), String> {
     if args.is_empty() {
         return Ok(());
     }
@@ -418,7 +459,9 @@ fn check_flags(instruction: &Instruction, errors: &mut Vec<ParseError>) {
             continue;
         };
         match (kind, &flag.value) {
-            (Bool, Some(v)) if !matches!(v.value.to_ascii_lowercase().as_str(), "true" | "false" | "") => {
+            (Bool, Some(v))
+                if !matches!(v.value.to_ascii_lowercase().as_str(), "true" | "false" | "") =>
+            {
                 error(format!(
                     "expecting boolean value for flag {}, not: {}",
                     flag.name, v.value
@@ -442,7 +485,10 @@ fn check_instruction(instruction: &Instruction, errors: &mut Vec<ParseError>) {
     let args = instruction.args.len();
     let message = match instruction.keyword {
         Keyword::Unknown => Some(format!("unknown instruction: {}", instruction.keyword_text)),
-        Keyword::From if args != 1 && !(args == 3 && instruction.args[1].value.eq_ignore_ascii_case("as")) => {
+        Keyword::From
+            if args != 1
+                && !(args == 3 && instruction.args[1].value.eq_ignore_ascii_case("as")) =>
+        {
             Some("FROM requires either one or three arguments".to_string())
         }
         Keyword::Copy | Keyword::Add if args == 0 => {
@@ -451,7 +497,11 @@ fn check_instruction(instruction: &Instruction, errors: &mut Vec<ParseError>) {
         Keyword::Copy | Keyword::Add if args == 1 => Some(format!(
             "{name} requires at least two arguments, but only one was provided. Destination could not be determined"
         )),
-        Keyword::Env | Keyword::Label | Keyword::Arg | Keyword::Expose | Keyword::Volume
+        Keyword::Env
+        | Keyword::Label
+        | Keyword::Arg
+        | Keyword::Expose
+        | Keyword::Volume
         | Keyword::Onbuild
             if args == 0 && instruction.pairs.is_empty() && instruction.onbuild.is_none() =>
         {
@@ -460,7 +510,9 @@ fn check_instruction(instruction: &Instruction, errors: &mut Vec<ParseError>) {
         Keyword::Volume if instruction.args.iter().any(|a| a.value.trim().is_empty()) => {
             Some("VOLUME specified can not be an empty string".to_string())
         }
-        Keyword::User | Keyword::Workdir | Keyword::Stopsignal | Keyword::Maintainer if args == 0 => {
+        Keyword::User | Keyword::Workdir | Keyword::Stopsignal | Keyword::Maintainer
+            if args == 0 =>
+        {
             Some(format!("{name} requires exactly one argument"))
         }
         Keyword::Shell if instruction.form != Form::Exec => {

@@ -15,7 +15,7 @@ mod source;
 pub mod stages;
 mod words;
 
-pub use expand::{Expanded, expand, referenced_variables, unquote};
+pub use expand::{Expanded, expand, referenced_variables, try_unquote, unquote};
 pub use instruction::known_flags;
 pub use stages::{BUILTIN_ARGS, args_in_scope, is_builtin_arg};
 
@@ -42,7 +42,9 @@ pub fn parse_bytes(bytes: &[u8]) -> ast::Dockerfile {
                 .rposition(|&b| b == b'\n')
                 .map(|i| i + 1)
                 .unwrap_or(0);
-            let column = 1 + String::from_utf8_lossy(&bytes[line_start..valid]).chars().count() as u32;
+            let column = 1 + String::from_utf8_lossy(&bytes[line_start..valid])
+                .chars()
+                .count() as u32;
             let text = String::from_utf8_lossy(bytes);
             let mut df = parser::parse_text(&text);
             let pos = Pos {

@@ -2,8 +2,11 @@
 //! (with comment and empty lines inside them), heredoc bodies, and the dispatch of each logical
 //! line to [`build_instruction`].
 
-use super::ast::{Comment, Directive, Dockerfile, Form, Heredoc, Instruction, Keyword, ParseError, Piece, Pos, SourceText, Span};
-use super::expand::unquote;
+use super::ast::{
+    Comment, Directive, Dockerfile, Form, Heredoc, Instruction, Keyword, ParseError, Piece, Pos,
+    SourceText, Span,
+};
+use super::expand::try_unquote;
 use super::instruction::{LineCtx, build_instruction};
 use super::source::{Line, Logical, split_lines};
 use super::stages::build_stages;
@@ -158,7 +161,8 @@ impl Parser<'_> {
                 logical: &logical,
                 escape: self.escape,
             };
-            let mut instruction = build_instruction(&ctx, 0..logical.text.len(), &mut self.df.errors);
+            let mut instruction =
+                build_instruction(&ctx, 0..logical.text.len(), &mut self.df.errors);
             instruction.inner_comments = inner_comments;
             if let Some(span) = empty_line {
                 self.df.warnings.push(ParseError {
@@ -217,7 +221,7 @@ impl Parser<'_> {
 
     /// Reads the bodies of the heredocs the instruction line opens, in order.
     fn read_heredocs(&mut self, logical: &Logical, instruction: &mut Instruction) {
-        for (marker, mut heredoc) in heredocs_in_line(logical) {
+        for (marker, mut heredoc) in heredocs_in_line(logical, &mut self.df.errors) {
             let body_start_line = self.next_line;
             let mut terminated = false;
             let mut value = String::new();
@@ -227,14 +231,22 @@ impl Parser<'_> {
                 let line = self.lines[self.next_line];
                 self.next_line += 1;
                 let content = line.content(self.text);
-                let candidate = if heredoc.chomp { content.trim_start_matches('\t') } else { content };
+                let candidate = if heredoc.chomp {
+                    content.trim_start_matches('\t')
+                } else {
+                    content
+                };
                 if candidate == heredoc.name {
                     terminated = true;
                     heredoc.span.end = line.pos(self.text, line.content_end);
                     break;
                 }
                 let raw = line.raw(self.text);
-                let kept = if heredoc.chomp { raw.trim_start_matches('\t') } else { raw };
+                let kept = if heredoc.chomp {
+                    raw.trim_start_matches('\t')
+                } else {
+                    raw
+                };
                 let kept_start = line.start + (raw.len() - kept.len());
                 // One piece per line: positions inside a long body are found by binary search.
                 pieces.push(Piece {
@@ -292,14 +304,18 @@ fn can_contain_heredoc(instruction: &Instruction) -> bool {
         (Keyword::Onbuild, Some(inner)) => inner.as_ref(),
         _ => instruction,
     };
-    matches!(target.keyword, Keyword::Run | Keyword::Copy | Keyword::Add) && target.form != Form::Exec
+    matches!(target.keyword, Keyword::Run | Keyword::Copy | Keyword::Add)
+        && target.form != Form::Exec
 }
 
 /// The heredoc markers on a line (`<<EOF`, `<<-EOF`, `<<"EOF"`, `2<<EOF`), BuildKit's `reHeredoc`
 /// `^(\d*)<<(-?)([^<]*)$` applied to each shell word.
-fn heredocs_in_line(logical: &Logical) -> Vec<(Span, Heredoc)> {
+fn heredocs_in_line(logical: &Logical, errors: &mut Vec<ParseError>) -> Vec<(Span, Heredoc)> {
     let text = &logical.text;
     let mut found = Vec::new();
+    if !text.contains("<<") {
+        return found;
+    }
     let words = shell_words(text, 0..text.len());
     let mut index = 0;
     while index < words.len() {
@@ -324,7 +340,16 @@ fn heredocs_in_line(logical: &Logical) -> Vec<(Span, Heredoc)> {
         if rest.is_empty() || rest.contains('<') {
             continue;
         }
-        let name = unquote(rest, '\\');
+        let name = match try_unquote(rest, '\\') {
+            Ok(name) => name,
+            Err(message) => {
+                errors.push(ParseError {
+                    message: format!("heredoc delimiter {rest}: {message}"),
+                    span: logical.span(marker),
+                });
+                continue;
+            }
+        };
         let quotes = |s: &str| s.chars().filter(|&c| c == '\'' || c == '"').count();
         let expand = quotes(&name) == quotes(rest);
         let marker = logical.span(marker);
@@ -349,7 +374,10 @@ mod tests {
 
     #[test]
     fn directive_regex() {
-        assert_eq!(match_directive("# syntax=docker/dockerfile:1"), Some(("syntax", "docker/dockerfile:1")));
+        assert_eq!(
+            match_directive("# syntax=docker/dockerfile:1"),
+            Some(("syntax", "docker/dockerfile:1"))
+        );
         assert_eq!(match_directive("#escape = `  "), Some(("escape", "`")));
         assert_eq!(match_directive("# hadolint ignore=DL3000"), None);
         assert_eq!(match_directive("# key="), None);

@@ -235,5 +235,9 @@ pub(crate) fn trim_range(text: &str, range: Range<usize>) -> Range<usize> {
     let s = &text[range.clone()];
     let start = range.start + (s.len() - s.trim_start().len());
     let end = range.start + s.trim_end().len();
-    if start > end { start..start } else { start..end }
+    if start > end {
+        start..start
+    } else {
+        start..end
+    }
 }

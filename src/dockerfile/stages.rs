@@ -38,7 +38,15 @@ pub(crate) fn build_stages(df: &mut Dockerfile) {
                 if let Some(last) = stages.last_mut() {
                     last.instructions.end = index;
                 }
-                let stage = stage_from(instruction, index, stages.len(), &globals, &stages, escape, &mut errors);
+                let stage = stage_from(
+                    instruction,
+                    index,
+                    stages.len(),
+                    &globals,
+                    &stages,
+                    escape,
+                    &mut errors,
+                );
                 stages.push(stage);
             }
             Keyword::Arg if stages.is_empty() => {
@@ -79,7 +87,11 @@ fn stage_from(
     escape: char,
     errors: &mut Vec<ParseError>,
 ) -> Stage {
-    let raw = from.args.first().map(|a| a.value.clone()).unwrap_or_default();
+    let raw = from
+        .args
+        .first()
+        .map(|a| a.value.clone())
+        .unwrap_or_default();
     let lookup = |name: &str| globals.get(name).cloned().flatten();
     let (expanded, unresolved) = match expand(&raw, escape, &lookup) {
         Ok(e) => {
@@ -150,7 +162,10 @@ impl ImageRef {
         };
         let last_slash = name.rfind('/').map(|i| i + 1).unwrap_or(0);
         let (name, tag) = match name[last_slash..].rfind(':') {
-            Some(i) => (&name[..last_slash + i], Some(name[last_slash + i + 1..].to_string())),
+            Some(i) => (
+                &name[..last_slash + i],
+                Some(name[last_slash + i + 1..].to_string()),
+            ),
             None => (name, None),
         };
         let (registry, repository) = match name.split_once('/') {
@@ -183,7 +198,11 @@ impl ImageRef {
     /// `ubuntu` → `docker.io/library/ubuntu`.
     pub fn normalized_name(&self) -> String {
         let registry = self.registry_or_default();
-        let registry = if registry == "index.docker.io" { "docker.io" } else { registry };
+        let registry = if registry == "index.docker.io" {
+            "docker.io"
+        } else {
+            registry
+        };
         if registry == "docker.io" && !self.repository.contains('/') {
             format!("docker.io/library/{}", self.repository)
         } else {
@@ -219,21 +238,30 @@ pub fn args_in_scope(df: &Dockerfile, index: usize) -> Vec<(String, Option<Strin
     let mut globals: Vec<(String, Option<String>)> = Vec::new();
     for &g in &df.global_args {
         for pair in &df.instructions[g].pairs {
-            set(&mut globals, &pair.key.value, pair.value.as_ref().map(|v| v.value.clone()));
+            set(
+                &mut globals,
+                &pair.key.value,
+                pair.value.as_ref().map(|v| v.value.clone()),
+            );
         }
     }
     let Some(stage_index) = df.instructions.get(index).and_then(|i| i.stage) else {
         let mut visible = Vec::new();
         for &g in df.global_args.iter().filter(|&&g| g < index) {
             for pair in &df.instructions[g].pairs {
-                set(&mut visible, &pair.key.value, pair.value.as_ref().map(|v| v.value.clone()));
+                set(
+                    &mut visible,
+                    &pair.key.value,
+                    pair.value.as_ref().map(|v| v.value.clone()),
+                );
             }
         }
         return visible;
     };
     let stage = &df.stages[stage_index];
     let mut visible = Vec::new();
-    for instruction in &df.instructions[stage.instructions.start..index.min(stage.instructions.end)] {
+    for instruction in &df.instructions[stage.instructions.start..index.min(stage.instructions.end)]
+    {
         if instruction.keyword != Keyword::Arg {
             continue;
         }
@@ -265,7 +293,10 @@ mod tests {
     #[test]
     fn split_references() {
         let r = ImageRef::split("ubuntu");
-        assert_eq!((r.registry, r.repository.as_str(), r.tag, r.digest), (None, "ubuntu", None, None));
+        assert_eq!(
+            (r.registry, r.repository.as_str(), r.tag, r.digest),
+            (None, "ubuntu", None, None)
+        );
         let r = ImageRef::split("localhost:5000/team/app:1.2@sha256:abc");
         assert_eq!(r.registry.as_deref(), Some("localhost:5000"));
         assert_eq!(r.repository, "team/app");
@@ -275,8 +306,14 @@ mod tests {
         assert_eq!(r.registry, None);
         assert_eq!(r.repository, "library/node");
         assert_eq!(r.normalized(), "docker.io/library/node:20-alpine");
-        assert_eq!(ImageRef::split("ubuntu").normalized(), "docker.io/library/ubuntu:latest");
-        assert_eq!(ImageRef::split("ghcr.io/o/r").normalized_name(), "ghcr.io/o/r");
+        assert_eq!(
+            ImageRef::split("ubuntu").normalized(),
+            "docker.io/library/ubuntu:latest"
+        );
+        assert_eq!(
+            ImageRef::split("ghcr.io/o/r").normalized_name(),
+            "ghcr.io/o/r"
+        );
     }
 
     #[test]

@@ -36,7 +36,10 @@ pub(crate) fn split_whitespace_delimited(text: &str, range: Range<usize>) -> Vec
 }
 
 /// `reWhitespace.Split(text[range], 2)`: the first word and the rest.
-pub(crate) fn split_first_word(text: &str, range: Range<usize>) -> (Range<usize>, Option<Range<usize>>) {
+pub(crate) fn split_first_word(
+    text: &str,
+    range: Range<usize>,
+) -> (Range<usize>, Option<Range<usize>>) {
     let s = &text[range.clone()];
     match s.char_indices().find(|&(_, c)| is_token_space(c)) {
         None => (range, None),
