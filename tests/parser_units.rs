@@ -423,7 +423,7 @@ fn env_label_arg_pairs() {
         ("LEGACY", "value with spaces", false)
     );
     let label = &df.instructions[3];
-    assert_eq!(label.pairs[0].key.value, "\"com.example.x\"");
+    assert_eq!(label.pairs[0].key.value, "com.example.x");
     assert_eq!(label.pairs[1].value.as_ref().unwrap().value, "");
     let arg = &df.instructions[4];
     let names: Vec<&str> = arg.pairs.iter().map(|p| p.key.value.as_str()).collect();
@@ -608,4 +608,17 @@ fn columns_on_long_non_ascii_lines() {
         lc(df.instructions[0].span.end),
         pos(1, 9 + 128 + 3 + 128 + 1)
     );
+}
+
+#[test]
+fn unterminated_quote_in_heredoc_delimiter_is_an_error() {
+    let df = parse("FROM a\nRUN <<'EOF\necho\n");
+    assert!(
+        df.errors
+            .iter()
+            .any(|e| e.message.contains("heredoc delimiter")),
+        "{:?}",
+        df.errors
+    );
+    assert!(df.instructions[1].heredocs.is_empty());
 }

@@ -227,3 +227,61 @@ fn unparsable_shell_is_skipped_quietly() {
     }
     assert!(lint("DL3008", df).is_empty());
 }
+
+#[test]
+fn root_user_exceptions() {
+    assert!(
+        lint(
+            "IL4001",
+            "FROM gcr.io/distroless/static-debian12:nonroot\nCOPY app /app\nCMD [\"/app\"]\n"
+        )
+        .is_empty()
+    );
+    assert!(
+        lint(
+            "IL4001",
+            "FROM golang:1.23 AS b\nRUN go build\nFROM scratch\nCOPY --from=b /out /\n"
+        )
+        .is_empty()
+    );
+    assert_eq!(
+        lines(&lint(
+            "IL4001",
+            "FROM scratch\nCOPY app /app\nENTRYPOINT [\"/app\"]\n"
+        )),
+        [1]
+    );
+}
+
+#[test]
+fn wrapper_scripts_behind_an_init() {
+    let script = [("start.sh", "#!/bin/sh\nnode server.js\n")];
+    let tini = "FROM node:22\nCOPY start.sh /start.sh\nENTRYPOINT [\"tini\", \"--\"]\nCMD [\"/start.sh\"]\n";
+    assert_eq!(lines(&lint_with("IL3001", tini, &script)), [4]);
+    let gosu =
+        "FROM node:22\nCOPY start.sh /start.sh\nENTRYPOINT [\"gosu\", \"node\", \"/start.sh\"]\n";
+    assert_eq!(lines(&lint_with("IL3001", gosu, &script)), [3]);
+}
+
+#[test]
+fn dockerignore_patterns() {
+    let ignore = [(
+        ".dockerignore",
+        "**/*.log\n/build\nnode_modules\n# comment\n",
+    )];
+    let df = "FROM alpine:3.20\nCOPY logs/a/app.log /x/\nCOPY build/out /x/\nCOPY src/node_modules/x /x/\nCOPY node_modules/y /x/\nCOPY src /x/\n";
+    assert_eq!(lines(&lint_with("IL6111", df, &ignore)), [2, 3, 5]);
+    assert!(lint("IL6111", df).is_empty());
+}
+
+#[test]
+fn heredoc_markers_do_not_break_the_command_line() {
+    // The command before the marker is parsed; a python heredoc is not taken for shell.
+    let python =
+        "FROM debian:12\nRUN python3 <<EOF\nimport os\nos.system('apt-get install -y curl')\nEOF\n";
+    assert!(lint("DL3008", python).is_empty());
+    let piped = "FROM debian:12\nRUN <<EOF bash -e\napt-get install -y curl\nEOF\n";
+    assert_eq!(lines(&lint("DL3008", piped)), [3]);
+    let two = "FROM debian:12\nRUN <<A <<B\necho a\nA\napt-get install -y vim\nB\n";
+    assert_eq!(lines(&lint("DL3008", two)), [5]);
+}

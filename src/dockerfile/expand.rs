@@ -42,9 +42,14 @@ pub fn expand(
 }
 
 /// Removes quotes and processes escapes but leaves every `$` reference as written: the value
-/// BuildKit would see before variable substitution. Never fails (an unterminated quote keeps the
-/// rest of the word).
+/// BuildKit would see before variable substitution. An unterminated quote keeps the word as
+/// written (use [`try_unquote`] to see the error).
 pub fn unquote(word: &str, escape: char) -> String {
+    try_unquote(word, escape).unwrap_or_else(|_| word.to_string())
+}
+
+/// [`unquote`], reporting an unterminated quote or a malformed `${…}` as BuildKit does.
+pub fn try_unquote(word: &str, escape: char) -> Result<String, String> {
     let mut lexer = Lexer {
         chars: word.chars().collect(),
         pos: 0,
@@ -52,10 +57,7 @@ pub fn unquote(word: &str, escape: char) -> String {
         lookup: None,
         unresolved: Vec::new(),
     };
-    match lexer.process_stop_on(None, false) {
-        Ok(v) => v,
-        Err(_) => word.to_string(),
-    }
+    lexer.process_stop_on(None, false)
 }
 
 /// The names of variable references in `word` (`$A`, `${B:-x}` → `A`, `B`), sorted.

@@ -152,6 +152,12 @@ fn words_to_args(ctx: &LineCtx, words: &[Range<usize>]) -> Vec<SourceText> {
         .collect()
 }
 
+/// `text[range]` with quotes and escapes processed (variables kept), spanning the raw text.
+fn unquoted(ctx: &LineCtx, range: Range<usize>) -> SourceText {
+    let value = unquote(&ctx.text()[range.clone()], ctx.escape);
+    ctx.logical.decoded_text(range, value)
+}
+
 /// ENV and LABEL: `k=v k2="v 2"` or the legacy `k v w` (value = the rest of the line).
 fn parse_name_val(
     instruction: &mut Instruction,
@@ -171,11 +177,8 @@ fn parse_name_val(
         };
         instruction.args = words_to_args(ctx, &[key.clone(), value.clone()]);
         instruction.pairs.push(KeyValue {
-            key: ctx.logical.source_text(key.clone()),
-            value: Some(
-                ctx.logical
-                    .decoded_text(value.clone(), unquote(&text[value.clone()], ctx.escape)),
-            ),
+            key: unquoted(ctx, key.clone()),
+            value: Some(unquoted(ctx, value.clone())),
             equals: false,
             span: ctx.logical.span(key.start..value.end),
         });
@@ -195,11 +198,8 @@ fn parse_name_val(
             .args
             .push(ctx.logical.source_text(value.clone()));
         instruction.pairs.push(KeyValue {
-            key: ctx.logical.source_text(key),
-            value: Some(
-                ctx.logical
-                    .decoded_text(value.clone(), unquote(&text[value], ctx.escape)),
-            ),
+            key: unquoted(ctx, key),
+            value: Some(unquoted(ctx, value)),
             equals: true,
             span: ctx.logical.span(word),
         });
@@ -241,11 +241,8 @@ fn parse_name_or_name_val(
             Some(eq) => {
                 let value = word.start + eq + 1..word.end;
                 KeyValue {
-                    key: ctx.logical.source_text(word.start..word.start + eq),
-                    value: Some(
-                        ctx.logical
-                            .decoded_text(value.clone(), unquote(&text[value], ctx.escape)),
-                    ),
+                    key: unquoted(ctx, word.start..word.start + eq),
+                    value: Some(unquoted(ctx, value)),
                     equals: true,
                     span: ctx.logical.span(word),
                 }

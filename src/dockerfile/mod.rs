@@ -15,7 +15,7 @@ mod source;
 pub mod stages;
 mod words;
 
-pub use expand::{Expanded, expand, referenced_variables, unquote};
+pub use expand::{Expanded, expand, referenced_variables, try_unquote, unquote};
 pub use instruction::known_flags;
 pub use stages::{BUILTIN_ARGS, args_in_scope, is_builtin_arg};
 

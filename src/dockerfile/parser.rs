@@ -6,7 +6,7 @@ use super::ast::{
     Comment, Directive, Dockerfile, Form, Heredoc, Instruction, Keyword, ParseError, Piece, Pos,
     SourceText, Span,
 };
-use super::expand::unquote;
+use super::expand::try_unquote;
 use super::instruction::{LineCtx, build_instruction};
 use super::source::{Line, Logical, split_lines};
 use super::stages::build_stages;
@@ -221,7 +221,7 @@ impl Parser<'_> {
 
     /// Reads the bodies of the heredocs the instruction line opens, in order.
     fn read_heredocs(&mut self, logical: &Logical, instruction: &mut Instruction) {
-        for (marker, mut heredoc) in heredocs_in_line(logical) {
+        for (marker, mut heredoc) in heredocs_in_line(logical, &mut self.df.errors) {
             let body_start_line = self.next_line;
             let mut terminated = false;
             let mut value = String::new();
@@ -310,9 +310,12 @@ fn can_contain_heredoc(instruction: &Instruction) -> bool {
 
 /// The heredoc markers on a line (`<<EOF`, `<<-EOF`, `<<"EOF"`, `2<<EOF`), BuildKit's `reHeredoc`
 /// `^(\d*)<<(-?)([^<]*)$` applied to each shell word.
-fn heredocs_in_line(logical: &Logical) -> Vec<(Span, Heredoc)> {
+fn heredocs_in_line(logical: &Logical, errors: &mut Vec<ParseError>) -> Vec<(Span, Heredoc)> {
     let text = &logical.text;
     let mut found = Vec::new();
+    if !text.contains("<<") {
+        return found;
+    }
     let words = shell_words(text, 0..text.len());
     let mut index = 0;
     while index < words.len() {
@@ -337,7 +340,16 @@ fn heredocs_in_line(logical: &Logical) -> Vec<(Span, Heredoc)> {
         if rest.is_empty() || rest.contains('<') {
             continue;
         }
-        let name = unquote(rest, '\\');
+        let name = match try_unquote(rest, '\\') {
+            Ok(name) => name,
+            Err(message) => {
+                errors.push(ParseError {
+                    message: format!("heredoc delimiter {rest}: {message}"),
+                    span: logical.span(marker),
+                });
+                continue;
+            }
+        };
         let quotes = |s: &str| s.chars().filter(|&c| c == '\'' || c == '"').count();
         let expand = quotes(&name) == quotes(rest);
         let marker = logical.span(marker);

@@ -113,6 +113,29 @@ impl Command {
                         return Some(rest);
                     }
                 }
+                // `-qO file` / `-qOfile`: the option closes a cluster of flags.
+                if f.len() == 2
+                    && !f.starts_with("--")
+                    && w.value.starts_with('-')
+                    && !w.value.starts_with("--")
+                {
+                    let letter = f.as_bytes()[1];
+                    let cluster = &w.value.as_bytes()[1..];
+                    if let Some(p) = cluster
+                        .iter()
+                        .take_while(|c| c.is_ascii_alphabetic())
+                        .position(|c| *c == letter)
+                    {
+                        if p > 0 {
+                            let rest = &w.value[p + 2..];
+                            return if rest.is_empty() {
+                                it.peek().map(|n| n.value.as_str())
+                            } else {
+                                Some(rest)
+                            };
+                        }
+                    }
+                }
             }
         }
         None
@@ -188,13 +211,16 @@ fn flag_matches(arg: &str, flags: &[&str]) -> bool {
         if f.starts_with("--") {
             arg == *f || arg.strip_prefix(f).is_some_and(|r| r.starts_with('='))
         } else if f.len() == 2 && f.starts_with('-') {
-            let letter = &f[1..];
+            // A cluster of short options (`-qy`); an attached value ends it (`-qO-`).
+            let letter = f[1..].chars().next();
             arg == *f
                 || (arg.starts_with('-')
                     && !arg.starts_with("--")
                     && arg.len() > 2
-                    && arg[1..].chars().all(|c| c.is_ascii_alphabetic())
-                    && arg[1..].contains(letter))
+                    && arg[1..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphabetic())
+                        .any(|c| Some(c) == letter))
         } else {
             arg == *f
         }
@@ -304,7 +330,7 @@ const MAX_DEPTH: usize = 8;
 
 impl Builder {
     fn parse_into(&mut self, text: &str, mapper: &Mapper, depth: usize, nested: bool) -> bool {
-        if depth > MAX_DEPTH {
+        if depth > MAX_DEPTH || !reasonable_nesting(text) {
             return false;
         }
         let options = brush_parser::ParserOptions::default();
@@ -534,6 +560,51 @@ impl Builder {
             self.parse_into(&value, &mapper, w.depth + 1, true);
         }
     }
+}
+
+/// brush-parser backtracks exponentially on unclosed parentheses (20 of them take seconds) and
+/// recurses once per nesting level; text beyond these limits is not parsed at all (no real RUN
+/// comes near them).
+fn reasonable_nesting(text: &str) -> bool {
+    const MAX_UNCLOSED: i32 = 6;
+    const MAX_DEPTH: i32 = 64;
+    let mut depth = 0i32;
+    let mut max_depth = 0i32;
+    let mut quote: Option<char> = None;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (_, '\\') if quote != Some('\'') => {
+                chars.next();
+            }
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '(' | '{') => {
+                depth += 1;
+                max_depth = max_depth.max(depth);
+            }
+            (None, ')' | '}') => depth -= 1,
+            _ => {}
+        }
+    }
+    if depth > MAX_UNCLOSED || max_depth > MAX_DEPTH {
+        return false;
+    }
+    // Unclosed compound commands (`case` without `esac`…) backtrack exponentially too.
+    let mut opened = [0i32; 3];
+    for word in text.split(|c: char| c.is_whitespace() || c == ';') {
+        match word {
+            "case" => opened[0] += 1,
+            "esac" => opened[0] -= 1,
+            "if" => opened[1] += 1,
+            "fi" => opened[1] -= 1,
+            "do" => opened[2] += 1,
+            "done" => opened[2] -= 1,
+            _ => {}
+        }
+    }
+    opened.iter().all(|n| n.abs() <= MAX_UNCLOSED) && opened.iter().all(|n| *n <= MAX_DEPTH)
 }
 
 /// Byte ranges of the contents of the outermost `$( … )` command substitutions in a raw word

@@ -142,3 +142,24 @@ fn command_substitutions_are_parsed_with_spans() {
     let s = parse_str("echo '$(not run)' $((1 + 2))");
     assert_eq!(s.commands.len(), 1);
 }
+
+#[test]
+fn short_option_clusters_end_at_an_attached_value() {
+    let s = parse_str("wget -qO- https://x");
+    assert!(s.commands[0].has_flag(&["-q"]));
+    assert!(s.commands[0].has_flag(&["-O"]));
+    assert!(!s.commands[0].has_flag(&["-x"]));
+}
+
+#[test]
+fn option_values_inside_clusters() {
+    let s = parse_str(
+        "wget -qO /tmp/a.tgz https://x; curl -fsSLo /tmp/b https://y; wget -qO- https://z",
+    );
+    assert_eq!(s.commands[0].flag_value(&["-O"]), Some("/tmp/a.tgz"));
+    assert_eq!(
+        s.commands[1].flag_value(&["-o", "--output"]),
+        Some("/tmp/b")
+    );
+    assert_eq!(s.commands[2].flag_value(&["-O"]), Some("-"));
+}

@@ -80,6 +80,13 @@ pub fn script_of(instr: &Instruction) -> Script {
         exec_script(&instr.args)
     } else {
         match instr.args.first() {
+            // The bodies are not part of this text, so `<<EOF` markers are blanked out (same
+            // length, so spans stay exact) for the shell parser to see just the command.
+            Some(text) if !instr.heredocs.is_empty() => {
+                let mut blanked = text.clone();
+                blanked.value = blank_heredoc_markers(&text.value, &instr.heredocs);
+                shell::parse(&blanked)
+            }
             Some(text) => shell::parse(text),
             None => Script {
                 parsed: true,
@@ -154,4 +161,30 @@ fn exec_script(args: &[SourceText]) -> Script {
         }
     }
     script
+}
+
+/// Replaces each `<<NAME`, `<<-NAME`, `<<'NAME'`, `<<"NAME"` marker of `heredocs` by spaces.
+fn blank_heredoc_markers(text: &str, heredocs: &[crate::dockerfile::ast::Heredoc]) -> String {
+    let mut out = text.to_string();
+    for heredoc in heredocs {
+        for dash in ["", "-"] {
+            for quote in ["", "'", "\""] {
+                let marker = format!("<<{dash}{quote}{}{quote}", heredoc.name);
+                let mut from = 0;
+                while let Some(at) = out[from..].find(&marker).map(|i| i + from) {
+                    let end = at + marker.len();
+                    // Not a prefix of a longer name (`<<EOF2` for `EOF`).
+                    let longer = out[end..]
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_alphanumeric() || c == '_');
+                    if !longer {
+                        out.replace_range(at..end, &" ".repeat(marker.len()));
+                    }
+                    from = end.min(out.len());
+                }
+            }
+        }
+    }
+    out
 }

@@ -1,5 +1,6 @@
 //! IL1004: a compiler or build toolchain is installed in a single-stage image.
 
+use crate::dockerfile::ast::Keyword;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
 use crate::lint::rules::util::{runs, system_packages};
 
@@ -48,6 +49,23 @@ fn is_toolchain(package: &str) -> bool {
 fn check(ctx: &Context, sink: &mut Sink) {
     let df = ctx.dockerfile;
     if df.stages.len() != 1 {
+        return;
+    }
+    // An image without CMD/ENTRYPOINT, or whose entry point is itself a build tool, is a
+    // build environment: the toolchain is its purpose.
+    let entry: Vec<&str> = df
+        .instructions
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| matches!(i.keyword, Keyword::Cmd | Keyword::Entrypoint))
+        .filter_map(|(idx, _)| ctx.facts().script(idx))
+        .filter_map(|s| s.commands.first().map(|c| c.program()))
+        .collect();
+    const BUILD_TOOLS: &[&str] = &[
+        "gcc", "g++", "cc", "c++", "clang", "make", "cmake", "go", "cargo", "rustc", "mvn",
+        "gradle", "javac", "distccd", "bash", "sh",
+    ];
+    if entry.is_empty() || entry.iter().any(|p| BUILD_TOOLS.contains(p)) {
         return;
     }
     for (_, _, script) in runs(ctx) {

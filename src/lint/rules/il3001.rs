@@ -51,14 +51,37 @@ fn check(ctx: &Context, sink: &mut Sink) {
     let Some(first) = script.commands.first() else {
         return;
     };
-    // `ENTRYPOINT ["/entrypoint.sh"]` or `ENTRYPOINT ["bash", "/entrypoint.sh"]`.
-    let target = if ["sh", "bash", "ash", "dash"].contains(&first.program()) {
-        match first.args.iter().find(|a| !a.is_flag()) {
-            Some(a) if !first.args.iter().any(|f| f.value == "-c") => a,
-            _ => return,
+    // An init (`tini --`, `dumb-init`) or privilege dropper (`gosu app`, `su-exec app`) in
+    // front runs the script as its child: the script's shell still has to `exec`.
+    let words: Vec<&crate::shell::Word> = std::iter::once(&first.name).chain(&first.args).collect();
+    let mut at = 0;
+    if INITS.contains(&first.program()) {
+        at = 1 + first
+            .args
+            .iter()
+            .take_while(|a| a.is_flag() || a.value == "--")
+            .count();
+        if matches!(first.program(), "gosu" | "su-exec") {
+            at += 1; // the user
         }
-    } else {
-        &first.name
+    }
+    let target = match words.get(at) {
+        Some(w) if ["sh", "bash", "ash", "dash"].contains(&crate::shell::basename(&w.value)) => {
+            let rest = &words[at + 1..];
+            if rest.iter().any(|a| a.value == "-c") {
+                return;
+            }
+            match rest.iter().find(|a| !a.is_flag()) {
+                Some(a) => *a,
+                None => return,
+            }
+        }
+        Some(w) => *w,
+        // `ENTRYPOINT ["tini", "--"]`: what runs is the CMD.
+        None => match cmd_target(ctx, &indices, runner) {
+            Some(w) => w,
+            None => return,
+        },
     };
     if target.is_dynamic() || target.value.is_empty() {
         return;
@@ -92,6 +115,32 @@ fn check(ctx: &Context, sink: &mut Sink) {
             last_cmd.name.value,
         ),
     );
+}
+
+/// Programs that start the real command as their child or replace themselves with it.
+const INITS: &[&str] = &[
+    "tini",
+    "tini-static",
+    "dumb-init",
+    "catatonit",
+    "gosu",
+    "su-exec",
+];
+
+/// The first word of the CMD in force after `entrypoint` (for `ENTRYPOINT ["tini", "--"]`).
+fn cmd_target<'c>(
+    ctx: &'c Context,
+    indices: &[usize],
+    entrypoint: usize,
+) -> Option<&'c crate::shell::Word> {
+    let df = ctx.dockerfile;
+    let cmd = indices
+        .iter()
+        .rev()
+        .find(|&&i| df.instructions[i].keyword == Keyword::Cmd)
+        .filter(|&&i| i != entrypoint)?;
+    let script = ctx.facts().script(*cmd)?;
+    script.commands.first().map(|c| &c.name)
 }
 
 /// Last commands that do not start a long-running program.

@@ -1,5 +1,6 @@
 //! IL4001: the final image runs as root because no USER is ever set for it.
 
+use crate::dockerfile::ast::Keyword;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
 use crate::lint::rules::util::effective_user;
 
@@ -21,6 +22,27 @@ fn check(ctx: &Context, sink: &mut Sink) {
     };
     // A USER in a builder stage does not count; one in a stage the final one is built FROM does.
     if effective_user(df, last.index).is_some() {
+        return;
+    }
+    let chain = crate::lint::rules::util::stage_chain(df, last.index);
+    let root = &df.stages[*chain.last().unwrap_or(&last.index)];
+    // Base images built to run unprivileged (distroless `:nonroot`, `nginx-unprivileged`…)
+    // already set a non-root USER.
+    let image = root.image.expanded.to_ascii_lowercase();
+    if ["nonroot", "non-root", "unprivileged", "rootless"]
+        .iter()
+        .any(|w| image.contains(w))
+    {
+        return;
+    }
+    // A `FROM scratch` image without CMD/ENTRYPOINT is an artifact export, not something
+    // that runs.
+    let runs_something = chain.iter().any(|&s| {
+        df.stage_instructions(&df.stages[s])
+            .iter()
+            .any(|i| matches!(i.keyword, Keyword::Cmd | Keyword::Entrypoint))
+    });
+    if root.image.is_scratch() && !runs_something {
         return;
     }
     let from = &df.instructions[last.from_instruction];

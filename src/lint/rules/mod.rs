@@ -16,6 +16,7 @@ pub mod dl3006;
 pub mod dl3007;
 pub mod dl3008;
 pub mod dl3009;
+pub mod dl3010;
 pub mod dl3011;
 pub mod dl3012;
 pub mod dl3013;
@@ -102,6 +103,7 @@ pub mod il6107;
 pub mod il6108;
 pub mod il6109;
 pub mod il6110;
+pub mod il6111;
 
 /// Every rule, in code order.
 pub static REGISTRY: &[&Rule] = &[
@@ -115,6 +117,7 @@ pub static REGISTRY: &[&Rule] = &[
     &dl3007::RULE,
     &dl3008::RULE,
     &dl3009::RULE,
+    &dl3010::RULE,
     &dl3011::RULE,
     &dl3012::RULE,
     &dl3013::RULE,
@@ -201,4 +204,5 @@ pub static REGISTRY: &[&Rule] = &[
     &il6108::RULE,
     &il6109::RULE,
     &il6110::RULE,
+    &il6111::RULE,
 ];
