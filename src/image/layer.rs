@@ -189,7 +189,10 @@ fn read_tar<R: Read>(reader: R) -> Result<LayerContents> {
         contents.entry_count += 1;
         let header = entry.header();
         let kind = header.entry_type();
-        if matches!(kind, tar::EntryType::XGlobalHeader | tar::EntryType::XHeader) {
+        if matches!(
+            kind,
+            tar::EntryType::XGlobalHeader | tar::EntryType::XHeader
+        ) {
             continue;
         }
         let size = entry.size();
@@ -264,9 +267,7 @@ fn read_tar<R: Read>(reader: R) -> Result<LayerContents> {
 fn hash_content<R: Read>(entry: &mut R, size: u64, buf: &mut [u8]) -> Result<u64> {
     if size <= buf.len() as u64 {
         let slice = &mut buf[..size as usize];
-        entry
-            .read_exact(slice)
-            .context("truncated file content")?;
+        entry.read_exact(slice).context("truncated file content")?;
         return Ok(xxhash_rust::xxh3::xxh3_64(slice));
     }
     let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
@@ -320,7 +321,10 @@ mod tests {
     #[test]
     fn sniffs_compression_by_magic() {
         assert_eq!(Compression::sniff(&[0x1f, 0x8b, 8]), Compression::Gzip);
-        assert_eq!(Compression::sniff(&[0x28, 0xb5, 0x2f, 0xfd]), Compression::Zstd);
+        assert_eq!(
+            Compression::sniff(&[0x28, 0xb5, 0x2f, 0xfd]),
+            Compression::Zstd
+        );
         assert_eq!(Compression::sniff(b"usr/"), Compression::None);
         assert_eq!(
             Compression::from_media_type("application/vnd.oci.image.layer.v1.tar+zstd"),
