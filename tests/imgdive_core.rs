@@ -880,3 +880,21 @@ fn json_export_follows_dives_schema() {
     assert_eq!(v["imgdive"]["reclaimableBytes"], 2120);
     assert_eq!(v["imgdive"]["layers"][0]["compression"], "none");
 }
+
+#[test]
+fn a_file_can_be_read_back_from_its_layer() {
+    let dir = tempfile::tempdir().unwrap();
+    let layout = dir.path().join("oci");
+    waste_image().write_oci_dir(&layout, Comp::Zstd);
+    let spec = SourceSpec::parse(&format!("oci:{}", layout.display())).unwrap();
+    let source = open(&spec, &SourceOptions::default()).unwrap();
+    let read = |layer, path| {
+        imgtools::image::content::read_file(source.as_ref(), layer, path, 1 << 20).unwrap()
+    };
+    assert_eq!(read(1, "/etc/passwd"), Some(vec![b'q'; 120]));
+    assert_eq!(read(0, "etc/passwd"), Some(vec![b'p'; 100]));
+    assert_eq!(read(2, "/etc/passwd"), None);
+    assert_eq!(read(1, "/app"), None);
+    let short = imgtools::image::content::read_file(source.as_ref(), 0, "/app/big", 10).unwrap();
+    assert_eq!(short, Some(vec![b'b'; 10]));
+}
