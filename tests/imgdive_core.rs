@@ -898,3 +898,102 @@ fn a_file_can_be_read_back_from_its_layer() {
     let short = imgtools::image::content::read_file(source.as_ref(), 0, "/app/big", 10).unwrap();
     assert_eq!(short, Some(vec![b'b'; 10]));
 }
+
+/// dive's quirks, reproduced (numbers checked against dive 0.13.1 on the same archive):
+///
+/// L0 leaves: /a/x 100, /b 50, /z 70, /d/q 30 · L1: `.wh.nothere` names a path absent from the
+/// stack → dive's visitor fails, `/nothere` keeps minimum −1 and the rest of L1 (/b 60, /z 10)
+/// is never visited · L2: /d is made opaque (marker ignored; the now childless /d is a leaf of 0
+/// bytes), /a/x 5 · L3: `.wh.d` removes a directory whose stacked subtree still holds /d/q (the
+/// opaque marker was ignored) → 30; /zz 1.
+/// Σmin = 5+50+70+30−1+0+1 = 155, Σcumulative = 105+50+70+30+0+30+1 = 286, wasted = 105+30.
+#[test]
+fn dive_quirks_are_reproduced() {
+    let image = TestImage {
+        layers: vec![
+            LayerTar::new()
+                .dir("a/")
+                .file("a/x", &[b'x'; 100])
+                .file("b", &[b'b'; 50])
+                .file("z", &[b'z'; 70])
+                .dir("d/")
+                .file("d/q", &[b'q'; 30])
+                .finish(),
+            LayerTar::new()
+                .file(".wh.nothere", b"")
+                .file("b", &[b'B'; 60])
+                .file("z", &[b'Z'; 10])
+                .finish(),
+            LayerTar::new()
+                .dir("d/")
+                .file("d/.wh..wh..opq", b"")
+                .file("a/x", &[b'y'; 5])
+                .finish(),
+            LayerTar::new().file(".wh.d", b"").file("zz", b"1").finish(),
+        ],
+        commands: vec!["0".into(), "1".into(), "2".into(), "3".into()],
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("quirks.tar");
+    image.write_classic_archive(&path);
+    let m = read(path.to_str().unwrap()).unwrap().metrics;
+    assert_eq!(m.total_size, 326);
+    assert!(
+        (m.efficiency - 155.0 / 286.0).abs() < 1e-12,
+        "{}",
+        m.efficiency
+    );
+    assert_eq!(m.wasted_bytes, 135);
+    let rows: Vec<(&str, u32, u64)> = m
+        .inefficient
+        .iter()
+        .map(|p| (p.path.as_str(), p.count, p.bytes))
+        .collect();
+    assert_eq!(rows, [("/a/x", 2, 105), ("/d", 2, 30)]);
+    // Our own figure is not fooled: /b 50, /z 70 overwritten, /a/x 100 overwritten, /d/q 30
+    // hidden by the opaque directory.
+    assert_eq!(m.reclaimable_bytes, 50 + 70 + 100 + 30);
+}
+
+/// `docker save` stores a layer identical to an earlier one as a symlink to its tar.
+#[test]
+fn classic_archive_layers_stored_as_symlinks_are_followed() {
+    let layer = LayerTar::new().file("f", &[b'f'; 10]).finish();
+    let image = TestImage {
+        layers: vec![layer.clone(), layer.clone()],
+        commands: vec!["a".into(), "b".into()],
+    };
+    let config = image.config();
+    let config_name = format!("{}.json", &sha(&config)[7..]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("linked.tar");
+    let mut builder = tar::Builder::new(Vec::new());
+    let mut add = |name: &str, bytes: &[u8]| {
+        let mut h = tar::Header::new_ustar();
+        h.set_path(name).unwrap();
+        h.set_size(bytes.len() as u64);
+        h.set_mode(0o644);
+        h.set_cksum();
+        builder.append(&h, bytes).unwrap();
+    };
+    add(&config_name, &config);
+    add("aaa/layer.tar", &layer);
+    let manifest = serde_json::to_vec(&json!([{
+        "Config": config_name, "RepoTags": [], "Layers": ["aaa/layer.tar", "bbb/layer.tar"]
+    }]))
+    .unwrap();
+    add("manifest.json", &manifest);
+    let mut h = tar::Header::new_ustar();
+    h.set_path("bbb/layer.tar").unwrap();
+    h.set_entry_type(tar::EntryType::Symlink);
+    h.set_link_name("../aaa/layer.tar").unwrap();
+    h.set_size(0);
+    h.set_cksum();
+    builder.append(&h, std::io::empty()).unwrap();
+    std::fs::write(&path, builder.into_inner().unwrap()).unwrap();
+
+    let analysed = read(path.to_str().unwrap()).unwrap();
+    assert_eq!(analysed.layers[1].size, 10);
+    assert_eq!(analysed.layers[1].dive_id, "bbb");
+    assert_eq!(analysed.metrics.wasted_bytes, 20);
+}
