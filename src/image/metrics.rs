@@ -239,7 +239,8 @@ impl Stack {
         let gone = self.subtree[node as usize];
         let mut cur = tree.node(node).parent;
         while let Some(n) = cur {
-            self.subtree[n as usize] -= gone;
+            let s = &mut self.subtree[n as usize];
+            *s = s.wrapping_sub(gone);
             cur = tree.node(n).parent;
         }
         let mut todo = vec![node];
