@@ -997,3 +997,82 @@ fn classic_archive_layers_stored_as_symlinks_are_followed() {
     assert_eq!(analysed.layers[1].dive_id, "bbb");
     assert_eq!(analysed.metrics.wasted_bytes, 20);
 }
+
+/// A multi-platform OCI layout: the nested index is resolved to `--platform`.
+#[test]
+fn nested_index_is_resolved_to_the_requested_platform() {
+    let dir = tempfile::tempdir().unwrap();
+    let layout = dir.path().join("multi");
+    let amd = TestImage {
+        layers: vec![LayerTar::new().file("amd", &[b'a'; 3]).finish()],
+        commands: vec!["amd".into()],
+    };
+    let arm = TestImage {
+        layers: vec![LayerTar::new().file("arm", &[b'r'; 5]).finish()],
+        commands: vec!["arm".into()],
+    };
+    let mut platform_manifests = Vec::new();
+    for (image, arch) in [(&amd, "amd64"), (&arm, "arm64")] {
+        let files = image.oci_files(Comp::Gzip);
+        let index: Value =
+            serde_json::from_slice(&files.iter().find(|(n, _)| n == "index.json").unwrap().1)
+                .unwrap();
+        let mut desc = index["manifests"][0].clone();
+        desc["platform"] = json!({"os": "linux", "architecture": arch});
+        desc.as_object_mut().unwrap().remove("annotations");
+        platform_manifests.push(desc);
+        for (name, bytes) in files.into_iter().filter(|(n, _)| n.starts_with("blobs/")) {
+            let path = layout.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, bytes).unwrap();
+        }
+    }
+    let nested = serde_json::to_vec(&json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.index.v1+json",
+        "manifests": platform_manifests,
+    }))
+    .unwrap();
+    let nested_digest = sha(&nested);
+    std::fs::write(
+        layout.join(format!("blobs/sha256/{}", &nested_digest[7..])),
+        &nested,
+    )
+    .unwrap();
+    std::fs::write(
+        layout.join("index.json"),
+        serde_json::to_vec(&json!({"schemaVersion": 2, "manifests": [{
+            "mediaType": "application/vnd.oci.image.index.v1+json",
+            "digest": nested_digest, "size": nested.len(),
+            "annotations": {"org.opencontainers.image.ref.name": "v1"}
+        }]}))
+        .unwrap(),
+    )
+    .unwrap();
+    std::fs::write(
+        layout.join("oci-layout"),
+        br#"{"imageLayoutVersion":"1.0.0"}"#,
+    )
+    .unwrap();
+
+    let read_platform = |platform: &str| {
+        let spec = SourceSpec::parse(&format!("oci:{}:v1", layout.display())).unwrap();
+        let options = SourceOptions {
+            platform: Some(platform.to_string()),
+            ..SourceOptions::default()
+        };
+        let source = open(&spec, &options)?;
+        analyze(source.as_ref(), &AnalyzeOptions::default())
+    };
+    let arm_image = read_platform("linux/arm64").unwrap();
+    assert!(arm_image.tree.lookup("/arm").is_some());
+    assert_eq!(arm_image.metrics.total_size, 5);
+    let amd_image = read_platform("linux/amd64").unwrap();
+    assert!(amd_image.tree.lookup("/amd").is_some());
+    let err = read_platform("linux/s390x").unwrap_err();
+    assert!(format!("{err:#}").contains("linux/s390x"), "{err:#}");
+    // An unknown ref name lists the known ones.
+    let spec = SourceSpec::parse(&format!("oci:{}:nope", layout.display())).unwrap();
+    let err = open(&spec, &SourceOptions::default()).err().unwrap();
+    assert!(format!("{err:#}").contains("v1"), "{err:#}");
+}
