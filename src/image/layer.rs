@@ -137,6 +137,17 @@ fn read_layer_inner(
         if head.is_empty() {
             bail!("blob is empty (truncated?)");
         }
+        // The magic bytes decide; a manifest that promises compression the blob does not have
+        // is reported as such rather than as a confusing tar error.
+        if let Some(declared) = Compression::from_media_type(&desc.media_type)
+            && declared != Compression::None
+            && compression == Compression::None
+        {
+            bail!(
+                "media type {} declares {declared:?} compression but the blob is not {declared:?}",
+                desc.media_type
+            );
+        }
         contents = match compression {
             Compression::Gzip => {
                 read_tar(flate2::bufread::MultiGzDecoder::new(buffered)).context("gzip layer")?
