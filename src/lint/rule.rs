@@ -127,6 +127,23 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// Reads a file of the build context (a path relative to it; `./` and a leading `/` are
+    /// ignored). `None` without a build context, for paths leaving it (`..`), for anything
+    /// that is not a regular file, or for files larger than `max_bytes`.
+    pub fn read_context_file(&self, relative: &str, max_bytes: u64) -> Option<String> {
+        let root = self.build_context?;
+        let trimmed = relative.trim_start_matches("./").trim_start_matches('/');
+        if trimmed.split('/').any(|c| c == "..") {
+            return None;
+        }
+        let path = root.join(trimmed);
+        let meta = std::fs::metadata(&path).ok()?;
+        if !meta.is_file() || meta.len() > max_bytes {
+            return None;
+        }
+        std::fs::read_to_string(path).ok()
+    }
+
     /// The per-file facts (parsed shell scripts of every RUN…), computed on first call.
     pub fn facts(&self) -> &crate::lint::rules::facts::Facts {
         self.facts

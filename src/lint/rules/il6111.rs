@@ -25,8 +25,8 @@ struct IgnoreRule {
 }
 
 /// Reads `.dockerignore` from the build context (none, unreadable or malformed → no rules).
-fn read_dockerignore(context: &std::path::Path) -> Vec<IgnoreRule> {
-    let Ok(text) = std::fs::read_to_string(context.join(".dockerignore")) else {
+fn read_dockerignore(ctx: &Context) -> Vec<IgnoreRule> {
+    let Some(text) = ctx.read_context_file(".dockerignore", 1 << 20) else {
         return Vec::new();
     };
     let mut rules = Vec::new();
@@ -94,10 +94,7 @@ fn excluded(rules: &[IgnoreRule], path: &str) -> bool {
 }
 
 fn check(ctx: &Context, sink: &mut Sink) {
-    let Some(context) = ctx.build_context else {
-        return;
-    };
-    let rules = read_dockerignore(context);
+    let rules = read_dockerignore(ctx);
     if rules.is_empty() {
         return;
     }
