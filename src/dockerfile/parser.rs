@@ -86,7 +86,7 @@ fn match_directive(line: &str) -> Option<(&str, &str)> {
 fn trim_continuation(line: &str, escape: char) -> (&str, bool) {
     let trimmed = line.trim_end_matches([' ', '\t']);
     match trimmed.strip_suffix(escape) {
-        Some(before) if before.is_empty() => ("", true),
+        Some("") => ("", true),
         Some(before) if !before.ends_with(escape) => (before, true),
         _ => (line, false),
     }
