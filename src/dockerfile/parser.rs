@@ -112,6 +112,8 @@ impl Parser<'_> {
     }
 
     fn run(&mut self) {
+        // One buffer for every logical line: parsing is allocation-bound.
+        let mut logical = Logical::default();
         while self.next_line < self.lines.len() {
             let line = self.lines[self.next_line];
             self.next_line += 1;
@@ -130,7 +132,7 @@ impl Parser<'_> {
                 continue;
             }
             let lead = content.len() - trimmed.len();
-            let mut logical = Logical::default();
+            logical.clear();
             logical.push(first, line.pos(self.text, line.start + lead));
             let mut inner_comments = Vec::new();
             let mut empty_line: Option<Span> = None;
