@@ -104,6 +104,51 @@ pub struct Context<'a> {
     /// otherwise); `None` for stdin without `--context`.
     pub build_context: Option<&'a Path>,
     pub settings: &'a RuleSettings,
+    /// Facts derived once per file and shared by all rules (parsed RUN scripts, resolved
+    /// variables). Built lazily on first use; see [`crate::lint::rules::facts`].
+    pub facts: std::sync::OnceLock<crate::lint::rules::facts::Facts>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(
+        path: &'a Path,
+        source: &'a str,
+        dockerfile: &'a Dockerfile,
+        build_context: Option<&'a Path>,
+        settings: &'a RuleSettings,
+    ) -> Self {
+        Context {
+            path,
+            source,
+            dockerfile,
+            build_context,
+            settings,
+            facts: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Reads a file of the build context (a path relative to it; `./` and a leading `/` are
+    /// ignored). `None` without a build context, for paths leaving it (`..`), for anything
+    /// that is not a regular file, or for files larger than `max_bytes`.
+    pub fn read_context_file(&self, relative: &str, max_bytes: u64) -> Option<String> {
+        let root = self.build_context?;
+        let trimmed = relative.trim_start_matches("./").trim_start_matches('/');
+        if trimmed.split('/').any(|c| c == "..") {
+            return None;
+        }
+        let path = root.join(trimmed);
+        let meta = std::fs::metadata(&path).ok()?;
+        if !meta.is_file() || meta.len() > max_bytes {
+            return None;
+        }
+        std::fs::read_to_string(path).ok()
+    }
+
+    /// The per-file facts (parsed shell scripts of every RUN…), computed on first call.
+    pub fn facts(&self) -> &crate::lint::rules::facts::Facts {
+        self.facts
+            .get_or_init(|| crate::lint::rules::facts::Facts::build(self.dockerfile))
+    }
 }
 
 /// A finding as a rule reports it; the engine adds file, code and final severity.

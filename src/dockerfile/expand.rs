@@ -1,0 +1,547 @@
+//! Variable expansion and quote removal as BuildKit's shell lexer (`shell/lex.go`) does it:
+//! `$VAR`, `${VAR}`, `${VAR:-x}`, `${VAR-x}`, `${VAR:+x}`, `${VAR+x}`, `${VAR:?x}`, `${VAR?x}`,
+//! `${VAR#p}`, `${VAR##p}`, `${VAR%p}`, `${VAR%%p}`, `${VAR/p/r}`, `${VAR//p/r}`, single and
+//! double quotes, and the escape character.
+
+/// The result of expanding one word.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Expanded {
+    pub value: String,
+    /// Variables that were referenced without a value and without a default that would decide
+    /// the result: the value depends on build arguments we do not know.
+    pub unresolved: Vec<String>,
+}
+
+impl Expanded {
+    pub fn is_resolved(&self) -> bool {
+        self.unresolved.is_empty()
+    }
+}
+
+/// Expands `word` (quotes removed, escapes processed) with variables from `lookup`.
+///
+/// `escape` is the Dockerfile's escape character (`\` or `` ` ``). Errors are BuildKit's
+/// (`syntax error: missing '}'`, `bad substitution`, `${X:?msg}` on an unset X…).
+pub fn expand(
+    word: &str,
+    escape: char,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<Expanded, String> {
+    let mut lexer = Lexer {
+        chars: word.chars().collect(),
+        pos: 0,
+        escape,
+        lookup: Some(lookup),
+        unresolved: Vec::new(),
+    };
+    let value = lexer.process_stop_on(None, false)?;
+    Ok(Expanded {
+        value,
+        unresolved: lexer.unresolved,
+    })
+}
+
+/// Removes quotes and processes escapes but leaves every `$` reference as written: the value
+/// BuildKit would see before variable substitution. An unterminated quote keeps the word as
+/// written (use [`try_unquote`] to see the error).
+pub fn unquote(word: &str, escape: char) -> String {
+    try_unquote(word, escape).unwrap_or_else(|_| word.to_string())
+}
+
+/// [`unquote`], reporting an unterminated quote or a malformed `${…}` as BuildKit does.
+pub fn try_unquote(word: &str, escape: char) -> Result<String, String> {
+    let mut lexer = Lexer {
+        chars: word.chars().collect(),
+        pos: 0,
+        escape,
+        lookup: None,
+        unresolved: Vec::new(),
+    };
+    lexer.process_stop_on(None, false)
+}
+
+/// The names of variable references in `word` (`$A`, `${B:-x}` → `A`, `B`), sorted.
+pub fn referenced_variables(word: &str, escape: char) -> Vec<String> {
+    let names = std::cell::RefCell::new(Vec::new());
+    let lookup = |name: &str| {
+        names.borrow_mut().push(name.to_string());
+        None
+    };
+    let _ = expand(word, escape, &lookup);
+    let mut names = names.into_inner();
+    names.sort();
+    names.dedup();
+    names
+}
+
+struct Lexer<'a> {
+    chars: Vec<char>,
+    pos: usize,
+    escape: char,
+    /// `None`: keep references literally (quote removal only).
+    lookup: Option<&'a dyn Fn(&str) -> Option<String>>,
+    unresolved: Vec<String>,
+}
+
+impl Lexer<'_> {
+    fn peek(&self) -> Option<char> {
+        self.chars.get(self.pos).copied()
+    }
+
+    fn next(&mut self) -> Option<char> {
+        let c = self.chars.get(self.pos).copied();
+        if c.is_some() {
+            self.pos += 1;
+        }
+        c
+    }
+
+    /// Reads up to `stop` (consumed) or the end. `raw_escapes` keeps escape characters (for
+    /// `#`/`%` patterns, where they matter to the pattern matcher).
+    fn process_stop_on(&mut self, stop: Option<char>, raw_escapes: bool) -> Result<String, String> {
+        let mut result = String::new();
+        loop {
+            let Some(c) = self.peek() else {
+                if stop.is_some() {
+                    return Err("unexpected end of statement".to_string());
+                }
+                return Ok(result);
+            };
+            if Some(c) == stop {
+                self.next();
+                return Ok(result);
+            }
+            match c {
+                '\'' => result.push_str(&self.process_single_quote()?),
+                '"' => result.push_str(&self.process_double_quote()?),
+                '$' => result.push_str(&self.process_dollar()?),
+                _ => {
+                    self.next();
+                    if c == self.escape {
+                        if raw_escapes {
+                            result.push(c);
+                        }
+                        match self.next() {
+                            Some(n) => result.push(n),
+                            None => return Ok(result),
+                        }
+                    } else {
+                        result.push(c);
+                    }
+                }
+            }
+        }
+    }
+
+    fn process_single_quote(&mut self) -> Result<String, String> {
+        self.next();
+        let mut result = String::new();
+        loop {
+            match self.next() {
+                None => {
+                    return Err(
+                        "unexpected end of statement while looking for matching single-quote"
+                            .to_string(),
+                    );
+                }
+                Some('\'') => return Ok(result),
+                Some(c) => result.push(c),
+            }
+        }
+    }
+
+    fn process_double_quote(&mut self) -> Result<String, String> {
+        self.next();
+        let mut result = String::new();
+        loop {
+            let Some(c) = self.peek() else {
+                return Err(
+                    "unexpected end of statement while looking for matching double-quote"
+                        .to_string(),
+                );
+            };
+            match c {
+                '"' => {
+                    self.next();
+                    return Ok(result);
+                }
+                '$' => result.push_str(&self.process_dollar()?),
+                _ => {
+                    self.next();
+                    if c == self.escape {
+                        match self.peek() {
+                            None => continue,
+                            Some(n) if n == '"' || n == '$' || n == self.escape => {
+                                self.next();
+                                result.push(n);
+                                continue;
+                            }
+                            Some(_) => {}
+                        }
+                    }
+                    result.push(c);
+                }
+            }
+        }
+    }
+
+    fn get_env(&mut self, name: &str) -> Option<String> {
+        self.lookup.and_then(|f| f(name))
+    }
+
+    fn process_dollar(&mut self) -> Result<String, String> {
+        let start = self.pos;
+        self.next();
+        if self.peek() != Some('{') {
+            let name = self.process_name();
+            if name.is_empty() {
+                return Ok("$".to_string());
+            }
+            if self.lookup.is_none() {
+                return Ok(self.chars[start..self.pos].iter().collect());
+            }
+            return Ok(match self.get_env(&name) {
+                Some(v) => v,
+                None => {
+                    self.unresolved.push(name);
+                    String::new()
+                }
+            });
+        }
+        self.next();
+        match self.peek() {
+            None => return Err("syntax error: missing '}'".to_string()),
+            Some('{' | '}' | ':') => return Err("syntax error: bad substitution".to_string()),
+            _ => {}
+        }
+        let name = self.process_name();
+        let Some(mut modifier) = self.next() else {
+            return Err("syntax error: missing '}'".to_string());
+        };
+        let literal = |lexer: &Self| -> String { lexer.chars[start..lexer.pos].iter().collect() };
+        match modifier {
+            '}' => {
+                if self.lookup.is_none() {
+                    return Ok(literal(self));
+                }
+                Ok(match self.get_env(&name) {
+                    Some(v) => v,
+                    None => {
+                        self.unresolved.push(name);
+                        String::new()
+                    }
+                })
+            }
+            ':' | '+' | '-' | '?' | '#' | '%' => {
+                let null_is_unset = modifier == ':';
+                if null_is_unset {
+                    modifier = self.next().ok_or("syntax error: missing '}'")?;
+                }
+                let raw_escapes = modifier == '#' || modifier == '%';
+                if null_is_unset && (raw_escapes || !matches!(modifier, '+' | '-' | '?')) {
+                    return Err(format!(
+                        "unsupported modifier (:{modifier}) in substitution"
+                    ));
+                }
+                let unresolved_before = self.unresolved.len();
+                let word = match self.process_stop_on(Some('}'), raw_escapes) {
+                    Ok(w) => w,
+                    Err(_) if self.peek().is_none() => {
+                        return Err("syntax error: missing '}'".to_string());
+                    }
+                    Err(e) => return Err(e),
+                };
+                if self.lookup.is_none() {
+                    return Ok(literal(self));
+                }
+                let value = self.get_env(&name);
+                let set = value.is_some();
+                let value = value.unwrap_or_default();
+                let empty_or_unset = !set || (null_is_unset && value.is_empty());
+                match modifier {
+                    '-' => {
+                        if empty_or_unset {
+                            Ok(word)
+                        } else {
+                            self.unresolved.truncate(unresolved_before);
+                            Ok(value)
+                        }
+                    }
+                    '+' => {
+                        if empty_or_unset {
+                            self.unresolved.truncate(unresolved_before);
+                            Ok(String::new())
+                        } else {
+                            Ok(word)
+                        }
+                    }
+                    '?' => {
+                        if !set {
+                            let msg = if word.is_empty() {
+                                "is not allowed to be unset"
+                            } else {
+                                &word
+                            };
+                            return Err(format!("{name}: {msg}"));
+                        }
+                        if null_is_unset && value.is_empty() {
+                            let msg = if word.is_empty() {
+                                "is not allowed to be empty"
+                            } else {
+                                &word
+                            };
+                            return Err(format!("{name}: {msg}"));
+                        }
+                        Ok(value)
+                    }
+                    _ => {
+                        if !set {
+                            self.unresolved.push(name);
+                        }
+                        let (greedy, pattern) = match word.strip_prefix(modifier) {
+                            Some(p) => (true, p.to_string()),
+                            None => (false, word),
+                        };
+                        let pattern: Vec<char> = pattern.chars().collect();
+                        Ok(if modifier == '%' {
+                            trim_suffix(&pattern, &value, greedy, self.escape)
+                        } else {
+                            trim_prefix(&pattern, &value, greedy, self.escape)
+                        })
+                    }
+                }
+            }
+            '/' => {
+                let replace_all = self.peek() == Some('/');
+                if replace_all {
+                    self.next();
+                }
+                let pattern = self
+                    .process_stop_on(Some('/'), true)
+                    .map_err(|_| "syntax error: missing '/' in ${}".to_string())?;
+                let replacement = self
+                    .process_stop_on(Some('}'), true)
+                    .map_err(|_| "syntax error: missing '}'".to_string())?;
+                if self.lookup.is_none() {
+                    return Ok(literal(self));
+                }
+                let Some(value) = self.get_env(&name) else {
+                    self.unresolved.push(name);
+                    return Ok(String::new());
+                };
+                let pattern: Vec<char> = pattern.chars().collect();
+                Ok(replace(
+                    &pattern,
+                    &value,
+                    &replacement,
+                    replace_all,
+                    self.escape,
+                ))
+            }
+            other => Err(format!("unsupported modifier ({other}) in substitution")),
+        }
+    }
+
+    fn process_name(&mut self) -> String {
+        let mut name = String::new();
+        while let Some(c) = self.peek() {
+            if name.is_empty() && c.is_ascii_digit() {
+                while let Some(d) = self.peek() {
+                    if !d.is_ascii_digit() {
+                        break;
+                    }
+                    name.push(d);
+                    self.next();
+                }
+                return name;
+            }
+            if name.is_empty() && matches!(c, '@' | '*' | '#' | '?' | '-' | '$' | '!' | '0') {
+                self.next();
+                return c.to_string();
+            }
+            if !c.is_alphanumeric() && c != '_' {
+                break;
+            }
+            name.push(c);
+            self.next();
+        }
+        name
+    }
+}
+
+/// Shell pattern matching of a whole string as BuildKit does it: `*`, `?` and escaped
+/// characters; brackets are literal (BuildKit's pattern converter has no bracket expressions).
+fn glob_match(pattern: &[char], text: &[char], escape: char) -> bool {
+    let (mut p, mut t) = (0, 0);
+    let (mut star_p, mut star_t) = (usize::MAX, 0);
+    while t < text.len() {
+        if p < pattern.len() {
+            match pattern[p] {
+                '*' => {
+                    star_p = p;
+                    star_t = t;
+                    p += 1;
+                    continue;
+                }
+                '?' => {
+                    p += 1;
+                    t += 1;
+                    continue;
+                }
+                c => {
+                    let (lit, next) = if c == escape && p + 1 < pattern.len() {
+                        (pattern[p + 1], p + 2)
+                    } else {
+                        (c, p + 1)
+                    };
+                    if lit == text[t] {
+                        p = next;
+                        t += 1;
+                        continue;
+                    }
+                }
+            }
+        }
+        if star_p != usize::MAX {
+            p = star_p + 1;
+            star_t += 1;
+            t = star_t;
+            continue;
+        }
+        return false;
+    }
+    while p < pattern.len() && pattern[p] == '*' {
+        p += 1;
+    }
+    p == pattern.len()
+}
+
+fn trim_prefix(pattern: &[char], value: &str, greedy: bool, escape: char) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    let mut lengths: Vec<usize> = (0..=chars.len()).collect();
+    if greedy {
+        lengths.reverse();
+    }
+    for n in lengths {
+        if glob_match(pattern, &chars[..n], escape) {
+            return chars[n..].iter().collect();
+        }
+    }
+    value.to_string()
+}
+
+fn trim_suffix(pattern: &[char], value: &str, greedy: bool, escape: char) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    let mut starts: Vec<usize> = (0..=chars.len()).rev().collect();
+    if greedy {
+        starts.reverse();
+    }
+    for s in starts {
+        if glob_match(pattern, &chars[s..], escape) {
+            return chars[..s].iter().collect();
+        }
+    }
+    value.to_string()
+}
+
+fn replace(pattern: &[char], value: &str, replacement: &str, all: bool, escape: char) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    let mut replaced = false;
+    while i < chars.len() {
+        if !(replaced && !all) {
+            // Longest match starting at i.
+            if let Some(end) = (i + 1..=chars.len())
+                .rev()
+                .find(|&e| glob_match(pattern, &chars[i..e], escape))
+            {
+                out.push_str(replacement);
+                i = end;
+                replaced = true;
+                continue;
+            }
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(name: &str) -> Option<String> {
+        match name {
+            "A" => Some("alpha".into()),
+            "EMPTY" => Some(String::new()),
+            "PATH_" => Some("/usr/local/bin/file.tar.gz".into()),
+            _ => None,
+        }
+    }
+
+    fn ex(word: &str) -> String {
+        expand(word, '\\', &env).expect("expands").value
+    }
+
+    #[test]
+    fn plain_and_braced() {
+        assert_eq!(ex("$A"), "alpha");
+        assert_eq!(ex("${A}x"), "alphax");
+        assert_eq!(ex("$Ax"), "");
+        assert_eq!(ex("a$"), "a$");
+        assert_eq!(ex("'$A'"), "$A");
+        assert_eq!(ex("\"$A b\""), "alpha b");
+        assert_eq!(ex("\\$A"), "$A");
+        assert_eq!(ex("\"\\$A\""), "$A");
+        assert_eq!(ex("\"a\\b\""), "a\\b");
+    }
+
+    #[test]
+    fn modifiers() {
+        assert_eq!(ex("${UNSET:-d}"), "d");
+        assert_eq!(ex("${EMPTY:-d}"), "d");
+        assert_eq!(ex("${EMPTY-d}"), "");
+        assert_eq!(ex("${A:-d}"), "alpha");
+        assert_eq!(ex("${A:+set}"), "set");
+        assert_eq!(ex("${UNSET:+set}"), "");
+        assert_eq!(ex("${EMPTY+set}"), "set");
+        assert_eq!(ex("${EMPTY:+set}"), "");
+        assert_eq!(ex("${PATH_#*/}"), "usr/local/bin/file.tar.gz");
+        assert_eq!(ex("${PATH_##*/}"), "file.tar.gz");
+        assert_eq!(ex("${PATH_%.*}"), "/usr/local/bin/file.tar");
+        assert_eq!(ex("${PATH_%%.*}"), "/usr/local/bin/file");
+        assert_eq!(ex("${A/l/L}"), "aLpha");
+        assert_eq!(ex("${A//a/A}"), "AlphA");
+        assert!(expand("${UNSET:?boom}", '\\', &env).is_err());
+        assert!(expand("${A", '\\', &env).is_err());
+        assert!(expand("${}", '\\', &env).is_err());
+    }
+
+    #[test]
+    fn unresolved_tracking() {
+        let r = expand("img:${TAG}", '\\', &env).unwrap();
+        assert_eq!(r.unresolved, vec!["TAG".to_string()]);
+        let r = expand("img:${TAG:-latest}", '\\', &env).unwrap();
+        assert!(r.is_resolved());
+        assert_eq!(r.value, "img:latest");
+    }
+
+    #[test]
+    fn backtick_escape() {
+        assert_eq!(expand("`$A", '`', &env).unwrap().value, "$A");
+        assert_eq!(expand("a\\b", '`', &env).unwrap().value, "a\\b");
+    }
+
+    #[test]
+    fn unquote_keeps_references() {
+        assert_eq!(unquote("\"hello $A world\"", '\\'), "hello $A world");
+        assert_eq!(unquote("'a b'c\\ d", '\\'), "a bc d");
+        assert_eq!(unquote("${A:-x}", '\\'), "${A:-x}");
+        assert_eq!(
+            referenced_variables("$A ${B:-$C}", '\\'),
+            vec!["A", "B", "C"]
+        );
+    }
+}

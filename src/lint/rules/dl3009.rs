@@ -1,0 +1,44 @@
+//! DL3009: apt lists are left in the layer.
+
+use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
+use crate::lint::rules::util::{APT_VALUE_FLAGS, final_chain, has_cache_mount, removes_any, runs};
+
+pub static RULE: Rule = Rule {
+    code: "DL3009",
+    name: "apt-lists-not-deleted",
+    category: Category::LayerBloat,
+    severity: Severity::Info,
+    summary: "Delete the apt-get lists after installing something",
+    aliases: &[],
+    doc: include_str!("../../../rules/DL3009.md"),
+    check,
+};
+
+fn check(ctx: &Context, sink: &mut Sink) {
+    // Only stages whose layers end up in the final image matter (as hadolint: the last stage and
+    // stages it is built FROM).
+    let keep = final_chain(ctx.dockerfile);
+    for (_, instr, script) in runs(ctx) {
+        if !instr.stage.is_some_and(|s| keep.contains(&s)) {
+            continue;
+        }
+        let Some(update) = script.commands.iter().find(|c| {
+            (c.is("apt-get") || c.is("apt")) && c.subcommand_is(APT_VALUE_FLAGS, &["update"])
+        }) else {
+            continue;
+        };
+        let cleaned = script
+            .commands
+            .iter()
+            .any(|c| removes_any(c, &["/var/lib/apt/lists"]));
+        let cached = has_cache_mount(instr, &["/var/lib/apt/lists"])
+            || (has_cache_mount(instr, &["/var/lib/apt"])
+                && has_cache_mount(instr, &["/var/cache/apt"]));
+        if !cleaned && !cached {
+            sink.report(
+                update.span(),
+                "Delete /var/lib/apt/lists in the same RUN as apt-get install (`&& rm -rf /var/lib/apt/lists/*`): a later deletion keeps the bytes in this layer",
+            );
+        }
+    }
+}

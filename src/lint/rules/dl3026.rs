@@ -1,0 +1,56 @@
+//! DL3026: Use only an allowed registry in the FROM image.
+
+use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
+
+pub static RULE: Rule = Rule {
+    code: "DL3026",
+    name: "trusted-registry",
+    category: Category::Security,
+    severity: Severity::Error,
+    summary: "Use only an allowed registry in the FROM image",
+    aliases: &[],
+    doc: include_str!("../../../rules/DL3026.md"),
+    check,
+};
+
+fn allowed(registry: &str, pattern: &str) -> bool {
+    let (r, p) = (registry.to_ascii_lowercase(), pattern.to_ascii_lowercase());
+    match p.strip_prefix("*.") {
+        Some(suffix) => r.ends_with(&format!(".{suffix}")),
+        None if p == "*" => true,
+        None => {
+            r == p || (p == "docker.io" && (r == "index.docker.io" || r == "registry-1.docker.io"))
+        }
+    }
+}
+
+fn check(ctx: &Context, sink: &mut Sink) {
+    let trusted = &ctx.settings.trusted_registries;
+    if trusted.is_empty() {
+        return;
+    }
+    let df = ctx.dockerfile;
+    for stage in &df.stages {
+        let image = &stage.image;
+        if stage.parent_stage.is_some() || image.is_scratch() || image.unresolved {
+            continue;
+        }
+        let registry = image
+            .registry
+            .clone()
+            .unwrap_or_else(|| "docker.io".to_string());
+        if trusted.iter().any(|t| allowed(&registry, t)) {
+            continue;
+        }
+        if let Some(arg) = df.instructions[stage.from_instruction].args.first() {
+            sink.report(
+                arg.span,
+                format!(
+                    "`{}` comes from registry `{registry}`, which is not in trustedRegistries ({})",
+                    image.raw,
+                    trusted.join(", ")
+                ),
+            );
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! DL3060: yarn cache clean missing after yarn install was run.
+
+use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
+use crate::lint::rules::util::check_cache_cleanup;
+use crate::shell::Command;
+
+pub static RULE: Rule = Rule {
+    code: "DL3060",
+    name: "yarn-cache-clean",
+    category: Category::LayerBloat,
+    severity: Severity::Info,
+    summary: "yarn cache clean missing after yarn install was run",
+    aliases: &[],
+    doc: include_str!("../../../rules/DL3060.md"),
+    check,
+};
+
+fn is_install(cmd: &Command) -> bool {
+    cmd.is("yarn")
+        && ((cmd.subcommand(&[]).is_none() && !cmd.has_flag(&["--version", "-v", "--help", "-h"]))
+            || cmd.subcommand_is(&[], &["install", "add"]))
+}
+
+fn is_cleanup(cmd: &Command) -> bool {
+    cmd.is("yarn")
+        && cmd
+            .positionals(&[])
+            .iter()
+            .map(|w| w.value.as_str())
+            .take(2)
+            .eq(["cache", "clean"])
+}
+
+fn check(ctx: &Context, sink: &mut Sink) {
+    check_cache_cleanup(
+        ctx,
+        sink,
+        is_install,
+        is_cleanup,
+        &[
+            "/usr/local/share/.cache/yarn",
+            "/root/.cache/yarn",
+            "/root/.yarn",
+        ],
+        "yarn keeps every downloaded package in its cache in this layer: end the RUN with `yarn cache clean` (or use a cache mount)",
+    );
+}

@@ -1,0 +1,30 @@
+//! DL4001: Either use Wget or Curl but not both.
+
+use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
+use crate::lint::rules::util::*;
+
+pub static RULE: Rule = Rule {
+    code: "DL4001",
+    name: "wget-and-curl",
+    category: Category::Maintainability,
+    severity: Severity::Warning,
+    summary: "Either use Wget or Curl but not both",
+    aliases: &[],
+    doc: include_str!("../../../rules/DL4001.md"),
+    check,
+};
+
+fn check(ctx: &Context, sink: &mut Sink) {
+    let uses: Vec<_> = run_commands(ctx)
+        .filter(|(_, _, c)| c.is("wget") || c.is("curl"))
+        .map(|(_, _, c)| c)
+        .collect();
+    let Some(first) = uses.first() else { return };
+    let first_tool = first.program();
+    for cmd in uses.iter().filter(|c| c.program() != first_tool) {
+        sink.report(
+            cmd.name.span,
+            format!("Both wget and curl are used: use `{first_tool}` everywhere so the image needs only one of them"),
+        );
+    }
+}

@@ -1,0 +1,190 @@
+//! Facts derived once per Dockerfile and shared by every rule: the parsed shell script of each
+//! RUN/CMD/ENTRYPOINT, which SHELL is in force, and the stage graph.
+
+use crate::dockerfile::ast::{Dockerfile, Form, Instruction, Keyword, SourceText};
+use crate::shell::{self, Command, Connector, Script, Word};
+
+/// Per-file facts; built by [`crate::lint::rule::Context::facts`].
+#[derive(Debug, Default)]
+pub struct Facts {
+    /// Indexed like `Dockerfile::instructions`: the parsed commands of RUN, CMD, ENTRYPOINT
+    /// and HEALTHCHECK CMD (shell form, exec form and heredoc bodies run by a shell). `None`
+    /// for other instructions and for RUNs under a non-POSIX `SHELL` (PowerShell, cmd).
+    pub scripts: Vec<Option<Script>>,
+    /// Indexed like `Dockerfile::instructions`: the SHELL in force (exec-form words), `None`
+    /// meaning the default `/bin/sh -c`.
+    pub shells: Vec<Option<Vec<String>>>,
+}
+
+impl Facts {
+    pub fn build(dockerfile: &Dockerfile) -> Facts {
+        let mut scripts = Vec::with_capacity(dockerfile.instructions.len());
+        let mut shells = Vec::with_capacity(dockerfile.instructions.len());
+        let mut current_shell: Option<Vec<String>> = None;
+        let mut current_stage: Option<usize> = None;
+        for instr in &dockerfile.instructions {
+            if instr.stage != current_stage {
+                // SHELL is per stage, but a stage built FROM another inherits its SHELL.
+                current_stage = instr.stage;
+                current_shell = instr
+                    .stage
+                    .and_then(|s| dockerfile.stages.get(s))
+                    .and_then(|s| s.parent_stage)
+                    .and_then(|p| dockerfile.stages.get(p))
+                    .and_then(|p| {
+                        dockerfile.instructions[p.instructions.clone()]
+                            .iter()
+                            .rev()
+                            .find(|i| i.keyword == Keyword::Shell)
+                    })
+                    .map(|i| i.args.iter().map(|a| a.value.clone()).collect());
+            }
+            if instr.keyword == Keyword::Shell {
+                current_shell = Some(instr.args.iter().map(|a| a.value.clone()).collect());
+            }
+            shells.push(current_shell.clone());
+            let posix = current_shell.as_ref().is_none_or(|s| is_posix_shell(s));
+            let script = match instr.keyword {
+                Keyword::Run if posix || instr.is_exec_form() => Some(script_of(instr)),
+                Keyword::Cmd | Keyword::Entrypoint if posix || instr.is_exec_form() => {
+                    Some(script_of(instr))
+                }
+                Keyword::Healthcheck if !instr.healthcheck_none && !instr.args.is_empty() => {
+                    Some(script_of(instr))
+                }
+                _ => None,
+            };
+            scripts.push(script);
+        }
+        Facts { scripts, shells }
+    }
+
+    /// The parsed script of instruction `index`, if it is one that runs commands.
+    pub fn script(&self, index: usize) -> Option<&Script> {
+        self.scripts.get(index).and_then(|s| s.as_ref())
+    }
+}
+
+/// `["/bin/bash", "-o", "pipefail", "-c"]` is POSIX-like; PowerShell and cmd are not.
+pub fn is_posix_shell(shell: &[String]) -> bool {
+    shell.first().is_none_or(|p| {
+        let name = shell::basename(p).to_ascii_lowercase();
+        let name = name.trim_end_matches(".exe");
+        ["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"].contains(&name)
+    })
+}
+
+/// Parses what an instruction runs.
+pub fn script_of(instr: &Instruction) -> Script {
+    let mut script = if instr.form == Form::Exec {
+        exec_script(&instr.args)
+    } else {
+        match instr.args.first() {
+            // The bodies are not part of this text, so `<<EOF` markers are blanked out (same
+            // length, so spans stay exact) for the shell parser to see just the command.
+            Some(text) if !instr.heredocs.is_empty() => {
+                let mut blanked = text.clone();
+                blanked.value = blank_heredoc_markers(&text.value, &instr.heredocs);
+                shell::parse(&blanked)
+            }
+            Some(text) => shell::parse(text),
+            None => Script {
+                parsed: true,
+                ..Script::default()
+            },
+        }
+    };
+    // `RUN <<EOF` (or `RUN bash <<EOF`, `RUN sh -e <<EOF`): the body is a shell script.
+    // `RUN python3 <<EOF` is not, and `RUN cat <<EOF > file` writes data.
+    let runs_body = script.commands.is_empty()
+        || (script.commands.len() == 1
+            && is_shell_program(script.commands[0].program())
+            && !script.commands[0].args.iter().any(|a| a.value == "-c"));
+    if runs_body {
+        for heredoc in &instr.heredocs {
+            let body = shell::parse(&heredoc.body);
+            script.parsed &= body.parsed;
+            script.commands.extend(body.commands);
+        }
+    }
+    script
+}
+
+fn is_shell_program(name: &str) -> bool {
+    ["sh", "bash", "ash", "dash", "zsh"].contains(&name)
+}
+
+/// Exec form `["apt-get", "install", "x"]` is one command; `["sh", "-c", "…"]` is parsed again.
+fn exec_script(args: &[SourceText]) -> Script {
+    let mut words = args.iter().map(|a| Word {
+        value: a.value.clone(),
+        raw: a.value.clone(),
+        span: a.span,
+        value_offset: None,
+    });
+    let Some(name) = words.next() else {
+        return Script {
+            parsed: true,
+            ..Script::default()
+        };
+    };
+    let command = Command {
+        assignments: Vec::new(),
+        name,
+        args: words.collect(),
+        redirect_targets: Vec::new(),
+        connector: Connector::Sequence,
+        pipeline: usize::MAX,
+        pipeline_len: 1,
+        depth: 0,
+        in_shell_string: false,
+    };
+    let mut script = Script {
+        commands: vec![command],
+        parsed: true,
+    };
+    let c = &script.commands[0];
+    if is_shell_program(c.program()) {
+        if let Some(pos) = c.args.iter().position(|a| {
+            a.value == "-c"
+                || (a.value.starts_with('-') && !a.value.starts_with("--") && a.value.contains('c'))
+        }) {
+            if let Some(text) = args.get(pos + 2) {
+                let mut inner = shell::parse(text);
+                for cmd in &mut inner.commands {
+                    cmd.depth += 1;
+                    cmd.in_shell_string = true;
+                }
+                script.parsed &= inner.parsed;
+                script.commands.extend(inner.commands);
+            }
+        }
+    }
+    script
+}
+
+/// Replaces each `<<NAME`, `<<-NAME`, `<<'NAME'`, `<<"NAME"` marker of `heredocs` by spaces.
+fn blank_heredoc_markers(text: &str, heredocs: &[crate::dockerfile::ast::Heredoc]) -> String {
+    let mut out = text.to_string();
+    for heredoc in heredocs {
+        for dash in ["", "-"] {
+            for quote in ["", "'", "\""] {
+                let marker = format!("<<{dash}{quote}{}{quote}", heredoc.name);
+                let mut from = 0;
+                while let Some(at) = out[from..].find(&marker).map(|i| i + from) {
+                    let end = at + marker.len();
+                    // Not a prefix of a longer name (`<<EOF2` for `EOF`).
+                    let longer = out[end..]
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_alphanumeric() || c == '_');
+                    if !longer {
+                        out.replace_range(at..end, &" ".repeat(marker.len()));
+                    }
+                    from = end.min(out.len());
+                }
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,305 @@
+//! IL3001: the ENTRYPOINT/CMD wrapper script (found in the build context) starts the program
+//! without `exec`.
+
+use std::path::{Path, PathBuf};
+
+use crate::dockerfile::ast::{Instruction, Keyword};
+use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
+use crate::lint::rules::util::{copy_sources, stage_chain};
+use crate::shell::{self, basename};
+
+pub static RULE: Rule = Rule {
+    code: "IL3001",
+    name: "wrapper-script-without-exec",
+    category: Category::MissingExec,
+    severity: Severity::Warning,
+    summary: "The entrypoint script should `exec` the long-running program",
+    aliases: &[],
+    doc: include_str!("../../../rules/IL3001.md"),
+    check,
+};
+
+/// Scripts larger than this are not read (an entrypoint script is a few KiB).
+const MAX_SCRIPT_BYTES: u64 = 1 << 20;
+
+fn check(ctx: &Context, sink: &mut Sink) {
+    let df = ctx.dockerfile;
+    let Some(last) = df.final_stage() else {
+        return;
+    };
+    let mut chain = stage_chain(df, last.index);
+    chain.reverse();
+    let indices: Vec<usize> = chain
+        .iter()
+        .flat_map(|&s| df.stages[s].instructions.clone())
+        .collect();
+    // ENTRYPOINT wins over CMD as what runs; check the one that is in force.
+    let runner = indices
+        .iter()
+        .rev()
+        .find(|&&i| df.instructions[i].keyword == Keyword::Entrypoint)
+        .or_else(|| {
+            indices
+                .iter()
+                .rev()
+                .find(|&&i| df.instructions[i].keyword == Keyword::Cmd)
+        });
+    let Some(&runner) = runner else { return };
+    let Some(script) = ctx.facts().script(runner) else {
+        return;
+    };
+    let Some(first) = script.commands.first() else {
+        return;
+    };
+    // An init (`tini --`, `dumb-init`) or privilege dropper (`gosu app`, `su-exec app`) in
+    // front runs the script as its child: the script's shell still has to `exec`.
+    let words: Vec<&crate::shell::Word> = std::iter::once(&first.name).chain(&first.args).collect();
+    let mut at = 0;
+    if INITS.contains(&first.program()) {
+        at = 1 + first
+            .args
+            .iter()
+            .take_while(|a| a.is_flag() || a.value == "--")
+            .count();
+        if matches!(first.program(), "gosu" | "su-exec") {
+            at += 1; // the user
+        }
+    }
+    let target = match words.get(at) {
+        Some(w) if ["sh", "bash", "ash", "dash"].contains(&crate::shell::basename(&w.value)) => {
+            let rest = &words[at + 1..];
+            if rest.iter().any(|a| a.value == "-c") {
+                return;
+            }
+            match rest.iter().find(|a| !a.is_flag()) {
+                Some(a) => *a,
+                None => return,
+            }
+        }
+        Some(w) => *w,
+        // `ENTRYPOINT ["tini", "--"]`: what runs is the CMD.
+        None => match cmd_target(ctx, &indices, runner) {
+            Some(w) => w,
+            None => return,
+        },
+    };
+    if target.is_dynamic() || target.value.is_empty() {
+        return;
+    }
+    let Some(body) = find_script(ctx, &indices, runner, &target.value) else {
+        return;
+    };
+    if !looks_like_shell_script(&target.value, &body) {
+        return;
+    }
+    let parsed = shell::parse_str(&body);
+    let Some(last_cmd) = parsed
+        .commands
+        .iter()
+        .rev()
+        .filter(|c| c.depth == 0)
+        .find(|c| !c.is("exit"))
+    else {
+        return;
+    };
+    if last_cmd.is("exec") || is_harmless(last_cmd.program()) {
+        return;
+    }
+    sink.report(
+        target.span,
+        format!(
+            "{} ends by running `{}` (line {}) without `exec`: the shell stays PID 1 and SIGTERM never reaches the program; write `exec {}`",
+            target.value,
+            last_cmd.program(),
+            last_cmd.name.span.start.line,
+            last_cmd.name.value,
+        ),
+    );
+}
+
+/// Programs that start the real command as their child or replace themselves with it.
+const INITS: &[&str] = &[
+    "tini",
+    "tini-static",
+    "dumb-init",
+    "catatonit",
+    "gosu",
+    "su-exec",
+];
+
+/// The first word of the CMD in force after `entrypoint` (for `ENTRYPOINT ["tini", "--"]`).
+fn cmd_target<'c>(
+    ctx: &'c Context,
+    indices: &[usize],
+    entrypoint: usize,
+) -> Option<&'c crate::shell::Word> {
+    let df = ctx.dockerfile;
+    let cmd = indices
+        .iter()
+        .rev()
+        .find(|&&i| df.instructions[i].keyword == Keyword::Cmd)
+        .filter(|&&i| i != entrypoint)?;
+    let script = ctx.facts().script(*cmd)?;
+    script.commands.first().map(|c| &c.name)
+}
+
+/// Last commands that do not start a long-running program.
+fn is_harmless(name: &str) -> bool {
+    [
+        "wait", "true", "false", ":", "echo", "printf", "set", "export", "cd", "return", "trap",
+        "shift", "unset", "source", ".", "test", "[",
+    ]
+    .contains(&name)
+}
+
+fn looks_like_shell_script(path: &str, body: &str) -> bool {
+    let first_line = body.lines().next().unwrap_or("");
+    if let Some(shebang) = first_line.strip_prefix("#!") {
+        let mut words = shebang.split_whitespace();
+        let interp = words.next().map(basename).unwrap_or("");
+        let interp = if interp == "env" {
+            words.next().unwrap_or("")
+        } else {
+            interp
+        };
+        return ["sh", "bash", "ash", "dash", "zsh", "ksh"].contains(&interp);
+    }
+    path.ends_with(".sh")
+}
+
+/// Finds the build-context file that the COPY/ADD instructions before `runner` placed at
+/// `target`, and reads it. Heredoc COPYs are read from the Dockerfile itself.
+fn find_script(ctx: &Context, indices: &[usize], runner: usize, target: &str) -> Option<String> {
+    let df = ctx.dockerfile;
+    let mut workdir = String::from("/");
+    let mut found: Option<Found> = None;
+    for &i in indices.iter().filter(|&&i| i < runner) {
+        let instr = &df.instructions[i];
+        match instr.keyword {
+            Keyword::Workdir => {
+                if let Some(a) = instr.args.first() {
+                    workdir = join(&workdir, &a.value);
+                }
+            }
+            Keyword::Copy | Keyword::Add if instr.flag("from").is_none() => {
+                if let Some(f) = match_copy(ctx, instr, &workdir, target) {
+                    found = Some(f);
+                }
+            }
+            _ => {}
+        }
+    }
+    // The runner resolves a relative path against the WORKDIR in force when it runs.
+    match found? {
+        Found::Inline(body) => Some(body),
+        Found::File(path) => {
+            let meta = std::fs::metadata(&path).ok()?;
+            if !meta.is_file() || meta.len() > MAX_SCRIPT_BYTES {
+                return None;
+            }
+            std::fs::read_to_string(path).ok()
+        }
+    }
+}
+
+enum Found {
+    File(PathBuf),
+    Inline(String),
+}
+
+fn match_copy(ctx: &Context, instr: &Instruction, workdir: &str, target: &str) -> Option<Found> {
+    let dest_arg = instr.args.last()?;
+    let dest = join(workdir, &dest_arg.value);
+    let target_path = if target.contains('/') {
+        Some(join(workdir, target))
+    } else {
+        None // a bare name is looked up in PATH: match on the file name
+    };
+    let matches = |container_path: &str| match &target_path {
+        Some(t) => t == container_path,
+        None => basename(container_path) == target,
+    };
+    if let Some(heredoc) = instr.heredocs.first() {
+        let file = if dest_arg.value.ends_with('/') {
+            join(&dest, &heredoc.name)
+        } else {
+            dest.clone()
+        };
+        return matches(&file).then(|| Found::Inline(heredoc.body.value.clone()));
+    }
+    let context = ctx.build_context?;
+    let sources = copy_sources(instr);
+    let dest_is_dir = dest_arg.value.ends_with('/') || sources.len() > 1;
+    let mut result = None;
+    for src in sources {
+        let src = src.value.as_str();
+        if src.contains("://") || src.contains('$') || src.split('/').any(|c| c == "..") {
+            continue;
+        }
+        let local = context_path(context, src);
+        if local.is_dir() {
+            let prefix = format!("{}/", dest.trim_end_matches('/'));
+            let rest = match &target_path {
+                Some(t) => t.strip_prefix(&prefix).map(str::to_string),
+                None => Some(target.to_string()),
+            };
+            if let Some(rest) = rest {
+                let candidate = local.join(rest);
+                if candidate.is_file() {
+                    result = Some(Found::File(candidate));
+                }
+            }
+        } else {
+            let file = if dest_is_dir {
+                join(&dest, basename(src))
+            } else {
+                dest.clone()
+            };
+            if matches(&file) && local.is_file() {
+                result = Some(Found::File(local));
+            }
+        }
+    }
+    result
+}
+
+fn context_path(context: &Path, src: &str) -> PathBuf {
+    let trimmed = src.trim_start_matches("./").trim_start_matches('/');
+    if trimmed.is_empty() || trimmed == "." {
+        context.to_path_buf()
+    } else {
+        context.join(trimmed)
+    }
+}
+
+/// Joins a container path to a base directory and normalises `.` components.
+fn join(base: &str, path: &str) -> String {
+    let combined = if path.starts_with('/') {
+        path.to_string()
+    } else {
+        format!("{}/{}", base.trim_end_matches('/'), path)
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for part in combined.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::join;
+
+    #[test]
+    fn joins_container_paths() {
+        assert_eq!(join("/app", "./start.sh"), "/app/start.sh");
+        assert_eq!(join("/app", "/x/y/"), "/x/y");
+        assert_eq!(join("/", "a/../b"), "/b");
+    }
+}

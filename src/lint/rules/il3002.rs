@@ -1,0 +1,56 @@
+//! IL3002: CMD/ENTRYPOINT runs `sh -c "a && b"` and the last command is not exec'd.
+
+use crate::dockerfile::ast::Keyword;
+use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
+use crate::shell::Command;
+
+pub static RULE: Rule = Rule {
+    code: "IL3002",
+    name: "shell-c-without-exec",
+    category: Category::MissingExec,
+    severity: Severity::Warning,
+    summary: "A `sh -c` CMD/ENTRYPOINT should `exec` its last command",
+    aliases: &[],
+    doc: include_str!("../../../rules/IL3002.md"),
+    check,
+};
+
+fn check(ctx: &Context, sink: &mut Sink) {
+    for (idx, instr) in ctx.dockerfile.instructions.iter().enumerate() {
+        if !matches!(instr.keyword, Keyword::Cmd | Keyword::Entrypoint) {
+            continue;
+        }
+        let Some(script) = ctx.facts().script(idx) else {
+            continue;
+        };
+        // The commands of the `-c` string are the nested ones (depth 1, in_shell_string).
+        let inner: Vec<&Command> = script
+            .commands
+            .iter()
+            .filter(|c| c.in_shell_string && c.depth == 1)
+            .collect();
+        // A single simple command is exec'd by bash and dash themselves; with several the
+        // shell stays PID 1.
+        if inner.len() < 2 {
+            continue;
+        }
+        let Some(last) = inner.last() else { continue };
+        if last.is("exec") || is_builtin(last.program()) {
+            continue;
+        }
+        sink.report(
+            last.name.span,
+            format!(
+                "The shell started by `-c` stays PID 1 while `{}` runs, so signals do not reach it: prefix the last command with `exec`",
+                last.program()
+            ),
+        );
+    }
+}
+
+fn is_builtin(name: &str) -> bool {
+    [
+        "exit", "wait", "true", "false", ":", "echo", "printf", "set", "export", "sleep",
+    ]
+    .contains(&name)
+}
