@@ -2,8 +2,10 @@
 //! Dockerfile-shaped token soup and mutated corpus files must parse without panicking, in
 //! bounded time, with spans that stay inside the input, and both dumps must work.
 //!
-//! Cases per property: `PROPTEST_CASES` (default 200, a few seconds). For a long run:
-//! `PROPTEST_CASES=200000 cargo test --release --test parser_fuzz`.
+//! Cases per property: `PROPTEST_CASES` (default 200, a few seconds in a debug build). For a
+//! long run: `PROPTEST_CASES=60000 cargo test --release --test parser_fuzz` (measured: 60,000
+//! cases for each of the three properties, 180,000 inputs, in 162 s with an optimised build;
+//! no failure).
 
 use imgtools::dockerfile::ast::{Dockerfile, Instruction, Span};
 use imgtools::dockerfile::{dump, parse_bytes};

@@ -74,12 +74,15 @@ pub fn referenced_variables(word: &str, escape: char) -> Vec<String> {
     names
 }
 
+/// How the lexer looks up a variable: `None` when it has no value.
+type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
+
 struct Lexer<'a> {
     chars: Vec<char>,
     pos: usize,
     escape: char,
     /// `None`: keep references literally (quote removal only).
-    lookup: Option<&'a dyn Fn(&str) -> Option<String>>,
+    lookup: Option<Lookup<'a>>,
     unresolved: Vec<String>,
 }
 
@@ -450,7 +453,7 @@ fn replace(pattern: &[char], value: &str, replacement: &str, all: bool, escape: 
     let mut i = 0;
     let mut replaced = false;
     while i < chars.len() {
-        if !(replaced && !all) {
+        if !replaced || all {
             // Longest match starting at i.
             if let Some(end) = (i + 1..=chars.len())
                 .rev()

@@ -154,7 +154,12 @@ fn words_to_args(ctx: &LineCtx, words: &[Range<usize>]) -> Vec<SourceText> {
 
 /// `text[range]` with quotes and escapes processed (variables kept), spanning the raw text.
 fn unquoted(ctx: &LineCtx, range: Range<usize>) -> SourceText {
-    let value = unquote(&ctx.text()[range.clone()], ctx.escape);
+    let raw = &ctx.text()[range.clone()];
+    if !raw.contains(['\'', '"', ctx.escape]) {
+        // Nothing to process: the common case, without the lexer's allocations.
+        return ctx.logical.source_text(range);
+    }
+    let value = unquote(raw, ctx.escape);
     ctx.logical.decoded_text(range, value)
 }
 

@@ -86,7 +86,7 @@ fn match_directive(line: &str) -> Option<(&str, &str)> {
 fn trim_continuation(line: &str, escape: char) -> (&str, bool) {
     let trimmed = line.trim_end_matches([' ', '\t']);
     match trimmed.strip_suffix(escape) {
-        Some(before) if before.is_empty() => ("", true),
+        Some("") => ("", true),
         Some(before) if !before.ends_with(escape) => (before, true),
         _ => (line, false),
     }
@@ -112,6 +112,8 @@ impl Parser<'_> {
     }
 
     fn run(&mut self) {
+        // One buffer for every logical line: parsing is allocation-bound.
+        let mut logical = Logical::default();
         while self.next_line < self.lines.len() {
             let line = self.lines[self.next_line];
             self.next_line += 1;
@@ -130,7 +132,7 @@ impl Parser<'_> {
                 continue;
             }
             let lead = content.len() - trimmed.len();
-            let mut logical = Logical::default();
+            logical.clear();
             logical.push(first, line.pos(self.text, line.start + lead));
             let mut inner_comments = Vec::new();
             let mut empty_line: Option<Span> = None;

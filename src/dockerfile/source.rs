@@ -108,6 +108,13 @@ pub(crate) struct Logical {
 }
 
 impl Logical {
+    /// Empties the line, keeping its buffers for the next one.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.segments.clear();
+        self.checkpoints.clear();
+    }
+
     pub fn push(&mut self, fragment: &str, pos: Pos) {
         if fragment.is_empty() {
             return;
