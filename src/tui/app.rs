@@ -1,0 +1,180 @@
+//! The terminal side: raw mode and the alternate screen in, and always back out (on quit, on
+//! error, on panic); the event loop that feeds [`update`](super::update) and redraws.
+
+use std::io::{IsTerminal, Stdout, stdout};
+use std::sync::mpsc;
+use std::sync::{Arc, Once};
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture};
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+use super::content::FileSource;
+use super::keys::KeyMap;
+use super::state::State;
+use super::update::{clamp_scrolls, handle_event};
+use super::view::{self, Progress};
+use crate::image::model::Image;
+
+/// What the caller can set besides the image.
+#[derive(Default, Clone)]
+pub struct Options {
+    /// `None`: defaults plus the user's config file ([`KeyMap::load`]).
+    pub keys: Option<KeyMap>,
+    /// Where the file viewer reads contents from; `None` disables the content part.
+    pub files: Option<Arc<dyn FileSource>>,
+}
+
+type Term = Terminal<CrosstermBackend<Stdout>>;
+
+/// Puts the terminal back: mouse off, main screen, cooked mode, cursor shown. Safe to call twice.
+pub fn restore_terminal() {
+    let _ = disable_raw_mode();
+    let _ = execute!(
+        stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+}
+
+/// Restores the terminal when dropped, so an early `?` return leaves no raw-mode terminal behind.
+struct TerminalGuard;
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+/// Chains a panic hook that restores the terminal before the panic message is printed.
+fn install_panic_hook() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore_terminal();
+            previous(info);
+        }));
+    });
+}
+
+fn enter_terminal() -> Result<(TerminalGuard, Term)> {
+    if !stdout().is_terminal() {
+        bail!("imgdive: the interactive view needs a terminal on stdout (use --ci or --json)");
+    }
+    install_panic_hook();
+    enable_raw_mode().context("cannot switch the terminal to raw mode")?;
+    let guard = TerminalGuard;
+    execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)
+        .context("cannot enter the alternate screen")?;
+    let terminal = Terminal::new(CrosstermBackend::new(stdout())).context("cannot open the terminal")?;
+    Ok((guard, terminal))
+}
+
+fn keymap(options: &Options) -> Result<KeyMap> {
+    match &options.keys {
+        Some(k) => Ok(k.clone()),
+        None => KeyMap::load().map_err(|e| anyhow::anyhow!("imgdive config: {e}")),
+    }
+}
+
+/// Opens the interactive view on an analysed image; returns when the user quits.
+pub fn run(image: Image, options: Options) -> Result<()> {
+    let keys = keymap(&options)?;
+    let (_guard, mut terminal) = enter_terminal()?;
+    event_loop(&mut terminal, Arc::new(image), keys, options.files)
+}
+
+/// Shows a progress view while `load` runs on another thread, then the interactive view.
+/// `load` gets a callback to report progress; its error is returned after the terminal is
+/// restored.
+pub fn run_loading<F>(reference: &str, load: F, options: Options) -> Result<()>
+where
+    F: FnOnce(&(dyn Fn(Progress) + Sync)) -> Result<Image> + Send + 'static,
+{
+    let keys = keymap(&options)?;
+    let (guard, mut terminal) = enter_terminal()?;
+    let (tx, rx) = mpsc::channel::<Progress>();
+    let progress_tx = std::sync::Mutex::new(tx);
+    let handle = std::thread::spawn(move || {
+        let report = move |p: Progress| {
+            if let Ok(tx) = progress_tx.lock() {
+                let _ = tx.send(p);
+            }
+        };
+        load(&report)
+    });
+    let mut current = Progress {
+        reference: reference.to_string(),
+        message: "opening the image…".to_string(),
+        ..Progress::default()
+    };
+    while !handle.is_finished() {
+        while let Ok(mut p) = rx.try_recv() {
+            if p.reference.is_empty() {
+                p.reference = reference.to_string();
+            }
+            current = p;
+        }
+        terminal.draw(|f| view::draw_progress(f, &current))?;
+        if event::poll(Duration::from_millis(50))? {
+            let ev = event::read()?;
+            if let event::Event::Key(k) = ev
+                && (k.code == event::KeyCode::Char('c')
+                    && k.modifiers.contains(event::KeyModifiers::CONTROL)
+                    || k.code == event::KeyCode::Char('q'))
+            {
+                // Loading keeps running in its thread; the process exits right after.
+                drop(guard);
+                return Ok(());
+            }
+        }
+    }
+    let image = match handle.join() {
+        Ok(result) => result,
+        Err(_) => bail!("imgdive: loading the image panicked"),
+    };
+    let image = match image {
+        Ok(image) => image,
+        Err(e) => {
+            drop(guard);
+            return Err(e);
+        }
+    };
+    let result = event_loop(&mut terminal, Arc::new(image), keys, options.files);
+    drop(guard);
+    result
+}
+
+fn event_loop(
+    terminal: &mut Term,
+    image: Arc<Image>,
+    keys: KeyMap,
+    files: Option<Arc<dyn FileSource>>,
+) -> Result<()> {
+    let mut state = State::new(image, keys, files);
+    let size = terminal.size()?;
+    state.width = size.width;
+    state.height = size.height;
+    clamp_scrolls(&mut state);
+    loop {
+        terminal.draw(|f| view::draw(f, &state))?;
+        // Block for the next event, then take whatever else is already queued so a burst of
+        // keys (or wheel ticks) costs one redraw.
+        let first = event::read()?;
+        handle_event(&mut state, &first);
+        while !state.quit && event::poll(Duration::ZERO)? {
+            handle_event(&mut state, &event::read()?);
+        }
+        if state.quit {
+            return Ok(());
+        }
+    }
+}
