@@ -15,7 +15,10 @@ use crossterm::terminal::{
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
-use super::content::FileSource;
+use super::content::{FileSource, SourceFiles};
+use crate::image::build::build_image;
+use crate::image::layer::read_layer;
+use crate::image::source::ImageSource;
 use super::keys::KeyMap;
 use super::state::State;
 use super::update::{clamp_scrolls, handle_event};
@@ -90,6 +93,63 @@ pub fn run(image: Image, options: Options) -> Result<()> {
     let keys = keymap(&options)?;
     let (_guard, mut terminal) = enter_terminal()?;
     event_loop(&mut terminal, Arc::new(image), keys, options.files)
+}
+
+/// Reads and analyses `source` behind a progress view, then opens the interactive view with the
+/// file viewer reading contents back from the same source.
+pub fn run_source(source: Arc<dyn ImageSource>, mut options: Options) -> Result<()> {
+    if options.files.is_none() {
+        options.files = Some(Arc::new(SourceFiles::new(source.clone())));
+    }
+    let reference = source.reference().to_string();
+    run_loading(&reference, move |report| load_with_progress(source.as_ref(), report), options)
+}
+
+/// The image core's analysis, with progress reported per layer and per byte read.
+pub fn load_with_progress(source: &dyn ImageSource, report: &(dyn Fn(Progress) + Sync)) -> Result<Image> {
+    use rayon::prelude::*;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let descriptors = source.layers();
+    let total: u64 = descriptors.iter().map(|d| d.compressed_size).sum();
+    let read = AtomicU64::new(0);
+    let layers_done = AtomicU64::new(0);
+    let count = descriptors.len();
+    let send = |layers: u64, bytes: u64| {
+        report(Progress {
+            reference: source.reference().to_string(),
+            done: bytes.min(total),
+            total,
+            message: format!(
+                "reading {count} layers ({layers} done): {} of {}",
+                super::view::human_size(bytes.min(total)),
+                super::view::human_size(total)
+            ),
+        })
+    };
+    send(0, 0);
+    let on_bytes = |n: u64| {
+        let before = read.fetch_add(n, Ordering::Relaxed);
+        // Report every ~1 MB so the channel is not flooded.
+        if (before + n) >> 20 != before >> 20 {
+            send(layers_done.load(Ordering::Relaxed), before + n);
+        }
+    };
+    let contents = (0..count)
+        .into_par_iter()
+        .map(|index| {
+            let result = read_layer(source, index, &on_bytes);
+            let done = layers_done.fetch_add(1, Ordering::Relaxed) + 1;
+            send(done, read.load(Ordering::Relaxed));
+            result
+        })
+        .collect::<Result<Vec<_>>>()?;
+    report(Progress {
+        reference: source.reference().to_string(),
+        done: total,
+        total,
+        message: "building the file tree and metrics…".to_string(),
+    });
+    Ok(build_image(source, contents))
 }
 
 /// Shows a progress view while `load` runs on another thread, then the interactive view.

@@ -5,14 +5,14 @@
 //! the source for the single file asked for. [`ArchiveFiles`] does that for `docker save` tars
 //! (classic and Docker 25+ OCI layout, which both carry `manifest.json`).
 
-use std::fs::File;
-use std::io::{BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::io::Read;
+use std::sync::Arc;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, bail};
 
 use crate::image::escape_name;
 use crate::image::model::Layer;
+use crate::image::source::ImageSource;
 
 /// The viewer reads at most this much of a file.
 pub const VIEW_LIMIT: u64 = 1 << 20;
@@ -85,66 +85,20 @@ impl ViewerContent {
     }
 }
 
-/// File contents from a `docker save` archive on disk.
-#[derive(Debug, Clone)]
-pub struct ArchiveFiles {
-    archive: PathBuf,
-    /// Member name of each layer in the archive, by layer index (from `manifest.json`).
-    layer_members: Vec<String>,
+/// File contents read back from the image source the tree was built from: the layer blob is
+/// opened again and streamed until the path's tar entry, never extracted to disk.
+pub struct SourceFiles {
+    source: Arc<dyn ImageSource>,
+}
+
+impl SourceFiles {
+    pub fn new(source: Arc<dyn ImageSource>) -> SourceFiles {
+        SourceFiles { source }
+    }
 }
 
 fn normalise(path: &str) -> String {
-    let mut parts = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    parts.join("/")
-}
-
-impl ArchiveFiles {
-    /// Opens a docker-archive (`docker-archive:PATH` or a bare path) and reads its manifest.
-    pub fn open(source: &str) -> Result<ArchiveFiles> {
-        let path = source.strip_prefix("docker-archive:").unwrap_or(source);
-        // `docker-archive:PATH:ref` names an image inside; the path is what precedes it.
-        let path = if Path::new(path).is_file() {
-            path.to_string()
-        } else {
-            path.rsplit_once(':').map(|(p, _)| p.to_string()).unwrap_or_default()
-        };
-        let archive = PathBuf::from(&path);
-        let file = File::open(&archive).with_context(|| format!("{}: cannot open", archive.display()))?;
-        let mut tar = tar::Archive::new(BufReader::new(file));
-        for entry in tar.entries().with_context(|| format!("{}: not a tar archive", archive.display()))? {
-            let mut entry = entry.with_context(|| format!("{}: corrupt tar", archive.display()))?;
-            let name = entry.path()?.to_string_lossy().into_owned();
-            if normalise(&name) == "manifest.json" {
-                let mut text = String::new();
-                entry.read_to_string(&mut text)?;
-                let manifest: serde_json::Value = serde_json::from_str(&text)
-                    .with_context(|| format!("{}: manifest.json is not JSON", archive.display()))?;
-                let layers = manifest
-                    .get(0)
-                    .and_then(|m| m.get("Layers"))
-                    .and_then(|l| l.as_array())
-                    .ok_or_else(|| anyhow!("{}: manifest.json has no Layers", archive.display()))?;
-                let layer_members = layers
-                    .iter()
-                    .map(|l| l.as_str().map(normalise).unwrap_or_default())
-                    .collect();
-                return Ok(ArchiveFiles {
-                    archive,
-                    layer_members,
-                });
-            }
-        }
-        bail!("{}: no manifest.json (not a docker-archive)", archive.display())
-    }
+    crate::image::layer::normalize(path).unwrap_or_default()
 }
 
 /// Wraps a layer stream in the decompressor its magic bytes call for.
@@ -169,36 +123,27 @@ fn decompressed<'a>(mut reader: impl Read + 'a) -> Result<Box<dyn Read + 'a>> {
     })
 }
 
-impl FileSource for ArchiveFiles {
+impl FileSource for SourceFiles {
     fn read_file(&self, layer: &Layer, path: &str, limit: u64) -> Result<Vec<u8>> {
-        let member = self
-            .layer_members
-            .get(layer.index as usize)
-            .ok_or_else(|| anyhow!("layer {} is not in {}", layer.index, self.archive.display()))?;
+        let index = layer.index as usize;
         let wanted = normalise(path);
-        let file = File::open(&self.archive)
-            .with_context(|| format!("{}: cannot open", self.archive.display()))?;
-        let mut outer = tar::Archive::new(BufReader::new(file));
-        for entry in outer.entries()? {
-            let entry = entry?;
-            if normalise(&entry.path()?.to_string_lossy()) != *member {
-                continue;
+        let blob = self
+            .source
+            .open_layer(index)
+            .with_context(|| format!("layer {index} ({})", layer.digest))?;
+        let mut tar = tar::Archive::new(decompressed(blob)?);
+        for item in tar
+            .entries()
+            .with_context(|| format!("layer {index}: not a tar stream"))?
+        {
+            let item = item.with_context(|| format!("layer {index}: corrupt tar"))?;
+            if normalise(&item.path()?.to_string_lossy()) == wanted {
+                let mut bytes = Vec::new();
+                item.take(limit).read_to_end(&mut bytes)?;
+                return Ok(bytes);
             }
-            let mut inner = tar::Archive::new(decompressed(entry)?);
-            for item in inner
-                .entries()
-                .with_context(|| format!("layer {}: not a tar stream", layer.index))?
-            {
-                let item = item.with_context(|| format!("layer {}: corrupt tar", layer.index))?;
-                if normalise(&item.path()?.to_string_lossy()) == wanted {
-                    let mut bytes = Vec::new();
-                    item.take(limit).read_to_end(&mut bytes)?;
-                    return Ok(bytes);
-                }
-            }
-            bail!("{}: not found in layer {}", escape_name(path), layer.index);
         }
-        bail!("layer {} ({member}) missing from {}", layer.index, self.archive.display())
+        bail!("{}: not found in layer {index}", escape_name(path))
     }
 }
 

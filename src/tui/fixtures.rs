@@ -135,6 +135,8 @@ fn layer(index: u32, size: u64, command: &str, empty_before: &[&str]) -> Layer {
         empty_before: empty_before.iter().map(|s| s.to_string()).collect(),
         entry_count: 0,
         dive_id: format!("{:064x}", index as u64 + 0xabc0),
+        opaque_dirs: Vec::new(),
+        compression: "none".to_string(),
     }
 }
 

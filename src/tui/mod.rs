@@ -14,7 +14,7 @@ pub mod state;
 pub mod update;
 pub mod view;
 
-pub use app::{Options, restore_terminal, run, run_loading};
+pub use app::{Options, load_with_progress, restore_terminal, run, run_loading, run_source};
 pub use state::State;
 
 #[cfg(test)]

@@ -158,6 +158,11 @@ pub(crate) fn human(bytes: u64) -> String {
     humansize::format_size(bytes, humansize::DECIMAL)
 }
 
+/// Sizes as every pane prints them (decimal units, like dive).
+pub fn human_size(bytes: u64) -> String {
+    human(bytes)
+}
+
 pub(crate) fn selected_style(focused: bool) -> Style {
     if focused {
         Style::new().add_modifier(Modifier::REVERSED)
