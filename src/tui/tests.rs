@@ -217,6 +217,10 @@ fn layers_pane_trims_commands_and_dims_empty_layers() {
         || screen.contains("  RUN cat <<EOF > /app/config.ini↵debug=false↵EOF "), "{screen}");
     assert!(screen.contains("            ·  CMD [\"/app/bin/hello.sh\"]"), "{screen}");
     assert_eq!(view::trim_command("|1 V=2 /bin/sh -c make"), "make");
+    assert_eq!(
+        view::trim_command("/bin/sh -c --mount=type=bind,from=t,target=/b [\"/b\", \"ls\"]"),
+        "[\"/b\", \"ls\"]"
+    );
 }
 
 #[test]

@@ -49,6 +49,14 @@ pub fn trim_command(command: &str) -> String {
     for prefix in ["/bin/sh -c ", "#(nop) "] {
         text = text.strip_prefix(prefix).unwrap_or(text).trim_start();
     }
+    // `RUN --mount=… --network=… cmd` (buildah keeps the flags in the history): the flags are
+    // build plumbing, the command is what the reader wants.
+    while text.starts_with("--") {
+        match text.find(' ') {
+            Some(end) => text = text[end..].trim_start(),
+            None => break,
+        }
+    }
     let text = if run { format!("RUN {text}") } else { text.to_string() };
     let mut text = text.as_str();
     text = text.strip_suffix("# buildkit").unwrap_or(text).trim_end();
