@@ -127,11 +127,8 @@ fn own_state(tree: &PathTree, id: NodeId, layer: u32, mode: CompareMode) -> Opti
                 Some(now_entry) => {
                     let change = match base {
                         None => Change::Added,
-                        Some(b) if b == now_entry && upto == 1 => Change::Unchanged,
-                        Some(b) if b == now_entry => {
-                            // Rewritten identically since layer 0 is still unchanged.
-                            Change::Unchanged
-                        }
+                        // Rewritten identically since layer 0 is still unchanged.
+                        Some(b) if b == now_entry => Change::Unchanged,
                         Some(_) => Change::Modified,
                     };
                     Some((change, Some(versions[upto - 1].layer)))
@@ -184,12 +181,18 @@ impl Pass<'_> {
         } else {
             own_state(tree, id, self.key.layer, self.key.mode)
         };
+        // Full paths are only needed to match the filter; building them costs a string append
+        // per node, so skip it when there is no filter.
+        let filtering = self.key.filter.is_some();
         let path_len = self.path.len();
-        if id != tree.root() {
+        if filtering && id != tree.root() {
             self.path.push('/');
             self.path.push_str(&node.name);
         }
+        // Bytes below that are still there, and bytes below that this view shows as removed:
+        // a directory's size counts the latter only when the directory itself reads as removed.
         let mut size = 0u64;
+        let mut removed_size = 0u64;
         let mut any_present = false;
         let mut any_visible = false;
         let mut child_kind: Option<Change> = None;
@@ -197,8 +200,12 @@ impl Pass<'_> {
         for &child in &node.children {
             let sub = self.visit(child);
             any_present |= sub.present;
-            if sub.present && (!sub.removed || own.map(|o| o.0) == Some(Change::Removed)) {
-                size += sub.size;
+            if sub.present {
+                if sub.removed {
+                    removed_size += sub.size;
+                } else {
+                    size += sub.size;
+                }
             }
             if sub.visible {
                 any_visible = true;
@@ -211,18 +218,12 @@ impl Pass<'_> {
                 }
             }
         }
-        let is_dir_like = !node.children.is_empty()
-            || own
-                .and_then(|(_, l)| l)
-                .and_then(|l| tree.version_in(id, l))
-                .and_then(|v| v.entry.as_ref())
-                .is_some_and(|e| e.kind.is_dir());
-        let own_size = own
+        let own_entry = own
             .and_then(|(_, l)| l)
             .and_then(|l| tree.version_in(id, l))
-            .and_then(|v| v.entry.as_ref())
-            .map(|e| e.size)
-            .unwrap_or(0);
+            .and_then(|v| v.entry.as_ref());
+        let is_dir_like = !node.children.is_empty() || own_entry.is_some_and(|e| e.kind.is_dir());
+        let own_size = own_entry.map_or(0, |e| e.size);
         if !is_dir_like {
             size = own_size;
         }
@@ -236,6 +237,9 @@ impl Pass<'_> {
             None if any_present => Some(Change::Unchanged),
             None => None,
         };
+        if is_dir_like && change == Some(Change::Removed) {
+            size += removed_size;
+        }
         let self_visible = match own {
             Some((c, _)) => {
                 !self.key.hidden.hides(c)
@@ -257,7 +261,7 @@ impl Pass<'_> {
         self.path.truncate(path_len);
         Sub {
             present,
-            removed: own.map(|o| o.0) == Some(Change::Removed),
+            removed: change == Some(Change::Removed),
             size,
             visible,
             change,

@@ -83,6 +83,11 @@ fn layer_mode_shows_only_what_the_layer_changed() {
     assert_eq!(change_of(&s, "/app/config.ini"), Some(Change::Modified));
     // A directory of mixed changes reads as modified.
     assert_eq!(change_of(&s, "/app"), Some(Change::Modified));
+    // A directory whose shown content is all removed counts the removed bytes.
+    let cache = s.image.tree.lookup("/app/cache").unwrap();
+    assert_eq!(s.tree_view().get(cache).map(|i| (i.change, i.size)), Some((Change::Removed, 8893)));
+    let app = s.image.tree.lookup("/app").unwrap();
+    assert_eq!(s.tree_view().get(app).map(|i| i.size), Some(12));
     key(&mut s, KeyCode::Char('k'));
     assert_eq!(s.layer, 1);
     assert_eq!(change_of(&s, "/app/cache/build.log"), Some(Change::Added));
@@ -264,7 +269,7 @@ fn selecting_an_inefficient_path_jumps_to_it_in_the_tree() {
     assert_eq!(s.focus, Pane::Tree);
     assert_eq!(s.layer, 2);
     assert_eq!(s.selected_node(), s.image.tree.lookup("/app/cache/build.log"));
-    assert!(render(&s).contains("last touched by layer 2"));
+    assert!(render(&s).contains("last touched by layer 3"));
 }
 
 struct FakeFiles;
@@ -341,11 +346,11 @@ fn status_bar_shows_the_focused_pane_keys_and_toggle_states() {
     let mut s = state();
     let screen = render(&s);
     let status = screen.lines().last().unwrap().to_string();
-    assert!(status.contains("q Quit") && status.contains("^A ○ Aggregated"), "{status}");
+    assert!(status.contains("q Quit") && status.contains("^A ○Aggregated"), "{status}");
     key(&mut s, KeyCode::Tab);
     ctrl(&mut s, 'r');
     let status = render(&s).lines().last().unwrap().to_string();
-    assert!(status.contains("^R ○ Removed") && status.contains("^A ● Added"), "{status}");
+    assert!(status.contains("^R ○Removed") && status.contains("^A ●Added"), "{status}");
 }
 
 #[test]

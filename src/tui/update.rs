@@ -335,7 +335,14 @@ pub fn open_viewer(state: &mut State) {
                     Ok(bytes) => {
                         let mut content = ViewerContent::from_bytes(&bytes, e.size);
                         if removed && let ViewerContent::Text { lines, .. } = &mut content {
-                            lines.insert(0, format!("(removed in layer {}; content as stored in layer {layer})", state.layer));
+                            lines.insert(
+                                0,
+                                format!(
+                                    "(removed in layer {}; content as stored in layer {})",
+                                    state.layer + 1,
+                                    layer + 1
+                                ),
+                            );
                         }
                         content
                     }
@@ -396,8 +403,9 @@ pub fn jump_to_inefficient(state: &mut State) {
     }
     state.focus = Pane::Tree;
     state.message = Some(format!(
-        "{} — last touched by layer {last}",
-        crate::image::escape_name(&item.path)
+        "{} — last touched by layer {}",
+        crate::image::escape_name(&item.path),
+        last + 1
     ));
     clamp_scrolls(state);
 }

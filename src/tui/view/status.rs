@@ -16,10 +16,11 @@ fn key(state: &State, action: Action, text: String) -> Vec<Span<'static>> {
             state.keys.first_label(action),
             Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED),
         ),
-        Span::raw(format!(" {text}  ")),
+        Span::raw(format!(" {text} ")),
     ]
 }
 
+/// ● shown, ○ hidden: readable without colour.
 fn shown(hidden: bool) -> &'static str {
     if hidden { "○" } else { "●" }
 }
@@ -38,18 +39,18 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         match state.focus {
             Pane::Layers => {
                 let agg = state.compare == CompareMode::Aggregated;
-                spans.extend(key(state, Action::CompareAll, format!("{} Aggregated", shown(!agg))));
-                spans.extend(key(state, Action::CompareLayer, format!("{} Layer changes", shown(agg))));
+                spans.extend(key(state, Action::CompareAll, format!("{}Aggregated", shown(!agg))));
+                spans.extend(key(state, Action::CompareLayer, format!("{}Layer changes", shown(agg))));
             }
             Pane::Tree => {
                 let h = state.hidden;
-                spans.extend(key(state, Action::ToggleCollapseDir, "Collapse".into()));
+                spans.extend(key(state, Action::ToggleCollapseDir, "Fold".into()));
                 spans.extend(key(state, Action::OpenFile, "View".into()));
-                spans.extend(key(state, Action::ToggleAddedFiles, format!("{} Added", shown(h.added))));
-                spans.extend(key(state, Action::ToggleRemovedFiles, format!("{} Removed", shown(h.removed))));
-                spans.extend(key(state, Action::ToggleModifiedFiles, format!("{} Modified", shown(h.modified))));
-                spans.extend(key(state, Action::ToggleUnmodifiedFiles, format!("{} Unmodified", shown(h.unchanged))));
-                spans.extend(key(state, Action::ToggleFiletreeAttributes, "Attributes".into()));
+                spans.extend(key(state, Action::ToggleAddedFiles, format!("{}Added", shown(h.added))));
+                spans.extend(key(state, Action::ToggleRemovedFiles, format!("{}Removed", shown(h.removed))));
+                spans.extend(key(state, Action::ToggleModifiedFiles, format!("{}Modified", shown(h.modified))));
+                spans.extend(key(state, Action::ToggleUnmodifiedFiles, format!("{}Unmodified", shown(h.unchanged))));
+                spans.extend(key(state, Action::ToggleFiletreeAttributes, "Attrs".into()));
                 let sort = match state.sort {
                     SortOrder::Name => "Sort: name",
                     SortOrder::SizeDesc => "Sort: size",

@@ -1,0 +1,126 @@
+//! How long one keypress takes in the TUI (update + full redraw into an off-screen buffer) on a
+//! generated image of 100k files over 16 layers. Target: ≤ 16 ms per key (one frame at 60 Hz).
+//!
+//! Run: `cargo bench --bench tui_keys` (prints median / p95 / max per kind of key).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use imgtools::tui::fixtures::synthetic_image;
+use imgtools::tui::keys::KeyMap;
+use imgtools::tui::state::State;
+use imgtools::tui::update::handle_event;
+use imgtools::tui::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const FILES: usize = 100_000;
+const LAYERS: u32 = 16;
+
+fn ev(code: KeyCode, modifiers: KeyModifiers) -> Event {
+    Event::Key(KeyEvent::new(code, modifiers))
+}
+
+fn plain(c: char) -> Event {
+    ev(KeyCode::Char(c), KeyModifiers::NONE)
+}
+
+fn rep(events: &[Event], times: usize) -> Vec<Event> {
+    (0..times).flat_map(|_| events.iter().cloned()).collect()
+}
+
+fn ctrl(c: char) -> Event {
+    ev(KeyCode::Char(c), KeyModifiers::CONTROL)
+}
+
+struct Bench {
+    state: State,
+    terminal: Terminal<TestBackend>,
+    rows: Vec<(String, Vec<Duration>)>,
+}
+
+impl Bench {
+    /// Times `events` one by one (each: update, then a full frame), under `label`.
+    fn time(&mut self, label: &str, events: &[Event]) {
+        let mut samples = Vec::with_capacity(events.len());
+        for event in events {
+            let start = Instant::now();
+            handle_event(&mut self.state, event);
+            self.terminal
+                .draw(|f| view::draw(f, &self.state))
+                .expect("draw");
+            samples.push(start.elapsed());
+        }
+        self.rows.push((label.to_string(), samples));
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn main() {
+    let start = Instant::now();
+    let image = synthetic_image(FILES, LAYERS);
+    let nodes = image.tree.nodes.len();
+    println!(
+        "generated image: {FILES} files, {nodes} tree nodes, {LAYERS} layers in {:.0} ms",
+        ms(start.elapsed())
+    );
+    let start = Instant::now();
+    let mut state = State::new(Arc::new(image), KeyMap::default(), None);
+    state.width = 200;
+    state.height = 60;
+    let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("terminal");
+    terminal.draw(|f| view::draw(f, &state)).expect("draw");
+    println!(
+        "first frame (tree view + flatten + draw): {:.1} ms, {} rows",
+        ms(start.elapsed()),
+        state.flat().rows.len()
+    );
+    let mut bench = Bench {
+        state,
+        terminal,
+        rows: Vec::new(),
+    };
+    bench.time("layer: down (new tree view)", &vec![plain('j'); LAYERS as usize - 1]);
+    bench.time("layer: up (new tree view)", &vec![plain('k'); LAYERS as usize - 1]);
+    bench.time("aggregated / layer toggle", &rep(&[ctrl('a'), ctrl('l')], 5));
+    bench.time("tab into the tree", &[ev(KeyCode::Tab, KeyModifiers::NONE)]);
+    bench.time("tree: down", &vec![plain('j'); 300]);
+    bench.time("tree: page down", &vec![ev(KeyCode::PageDown, KeyModifiers::NONE); 50]);
+    bench.time("tree: end / home", &rep(&[plain('G'), plain('g')], 5));
+    bench.time("tree: collapse / expand dir", &rep(&[plain(' ')], 20));
+    bench.time("tree: collapse / expand all", &rep(&[ctrl(' ')], 6));
+    bench.time("tree: hide / show unmodified", &rep(&[ctrl('u')], 10));
+    bench.time("tree: sort name / size", &rep(&[ctrl('o')], 6));
+    let mut typing = vec![plain('/')];
+    typing.extend("file0123".chars().map(plain));
+    typing.push(ev(KeyCode::Enter, KeyModifiers::NONE));
+    bench.time("filter: type a regex (per key)", &typing);
+    bench.time("filter: clear", &[ev(KeyCode::Esc, KeyModifiers::NONE)]);
+    bench.time("help open / close", &rep(&[plain('?'), ev(KeyCode::Esc, KeyModifiers::NONE)], 3));
+
+    println!("\n{:<34} {:>6} {:>9} {:>9} {:>9}", "key (update + full redraw)", "n", "median", "p95", "max");
+    let mut worst = Duration::ZERO;
+    for (label, mut samples) in bench.rows {
+        samples.sort();
+        let n = samples.len();
+        let median = samples[n / 2];
+        let p95 = samples[((n * 95).div_ceil(100)).saturating_sub(1).min(n - 1)];
+        let max = samples[n - 1];
+        worst = worst.max(max);
+        println!(
+            "{label:<34} {n:>6} {:>7.2}ms {:>7.2}ms {:>7.2}ms",
+            ms(median),
+            ms(p95),
+            ms(max)
+        );
+    }
+    println!(
+        "\nworst key: {:.2} ms (budget 16 ms: {})",
+        ms(worst),
+        if worst <= Duration::from_millis(16) { "met" } else { "MISSED" }
+    );
+}
