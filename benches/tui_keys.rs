@@ -84,12 +84,24 @@ fn main() {
         terminal,
         rows: Vec::new(),
     };
-    bench.time("layer: down (new tree view)", &vec![plain('j'); LAYERS as usize - 1]);
-    bench.time("layer: up (new tree view)", &vec![plain('k'); LAYERS as usize - 1]);
-    bench.time("aggregated / layer toggle", &rep(&[ctrl('a'), ctrl('l')], 5));
+    bench.time(
+        "layer: down (new tree view)",
+        &vec![plain('j'); LAYERS as usize - 1],
+    );
+    bench.time(
+        "layer: up (new tree view)",
+        &vec![plain('k'); LAYERS as usize - 1],
+    );
+    bench.time(
+        "aggregated / layer toggle",
+        &rep(&[ctrl('a'), ctrl('l')], 5),
+    );
     bench.time("tab into the tree", &[ev(KeyCode::Tab, KeyModifiers::NONE)]);
     bench.time("tree: down", &vec![plain('j'); 300]);
-    bench.time("tree: page down", &vec![ev(KeyCode::PageDown, KeyModifiers::NONE); 50]);
+    bench.time(
+        "tree: page down",
+        &vec![ev(KeyCode::PageDown, KeyModifiers::NONE); 50],
+    );
     bench.time("tree: end / home", &rep(&[plain('G'), plain('g')], 5));
     bench.time("tree: collapse / expand dir", &rep(&[plain(' ')], 20));
     bench.time("tree: collapse / expand all", &rep(&[ctrl(' ')], 6));
@@ -100,9 +112,15 @@ fn main() {
     typing.push(ev(KeyCode::Enter, KeyModifiers::NONE));
     bench.time("filter: type a regex (per key)", &typing);
     bench.time("filter: clear", &[ev(KeyCode::Esc, KeyModifiers::NONE)]);
-    bench.time("help open / close", &rep(&[plain('?'), ev(KeyCode::Esc, KeyModifiers::NONE)], 3));
+    bench.time(
+        "help open / close",
+        &rep(&[plain('?'), ev(KeyCode::Esc, KeyModifiers::NONE)], 3),
+    );
 
-    println!("\n{:<34} {:>6} {:>9} {:>9} {:>9}", "key (update + full redraw)", "n", "median", "p95", "max");
+    println!(
+        "\n{:<34} {:>6} {:>9} {:>9} {:>9}",
+        "key (update + full redraw)", "n", "median", "p95", "max"
+    );
     let mut worst = Duration::ZERO;
     for (label, mut samples) in bench.rows {
         samples.sort();
@@ -121,6 +139,10 @@ fn main() {
     println!(
         "\nworst key: {:.2} ms (budget 16 ms: {})",
         ms(worst),
-        if worst <= Duration::from_millis(16) { "met" } else { "MISSED" }
+        if worst <= Duration::from_millis(16) {
+            "met"
+        } else {
+            "MISSED"
+        }
     );
 }

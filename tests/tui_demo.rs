@@ -18,12 +18,14 @@ fn demo_state() -> State {
     let source: Arc<dyn source::ImageSource> =
         Arc::from(source::open(&spec, &SourceOptions::default()).unwrap());
     let reports = std::sync::Mutex::new(Vec::new());
-    let image = imgtools::tui::load_with_progress(source.as_ref(), &|p| {
-        reports.lock().unwrap().push(p)
-    })
-    .unwrap();
+    let image =
+        imgtools::tui::load_with_progress(source.as_ref(), &|p| reports.lock().unwrap().push(p))
+            .unwrap();
     let reports = reports.into_inner().unwrap();
-    assert!(reports.len() >= 2, "progress reported while loading: {reports:?}");
+    assert!(
+        reports.len() >= 2,
+        "progress reported while loading: {reports:?}"
+    );
     let last = reports.last().unwrap();
     assert_eq!(last.done, last.total);
     let files = Arc::new(SourceFiles::new(source));

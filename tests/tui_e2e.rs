@@ -30,8 +30,14 @@ impl Tmux {
     /// Starts `imgdive ARGS` in a 160×45 terminal, then prints the exit code and the terminal
     /// mode (`stty -a`) so the test can check the terminal was restored.
     fn start(args: &str, config: Option<&str>) -> Tmux {
-        let ok = Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success());
-        assert!(ok, "tmux is required for the TUI end-to-end tests (apt install tmux)");
+        let ok = Command::new("tmux")
+            .arg("-V")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        assert!(
+            ok,
+            "tmux is required for the TUI end-to-end tests (apt install tmux)"
+        );
         let config_dir = tempfile::tempdir().unwrap();
         if let Some(text) = config {
             std::fs::create_dir_all(config_dir.path().join("imgdive")).unwrap();
@@ -53,9 +59,21 @@ impl Tmux {
             cfg = tmux._config.path().display(),
         );
         let out = tmux.tmux(&[
-            "new-session", "-d", "-x", "160", "-y", "45", "sh", "-c", &script,
+            "new-session",
+            "-d",
+            "-x",
+            "160",
+            "-y",
+            "45",
+            "sh",
+            "-c",
+            &script,
         ]);
-        assert!(out.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "tmux new-session: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         tmux
     }
 
@@ -114,7 +132,10 @@ fn tree_pane(screen: &str) -> String {
 }
 
 fn assert_restored(screen: &str) {
-    assert!(!screen.contains("Layers ("), "alternate screen left behind:\n{screen}");
+    assert!(
+        !screen.contains("Layers ("),
+        "alternate screen left behind:\n{screen}"
+    );
     assert!(
         screen.contains("icanon echo") && !screen.contains("-icanon") && !screen.contains("-echo"),
         "terminal left in raw mode:\n{screen}"
@@ -125,17 +146,32 @@ fn assert_restored(screen: &str) {
 fn demo_image_walkthrough() {
     let t = Tmux::start("testdata/images/demo.tar", None);
     let screen = t.wait_for("Layers (1/5)");
-    assert!(screen.contains("Current Layer Contents (layer 1)"), "{screen}");
+    assert!(
+        screen.contains("Current Layer Contents (layer 1)"),
+        "{screen}"
+    );
     assert!(screen.contains("README.md"), "{screen}");
-    assert!(screen.contains("ENV APP_HOME=/app"), "empty layers listed:\n{screen}");
-    assert!(screen.contains("/app/cache/build.log"), "inefficient paths listed:\n{screen}");
+    assert!(
+        screen.contains("ENV APP_HOME=/app"),
+        "empty layers listed:\n{screen}"
+    );
+    assert!(
+        screen.contains("/app/cache/build.log"),
+        "inefficient paths listed:\n{screen}"
+    );
 
     // Move to layer 4: it removed the log and rewrote the config and motd.
     t.keys(&["Down", "j", "Down"]);
     let screen = t.wait_for("Layers (4/5)");
     let tree = tree_pane(&screen);
-    assert!(tree.contains("- -rw-r--r--         0:0    8.89 kB  │   │   └── build.log"), "{tree}");
-    assert!(tree.contains("~ -rw-rw-rw-         0:0       12 B  │   └── config.ini"), "{tree}");
+    assert!(
+        tree.contains("- -rw-r--r--         0:0    8.89 kB  │   │   └── build.log"),
+        "{tree}"
+    );
+    assert!(
+        tree.contains("~ -rw-rw-rw-         0:0       12 B  │   └── config.ini"),
+        "{tree}"
+    );
     assert!(!tree.contains("README.md"), "{tree}");
 
     // Aggregated view: the whole image up to layer 4.
@@ -148,7 +184,9 @@ fn demo_image_walkthrough() {
     let screen = t.wait_for("app ⊕");
     assert!(!tree_pane(&screen).contains("blob.bin"), "{screen}");
     t.keys(&["Space"]);
-    let screen = t.wait("app expanded", |s| !s.contains("app ⊕") && s.contains("blob.bin"));
+    let screen = t.wait("app expanded", |s| {
+        !s.contains("app ⊕") && s.contains("blob.bin")
+    });
     assert!(screen.contains("Sort: name"), "{screen}");
 
     // Filter by regex: parents of matches stay.
@@ -156,8 +194,14 @@ fn demo_image_walkthrough() {
     t.text("config\\.ini$");
     let screen = t.wait_for("Filter (regex): config\\.ini$");
     let tree = tree_pane(&screen);
-    assert!(tree.contains("├── app") || tree.contains("└── app"), "{tree}");
-    assert!(tree.contains("config.ini") && !tree.contains("motd"), "{tree}");
+    assert!(
+        tree.contains("├── app") || tree.contains("└── app"),
+        "{tree}"
+    );
+    assert!(
+        tree.contains("config.ini") && !tree.contains("motd"),
+        "{tree}"
+    );
 
     // Open the viewer on the config: content from layer 4 and the path's history.
     t.keys(&["Enter", "End", "Enter"]);
@@ -170,7 +214,9 @@ fn demo_image_walkthrough() {
 
     // Clear the filter, open help, close it.
     t.keys(&["Escape"]);
-    t.wait("filter cleared", |s| !s.contains("Filter (regex)") && s.contains("motd"));
+    t.wait("filter cleared", |s| {
+        !s.contains("Filter (regex)") && s.contains("motd")
+    });
     t.keys(&["?"]);
     let screen = t.wait_for("Help · keys");
     assert!(screen.contains("hide / show removed files"), "{screen}");
@@ -212,7 +258,13 @@ fn a_corrupt_layer_restores_the_terminal_and_names_the_layer() {
         .unwrap()
         .map(|e| e.unwrap())
         .filter(|e| e.path().unwrap().to_string_lossy().ends_with(".tar"))
-        .map(|e| (e.raw_file_position(), e.size(), e.path().unwrap().to_string_lossy().into_owned()))
+        .map(|e| {
+            (
+                e.raw_file_position(),
+                e.size(),
+                e.path().unwrap().to_string_lossy().into_owned(),
+            )
+        })
         .max_by_key(|(_, size, _)| *size)
         .unwrap();
     let middle = (offset + size / 2) as usize;
@@ -225,7 +277,10 @@ fn a_corrupt_layer_restores_the_terminal_and_names_the_layer() {
     let screen = t.wait_for("EXIT=2");
     assert_restored(&screen);
     let digest = name.trim_end_matches(".tar");
-    assert!(screen.contains(&digest[..12]) || screen.contains("layer "), "{screen}");
+    assert!(
+        screen.contains(&digest[..12]) || screen.contains("layer "),
+        "{screen}"
+    );
 }
 
 #[test]

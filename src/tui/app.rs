@@ -16,14 +16,14 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
 use super::content::{FileSource, SourceFiles};
-use crate::image::build::build_image;
-use crate::image::layer::read_layer;
-use crate::image::source::ImageSource;
 use super::keys::KeyMap;
 use super::state::State;
 use super::update::{clamp_scrolls, handle_event};
 use super::view::{self, Progress};
+use crate::image::build::build_image;
+use crate::image::layer::read_layer;
 use crate::image::model::Image;
+use crate::image::source::ImageSource;
 
 /// What the caller can set besides the image.
 #[derive(Default, Clone)]
@@ -77,7 +77,8 @@ fn enter_terminal() -> Result<(TerminalGuard, Term)> {
     let guard = TerminalGuard;
     execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)
         .context("cannot enter the alternate screen")?;
-    let terminal = Terminal::new(CrosstermBackend::new(stdout())).context("cannot open the terminal")?;
+    let terminal =
+        Terminal::new(CrosstermBackend::new(stdout())).context("cannot open the terminal")?;
     Ok((guard, terminal))
 }
 
@@ -102,11 +103,18 @@ pub fn run_source(source: Arc<dyn ImageSource>, mut options: Options) -> Result<
         options.files = Some(Arc::new(SourceFiles::new(source.clone())));
     }
     let reference = source.reference().to_string();
-    run_loading(&reference, move |report| load_with_progress(source.as_ref(), report), options)
+    run_loading(
+        &reference,
+        move |report| load_with_progress(source.as_ref(), report),
+        options,
+    )
 }
 
 /// The image core's analysis, with progress reported per layer and per byte read.
-pub fn load_with_progress(source: &dyn ImageSource, report: &(dyn Fn(Progress) + Sync)) -> Result<Image> {
+pub fn load_with_progress(
+    source: &dyn ImageSource,
+    report: &(dyn Fn(Progress) + Sync),
+) -> Result<Image> {
     use rayon::prelude::*;
     use std::sync::atomic::{AtomicU64, Ordering};
     let descriptors = source.layers();

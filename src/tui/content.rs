@@ -26,8 +26,14 @@ pub trait FileSource: Send + Sync {
 /// What the viewer shows for a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ViewerContent {
-    Text { lines: Vec<String>, truncated: bool },
-    Binary { size: u64, lines: Vec<String> },
+    Text {
+        lines: Vec<String>,
+        truncated: bool,
+    },
+    Binary {
+        size: u64,
+        lines: Vec<String>,
+    },
     /// Not a regular file, removed, or not readable: why.
     Unavailable(String),
 }
@@ -74,9 +80,20 @@ impl ViewerContent {
             let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
             let ascii: String = chunk
                 .iter()
-                .map(|&b| if (0x20..0x7f).contains(&b) { b as char } else { '.' })
+                .map(|&b| {
+                    if (0x20..0x7f).contains(&b) {
+                        b as char
+                    } else {
+                        '.'
+                    }
+                })
                 .collect();
-            lines.push(format!("{:08x}  {:<47}  |{}|", i * 16, hex.join(" "), ascii));
+            lines.push(format!(
+                "{:08x}  {:<47}  |{}|",
+                i * 16,
+                hex.join(" "),
+                ascii
+            ));
         }
         ViewerContent::Binary {
             size: full_size,
@@ -165,7 +182,10 @@ mod tests {
         let bin = ViewerContent::from_bytes(&[0x7f, b'E', b'L', b'F', 0, 1, 2], 7);
         let lines = bin.lines();
         assert!(lines[0].starts_with("binary file, 7 bytes"), "{lines:?}");
-        assert_eq!(lines[1], format!("00000000  {:<47}  |.ELF...|", "7f 45 4c 46 00 01 02"));
+        assert_eq!(
+            lines[1],
+            format!("00000000  {:<47}  |.ELF...|", "7f 45 4c 46 00 01 02")
+        );
     }
 
     #[test]

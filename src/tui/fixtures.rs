@@ -70,12 +70,18 @@ impl TreeBuilder {
 
     /// Removes a directory and everything below it in `layer` (a whiteout of the directory).
     pub fn remove_tree(&mut self, layer: u32, path: &str) {
-        let Some(id) = self.tree.lookup(path) else { return };
+        let Some(id) = self.tree.lookup(path) else {
+            return;
+        };
         let mut stack = vec![id];
         while let Some(n) = stack.pop() {
             let node = &mut self.tree.nodes[n as usize];
             stack.extend(node.children.iter().copied());
-            if node.versions.iter().any(|v| v.layer < layer && v.entry.is_some()) {
+            if node
+                .versions
+                .iter()
+                .any(|v| v.layer < layer && v.entry.is_some())
+            {
                 node.versions.push(Version {
                     layer,
                     entry: None,
@@ -156,7 +162,11 @@ pub fn sample_image() -> Image {
     b.record(1, "/app/cache", Some(dir(0o755)));
     b.record(1, "/app/cache/build.log", Some(file(8893, 0o644, 5)));
     b.record(1, "/app/config.ini", Some(file(11, 0o666, 6)));
-    b.record(1, "/usr/local/bin/hello", Some(symlink("/app/bin/hello.sh")));
+    b.record(
+        1,
+        "/usr/local/bin/hello",
+        Some(symlink("/app/bin/hello.sh")),
+    );
     // Layer 2: the log deleted, the config rewritten again.
     b.record(2, "/app/cache/build.log", None);
     b.record(2, "/app/config.ini", Some(file(12, 0o666, 7)));
@@ -217,13 +227,21 @@ pub fn synthetic_image(files: usize, layers: u32) -> Image {
     let per_dir = 100;
     let mut layer_sizes = vec![0u64; layers as usize];
     for i in 0..files {
-        let path = format!("/usr/share/d{:03}/s{:03}/file{i:06}.dat", i / (per_dir * 100), (i / per_dir) % 100);
+        let path = format!(
+            "/usr/share/d{:03}/s{:03}/file{i:06}.dat",
+            i / (per_dir * 100),
+            (i / per_dir) % 100
+        );
         let size = (i as u64 * 7919) % 100_000;
         b.record(0, &path, Some(file(size, 0o644, i as u64)));
         layer_sizes[0] += size;
         for l in 1..layers {
             if i % (layers as usize * 3) == l as usize {
-                let entry = if l % 4 == 0 { None } else { Some(file(size + 1, 0o644, i as u64 + 1)) };
+                let entry = if l % 4 == 0 {
+                    None
+                } else {
+                    Some(file(size + 1, 0o644, i as u64 + 1))
+                };
                 layer_sizes[l as usize] += size + 1;
                 b.record(l, &path, entry);
             }
@@ -237,7 +255,14 @@ pub fn synthetic_image(files: usize, layers: u32) -> Image {
         os: "linux".to_string(),
         architecture: "amd64".to_string(),
         layers: (0..layers)
-            .map(|l| layer(l, layer_sizes[l as usize], &format!("/bin/sh -c step {l}"), &[]))
+            .map(|l| {
+                layer(
+                    l,
+                    layer_sizes[l as usize],
+                    &format!("/bin/sh -c step {l}"),
+                    &[],
+                )
+            })
             .collect(),
         trailing_empty: Vec::new(),
         tree,

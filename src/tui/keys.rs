@@ -372,7 +372,10 @@ impl KeyMap {
             return Ok(());
         };
         let serde_norway::Value::Mapping(entries) = section else {
-            return Err(format!("{}: `keybinding` must be a mapping", origin.display()));
+            return Err(format!(
+                "{}: `keybinding` must be a mapping",
+                origin.display()
+            ));
         };
         for (name, keys) in entries {
             let name = name.as_str().unwrap_or_default();
@@ -384,7 +387,10 @@ impl KeyMap {
                 ));
             };
             let keys = keys.as_str().ok_or_else(|| {
-                format!("{}: keybinding `{name}` must be a string like \"ctrl+a,k\"", origin.display())
+                format!(
+                    "{}: keybinding `{name}` must be a string like \"ctrl+a,k\"",
+                    origin.display()
+                )
             })?;
             self.bind(action, keys)
                 .map_err(|e| format!("{}: keybinding `{name}`: {e}", origin.display()))?;
@@ -438,22 +444,49 @@ mod tests {
             map.actions(&ev(KeyCode::Char('a'), KeyModifiers::CONTROL)),
             &[Action::CompareAll, Action::ToggleAddedFiles]
         );
-        assert_eq!(map.actions(&ev(KeyCode::Tab, KeyModifiers::NONE)), &[Action::ToggleView]);
-        assert_eq!(map.actions(&ev(KeyCode::Char('j'), KeyModifiers::NONE)), &[Action::Down]);
-        assert_eq!(map.actions(&ev(KeyCode::Char('G'), KeyModifiers::SHIFT)), &[Action::End]);
-        assert_eq!(map.actions(&ev(KeyCode::Char('?'), KeyModifiers::SHIFT)), &[Action::Help]);
+        assert_eq!(
+            map.actions(&ev(KeyCode::Tab, KeyModifiers::NONE)),
+            &[Action::ToggleView]
+        );
+        assert_eq!(
+            map.actions(&ev(KeyCode::Char('j'), KeyModifiers::NONE)),
+            &[Action::Down]
+        );
+        assert_eq!(
+            map.actions(&ev(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            &[Action::End]
+        );
+        assert_eq!(
+            map.actions(&ev(KeyCode::Char('?'), KeyModifiers::SHIFT)),
+            &[Action::Help]
+        );
         assert_eq!(map.first_label(Action::ToggleSortOrder), "^O");
     }
 
     #[test]
     fn config_rebinds_and_rejects_unknown_names() {
         let mut map = KeyMap::default();
-        map.apply_config("keybinding:\n  quit: ctrl+x\n  down: n,down\n", Path::new("c.yaml"))
-            .unwrap();
-        assert!(map.actions(&ev(KeyCode::Char('q'), KeyModifiers::NONE)).is_empty());
-        assert_eq!(map.actions(&ev(KeyCode::Char('x'), KeyModifiers::CONTROL)), &[Action::Quit]);
-        assert_eq!(map.actions(&ev(KeyCode::Char('n'), KeyModifiers::NONE)), &[Action::Down]);
-        assert!(map.actions(&ev(KeyCode::Char('j'), KeyModifiers::NONE)).is_empty());
+        map.apply_config(
+            "keybinding:\n  quit: ctrl+x\n  down: n,down\n",
+            Path::new("c.yaml"),
+        )
+        .unwrap();
+        assert!(
+            map.actions(&ev(KeyCode::Char('q'), KeyModifiers::NONE))
+                .is_empty()
+        );
+        assert_eq!(
+            map.actions(&ev(KeyCode::Char('x'), KeyModifiers::CONTROL)),
+            &[Action::Quit]
+        );
+        assert_eq!(
+            map.actions(&ev(KeyCode::Char('n'), KeyModifiers::NONE)),
+            &[Action::Down]
+        );
+        assert!(
+            map.actions(&ev(KeyCode::Char('j'), KeyModifiers::NONE))
+                .is_empty()
+        );
         let err = map
             .apply_config("keybinding:\n  jump: x\n", Path::new("c.yaml"))
             .unwrap_err();

@@ -99,7 +99,12 @@ pub struct Flat {
 }
 
 /// A node's own state in the mode, before filtering: what changed and which entry to show.
-fn own_state(tree: &PathTree, id: NodeId, layer: u32, mode: CompareMode) -> Option<(Change, Option<u32>)> {
+fn own_state(
+    tree: &PathTree,
+    id: NodeId,
+    layer: u32,
+    mode: CompareMode,
+) -> Option<(Change, Option<u32>)> {
     let versions = &tree.node(id).versions;
     match mode {
         CompareMode::Layer => {
@@ -230,9 +235,11 @@ impl Pass<'_> {
         let present = own.is_some() || any_present;
         let change = match own {
             Some((c @ (Change::Added | Change::Removed), _)) => Some(c),
-            _ if is_dir_like && any_visible => {
-                Some(if mixed { Change::Modified } else { child_kind.unwrap_or(Change::Unchanged) })
-            }
+            _ if is_dir_like && any_visible => Some(if mixed {
+                Change::Modified
+            } else {
+                child_kind.unwrap_or(Change::Unchanged)
+            }),
             Some((c, _)) => Some(c),
             None if any_present => Some(Change::Unchanged),
             None => None,
@@ -243,7 +250,11 @@ impl Pass<'_> {
         let self_visible = match own {
             Some((c, _)) => {
                 !self.key.hidden.hides(c)
-                    && self.key.filter.as_ref().is_none_or(|re| re.is_match(&self.path))
+                    && self
+                        .key
+                        .filter
+                        .as_ref()
+                        .is_none_or(|re| re.is_match(&self.path))
             }
             None => false,
         };
@@ -301,22 +312,32 @@ impl TreeView {
         // Explicit stack: (node, depth); children pushed in reverse display order.
         let mut stack: Vec<(NodeId, u16)> = Vec::new();
         let mut kids: Vec<NodeId> = Vec::new();
-        let push_children =
-            |id: NodeId, depth: u16, stack: &mut Vec<(NodeId, u16)>, kids: &mut Vec<NodeId>, is_last: &mut Vec<bool>| {
-                kids.clear();
-                kids.extend(tree.node(id).children.iter().copied().filter(|c| self.get(*c).is_some()));
-                if sort == SortOrder::SizeDesc {
-                    kids.sort_by(|a, b| {
-                        let sa = self.get(*a).map_or(0, |i| i.size);
-                        let sb = self.get(*b).map_or(0, |i| i.size);
-                        sb.cmp(&sa).then_with(|| tree.node(*a).name.cmp(&tree.node(*b).name))
-                    });
-                }
-                if let Some(last) = kids.last() {
-                    is_last[*last as usize] = true;
-                }
-                stack.extend(kids.iter().rev().map(|c| (*c, depth)));
-            };
+        let push_children = |id: NodeId,
+                             depth: u16,
+                             stack: &mut Vec<(NodeId, u16)>,
+                             kids: &mut Vec<NodeId>,
+                             is_last: &mut Vec<bool>| {
+            kids.clear();
+            kids.extend(
+                tree.node(id)
+                    .children
+                    .iter()
+                    .copied()
+                    .filter(|c| self.get(*c).is_some()),
+            );
+            if sort == SortOrder::SizeDesc {
+                kids.sort_by(|a, b| {
+                    let sa = self.get(*a).map_or(0, |i| i.size);
+                    let sb = self.get(*b).map_or(0, |i| i.size);
+                    sb.cmp(&sa)
+                        .then_with(|| tree.node(*a).name.cmp(&tree.node(*b).name))
+                });
+            }
+            if let Some(last) = kids.last() {
+                is_last[*last as usize] = true;
+            }
+            stack.extend(kids.iter().rev().map(|c| (*c, depth)));
+        };
         push_children(tree.root(), 0, &mut stack, &mut kids, &mut flat.is_last);
         while let Some((id, depth)) = stack.pop() {
             flat.rows.push(Row { node: id, depth });

@@ -152,7 +152,9 @@ impl State {
             self.flat_dirty = true;
         }
         if self.flat_dirty {
-            self.flat = self.view.flatten(&self.image.tree, &self.collapsed, self.sort);
+            self.flat = self
+                .view
+                .flatten(&self.image.tree, &self.collapsed, self.sort);
             self.flat_dirty = false;
             self.tree_cursor = selected
                 .and_then(|n| self.row_of(n))
@@ -188,7 +190,8 @@ impl State {
     pub fn is_dir(&self, node: NodeId) -> bool {
         !self.image.tree.node(node).children.is_empty()
             || self.view.get(node).is_some_and(|info| {
-                super::rows::shown_entry(&self.image.tree, node, info).is_some_and(|e| e.kind.is_dir())
+                super::rows::shown_entry(&self.image.tree, node, info)
+                    .is_some_and(|e| e.kind.is_dir())
             })
     }
 

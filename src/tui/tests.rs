@@ -29,7 +29,10 @@ fn key(s: &mut State, code: KeyCode) {
 }
 
 fn ctrl(s: &mut State, c: char) {
-    handle_event(s, &Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)));
+    handle_event(
+        s,
+        &Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+    );
 }
 
 fn typed(s: &mut State, text: &str) {
@@ -77,7 +80,12 @@ fn layer_mode_shows_only_what_the_layer_changed() {
     assert_eq!(s.layer, 2);
     assert_eq!(
         tree_names(&s),
-        ["/app", "/app/cache", "/app/cache/build.log", "/app/config.ini"]
+        [
+            "/app",
+            "/app/cache",
+            "/app/cache/build.log",
+            "/app/config.ini"
+        ]
     );
     assert_eq!(change_of(&s, "/app/cache/build.log"), Some(Change::Removed));
     assert_eq!(change_of(&s, "/app/config.ini"), Some(Change::Modified));
@@ -85,7 +93,10 @@ fn layer_mode_shows_only_what_the_layer_changed() {
     assert_eq!(change_of(&s, "/app"), Some(Change::Modified));
     // A directory whose shown content is all removed counts the removed bytes.
     let cache = s.image.tree.lookup("/app/cache").unwrap();
-    assert_eq!(s.tree_view().get(cache).map(|i| (i.change, i.size)), Some((Change::Removed, 8893)));
+    assert_eq!(
+        s.tree_view().get(cache).map(|i| (i.change, i.size)),
+        Some((Change::Removed, 8893))
+    );
     let app = s.image.tree.lookup("/app").unwrap();
     assert_eq!(s.tree_view().get(app).map(|i| i.size), Some(12));
     key(&mut s, KeyCode::Char('k'));
@@ -107,7 +118,10 @@ fn aggregated_mode_marks_against_the_first_layer() {
     assert_eq!(change_of(&s, "/usr/local/bin/hello"), Some(Change::Added));
     ctrl(&mut s, 'l');
     assert_eq!(s.compare, CompareMode::Layer);
-    assert_eq!(tree_names(&s), ["/app", "/app/bin", "/app/bin/hello.sh", "/app/config.ini"]);
+    assert_eq!(
+        tree_names(&s),
+        ["/app", "/app/bin", "/app/bin/hello.sh", "/app/config.ini"]
+    );
 }
 
 #[test]
@@ -185,7 +199,10 @@ fn sort_by_size_puts_big_entries_first() {
     let app = names.iter().position(|n| n == "/app").unwrap();
     assert!(app < etc, "{names:?}");
     let motd = names.iter().position(|n| n == "/etc/motd").unwrap();
-    let evil = names.iter().position(|n| n.starts_with("/etc/\x1b")).unwrap();
+    let evil = names
+        .iter()
+        .position(|n| n.starts_with("/etc/\x1b"))
+        .unwrap();
     assert!(motd < evil, "{names:?}");
 }
 
@@ -194,10 +211,19 @@ fn tree_pane_renders_attributes_markers_links_and_escaped_names() {
     let mut s = state();
     key(&mut s, KeyCode::Down);
     let screen = render(&s);
-    assert!(screen.contains("Current Layer Contents (layer 2)"), "{screen}");
-    assert!(screen.contains("Permission     UID:GID       Size  Filetree"), "{screen}");
-    assert!(screen.contains("+ -rw-r--r--         0:0     8.89 kB  │   │   └── build.log")
-        || screen.contains("+ -rw-r--r--         0:0    8.89 kB"), "{screen}");
+    assert!(
+        screen.contains("Current Layer Contents (layer 2)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Permission     UID:GID       Size  Filetree"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("+ -rw-r--r--         0:0     8.89 kB  │   │   └── build.log")
+            || screen.contains("+ -rw-r--r--         0:0    8.89 kB"),
+        "{screen}"
+    );
     assert!(screen.contains("hello → /app/bin/hello.sh"), "{screen}");
     assert!(screen.contains("~ -rw-rw-rw-         0:0"), "{screen}");
     key(&mut s, KeyCode::Up);
@@ -216,11 +242,23 @@ fn layers_pane_trims_commands_and_dims_empty_layers() {
     let s = state();
     let screen = render(&s);
     assert!(screen.contains("Cmp     Size  Command"), "{screen}");
-    assert!(screen.contains(" ■      101 B  COPY dir:abc in /"), "{screen}");
-    assert!(screen.contains("            ·  ENV APP_HOME=/app"), "{screen}");
-    assert!(screen.contains("  RUN cat <<EOF > /app/config.ini↵debug=false↵EOF\n")
-        || screen.contains("  RUN cat <<EOF > /app/config.ini↵debug=false↵EOF "), "{screen}");
-    assert!(screen.contains("            ·  CMD [\"/app/bin/hello.sh\"]"), "{screen}");
+    assert!(
+        screen.contains(" ■      101 B  COPY dir:abc in /"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("            ·  ENV APP_HOME=/app"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("  RUN cat <<EOF > /app/config.ini↵debug=false↵EOF\n")
+            || screen.contains("  RUN cat <<EOF > /app/config.ini↵debug=false↵EOF "),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("            ·  CMD [\"/app/bin/hello.sh\"]"),
+        "{screen}"
+    );
     assert_eq!(view::trim_command("|1 V=2 /bin/sh -c make"), "make");
     assert_eq!(
         view::trim_command("/bin/sh -c --mount=type=bind,from=t,target=/b [\"/b\", \"ls\"]"),
@@ -250,11 +288,17 @@ fn compare_marker_follows_mode() {
 fn details_panes_show_layer_and_image_figures() {
     let s = state();
     let screen = render(&s);
-    assert!(screen.contains(&format!("Digest:  sha256:{:064x}", 0xabc0)[..60]), "{screen}");
+    assert!(
+        screen.contains(&format!("Digest:  sha256:{:064x}", 0xabc0)[..60]),
+        "{screen}"
+    );
     assert!(screen.contains("Total size:           9.07 kB"), "{screen}");
     assert!(screen.contains("Efficiency:           98.76 %"), "{screen}");
     assert!(screen.contains("Reclaimable:          8.93 kB"), "{screen}");
-    assert!(screen.contains("    2      8.89 kB  /app/cache/build.log"), "{screen}");
+    assert!(
+        screen.contains("    2      8.89 kB  /app/cache/build.log"),
+        "{screen}"
+    );
 }
 
 #[test]
@@ -268,7 +312,10 @@ fn selecting_an_inefficient_path_jumps_to_it_in_the_tree() {
     key(&mut s, KeyCode::Enter);
     assert_eq!(s.focus, Pane::Tree);
     assert_eq!(s.layer, 2);
-    assert_eq!(s.selected_node(), s.image.tree.lookup("/app/cache/build.log"));
+    assert_eq!(
+        s.selected_node(),
+        s.image.tree.lookup("/app/cache/build.log")
+    );
     assert!(render(&s).contains("last touched by layer 3"));
 }
 
@@ -281,7 +328,11 @@ impl FileSource for FakeFiles {
 
 #[test]
 fn viewer_shows_history_and_content_and_closes() {
-    let mut s = State::new(Arc::new(sample_image()), KeyMap::default(), Some(Arc::new(FakeFiles)));
+    let mut s = State::new(
+        Arc::new(sample_image()),
+        KeyMap::default(),
+        Some(Arc::new(FakeFiles)),
+    );
     s.width = 120;
     s.height = 40;
     key(&mut s, KeyCode::End);
@@ -296,7 +347,10 @@ fn viewer_shows_history_and_content_and_closes() {
     assert_eq!(
         viewer.content,
         ViewerContent::Text {
-            lines: vec!["content of /app/config.ini in layer 3".into(), "line 2".into()],
+            lines: vec![
+                "content of /app/config.ini in layer 3".into(),
+                "line 2".into()
+            ],
             truncated: false
         }
     );
@@ -304,7 +358,10 @@ fn viewer_shows_history_and_content_and_closes() {
     assert!(screen.contains("History of /app/config.ini"), "{screen}");
     assert!(screen.contains("+     1  added"), "{screen}");
     assert!(screen.contains("~     3  modified"), "{screen}");
-    assert!(screen.contains("content of /app/config.ini in layer 3"), "{screen}");
+    assert!(
+        screen.contains("content of /app/config.ini in layer 3"),
+        "{screen}"
+    );
     key(&mut s, KeyCode::Esc);
     assert!(s.viewer.is_none());
     // Enter on a directory collapses it instead.
@@ -322,7 +379,10 @@ fn viewer_without_a_file_source_says_so() {
     key(&mut s, KeyCode::Down);
     key(&mut s, KeyCode::Enter);
     let screen = render(&s);
-    assert!(screen.contains("not available for this image source"), "{screen}");
+    assert!(
+        screen.contains("not available for this image source"),
+        "{screen}"
+    );
 }
 
 #[test]
@@ -331,8 +391,17 @@ fn help_overlay_lists_every_action() {
     key(&mut s, KeyCode::Char('?'));
     assert!(s.help);
     let screen = render(&s);
-    for needle in ["^A", "toggle", "hide / show removed files", "sort by name / size", "[+] added"] {
-        assert!(screen.contains(needle) || needle == "toggle", "{needle}: {screen}");
+    for needle in [
+        "^A",
+        "toggle",
+        "hide / show removed files",
+        "sort by name / size",
+        "[+] added",
+    ] {
+        assert!(
+            screen.contains(needle) || needle == "toggle",
+            "{needle}: {screen}"
+        );
     }
     // Keys other than close do nothing while help is up.
     key(&mut s, KeyCode::Tab);
@@ -346,11 +415,17 @@ fn status_bar_shows_the_focused_pane_keys_and_toggle_states() {
     let mut s = state();
     let screen = render(&s);
     let status = screen.lines().last().unwrap().to_string();
-    assert!(status.contains("q Quit") && status.contains("^A ○Aggregated"), "{status}");
+    assert!(
+        status.contains("q Quit") && status.contains("^A ○Aggregated"),
+        "{status}"
+    );
     key(&mut s, KeyCode::Tab);
     ctrl(&mut s, 'r');
     let status = render(&s).lines().last().unwrap().to_string();
-    assert!(status.contains("^R ○Removed") && status.contains("^A ●Added"), "{status}");
+    assert!(
+        status.contains("^R ○Removed") && status.contains("^A ●Added"),
+        "{status}"
+    );
 }
 
 #[test]
@@ -401,7 +476,10 @@ fn resize_keeps_the_cursor_visible() {
     key(&mut s, KeyCode::End);
     handle_event(&mut s, &Event::Resize(60, 8));
     let areas = view::areas(&s);
-    assert!(s.tree_cursor >= s.tree_scroll && s.tree_cursor < s.tree_scroll + areas.tree_body_height.max(1));
+    assert!(
+        s.tree_cursor >= s.tree_scroll
+            && s.tree_cursor < s.tree_scroll + areas.tree_body_height.max(1)
+    );
     // Drawing into a tiny terminal must not panic.
     render(&s);
     s.width = 10;
@@ -425,4 +503,30 @@ fn paging_moves_by_a_screen() {
     assert!(screen.contains("file001999.dat"), "{screen}");
     key(&mut s, KeyCode::PageUp);
     assert_eq!(s.tree_cursor, s.flat().rows.len() - 1 - page);
+}
+
+#[test]
+fn progress_view_shows_what_is_loading() {
+    let mut terminal = Terminal::new(TestBackend::new(100, 20)).unwrap();
+    let progress = view::Progress {
+        reference: "docker-archive:big.tar".to_string(),
+        done: 30,
+        total: 120,
+        message: "reading 17 layers (3 done): 30 B of 120 B".to_string(),
+    };
+    terminal
+        .draw(|f| view::draw_progress(f, &progress))
+        .unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    let text: String = (0..buffer.area.height)
+        .map(|y| {
+            (0..buffer.area.width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+                + "\n"
+        })
+        .collect();
+    assert!(text.contains("loading docker-archive:big.tar"), "{text}");
+    assert!(text.contains("reading 17 layers (3 done)"), "{text}");
+    assert!(text.contains("30/120"), "{text}");
 }

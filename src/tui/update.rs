@@ -247,7 +247,9 @@ fn step(current: usize, delta: isize, len: usize) -> usize {
     if len == 0 {
         return 0;
     }
-    (current as isize).saturating_add(delta).clamp(0, len as isize - 1) as usize
+    (current as isize)
+        .saturating_add(delta)
+        .clamp(0, len as isize - 1) as usize
 }
 
 fn move_cursor(state: &mut State, delta: isize) {
@@ -326,7 +328,9 @@ pub fn open_viewer(state: &mut State) {
         })
         .collect();
     let removed = info.is_some_and(|i| i.change == crate::image::model::Change::Removed);
-    let entry = shown_layer.and_then(|l| tree.version_in(node, l)).and_then(|v| v.entry.clone());
+    let entry = shown_layer
+        .and_then(|l| tree.version_in(node, l))
+        .and_then(|v| v.entry.clone());
     let content = match (&entry, shown_layer) {
         (Some(e), Some(layer)) if e.kind == EntryKind::File => match &state.files {
             Some(files) => {
@@ -377,11 +381,20 @@ pub fn open_viewer(state: &mut State) {
 /// Selects the inefficient path under the cursor in the tree: the last layer that touched it,
 /// that layer's changes, nothing hidden or filtered, its parents expanded.
 pub fn jump_to_inefficient(state: &mut State) {
-    let Some(item) = state.image.metrics.inefficient.get(state.inefficient_cursor).cloned() else {
+    let Some(item) = state
+        .image
+        .metrics
+        .inefficient
+        .get(state.inefficient_cursor)
+        .cloned()
+    else {
         return;
     };
     let Some(node) = state.image.tree.lookup(&item.path) else {
-        state.message = Some(format!("{} is not in the tree", crate::image::escape_name(&item.path)));
+        state.message = Some(format!(
+            "{} is not in the tree",
+            crate::image::escape_name(&item.path)
+        ));
         return;
     };
     let Some(last) = state.image.tree.node(node).versions.last().map(|v| v.layer) else {
@@ -435,10 +448,18 @@ pub fn clamp_scrolls(state: &mut State) {
         .iter()
         .position(|r| matches!(r, LayerRow::Layer(i) if *i == state.layer))
     {
-        keep_visible(pos, &mut state.layers_scroll, areas.layers.height.saturating_sub(3) as usize);
+        keep_visible(
+            pos,
+            &mut state.layers_scroll,
+            areas.layers.height.saturating_sub(3) as usize,
+        );
     }
     let cursor = state.inefficient_cursor;
-    keep_visible(cursor, &mut state.inefficient_scroll, areas.image_table_height);
+    keep_visible(
+        cursor,
+        &mut state.inefficient_scroll,
+        areas.image_table_height,
+    );
 }
 
 fn handle_mouse(state: &mut State, mouse: &MouseEvent) {
@@ -470,7 +491,11 @@ fn handle_mouse(state: &mut State, mouse: &MouseEvent) {
     };
     match mouse.kind {
         MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
-            let delta = if mouse.kind == MouseEventKind::ScrollDown { 1 } else { -1 };
+            let delta = if mouse.kind == MouseEventKind::ScrollDown {
+                1
+            } else {
+                -1
+            };
             let focus = state.focus;
             state.focus = pane;
             move_cursor(state, if pane == Pane::Tree { delta * 3 } else { delta });

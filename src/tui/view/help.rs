@@ -39,7 +39,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         .collect();
     lines.push(Line::raw(""));
     let mut legend = vec![Span::raw("Markers: ")];
-    for change in [Change::Added, Change::Modified, Change::Removed, Change::Unchanged] {
+    for change in [
+        Change::Added,
+        Change::Modified,
+        Change::Removed,
+        Change::Unchanged,
+    ] {
         legend.push(Span::styled(
             format!("[{}] {}  ", change_marker(change), change_word(change)),
             change_style(change),
@@ -48,7 +53,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     lines.push(Line::from(legend));
     let block = pane_block("Help · keys (Esc or ? closes)".to_string(), true);
     frame.render_widget(
-        Paragraph::new(lines).block(block).scroll((state.help_scroll as u16, 0)),
+        Paragraph::new(lines)
+            .block(block)
+            .scroll((state.help_scroll as u16, 0)),
         popup,
     );
 }

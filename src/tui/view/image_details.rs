@@ -13,7 +13,10 @@ use crate::tui::state::{Pane, State};
 
 fn field(name: &'static str, value: String) -> Line<'static> {
     Line::from(vec![
-        Span::styled(format!("{name:<22}"), Style::new().add_modifier(Modifier::BOLD)),
+        Span::styled(
+            format!("{name:<22}"),
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
         Span::raw(value),
     ])
 }
@@ -30,7 +33,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         field("Total size:", human(m.total_size)),
         field(
             "Efficiency:",
-            format!("{:.2} %   (user wasted {:.2} %)", m.efficiency * 100.0, m.user_wasted_percent * 100.0),
+            format!(
+                "{:.2} %   (user wasted {:.2} %)",
+                m.efficiency * 100.0,
+                m.user_wasted_percent * 100.0
+            ),
         ),
         field("Wasted (dive):", human(m.wasted_bytes)),
         field("Reclaimable:", human(m.reclaimable_bytes)),
@@ -53,12 +60,20 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             Style::new()
         };
         lines.push(Line::from(Span::styled(
-            format!("{:>5}  {:>11}  {}", item.count, human(item.bytes), escape_name(&item.path)),
+            format!(
+                "{:>5}  {:>11}  {}",
+                item.count,
+                human(item.bytes),
+                escape_name(&item.path)
+            ),
             style,
         )));
     }
     if m.inefficient.is_empty() {
-        lines.push(Line::styled("  (no inefficient paths)", Style::new().add_modifier(Modifier::DIM)));
+        lines.push(Line::styled(
+            "  (no inefficient paths)",
+            Style::new().add_modifier(Modifier::DIM),
+        ));
     }
     frame.render_widget(Paragraph::new(lines), inner);
 }

@@ -12,13 +12,19 @@ use crate::tui::state::{Pane, State};
 
 fn field(name: &'static str, value: String) -> Line<'static> {
     Line::from(vec![
-        Span::styled(format!("{name:<9}"), Style::new().add_modifier(Modifier::BOLD)),
+        Span::styled(
+            format!("{name:<9}"),
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
         Span::raw(value),
     ])
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
-    let block = pane_block("Layer Details".to_string(), focused(state, Pane::LayerDetails));
+    let block = pane_block(
+        "Layer Details".to_string(),
+        focused(state, Pane::LayerDetails),
+    );
     let Some(layer) = state.image.layers.get(state.layer) else {
         frame.render_widget(Paragraph::new("no layers").block(block), area);
         return;
@@ -39,7 +45,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         ),
     ];
     let [top, bottom] =
-        Layout::vertical([Constraint::Length(fields.len() as u16), Constraint::Fill(1)]).areas(inner);
+        Layout::vertical([Constraint::Length(fields.len() as u16), Constraint::Fill(1)])
+            .areas(inner);
     frame.render_widget(Paragraph::new(fields), top);
     // The full command, wrapped: the one place where a long RUN line can be read whole.
     let command = Line::from(vec![

@@ -57,7 +57,11 @@ pub fn trim_command(command: &str) -> String {
             None => break,
         }
     }
-    let text = if run { format!("RUN {text}") } else { text.to_string() };
+    let text = if run {
+        format!("RUN {text}")
+    } else {
+        text.to_string()
+    };
     let mut text = text.as_str();
     text = text.strip_suffix("# buildkit").unwrap_or(text).trim_end();
     let one_line = text.replace("\r\n", "\n").replace('\n', "↵");
@@ -68,7 +72,10 @@ fn marker(state: &State, index: usize) -> &'static str {
     let selected = state.layer;
     let (base, compared) = match state.compare {
         CompareMode::Layer => (index < selected, index == selected),
-        CompareMode::Aggregated => (index == 0 && selected > 0, index <= selected && (index > 0 || selected == 0)),
+        CompareMode::Aggregated => (
+            index == 0 && selected > 0,
+            index <= selected && (index > 0 || selected == 0),
+        ),
     };
     if compared {
         "■"
@@ -81,11 +88,7 @@ fn marker(state: &State, index: usize) -> &'static str {
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let is_focused = focused(state, Pane::Layers);
-    let title = format!(
-        "Layers ({}/{})",
-        state.layer + 1,
-        state.image.layers.len()
-    );
+    let title = format!("Layers ({}/{})", state.layer + 1, state.image.layers.len());
     let block = pane_block(title, is_focused);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -94,7 +97,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         Style::new().add_modifier(Modifier::BOLD),
     )];
     let visible = inner.height.saturating_sub(1) as usize;
-    for row in layer_rows(&state.image).iter().skip(state.layers_scroll).take(visible) {
+    for row in layer_rows(&state.image)
+        .iter()
+        .skip(state.layers_scroll)
+        .take(visible)
+    {
         match row {
             LayerRow::Empty(command) => lines.push(Line::styled(
                 format!("    {:>9}  {}", "·", trim_command(command)),

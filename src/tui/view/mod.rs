@@ -112,10 +112,18 @@ pub(crate) fn pane_block(title: String, focused: bool) -> Block<'static> {
     } else {
         Style::new()
     };
-    let title = if focused { format!("● {title}") } else { title };
+    let title = if focused {
+        format!("● {title}")
+    } else {
+        title
+    };
     Block::new()
         .borders(Borders::ALL)
-        .border_type(if focused { BorderType::Thick } else { BorderType::Plain })
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Plain
+        })
         .border_style(style)
         .title(title)
         .title_style(style)

@@ -29,7 +29,8 @@ pub fn draw_progress(frame: &mut Frame, progress: &Progress) {
     let block = pane_block(format!("imgdive · loading {}", progress.reference), true);
     let inner = block.inner(middle);
     frame.render_widget(block, middle);
-    let [text, gauge] = Layout::vertical([Constraint::Length(2), Constraint::Length(1)]).areas(inner);
+    let [text, gauge] =
+        Layout::vertical([Constraint::Length(2), Constraint::Length(1)]).areas(inner);
     frame.render_widget(Paragraph::new(Line::raw(progress.message.clone())), text);
     let ratio = if progress.total == 0 {
         0.0

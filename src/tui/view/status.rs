@@ -39,17 +39,41 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         match state.focus {
             Pane::Layers => {
                 let agg = state.compare == CompareMode::Aggregated;
-                spans.extend(key(state, Action::CompareAll, format!("{}Aggregated", shown(!agg))));
-                spans.extend(key(state, Action::CompareLayer, format!("{}Layer changes", shown(agg))));
+                spans.extend(key(
+                    state,
+                    Action::CompareAll,
+                    format!("{}Aggregated", shown(!agg)),
+                ));
+                spans.extend(key(
+                    state,
+                    Action::CompareLayer,
+                    format!("{}Layer changes", shown(agg)),
+                ));
             }
             Pane::Tree => {
                 let h = state.hidden;
                 spans.extend(key(state, Action::ToggleCollapseDir, "Fold".into()));
                 spans.extend(key(state, Action::OpenFile, "View".into()));
-                spans.extend(key(state, Action::ToggleAddedFiles, format!("{}Added", shown(h.added))));
-                spans.extend(key(state, Action::ToggleRemovedFiles, format!("{}Removed", shown(h.removed))));
-                spans.extend(key(state, Action::ToggleModifiedFiles, format!("{}Modified", shown(h.modified))));
-                spans.extend(key(state, Action::ToggleUnmodifiedFiles, format!("{}Unmodified", shown(h.unchanged))));
+                spans.extend(key(
+                    state,
+                    Action::ToggleAddedFiles,
+                    format!("{}Added", shown(h.added)),
+                ));
+                spans.extend(key(
+                    state,
+                    Action::ToggleRemovedFiles,
+                    format!("{}Removed", shown(h.removed)),
+                ));
+                spans.extend(key(
+                    state,
+                    Action::ToggleModifiedFiles,
+                    format!("{}Modified", shown(h.modified)),
+                ));
+                spans.extend(key(
+                    state,
+                    Action::ToggleUnmodifiedFiles,
+                    format!("{}Unmodified", shown(h.unchanged)),
+                ));
                 spans.extend(key(state, Action::ToggleFiletreeAttributes, "Attrs".into()));
                 let sort = match state.sort {
                     SortOrder::Name => "Sort: name",
@@ -74,14 +98,23 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
 pub fn draw_filter(frame: &mut Frame, area: Rect, state: &State) {
     let filter = &state.filter;
     let mut spans = vec![
-        Span::styled("Filter (regex): ", Style::new().add_modifier(Modifier::BOLD)),
+        Span::styled(
+            "Filter (regex): ",
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
         Span::raw(filter.input.clone()),
     ];
     if filter.editing {
-        spans.push(Span::styled("█", Style::new().add_modifier(Modifier::SLOW_BLINK)));
+        spans.push(Span::styled(
+            "█",
+            Style::new().add_modifier(Modifier::SLOW_BLINK),
+        ));
     }
     if let Some(error) = &filter.error {
-        spans.push(Span::styled(format!("  ✗ {error}"), Style::new().fg(Color::Red)));
+        spans.push(Span::styled(
+            format!("  ✗ {error}"),
+            Style::new().fg(Color::Red),
+        ));
     } else if !filter.input.is_empty() {
         spans.push(Span::styled(
             format!("  {} rows", state.flat().rows.len()),

@@ -16,7 +16,11 @@ use crate::tui::state::{Pane, State};
 /// `drwxr-xr-x`, with setuid/setgid/sticky as s/S, t/T.
 pub fn mode_string(entry: Option<&Entry>, is_dir: bool) -> String {
     let Some(entry) = entry else {
-        return if is_dir { "d---------".into() } else { "----------".into() };
+        return if is_dir {
+            "d---------".into()
+        } else {
+            "----------".into()
+        };
     };
     let kind = match entry.kind {
         EntryKind::Dir => 'd',
@@ -30,7 +34,11 @@ pub fn mode_string(entry: Option<&Entry>, is_dir: bool) -> String {
     let m = entry.mode;
     let mut out = String::with_capacity(10);
     out.push(kind);
-    for (shift, special, lower, upper) in [(6, 0o4000, 's', 'S'), (3, 0o2000, 's', 'S'), (0, 0o1000, 't', 'T')] {
+    for (shift, special, lower, upper) in [
+        (6, 0o4000, 's', 'S'),
+        (3, 0o2000, 's', 'S'),
+        (0, 0o1000, 't', 'T'),
+    ] {
         let bits = (m >> shift) & 7;
         out.push(if bits & 4 != 0 { 'r' } else { '-' });
         out.push(if bits & 2 != 0 { 'w' } else { '-' });
@@ -50,11 +58,19 @@ fn guides(state: &State, node: NodeId, depth: u16) -> String {
     let tree = &state.image.tree;
     let is_last = &state.flat().is_last;
     let mut parts = Vec::with_capacity(depth as usize + 1);
-    parts.push(if is_last[node as usize] { "└── " } else { "├── " });
+    parts.push(if is_last[node as usize] {
+        "└── "
+    } else {
+        "├── "
+    });
     let mut cur = tree.node(node).parent;
     for _ in 0..depth {
         let Some(p) = cur else { break };
-        parts.push(if is_last[p as usize] { "    " } else { "│   " });
+        parts.push(if is_last[p as usize] {
+            "    "
+        } else {
+            "│   "
+        });
         cur = tree.node(p).parent;
     }
     parts.reverse();
@@ -72,7 +88,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         SortOrder::SizeDesc => " · by size",
     };
     let rows = &state.flat().rows;
-    let title = format!("{mode} (layer {}){sort} · {} rows", state.layer + 1, rows.len());
+    let title = format!(
+        "{mode} (layer {}){sort} · {} rows",
+        state.layer + 1,
+        rows.len()
+    );
     let block = pane_block(title, is_focused);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -81,12 +101,17 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     } else {
         "       Size  Filetree"
     };
-    let mut lines = vec![Line::styled(header, Style::new().add_modifier(Modifier::BOLD))];
+    let mut lines = vec![Line::styled(
+        header,
+        Style::new().add_modifier(Modifier::BOLD),
+    )];
     let height = inner.height.saturating_sub(1) as usize;
     let tree = &state.image.tree;
     let view = state.tree_view();
     for (index, row) in rows.iter().enumerate().skip(state.tree_scroll).take(height) {
-        let Some(info) = view.get(row.node) else { continue };
+        let Some(info) = view.get(row.node) else {
+            continue;
+        };
         let entry = shown_entry(tree, row.node, info);
         let node = tree.node(row.node);
         let is_dir = state.is_dir(row.node);
@@ -106,7 +131,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         let marker = change_marker(info.change);
         let attrs = if state.show_attributes {
             let owner = entry.map_or_else(|| "-".to_string(), |e| format!("{}:{}", e.uid, e.gid));
-            format!("{marker} {} {owner:>11} {:>10}  ", mode_string(entry, is_dir), human(info.size))
+            format!(
+                "{marker} {} {owner:>11} {:>10}  ",
+                mode_string(entry, is_dir),
+                human(info.size)
+            )
         } else {
             format!("{marker} {:>10}  ", human(info.size))
         };
@@ -118,7 +147,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         lines.push(Line::from(vec![
             Span::styled(attrs, style),
             Span::styled(guide, style),
-            Span::styled(name, if is_dir { style.add_modifier(Modifier::BOLD) } else { style }),
+            Span::styled(
+                name,
+                if is_dir {
+                    style.add_modifier(Modifier::BOLD)
+                } else {
+                    style
+                },
+            ),
         ]));
     }
     if rows.is_empty() {

@@ -30,7 +30,11 @@ pub fn draw(frame: &mut Frame, areas: &Areas, state: &State) {
             .map(|l| trim_command(&l.command))
             .unwrap_or_default();
         let size = h.size.map(human).unwrap_or_else(|| "-".to_string());
-        let current = if Some(h.layer) == viewer.layer { "▶" } else { " " };
+        let current = if Some(h.layer) == viewer.layer {
+            "▶"
+        } else {
+            " "
+        };
         lines.push(Line::styled(
             format!(
                 "{current}{} {:>5}  {:<9} {:>10}  {command}",
@@ -42,9 +46,14 @@ pub fn draw(frame: &mut Frame, areas: &Areas, state: &State) {
             change_style(h.change),
         ));
     }
-    frame.render_widget(Paragraph::new(lines).block(history_block), areas.viewer_history);
+    frame.render_widget(
+        Paragraph::new(lines).block(history_block),
+        areas.viewer_history,
+    );
 
-    let layer = viewer.layer.map_or_else(|| "-".to_string(), |l| (l + 1).to_string());
+    let layer = viewer
+        .layer
+        .map_or_else(|| "-".to_string(), |l| (l + 1).to_string());
     let body_lines = viewer.content.lines();
     let status = match &viewer.content {
         ViewerContent::Text { truncated, .. } => format!(
@@ -57,11 +66,15 @@ pub fn draw(frame: &mut Frame, areas: &Areas, state: &State) {
         ViewerContent::Binary { size, .. } => format!("binary, {}", human(*size)),
         ViewerContent::Unavailable(_) => "no content".to_string(),
     };
-    let block = pane_block(format!("{path} in layer {layer} · {status} · Esc closes"), true);
+    let block = pane_block(
+        format!("{path} in layer {layer} · {status} · Esc closes"),
+        true,
+    );
     let paragraph = match &viewer.content {
-        ViewerContent::Unavailable(why) => {
-            Paragraph::new(Line::styled(format!("({why})"), Style::new().add_modifier(Modifier::DIM)))
-        }
+        ViewerContent::Unavailable(why) => Paragraph::new(Line::styled(
+            format!("({why})"),
+            Style::new().add_modifier(Modifier::DIM),
+        )),
         _ => Paragraph::new(
             body_lines
                 .iter()
