@@ -98,48 +98,69 @@ pub struct Flat {
     pub is_last: Vec<bool>,
 }
 
-/// A node's own state in the mode, before filtering: what changed and which entry to show.
+/// A node's own state in the mode, before filtering: what changed, which layer's version is
+/// shown, and that version's entry. Works on the node's version list directly (one binary
+/// search) since this runs for every node on every layer or mode change.
 fn own_state(
     tree: &PathTree,
     id: NodeId,
     layer: u32,
     mode: CompareMode,
-) -> Option<(Change, Option<u32>)> {
+) -> Option<(Change, Option<u32>, Option<&Entry>)> {
     let versions = &tree.node(id).versions;
+    // Versions are sorted by layer, at most one per layer.
+    let upto = versions.partition_point(|v| v.layer <= layer);
+    if upto == 0 {
+        return None;
+    }
+    let newest = &versions[upto - 1];
+    let before = |i: usize| (i > 0).then(|| &versions[i - 1]);
     match mode {
         CompareMode::Layer => {
-            let change = tree.change_in(id, layer)?;
-            let shown = if change == Change::Removed {
-                last_present_before(tree, id, layer)
-            } else {
-                Some(layer)
-            };
-            Some((change, shown))
-        }
-        CompareMode::Aggregated => {
-            let upto = versions.partition_point(|v| v.layer <= layer);
-            if upto == 0 {
+            if newest.layer != layer {
                 return None;
             }
-            let now = versions[upto - 1].entry.as_ref();
-            let base = tree.state_at(id, 0);
-            match now {
-                None => {
-                    let shown = last_present_before(tree, id, layer + 1);
-                    // Never present at all (a whiteout of a path nobody wrote): nothing to show.
-                    shown.map(|l| (Change::Removed, Some(l)))
-                }
-                Some(now_entry) => {
-                    let change = match base {
-                        None => Change::Added,
-                        // Rewritten identically since layer 0 is still unchanged.
-                        Some(b) if b == now_entry => Change::Unchanged,
-                        Some(_) => Change::Modified,
+            let previous = before(upto - 1).and_then(|v| v.entry.as_ref());
+            match (&newest.entry, previous) {
+                (Some(now), None) => Some((Change::Added, Some(layer), Some(now))),
+                (Some(now), Some(prev)) => {
+                    let change = if prev == now {
+                        Change::Unchanged
+                    } else {
+                        Change::Modified
                     };
-                    Some((change, Some(versions[upto - 1].layer)))
+                    Some((change, Some(layer), Some(now)))
+                }
+                (None, _) => {
+                    let shown = last_present_before(tree, id, layer);
+                    let entry = shown
+                        .and_then(|l| tree.version_in(id, l))
+                        .and_then(|v| v.entry.as_ref());
+                    Some((Change::Removed, shown, entry))
                 }
             }
         }
+        CompareMode::Aggregated => match &newest.entry {
+            None => {
+                let shown = last_present_before(tree, id, layer + 1)?;
+                // (A whiteout of a path nobody wrote has nothing to show: `?` above.)
+                let entry = tree.version_in(id, shown).and_then(|v| v.entry.as_ref());
+                Some((Change::Removed, Some(shown), entry))
+            }
+            Some(now) => {
+                let base = versions
+                    .first()
+                    .filter(|v| v.layer == 0)
+                    .and_then(|v| v.entry.as_ref());
+                let change = match base {
+                    None => Change::Added,
+                    // Rewritten identically since layer 0 is still unchanged.
+                    Some(b) if b == now => Change::Unchanged,
+                    Some(_) => Change::Modified,
+                };
+                Some((change, Some(newest.layer), Some(now)))
+            }
+        },
     }
 }
 
@@ -223,10 +244,7 @@ impl Pass<'_> {
                 }
             }
         }
-        let own_entry = own
-            .and_then(|(_, l)| l)
-            .and_then(|l| tree.version_in(id, l))
-            .and_then(|v| v.entry.as_ref());
+        let own_entry = own.and_then(|(_, _, e)| e);
         let is_dir_like = !node.children.is_empty() || own_entry.is_some_and(|e| e.kind.is_dir());
         let own_size = own_entry.map_or(0, |e| e.size);
         if !is_dir_like {
@@ -234,13 +252,13 @@ impl Pass<'_> {
         }
         let present = own.is_some() || any_present;
         let change = match own {
-            Some((c @ (Change::Added | Change::Removed), _)) => Some(c),
+            Some((c @ (Change::Added | Change::Removed), _, _)) => Some(c),
             _ if is_dir_like && any_visible => Some(if mixed {
                 Change::Modified
             } else {
                 child_kind.unwrap_or(Change::Unchanged)
             }),
-            Some((c, _)) => Some(c),
+            Some((c, _, _)) => Some(c),
             None if any_present => Some(Change::Unchanged),
             None => None,
         };
@@ -248,7 +266,7 @@ impl Pass<'_> {
             size += removed_size;
         }
         let self_visible = match own {
-            Some((c, _)) => {
+            Some((c, _, _)) => {
                 !self.key.hidden.hides(c)
                     && self
                         .key
@@ -263,7 +281,7 @@ impl Pass<'_> {
             self.info[id as usize] = Some(NodeInfo {
                 change: change.unwrap_or(Change::Unchanged),
                 size,
-                from_layer: own.and_then(|(_, l)| l).or_else(|| {
+                from_layer: own.and_then(|(_, l, _)| l).or_else(|| {
                     // A parent directory the layer did not itself write: show its current state.
                     last_present_before(tree, id, self.key.layer + 1)
                 }),

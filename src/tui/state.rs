@@ -54,6 +54,9 @@ pub struct Viewer {
     pub scroll: usize,
 }
 
+/// How many tree views to keep besides the current one (each is one small record per node).
+const RECENT_VIEWS: usize = 8;
+
 /// Everything the view draws, and nothing else.
 pub struct State {
     pub image: Arc<Image>,
@@ -87,6 +90,8 @@ pub struct State {
     pub width: u16,
     pub height: u16,
     view: TreeView,
+    /// Recently shown tree views (newest last), so going back to a layer or mode is instant.
+    recent_views: Vec<TreeView>,
     flat: Flat,
     flat_dirty: bool,
 }
@@ -126,6 +131,7 @@ impl State {
             width: 80,
             height: 24,
             view,
+            recent_views: Vec::new(),
             flat: Flat::default(),
             flat_dirty: true,
         };
@@ -148,7 +154,15 @@ impl State {
         let selected = self.selected_node();
         let key = self.view_key();
         if key != self.view.key {
-            self.view = TreeView::compute(&self.image, key);
+            let next = match self.recent_views.iter().position(|v| v.key == key) {
+                Some(i) => self.recent_views.remove(i),
+                None => TreeView::compute(&self.image, key),
+            };
+            let previous = std::mem::replace(&mut self.view, next);
+            self.recent_views.push(previous);
+            if self.recent_views.len() > RECENT_VIEWS {
+                self.recent_views.remove(0);
+            }
             self.flat_dirty = true;
         }
         if self.flat_dirty {
