@@ -98,219 +98,270 @@ pub struct Flat {
     pub is_last: Vec<bool>,
 }
 
-/// A node's own state in the mode, before filtering: what changed, which layer's version is
-/// shown, and that version's entry. Works on the node's version list directly (one binary
-/// search) since this runs for every node on every layer or mode change.
-fn own_state(
-    tree: &PathTree,
-    id: NodeId,
-    layer: u32,
-    mode: CompareMode,
-) -> Option<(Change, Option<u32>, Option<&Entry>)> {
-    let versions = &tree.node(id).versions;
-    // Versions are sorted by layer, at most one per layer.
-    let upto = versions.partition_point(|v| v.layer <= layer);
-    if upto == 0 {
-        return None;
-    }
-    let newest = &versions[upto - 1];
-    let before = |i: usize| (i > 0).then(|| &versions[i - 1]);
-    match mode {
-        CompareMode::Layer => {
-            if newest.layer != layer {
-                return None;
-            }
-            let previous = before(upto - 1).and_then(|v| v.entry.as_ref());
-            match (&newest.entry, previous) {
-                (Some(now), None) => Some((Change::Added, Some(layer), Some(now))),
-                (Some(now), Some(prev)) => {
-                    let change = if prev == now {
-                        Change::Unchanged
-                    } else {
-                        Change::Modified
-                    };
-                    Some((change, Some(layer), Some(now)))
-                }
-                (None, _) => {
-                    let shown = last_present_before(tree, id, layer);
-                    let entry = shown
-                        .and_then(|l| tree.version_in(id, l))
-                        .and_then(|v| v.entry.as_ref());
-                    Some((Change::Removed, shown, entry))
-                }
-            }
-        }
-        CompareMode::Aggregated => match &newest.entry {
-            None => {
-                let shown = last_present_before(tree, id, layer + 1)?;
-                // (A whiteout of a path nobody wrote has nothing to show: `?` above.)
-                let entry = tree.version_in(id, shown).and_then(|v| v.entry.as_ref());
-                Some((Change::Removed, Some(shown), entry))
-            }
-            Some(now) => {
-                let base = versions
-                    .first()
-                    .filter(|v| v.layer == 0)
-                    .and_then(|v| v.entry.as_ref());
-                let change = match base {
-                    None => Change::Added,
-                    // Rewritten identically since layer 0 is still unchanged.
-                    Some(b) if b == now => Change::Unchanged,
-                    Some(_) => Change::Modified,
-                };
-                Some((change, Some(newest.layer), Some(now)))
-            }
-        },
-    }
-}
-
-/// The newest layer below `layer` that stored an entry for the node.
-fn last_present_before(tree: &PathTree, id: NodeId, layer: u32) -> Option<u32> {
-    tree.node(id)
-        .versions
-        .iter()
-        .rev()
-        .filter(|v| v.layer < layer)
-        .find(|v| v.entry.is_some())
-        .map(|v| v.layer)
-}
-
 /// The entry a row shows: the version stored by `info.from_layer`.
 pub fn shown_entry<'a>(tree: &'a PathTree, id: NodeId, info: &NodeInfo) -> Option<&'a Entry> {
     let layer = info.from_layer?;
     tree.version_in(id, layer)?.entry.as_ref()
 }
 
-struct Pass<'a> {
-    tree: &'a PathTree,
-    key: &'a ViewKey,
-    info: Vec<Option<NodeInfo>>,
-    path: String,
+/// The per-image data the tree view pass reads, laid out for it: nodes in preorder, each
+/// node's versions summarised in one contiguous array. A pass over 100k nodes then reads memory
+/// front to back instead of chasing each node's heap vectors. Built once per image.
+pub struct TreeIndex {
+    /// Nodes in preorder (children by name), root excluded.
+    order: Vec<NodeId>,
+    /// Position of each node's parent in `order`; [`TOP`] for children of the root.
+    parent_pos: Vec<u32>,
+    has_children: Vec<bool>,
+    /// `vers[vstart[p]..vstart[p + 1]]` are the versions of `order[p]`.
+    vstart: Vec<u32>,
+    vers: Vec<Compact>,
+    /// Full paths by position, built the first time a filter needs them.
+    paths: std::sync::OnceLock<Vec<String>>,
 }
 
-/// Result of visiting a subtree: whether anything in it exists in the mode, and its size.
-struct Sub {
+const TOP: u32 = u32::MAX;
+
+/// One version, reduced to what the pass needs.
+#[derive(Debug, Clone, Copy)]
+struct Compact {
+    layer: u32,
     present: bool,
-    /// Whether this node is removed (its size then counts removed bytes).
-    removed: bool,
+    /// Present, and identical to the previous version's entry.
+    same_as_prev: bool,
+    /// Present, and identical to layer 0's entry.
+    same_as_base: bool,
+    is_dir: bool,
     size: u64,
-    visible: bool,
-    change: Option<Change>,
 }
 
-impl Pass<'_> {
-    fn visit(&mut self, id: NodeId) -> Sub {
-        let tree = self.tree;
-        let node = tree.node(id);
-        let own = if id == tree.root() {
-            None
-        } else {
-            own_state(tree, id, self.key.layer, self.key.mode)
+impl TreeIndex {
+    pub fn new(tree: &PathTree) -> TreeIndex {
+        let mut index = TreeIndex {
+            order: Vec::with_capacity(tree.nodes.len()),
+            parent_pos: Vec::with_capacity(tree.nodes.len()),
+            has_children: Vec::with_capacity(tree.nodes.len()),
+            vstart: Vec::with_capacity(tree.nodes.len() + 1),
+            vers: Vec::new(),
+            paths: std::sync::OnceLock::new(),
         };
-        // Full paths are only needed to match the filter; building them costs a string append
-        // per node, so skip it when there is no filter.
-        let filtering = self.key.filter.is_some();
-        let path_len = self.path.len();
-        if filtering && id != tree.root() {
-            self.path.push('/');
-            self.path.push_str(&node.name);
+        if tree.nodes.is_empty() {
+            index.vstart.push(0);
+            return index;
         }
-        // Bytes below that are still there, and bytes below that this view shows as removed:
-        // a directory's size counts the latter only when the directory itself reads as removed.
-        let mut size = 0u64;
-        let mut removed_size = 0u64;
-        let mut any_present = false;
-        let mut any_visible = false;
-        let mut child_kind: Option<Change> = None;
-        let mut mixed = false;
-        for &child in &node.children {
-            let sub = self.visit(child);
-            any_present |= sub.present;
-            if sub.present {
-                if sub.removed {
-                    removed_size += sub.size;
+        let mut stack: Vec<(NodeId, u32)> = tree
+            .node(tree.root())
+            .children
+            .iter()
+            .rev()
+            .map(|c| (*c, TOP))
+            .collect();
+        while let Some((id, parent)) = stack.pop() {
+            let pos = index.order.len() as u32;
+            let node = tree.node(id);
+            index.order.push(id);
+            index.parent_pos.push(parent);
+            index.has_children.push(!node.children.is_empty());
+            index.vstart.push(index.vers.len() as u32);
+            let base = node
+                .versions
+                .first()
+                .filter(|v| v.layer == 0)
+                .and_then(|v| v.entry.as_ref());
+            let mut prev: Option<&Entry> = None;
+            for v in &node.versions {
+                let entry = v.entry.as_ref();
+                index.vers.push(Compact {
+                    layer: v.layer,
+                    present: entry.is_some(),
+                    same_as_prev: entry.is_some() && prev.is_some() && entry == prev,
+                    same_as_base: entry.is_some() && base.is_some() && entry == base,
+                    is_dir: entry.is_some_and(|e| e.kind.is_dir()),
+                    size: entry.map_or(0, |e| e.size),
+                });
+                prev = entry;
+            }
+            stack.extend(node.children.iter().rev().map(|c| (*c, pos)));
+        }
+        index.vstart.push(index.vers.len() as u32);
+        index
+    }
+
+    fn versions(&self, pos: usize) -> &[Compact] {
+        &self.vers[self.vstart[pos] as usize..self.vstart[pos + 1] as usize]
+    }
+
+    fn paths(&self, tree: &PathTree) -> &[String] {
+        self.paths.get_or_init(|| {
+            let mut paths: Vec<String> = Vec::with_capacity(self.order.len());
+            for (pos, id) in self.order.iter().enumerate() {
+                let parent = self.parent_pos[pos];
+                let prefix = if parent == TOP {
+                    ""
                 } else {
-                    size += sub.size;
-                }
+                    paths[parent as usize].as_str()
+                };
+                let path = format!("{prefix}/{}", tree.node(*id).name);
+                paths.push(path);
             }
-            if sub.visible {
-                any_visible = true;
-                if let Some(k) = sub.change {
-                    match child_kind {
-                        None => child_kind = Some(k),
-                        Some(prev) if prev != k => mixed = true,
-                        _ => {}
-                    }
-                }
+            paths
+        })
+    }
+}
+
+/// The newest present version strictly before index `upto`: its layer, size and kind.
+fn last_present(vs: &[Compact], upto: usize) -> Option<&Compact> {
+    vs[..upto].iter().rev().find(|v| v.present)
+}
+
+/// A node's own state in the view: what changed and the version shown.
+fn own_compact(
+    vs: &[Compact],
+    layer: u32,
+    mode: CompareMode,
+) -> Option<(Change, Option<&Compact>)> {
+    let upto = vs.partition_point(|v| v.layer <= layer);
+    if upto == 0 {
+        return None;
+    }
+    let newest = &vs[upto - 1];
+    match mode {
+        CompareMode::Layer => {
+            if newest.layer != layer {
+                return None;
             }
-        }
-        let own_entry = own.and_then(|(_, _, e)| e);
-        let is_dir_like = !node.children.is_empty() || own_entry.is_some_and(|e| e.kind.is_dir());
-        let own_size = own_entry.map_or(0, |e| e.size);
-        if !is_dir_like {
-            size = own_size;
-        }
-        let present = own.is_some() || any_present;
-        let change = match own {
-            Some((c @ (Change::Added | Change::Removed), _, _)) => Some(c),
-            _ if is_dir_like && any_visible => Some(if mixed {
-                Change::Modified
+            if !newest.present {
+                return Some((Change::Removed, last_present(vs, upto - 1)));
+            }
+            let before = upto >= 2 && vs[upto - 2].present;
+            let change = if !before {
+                Change::Added
+            } else if newest.same_as_prev {
+                Change::Unchanged
             } else {
-                child_kind.unwrap_or(Change::Unchanged)
-            }),
-            Some((c, _, _)) => Some(c),
-            None if any_present => Some(Change::Unchanged),
-            None => None,
-        };
-        if is_dir_like && change == Some(Change::Removed) {
-            size += removed_size;
+                Change::Modified
+            };
+            Some((change, Some(newest)))
         }
-        let self_visible = match own {
-            Some((c, _, _)) => {
-                !self.key.hidden.hides(c)
-                    && self
-                        .key
-                        .filter
-                        .as_ref()
-                        .is_none_or(|re| re.is_match(&self.path))
+        CompareMode::Aggregated => {
+            if !newest.present {
+                // A whiteout of a path nobody wrote has nothing to show.
+                return last_present(vs, upto).map(|v| (Change::Removed, Some(v)));
             }
-            None => false,
-        };
-        let visible = id != tree.root() && (any_visible || self_visible);
-        if visible {
-            self.info[id as usize] = Some(NodeInfo {
-                change: change.unwrap_or(Change::Unchanged),
-                size,
-                from_layer: own.and_then(|(_, l, _)| l).or_else(|| {
-                    // A parent directory the layer did not itself write: show its current state.
-                    last_present_before(tree, id, self.key.layer + 1)
-                }),
-            });
-        }
-        self.path.truncate(path_len);
-        Sub {
-            present,
-            removed: change == Some(Change::Removed),
-            size,
-            visible,
-            change,
+            let base = vs[0].layer == 0 && vs[0].present;
+            let change = if !base {
+                Change::Added
+            } else if newest.same_as_base {
+                // Rewritten identically since layer 0 is still unchanged.
+                Change::Unchanged
+            } else {
+                Change::Modified
+            };
+            Some((change, Some(newest)))
         }
     }
 }
 
+/// Per-position sums flowing from children to parents during the pass.
+#[derive(Clone, Copy, Default)]
+struct Acc {
+    /// Bytes below still present, and bytes below shown as removed.
+    size: u64,
+    removed_size: u64,
+    any_present: bool,
+    any_visible: bool,
+    child_kind: Option<Change>,
+    mixed: bool,
+}
+
 impl TreeView {
+    /// Convenience for one-off use; the TUI keeps a [`TreeIndex`] and calls [`Self::compute_with`].
     pub fn compute(image: &Image, key: ViewKey) -> TreeView {
-        let tree = &image.tree;
-        let mut pass = Pass {
-            tree,
-            key: &key,
-            info: vec![None; tree.nodes.len()],
-            path: String::new(),
-        };
-        if !tree.nodes.is_empty() {
-            pass.visit(tree.root());
+        TreeView::compute_with(&image.tree, &TreeIndex::new(&image.tree), key)
+    }
+
+    /// One pass over every node, children before parents (preorder walked backwards).
+    pub fn compute_with(tree: &PathTree, index: &TreeIndex, key: ViewKey) -> TreeView {
+        let mut info = vec![None; tree.nodes.len()];
+        let n = index.order.len();
+        let mut acc = vec![Acc::default(); n];
+        let paths = key.filter.as_ref().map(|_| index.paths(tree));
+        for pos in (0..n).rev() {
+            let vs = index.versions(pos);
+            let own = own_compact(vs, key.layer, key.mode);
+            let a = acc[pos];
+            let shown = own.and_then(|(_, v)| v);
+            let is_dir_like = index.has_children[pos] || shown.is_some_and(|v| v.is_dir);
+            let mut size = if is_dir_like {
+                a.size
+            } else {
+                shown.map_or(0, |v| v.size)
+            };
+            let present = own.is_some() || a.any_present;
+            let change = match own {
+                Some((c @ (Change::Added | Change::Removed), _)) => Some(c),
+                _ if is_dir_like && a.any_visible => Some(if a.mixed {
+                    Change::Modified
+                } else {
+                    a.child_kind.unwrap_or(Change::Unchanged)
+                }),
+                Some((c, _)) => Some(c),
+                None if a.any_present => Some(Change::Unchanged),
+                None => None,
+            };
+            // A directory counts removed bytes below it only when it reads as removed itself.
+            if is_dir_like && change == Some(Change::Removed) {
+                size += a.removed_size;
+            }
+            let self_visible = match own {
+                Some((c, _)) => {
+                    !key.hidden.hides(c)
+                        && match (&key.filter, paths) {
+                            (Some(re), Some(paths)) => re.is_match(&paths[pos]),
+                            _ => true,
+                        }
+                }
+                None => false,
+            };
+            let visible = a.any_visible || self_visible;
+            if visible {
+                let from_layer = match own {
+                    Some((_, v)) => v.map(|v| v.layer),
+                    // A parent directory the layer did not itself write: its current state.
+                    None => {
+                        let upto = vs.partition_point(|v| v.layer <= key.layer);
+                        last_present(vs, upto).map(|v| v.layer)
+                    }
+                };
+                info[index.order[pos] as usize] = Some(NodeInfo {
+                    change: change.unwrap_or(Change::Unchanged),
+                    size,
+                    from_layer,
+                });
+            }
+            let parent = index.parent_pos[pos];
+            if parent != TOP {
+                let p = &mut acc[parent as usize];
+                if present {
+                    if change == Some(Change::Removed) {
+                        p.removed_size += size;
+                    } else {
+                        p.size += size;
+                    }
+                }
+                p.any_present |= present;
+                if visible {
+                    p.any_visible = true;
+                    if let Some(k) = change {
+                        match p.child_kind {
+                            None => p.child_kind = Some(k),
+                            Some(prev) if prev != k => p.mixed = true,
+                            _ => {}
+                        }
+                    }
+                }
+            }
         }
-        let info = pass.info;
         TreeView { key, info }
     }
 

@@ -8,7 +8,7 @@ use regex::Regex;
 
 use super::content::{FileSource, ViewerContent};
 use super::keys::KeyMap;
-use super::rows::{CompareMode, Flat, HiddenKinds, SortOrder, TreeView, ViewKey};
+use super::rows::{CompareMode, Flat, HiddenKinds, SortOrder, TreeIndex, TreeView, ViewKey};
 use crate::image::model::{Change, Image, NodeId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +89,7 @@ pub struct State {
     /// Terminal size, kept for paging and mouse hit-testing.
     pub width: u16,
     pub height: u16,
+    index: TreeIndex,
     view: TreeView,
     /// Recently shown tree views (newest last), so going back to a layer or mode is instant.
     recent_views: Vec<TreeView>,
@@ -104,7 +105,8 @@ impl State {
             filter: None,
             hidden: HiddenKinds::default(),
         };
-        let view = TreeView::compute(&image, key);
+        let index = TreeIndex::new(&image.tree);
+        let view = TreeView::compute_with(&image.tree, &index, key);
         let mut state = State {
             image,
             keys,
@@ -130,6 +132,7 @@ impl State {
             quit: false,
             width: 80,
             height: 24,
+            index,
             view,
             recent_views: Vec::new(),
             flat: Flat::default(),
@@ -156,7 +159,7 @@ impl State {
         if key != self.view.key {
             let next = match self.recent_views.iter().position(|v| v.key == key) {
                 Some(i) => self.recent_views.remove(i),
-                None => TreeView::compute(&self.image, key),
+                None => TreeView::compute_with(&self.image.tree, &self.index, key),
             };
             let previous = std::mem::replace(&mut self.view, next);
             self.recent_views.push(previous);
