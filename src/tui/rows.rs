@@ -116,8 +116,9 @@ pub struct TreeIndex {
     /// `vers[vstart[p]..vstart[p + 1]]` are the versions of `order[p]`.
     vstart: Vec<u32>,
     vers: Vec<Compact>,
-    /// Full paths by position, built the first time a filter needs them.
-    paths: std::sync::OnceLock<Vec<String>>,
+    /// Full paths by position, for the regex filter (built up front so the first filter
+    /// keystroke costs no more than the next).
+    paths: Vec<String>,
 }
 
 const TOP: u32 = u32::MAX;
@@ -143,7 +144,7 @@ impl TreeIndex {
             has_children: Vec::with_capacity(tree.nodes.len()),
             vstart: Vec::with_capacity(tree.nodes.len() + 1),
             vers: Vec::new(),
-            paths: std::sync::OnceLock::new(),
+            paths: Vec::new(),
         };
         if tree.nodes.is_empty() {
             index.vstart.push(0);
@@ -184,28 +185,22 @@ impl TreeIndex {
             stack.extend(node.children.iter().rev().map(|c| (*c, pos)));
         }
         index.vstart.push(index.vers.len() as u32);
+        index.paths.reserve(index.order.len());
+        for (pos, id) in index.order.iter().enumerate() {
+            let parent = index.parent_pos[pos];
+            let prefix = if parent == TOP {
+                ""
+            } else {
+                index.paths[parent as usize].as_str()
+            };
+            let path = format!("{prefix}/{}", tree.node(*id).name);
+            index.paths.push(path);
+        }
         index
     }
 
     fn versions(&self, pos: usize) -> &[Compact] {
         &self.vers[self.vstart[pos] as usize..self.vstart[pos + 1] as usize]
-    }
-
-    fn paths(&self, tree: &PathTree) -> &[String] {
-        self.paths.get_or_init(|| {
-            let mut paths: Vec<String> = Vec::with_capacity(self.order.len());
-            for (pos, id) in self.order.iter().enumerate() {
-                let parent = self.parent_pos[pos];
-                let prefix = if parent == TOP {
-                    ""
-                } else {
-                    paths[parent as usize].as_str()
-                };
-                let path = format!("{prefix}/{}", tree.node(*id).name);
-                paths.push(path);
-            }
-            paths
-        })
     }
 }
 
@@ -285,7 +280,7 @@ impl TreeView {
         let mut info = vec![None; tree.nodes.len()];
         let n = index.order.len();
         let mut acc = vec![Acc::default(); n];
-        let paths = key.filter.as_ref().map(|_| index.paths(tree));
+        let paths = key.filter.as_ref().map(|_| index.paths.as_slice());
         for pos in (0..n).rev() {
             let vs = index.versions(pos);
             let own = own_compact(vs, key.layer, key.mode);
@@ -395,12 +390,9 @@ impl TreeView {
                     .filter(|c| self.get(*c).is_some()),
             );
             if sort == SortOrder::SizeDesc {
-                kids.sort_by(|a, b| {
-                    let sa = self.get(*a).map_or(0, |i| i.size);
-                    let sb = self.get(*b).map_or(0, |i| i.size);
-                    sb.cmp(&sa)
-                        .then_with(|| tree.node(*a).name.cmp(&tree.node(*b).name))
-                });
+                // Children come in name order and the sort is stable, so equal sizes stay
+                // sorted by name without comparing names.
+                kids.sort_by_cached_key(|c| std::cmp::Reverse(self.get(*c).map_or(0, |i| i.size)));
             }
             if let Some(last) = kids.last() {
                 is_last[*last as usize] = true;
