@@ -27,9 +27,7 @@
 //! the layer that hid them. That is what squashing the image would save.
 
 use super::layer::{Op, RawEntry};
-use super::model::{
-    EntryKind, InefficientPath, Layer, Metrics, NodeId, PathTree, Reclaimable,
-};
+use super::model::{EntryKind, InefficientPath, Layer, Metrics, NodeId, PathTree, Reclaimable};
 
 /// One leaf of dive's per-layer tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,7 +59,10 @@ struct Keyed {
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum KeyKind {
-    Put { size: u64, is_dir: bool },
+    Put {
+        size: u64,
+        is_dir: bool,
+    },
     Whiteout,
     /// The directory node an opaque marker creates.
     Implied,
@@ -84,7 +85,9 @@ impl DiveLayer {
                 ),
                 Op::Whiteout => {
                     let key = match entry.path.rsplit_once('/') {
-                        Some((parent, name)) => format!("{}\0.wh.{name}", parent.replace('/', "\0")),
+                        Some((parent, name)) => {
+                            format!("{}\0.wh.{name}", parent.replace('/', "\0"))
+                        }
                         None => format!(".wh.{}", entry.path),
                     };
                     (key, KeyKind::Whiteout)
@@ -151,8 +154,11 @@ impl DiveLayer {
             }
         }
         // Directories implied by deeper entries but absent from the tar.
-        let mut explicit: std::collections::HashSet<NodeId> =
-            unique.iter().filter(|k| k.kind != KeyKind::Whiteout).map(|k| k.node).collect();
+        let mut explicit: std::collections::HashSet<NodeId> = unique
+            .iter()
+            .filter(|k| k.kind != KeyKind::Whiteout)
+            .map(|k| k.node)
+            .collect();
         let mut implied = Vec::new();
         for k in &unique {
             let mut parent = tree.node(k.node).parent;
@@ -233,7 +239,8 @@ impl Stack {
         let gone = self.subtree[node as usize];
         let mut cur = tree.node(node).parent;
         while let Some(n) = cur {
-            self.subtree[n as usize] -= gone;
+            let s = &mut self.subtree[n as usize];
+            *s = s.wrapping_sub(gone);
             cur = tree.node(n).parent;
         }
         let mut todo = vec![node];

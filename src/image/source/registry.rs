@@ -11,5 +11,7 @@ use super::{ImageSource, SourceOptions};
 /// Opens `reference` (`[host[:port]/]name[:tag|@digest]`) on its registry.
 pub fn open(reference: &str, options: &SourceOptions) -> Result<Box<dyn ImageSource>> {
     let _ = options;
-    bail!("{reference}: reading from a registry is not built yet (use docker-archive:, oci: or oci-archive:)")
+    bail!(
+        "{reference}: reading from a registry is not built yet (use docker-archive:, oci: or oci-archive:)"
+    )
 }
