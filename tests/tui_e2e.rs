@@ -290,3 +290,24 @@ fn a_bad_config_file_is_reported_before_the_terminal_is_touched() {
     assert!(screen.contains("unknown keybinding `jump`"), "{screen}");
     assert_restored(&screen);
 }
+
+#[test]
+fn without_a_terminal_it_says_to_use_ci_or_json() {
+    let out = Command::new(env!("CARGO_BIN_EXE_imgdive"))
+        .arg("testdata/images/demo.tar")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("XDG_CONFIG_HOME", env!("CARGO_MANIFEST_DIR"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr.trim(),
+        "imgdive: error: the interactive view needs a terminal on stdout (use --ci or --json FILE)"
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "nothing written to a non-terminal stdout"
+    );
+}

@@ -70,7 +70,7 @@ fn install_panic_hook() {
 
 fn enter_terminal() -> Result<(TerminalGuard, Term)> {
     if !stdout().is_terminal() {
-        bail!("imgdive: the interactive view needs a terminal on stdout (use --ci or --json)");
+        bail!("the interactive view needs a terminal on stdout (use --ci or --json FILE)");
     }
     install_panic_hook();
     enable_raw_mode().context("cannot switch the terminal to raw mode")?;
@@ -85,7 +85,7 @@ fn enter_terminal() -> Result<(TerminalGuard, Term)> {
 fn keymap(options: &Options) -> Result<KeyMap> {
     match &options.keys {
         Some(k) => Ok(k.clone()),
-        None => KeyMap::load().map_err(|e| anyhow::anyhow!("imgdive config: {e}")),
+        None => KeyMap::load().map_err(|e| anyhow::anyhow!("{e}")),
     }
 }
 
@@ -207,7 +207,7 @@ where
     }
     let image = match handle.join() {
         Ok(result) => result,
-        Err(_) => bail!("imgdive: loading the image panicked"),
+        Err(_) => bail!("loading the image panicked"),
     };
     let image = match image {
         Ok(image) => image,
