@@ -30,6 +30,10 @@ impl Tmux {
     /// Starts `imgdive ARGS` in a 160×45 terminal, then prints the exit code and the terminal
     /// mode (`stty -a`) so the test can check the terminal was restored.
     fn start(args: &str, config: Option<&str>) -> Tmux {
+        Tmux::start_program(env!("CARGO_BIN_EXE_imgdive"), args, config)
+    }
+
+    fn start_program(program: &str, args: &str, config: Option<&str>) -> Tmux {
         let ok = Command::new("tmux")
             .arg("-V")
             .output()
@@ -52,7 +56,7 @@ impl Tmux {
             socket,
             _config: config_dir,
         };
-        let bin = env!("CARGO_BIN_EXE_imgdive");
+        let bin = program;
         let script = format!(
             "cd {root}; XDG_CONFIG_HOME={cfg} HOME={cfg} {bin} {args}; rc=$?; stty -a | tr ' ' '\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo; echo EXIT=$rc; sleep 600",
             root = Path::new(env!("CARGO_MANIFEST_DIR")).display(),
@@ -310,4 +314,36 @@ fn without_a_terminal_it_says_to_use_ci_or_json() {
         out.stdout.is_empty(),
         "nothing written to a non-terminal stdout"
     );
+}
+
+/// Not run on its own: [`a_panic_inside_the_tui_restores_the_terminal`] runs it inside tmux.
+#[test]
+#[ignore = "run inside tmux by a_panic_inside_the_tui_restores_the_terminal"]
+#[should_panic(expected = "deliberate panic inside the TUI")]
+fn panicking_inside_the_tui() {
+    let _: anyhow::Result<()> = imgtools::tui::app::with_terminal(|terminal| {
+        terminal.draw(|f| {
+            f.render_widget(ratatui::widgets::Paragraph::new("ABOUT-TO-PANIC"), f.area())
+        })?;
+        std::thread::sleep(Duration::from_millis(500));
+        panic!("deliberate panic inside the TUI");
+    });
+}
+
+#[test]
+fn a_panic_inside_the_tui_restores_the_terminal() {
+    let exe = std::env::current_exe().unwrap();
+    let t = Tmux::start_program(
+        &exe.display().to_string(),
+        "--exact panicking_inside_the_tui --ignored --nocapture --test-threads=1",
+        None,
+    );
+    t.wait_for("ABOUT-TO-PANIC");
+    let screen = t.wait_for("EXIT=");
+    assert!(
+        screen.contains("deliberate panic inside the TUI"),
+        "panic message shown:\n{screen}"
+    );
+    assert!(screen.contains("test result: ok. 1 passed"), "{screen}");
+    assert_restored(&screen);
 }

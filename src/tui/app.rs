@@ -2,6 +2,7 @@
 //! error, on panic); the event loop that feeds [`update`](super::update) and redraws.
 
 use std::io::{IsTerminal, Stdout, stdout};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Once};
 use std::time::Duration;
@@ -34,10 +35,18 @@ pub struct Options {
     pub files: Option<Arc<dyn FileSource>>,
 }
 
-type Term = Terminal<CrosstermBackend<Stdout>>;
+pub type Term = Terminal<CrosstermBackend<Stdout>>;
 
-/// Puts the terminal back: mouse off, main screen, cooked mode, cursor shown. Safe to call twice.
+/// Whether the terminal is currently switched to the TUI's modes.
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+/// Puts the terminal back: mouse off, main screen, cooked mode, cursor shown. Only acts once per
+/// entry: leaving the alternate screen twice would move the cursor back to where the TUI started
+/// and let later output (a panic message) overwrite earlier lines.
 pub fn restore_terminal() {
+    if !ACTIVE.swap(false, Ordering::SeqCst) {
+        return;
+    }
     let _ = disable_raw_mode();
     let _ = execute!(
         stdout(),
@@ -74,12 +83,20 @@ fn enter_terminal() -> Result<(TerminalGuard, Term)> {
     }
     install_panic_hook();
     enable_raw_mode().context("cannot switch the terminal to raw mode")?;
+    ACTIVE.store(true, Ordering::SeqCst);
     let guard = TerminalGuard;
     execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)
         .context("cannot enter the alternate screen")?;
     let terminal =
         Terminal::new(CrosstermBackend::new(stdout())).context("cannot open the terminal")?;
     Ok((guard, terminal))
+}
+
+/// Runs `f` with the terminal in raw mode on the alternate screen, and always restores it: on
+/// return, on error, and (through the panic hook) on panic.
+pub fn with_terminal<R>(f: impl FnOnce(&mut Term) -> Result<R>) -> Result<R> {
+    let (_guard, mut terminal) = enter_terminal()?;
+    f(&mut terminal)
 }
 
 fn keymap(options: &Options) -> Result<KeyMap> {
@@ -92,8 +109,7 @@ fn keymap(options: &Options) -> Result<KeyMap> {
 /// Opens the interactive view on an analysed image; returns when the user quits.
 pub fn run(image: Image, options: Options) -> Result<()> {
     let keys = keymap(&options)?;
-    let (_guard, mut terminal) = enter_terminal()?;
-    event_loop(&mut terminal, Arc::new(image), keys, options.files)
+    with_terminal(|terminal| event_loop(terminal, Arc::new(image), keys, options.files))
 }
 
 /// Reads and analyses `source` behind a progress view, then opens the interactive view with the
@@ -116,7 +132,7 @@ pub fn load_with_progress(
     report: &(dyn Fn(Progress) + Sync),
 ) -> Result<Image> {
     use rayon::prelude::*;
-    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::atomic::AtomicU64;
     let descriptors = source.layers();
     let total: u64 = descriptors.iter().map(|d| d.compressed_size).sum();
     let read = AtomicU64::new(0);
