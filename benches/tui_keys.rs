@@ -78,12 +78,34 @@ fn ms(d: Duration) -> f64 {
 
 fn main() {
     let start = Instant::now();
-    let image = synthetic_image(FILES, LAYERS);
-    let nodes = image.tree.nodes.len();
-    println!(
-        "generated image: {FILES} files, {nodes} tree nodes, {LAYERS} layers in {:.0} ms",
-        ms(start.elapsed())
-    );
+    // IMGDIVE_BENCH_IMAGE=SOURCE times the same keys on a real image (e.g. the ≥ 1 GB image
+    // scripts/bench-imgdive.sh builds) instead of the generated one.
+    let image = match std::env::var("IMGDIVE_BENCH_IMAGE") {
+        Ok(reference) => {
+            use imgtools::image::source::{self, SourceOptions, SourceSpec};
+            let spec = SourceSpec::parse(&reference).expect("IMGDIVE_BENCH_IMAGE: bad source");
+            let opened = source::open(&spec, &SourceOptions::default()).expect("open image");
+            let image =
+                imgtools::tui::load_with_progress(opened.as_ref(), &|_| {}).expect("read image");
+            println!(
+                "read {reference}: {} layers, {} tree nodes in {:.1} s",
+                image.layers.len(),
+                image.tree.nodes.len(),
+                start.elapsed().as_secs_f64()
+            );
+            image
+        }
+        Err(_) => {
+            let image = synthetic_image(FILES, LAYERS);
+            println!(
+                "generated image: {FILES} files, {} tree nodes, {LAYERS} layers in {:.0} ms",
+                image.tree.nodes.len(),
+                ms(start.elapsed())
+            );
+            image
+        }
+    };
+    let layers = image.layers.len() as u32;
     let start = Instant::now();
     let mut state = State::new(Arc::new(image), KeyMap::default(), None);
     state.width = 200;
@@ -105,7 +127,7 @@ fn main() {
         let index = TreeIndex::new(&image.tree);
         println!("tree index (once per image): {:.1} ms", ms(t.elapsed()));
         let (mut compute, mut flatten) = (Vec::new(), Vec::new());
-        for layer in 0..LAYERS {
+        for layer in 0..layers {
             let key = ViewKey {
                 layer,
                 mode: CompareMode::Aggregated,
@@ -123,7 +145,7 @@ fn main() {
         compute.sort();
         flatten.sort();
         println!(
-            "tree view pass: median {:.2} ms; flatten: median {:.2} ms (aggregated, {LAYERS} layers)",
+            "tree view pass: median {:.2} ms; flatten: median {:.2} ms (aggregated, {layers} layers)",
             ms(compute[compute.len() / 2]),
             ms(flatten[flatten.len() / 2])
         );
@@ -135,15 +157,17 @@ fn main() {
     };
     bench.time(
         "layer: down (new tree view)",
-        &vec![plain('j'); LAYERS as usize - 1],
+        &vec![plain('j'); layers as usize - 1],
     );
     bench.time(
         "layer: up (new tree view)",
-        &vec![plain('k'); LAYERS as usize - 1],
+        &vec![plain('k'); layers as usize - 1],
     );
+    // The tree keys below run on the fullest view: the whole image at its last layer.
+    bench.time("layer: end", &[plain('G')]);
     bench.time(
-        "aggregated / layer toggle",
-        &rep(&[ctrl('a'), ctrl('l')], 5),
+        "layer / aggregated toggle",
+        &rep(&[ctrl('l'), ctrl('a')], 5),
     );
     bench.time("tab into the tree", &[ev(KeyCode::Tab, KeyModifiers::NONE)]);
     bench.time("tree: down", &vec![plain('j'); 300]);
