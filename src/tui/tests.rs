@@ -530,3 +530,26 @@ fn progress_view_shows_what_is_loading() {
     assert!(text.contains("reading 17 layers (3 done)"), "{text}");
     assert!(text.contains("30/120"), "{text}");
 }
+
+#[test]
+fn text_from_the_image_never_reaches_the_terminal_raw() {
+    let mut image = sample_image();
+    image.layers[0].command = "/bin/sh -c echo \x1b]0;pwned\x07 \x1b[2J".to_string();
+    image.layers[0].digest = "sha256:\x1b[31mred".to_string();
+    image.reference = "evil\x1b[H".to_string();
+    image.metrics.inefficient[0].path = "/tmp/\x1b[5mblink".to_string();
+    let mut s = State::new(Arc::new(image), KeyMap::default(), None);
+    s.width = 160;
+    s.height = 40;
+    let screen = render(&s);
+    assert!(
+        !screen.contains('\x1b') && !screen.contains('\x07'),
+        "{screen:?}"
+    );
+    assert!(
+        screen.contains("echo \\x1b]0;pwned\\x07 \\x1b[2J"),
+        "{screen}"
+    );
+    assert!(screen.contains("sha256:\\x1b[31mred"), "{screen}");
+    assert!(screen.contains("/tmp/\\x1b[5mblink"), "{screen}");
+}

@@ -32,8 +32,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let fields = vec![
-        field("Digest:", layer.digest.clone()),
-        field("Diff id:", layer.diff_id.clone()),
+        // Digests come from the image's manifest and config: untrusted text like file names.
+        field("Digest:", escape_name(&layer.digest)),
+        field("Diff id:", escape_name(&layer.diff_id)),
         field(
             "Size:",
             format!(
