@@ -236,9 +236,18 @@ fn demo_image_walkthrough() {
 fn keys_come_from_the_config_file() {
     let t = Tmux::start(
         "testdata/images/demo.tar",
-        Some("keybinding:\n  quit: x\n  down: n\n"),
+        Some(
+            "keybinding:\n  quit: x\n  down: n\nlayer:\n  show-aggregated-changes: true\n\
+             filetree:\n  show-attributes: false\n",
+        ),
     );
-    t.wait_for("Layers (1/5)");
+    let screen = t.wait_for("Layers (1/5)");
+    // dive's view settings apply too: aggregated view, no attribute columns.
+    assert!(
+        screen.contains("Aggregated Layer Contents (layer 1)"),
+        "{screen}"
+    );
+    assert!(!screen.contains("Permission"), "{screen}");
     t.keys(&["n", "n"]);
     t.wait_for("Layers (3/5)");
     // `q` is no longer bound; `x` quits.

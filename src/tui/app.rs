@@ -16,6 +16,7 @@ use crossterm::terminal::{
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
+use super::config::{self, Preferences};
 use super::content::{FileSource, SourceFiles};
 use super::keys::KeyMap;
 use super::state::State;
@@ -29,8 +30,10 @@ use crate::image::source::ImageSource;
 /// What the caller can set besides the image.
 #[derive(Default, Clone)]
 pub struct Options {
-    /// `None`: defaults plus the user's config file ([`KeyMap::load`]).
+    /// `None`: defaults plus the user's config file ([`config::load`]).
     pub keys: Option<KeyMap>,
+    /// `None`: from the config file, like the keys.
+    pub preferences: Option<Preferences>,
     /// Where the file viewer reads contents from; `None` disables the content part.
     pub files: Option<Arc<dyn FileSource>>,
 }
@@ -99,17 +102,24 @@ pub fn with_terminal<R>(f: impl FnOnce(&mut Term) -> Result<R>) -> Result<R> {
     f(&mut terminal)
 }
 
-fn keymap(options: &Options) -> Result<KeyMap> {
-    match &options.keys {
-        Some(k) => Ok(k.clone()),
-        None => KeyMap::load().map_err(|e| anyhow::anyhow!("{e}")),
-    }
+/// Keys and preferences: the caller's, else the config file's (read before the terminal is
+/// touched, so a broken config is a plain one-line error).
+fn settings(options: &Options) -> Result<(KeyMap, Preferences)> {
+    let (file_keys, file_prefs) = if options.keys.is_some() && options.preferences.is_some() {
+        (KeyMap::default(), Preferences::default())
+    } else {
+        config::load().map_err(|e| anyhow::anyhow!("{e}"))?
+    };
+    Ok((
+        options.keys.clone().unwrap_or(file_keys),
+        options.preferences.clone().unwrap_or(file_prefs),
+    ))
 }
 
 /// Opens the interactive view on an analysed image; returns when the user quits.
 pub fn run(image: Image, options: Options) -> Result<()> {
-    let keys = keymap(&options)?;
-    with_terminal(|terminal| event_loop(terminal, Arc::new(image), keys, options.files))
+    let (keys, prefs) = settings(&options)?;
+    with_terminal(|terminal| event_loop(terminal, Arc::new(image), keys, prefs, options.files))
 }
 
 /// Reads and analyses `source` behind a progress view, then opens the interactive view with the
@@ -183,7 +193,7 @@ pub fn run_loading<F>(reference: &str, load: F, options: Options) -> Result<()>
 where
     F: FnOnce(&(dyn Fn(Progress) + Sync)) -> Result<Image> + Send + 'static,
 {
-    let keys = keymap(&options)?;
+    let (keys, prefs) = settings(&options)?;
     let (guard, mut terminal) = enter_terminal()?;
     let (tx, rx) = mpsc::channel::<Progress>();
     let progress_tx = std::sync::Mutex::new(tx);
@@ -232,7 +242,7 @@ where
             return Err(e);
         }
     };
-    let result = event_loop(&mut terminal, Arc::new(image), keys, options.files);
+    let result = event_loop(&mut terminal, Arc::new(image), keys, prefs, options.files);
     drop(guard);
     result
 }
@@ -241,9 +251,10 @@ fn event_loop(
     terminal: &mut Term,
     image: Arc<Image>,
     keys: KeyMap,
+    prefs: Preferences,
     files: Option<Arc<dyn FileSource>>,
 ) -> Result<()> {
-    let mut state = State::new(image, keys, files);
+    let mut state = State::new(image, keys, files).with_preferences(&prefs);
     let size = terminal.size()?;
     state.width = size.width;
     state.height = size.height;

@@ -5,6 +5,7 @@
 //! [`app`] owns the terminal.
 
 pub mod app;
+pub mod config;
 pub mod content;
 #[doc(hidden)]
 pub mod fixtures;

@@ -71,6 +71,8 @@ pub struct State {
     pub hidden: HiddenKinds,
     pub sort: SortOrder,
     pub show_attributes: bool,
+    /// Share of the width the file tree takes.
+    pub tree_width: f64,
     pub collapsed: HashSet<NodeId>,
     pub filter: Filter,
     /// Tree cursor (row index into the flattened rows) and first visible row.
@@ -118,6 +120,7 @@ impl State {
             hidden: HiddenKinds::default(),
             sort: SortOrder::Name,
             show_attributes: true,
+            tree_width: 0.5,
             collapsed: HashSet::new(),
             filter: Filter::default(),
             tree_cursor: 0,
@@ -140,6 +143,27 @@ impl State {
         };
         state.refresh();
         state
+    }
+
+    /// Applies the config file's view preferences (dive's `filetree`, `layer`, `diff` keys).
+    pub fn with_preferences(mut self, prefs: &super::config::Preferences) -> State {
+        self.show_attributes = prefs.show_attributes;
+        self.tree_width = prefs.tree_width;
+        self.hidden = prefs.hidden;
+        if prefs.aggregated {
+            self.compare = CompareMode::Aggregated;
+        }
+        if prefs.collapse_dirs {
+            let dirs = self.image.tree.nodes.iter().enumerate();
+            let dirs: Vec<NodeId> = dirs
+                .filter(|(i, n)| *i != 0 && !n.children.is_empty())
+                .map(|(i, _)| i as NodeId)
+                .collect();
+            self.collapsed.extend(dirs);
+        }
+        self.flat_dirty = true;
+        self.refresh();
+        self
     }
 
     fn view_key(&self) -> ViewKey {

@@ -53,8 +53,11 @@ pub fn areas(state: &State) -> Areas {
         Constraint::Length(1),
     ])
     .areas(full);
-    let [left, right] =
-        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
+    let [left, right] = Layout::horizontal([
+        Constraint::Fill((((1.0 - state.tree_width) * 1000.0) as u16).max(1)),
+        Constraint::Fill(((state.tree_width * 1000.0) as u16).max(1)),
+    ])
+    .areas(body);
     let layer_lines = layer_rows(&state.image).len() as u16 + 3;
     let layers_height = layer_lines.clamp(4, (left.height * 2 / 5).max(4));
     let [layers, layer_details, image_details] = Layout::vertical([
