@@ -1076,3 +1076,31 @@ fn nested_index_is_resolved_to_the_requested_platform() {
     let err = open(&spec, &SourceOptions::default()).err().unwrap();
     assert!(format!("{err:#}").contains("v1"), "{err:#}");
 }
+
+/// Deleting one name of a hard-linked file frees nothing: the bytes stay visible through the
+/// other name. dive still counts the deleted path as wasted (both copies, as always).
+#[test]
+fn bytes_kept_alive_by_a_hard_link_are_not_reclaimable() {
+    let image = TestImage {
+        layers: vec![
+            LayerTar::new()
+                .file("big", &[b'b'; 100])
+                .hardlink("alias", "big")
+                .file("gone", &[b'g'; 7])
+                .finish(),
+            LayerTar::new()
+                .file(".wh.big", b"")
+                .file(".wh.gone", b"")
+                .finish(),
+        ],
+        commands: vec!["a".into(), "b".into()],
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("links.tar");
+    image.write_classic_archive(&path);
+    let m = read(path.to_str().unwrap()).unwrap().metrics;
+    assert_eq!(m.wasted_bytes, 107);
+    assert_eq!(m.reclaimable_bytes, 7);
+    assert_eq!(m.reclaimable.len(), 1);
+    assert_eq!(m.reclaimable[0].path, "/gone");
+}

@@ -24,7 +24,8 @@
 //! **reclaimable** (ours): every regular file's bytes that a later layer hid — by overwriting
 //! the path, a `.wh.` whiteout of it or of an ancestor, an opaque whiteout of an ancestor, or a
 //! non-directory replacing an ancestor directory — attributed to the layer that stored them and
-//! the layer that hid them. That is what squashing the image would save.
+//! the layer that hid them. That is what squashing the image would save. Bytes still reachable
+//! through a hard link stored in the same layer and visible at the end are not counted.
 
 use super::layer::{Op, RawEntry};
 use super::model::{EntryKind, InefficientPath, Layer, Metrics, NodeId, PathTree, Reclaimable};
@@ -361,14 +362,29 @@ pub fn compute(tree: &PathTree, layers: &[Layer], dive_layers: &[DiveLayer]) -> 
     }
 }
 
-/// Every stored file version that a later version of the same path hides.
+/// Every stored file version that a later version of the same path hides — unless a hard link
+/// stored in the same layer still shows those bytes in the final filesystem.
 fn reclaimable(tree: &PathTree) -> Vec<Reclaimable> {
+    // (layer, target path without the leading `/`) of hard links visible at the end.
+    let mut kept_alive: std::collections::HashSet<(u32, &str)> = std::collections::HashSet::new();
+    for node in &tree.nodes {
+        if let Some(last) = node.versions.last()
+            && let Some(entry) = &last.entry
+            && let EntryKind::Hardlink(target) = &entry.kind
+        {
+            kept_alive.insert((last.layer, target.as_str()));
+        }
+    }
     let mut out = Vec::new();
     for (id, node) in tree.nodes.iter().enumerate() {
         for pair in node.versions.windows(2) {
             if let Some(entry) = &pair[0].entry
                 && entry.kind == EntryKind::File
                 && entry.size > 0
+                && (kept_alive.is_empty() || {
+                    let path = tree.path(id as NodeId);
+                    !kept_alive.contains(&(pair[0].layer, path.trim_start_matches('/')))
+                })
             {
                 out.push(Reclaimable {
                     path: tree.path(id as NodeId),
