@@ -356,3 +356,23 @@ fn a_panic_inside_the_tui_restores_the_terminal() {
     assert!(screen.contains("test result: ok. 1 passed"), "{screen}");
     assert_restored(&screen);
 }
+
+#[test]
+fn mouse_clicks_select_and_the_wheel_scrolls() {
+    let t = Tmux::start("testdata/images/demo.tar", None);
+    t.wait_for("Layers (1/5)");
+    // SGR mouse reports, as a terminal sends them (1-based column;row).
+    // Wheel down over the layers pane selects the next layer.
+    t.text("\x1b[<65;10;5M");
+    t.wait_for("Layers (2/5)");
+    t.text("\x1b[<64;10;5M");
+    t.wait_for("Layers (1/5)");
+    // Click the 4th tree row (screen row 6: border, header, then rows): /app/bin/hello.sh.
+    t.text("\x1b[<0;100;6M\x1b[<0;100;6m");
+    t.wait_for("Space Fold");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("History of /app/bin/hello.sh");
+    assert!(screen.contains("hello from the imgdive demo"), "{screen}");
+    t.keys(&["Escape", "q"]);
+    assert_restored(&t.wait_for("EXIT=0"));
+}
