@@ -130,6 +130,9 @@ where
     } else {
         None
     };
+    if !ci_mode && args.json.is_none() {
+        return run_tui(&source, &args);
+    }
     let image = match read_image(&source, &args) {
         Ok(image) => image,
         Err(err) => return fail(&format!("{err:#}")),
@@ -159,16 +162,26 @@ where
             ExitCode::SUCCESS
         };
     }
-    if args.json.is_some() {
-        return ExitCode::SUCCESS;
-    }
-    run_tui(image)
+    ExitCode::SUCCESS
 }
 
-/// The interactive explorer (issue #5), built by the `tui` branch.
-fn run_tui(image: Image) -> ExitCode {
-    drop(image);
-    fail("the interactive TUI is not available in this build; use --ci or --json FILE")
+/// The interactive explorer (issue #5): reads the image behind its own progress view, and
+/// keeps the source open so the file viewer can read contents back.
+fn run_tui(source: &str, args: &Args) -> ExitCode {
+    let opened = SourceSpec::parse(source).and_then(|spec| {
+        let options = SourceOptions {
+            platform: args.platform.clone(),
+            insecure_registries: args.insecure_registry.clone(),
+        };
+        source::open(&spec, &options)
+    });
+    let result = opened.and_then(|opened| {
+        crate::tui::run_source(std::sync::Arc::from(opened), crate::tui::Options::default())
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => fail(&format!("{err:#}")),
+    }
 }
 
 fn load_rules(args: &Args) -> Result<CiRules> {

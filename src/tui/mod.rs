@@ -1,1 +1,22 @@
 //! The imgdive terminal UI: state, update (key → state), view (one module per pane).
+//!
+//! Data flows one way: the analysed [`Image`](crate::image::model::Image) goes into [`State`],
+//! events go through [`update`] into the state, and [`view::draw`] turns the state into a frame.
+//! [`app`] owns the terminal.
+
+pub mod app;
+pub mod config;
+pub mod content;
+#[doc(hidden)]
+pub mod fixtures;
+pub mod keys;
+pub mod rows;
+pub mod state;
+pub mod update;
+pub mod view;
+
+pub use app::{Options, load_with_progress, restore_terminal, run, run_loading, run_source};
+pub use state::State;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,235 @@
+//! How long one keypress takes in the TUI (update + full redraw into an off-screen buffer) on a
+//! generated image of 100k files over 16 layers. Target: ≤ 16 ms per key (one frame at 60 Hz).
+//!
+//! Run: `cargo bench --bench tui_keys` (prints median / p95 / max per kind of key).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use imgtools::tui::fixtures::synthetic_image;
+use imgtools::tui::keys::KeyMap;
+use imgtools::tui::state::State;
+use imgtools::tui::update::handle_event;
+use imgtools::tui::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const FILES: usize = 100_000;
+const LAYERS: u32 = 16;
+
+fn ev(code: KeyCode, modifiers: KeyModifiers) -> Event {
+    Event::Key(KeyEvent::new(code, modifiers))
+}
+
+fn plain(c: char) -> Event {
+    ev(KeyCode::Char(c), KeyModifiers::NONE)
+}
+
+fn rep(events: &[Event], times: usize) -> Vec<Event> {
+    (0..times).flat_map(|_| events.iter().cloned()).collect()
+}
+
+fn ctrl(c: char) -> Event {
+    ev(KeyCode::Char(c), KeyModifiers::CONTROL)
+}
+
+/// Time this thread has spent on a CPU (Linux schedstat, ns). On a busy machine wall time
+/// includes waiting for a core; CPU time is what a keypress costs.
+fn thread_cpu() -> Option<Duration> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns = text.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(ns))
+}
+
+struct Sample {
+    wall: Duration,
+    cpu: Option<Duration>,
+}
+
+struct Bench {
+    state: State,
+    terminal: Terminal<TestBackend>,
+    rows: Vec<(String, Vec<Sample>)>,
+}
+
+impl Bench {
+    /// Times `events` one by one (each: update, then a full frame), under `label`.
+    fn time(&mut self, label: &str, events: &[Event]) {
+        let mut samples = Vec::with_capacity(events.len());
+        for event in events {
+            let cpu_start = thread_cpu();
+            let start = Instant::now();
+            handle_event(&mut self.state, event);
+            self.terminal
+                .draw(|f| view::draw(f, &self.state))
+                .expect("draw");
+            let wall = start.elapsed();
+            let cpu = thread_cpu().zip(cpu_start).map(|(end, start)| end - start);
+            samples.push(Sample { wall, cpu });
+        }
+        self.rows.push((label.to_string(), samples));
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn main() {
+    let start = Instant::now();
+    // IMGDIVE_BENCH_IMAGE=SOURCE times the same keys on a real image (e.g. the ≥ 1 GB image
+    // scripts/bench-imgdive.sh builds) instead of the generated one.
+    let image = match std::env::var("IMGDIVE_BENCH_IMAGE") {
+        Ok(reference) => {
+            use imgtools::image::source::{self, SourceOptions, SourceSpec};
+            let spec = SourceSpec::parse(&reference).expect("IMGDIVE_BENCH_IMAGE: bad source");
+            let opened = source::open(&spec, &SourceOptions::default()).expect("open image");
+            let image =
+                imgtools::tui::load_with_progress(opened.as_ref(), &|_| {}).expect("read image");
+            println!(
+                "read {reference}: {} layers, {} tree nodes in {:.1} s",
+                image.layers.len(),
+                image.tree.nodes.len(),
+                start.elapsed().as_secs_f64()
+            );
+            image
+        }
+        Err(_) => {
+            let image = synthetic_image(FILES, LAYERS);
+            println!(
+                "generated image: {FILES} files, {} tree nodes, {LAYERS} layers in {:.0} ms",
+                image.tree.nodes.len(),
+                ms(start.elapsed())
+            );
+            image
+        }
+    };
+    let layers = image.layers.len() as u32;
+    let start = Instant::now();
+    let mut state = State::new(Arc::new(image), KeyMap::default(), None);
+    state.width = 200;
+    state.height = 60;
+    let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("terminal");
+    terminal.draw(|f| view::draw(f, &state)).expect("draw");
+    println!(
+        "first frame (tree view + flatten + draw): {:.1} ms, {} rows",
+        ms(start.elapsed()),
+        state.flat().rows.len()
+    );
+    // The two cached stages on their own: the visible-node pass and the flattening.
+    {
+        use imgtools::tui::rows::{
+            CompareMode, HiddenKinds, SortOrder, TreeIndex, TreeView, ViewKey,
+        };
+        let image = state.image.clone();
+        let t = Instant::now();
+        let index = TreeIndex::new(&image.tree);
+        println!("tree index (once per image): {:.1} ms", ms(t.elapsed()));
+        let (mut compute, mut flatten) = (Vec::new(), Vec::new());
+        for layer in 0..layers {
+            let key = ViewKey {
+                layer,
+                mode: CompareMode::Aggregated,
+                filter: None,
+                hidden: HiddenKinds::default(),
+            };
+            let t = Instant::now();
+            let view = TreeView::compute_with(&image.tree, &index, key);
+            compute.push(t.elapsed());
+            let t = Instant::now();
+            let flat = view.flatten(&image.tree, &Default::default(), SortOrder::Name);
+            flatten.push(t.elapsed());
+            std::hint::black_box(flat);
+        }
+        compute.sort();
+        flatten.sort();
+        println!(
+            "tree view pass: median {:.2} ms; flatten: median {:.2} ms (aggregated, {layers} layers)",
+            ms(compute[compute.len() / 2]),
+            ms(flatten[flatten.len() / 2])
+        );
+    }
+    let mut bench = Bench {
+        state,
+        terminal,
+        rows: Vec::new(),
+    };
+    bench.time(
+        "layer: down (new tree view)",
+        &vec![plain('j'); layers as usize - 1],
+    );
+    bench.time(
+        "layer: up (new tree view)",
+        &vec![plain('k'); layers as usize - 1],
+    );
+    // The tree keys below run on the fullest view: the whole image at its last layer.
+    bench.time("layer: end", &[plain('G')]);
+    bench.time(
+        "layer / aggregated toggle",
+        &rep(&[ctrl('l'), ctrl('a')], 5),
+    );
+    bench.time("tab into the tree", &[ev(KeyCode::Tab, KeyModifiers::NONE)]);
+    bench.time("tree: down", &vec![plain('j'); 300]);
+    bench.time(
+        "tree: page down",
+        &vec![ev(KeyCode::PageDown, KeyModifiers::NONE); 50],
+    );
+    bench.time("tree: end / home", &rep(&[plain('G'), plain('g')], 5));
+    bench.time("tree: collapse / expand dir", &rep(&[plain(' ')], 20));
+    bench.time("tree: collapse / expand all", &rep(&[ctrl(' ')], 6));
+    bench.time("tree: hide / show unmodified", &rep(&[ctrl('u')], 10));
+    bench.time("tree: sort name / size", &rep(&[ctrl('o')], 6));
+    let mut typing = vec![plain('/')];
+    typing.extend("file0123".chars().map(plain));
+    typing.push(ev(KeyCode::Enter, KeyModifiers::NONE));
+    bench.time("filter: type a regex (per key)", &typing);
+    bench.time("filter: clear", &[ev(KeyCode::Esc, KeyModifiers::NONE)]);
+    bench.time(
+        "help open / close",
+        &rep(&[plain('?'), ev(KeyCode::Esc, KeyModifiers::NONE)], 3),
+    );
+
+    println!(
+        "\n{:<32} {:>4} {:>9} {:>9} {:>9} {:>9} {:>9}",
+        "key (update + full redraw)", "n", "median", "p95", "max", "cpu med", "cpu max"
+    );
+    let mut worst_wall = Duration::ZERO;
+    let mut worst_cpu = Duration::ZERO;
+    for (label, samples) in bench.rows {
+        let n = samples.len();
+        let mut wall: Vec<Duration> = samples.iter().map(|s| s.wall).collect();
+        let mut cpu: Vec<Duration> = samples.iter().filter_map(|s| s.cpu).collect();
+        wall.sort();
+        cpu.sort();
+        let p95 = wall[((n * 95).div_ceil(100)).saturating_sub(1).min(n - 1)];
+        worst_wall = worst_wall.max(wall[n - 1]);
+        let (cpu_med, cpu_max) = match cpu.len() {
+            0 => (f64::NAN, f64::NAN),
+            k => (ms(cpu[k / 2]), ms(cpu[k - 1])),
+        };
+        worst_cpu = worst_cpu.max(cpu.last().copied().unwrap_or_default());
+        println!(
+            "{label:<32} {n:>4} {:>7.2}ms {:>7.2}ms {:>7.2}ms {:>7.2}ms {:>7.2}ms",
+            ms(wall[n / 2]),
+            ms(p95),
+            ms(wall[n - 1]),
+            cpu_med,
+            cpu_max
+        );
+    }
+    let verdict = |d: Duration| {
+        if d <= Duration::from_millis(16) {
+            "met"
+        } else {
+            "MISSED"
+        }
+    };
+    println!(
+        "\nworst key: {:.2} ms wall ({}), {:.2} ms on-CPU ({}) — budget 16 ms",
+        ms(worst_wall),
+        verdict(worst_wall),
+        ms(worst_cpu),
+        verdict(worst_cpu)
+    );
+}

@@ -1,0 +1,275 @@
+//! The terminal side: raw mode and the alternate screen in, and always back out (on quit, on
+//! error, on panic); the event loop that feeds [`update`](super::update) and redraws.
+
+use std::io::{IsTerminal, Stdout, stdout};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Once};
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture};
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+use super::config::{self, Preferences};
+use super::content::{FileSource, SourceFiles};
+use super::keys::KeyMap;
+use super::state::State;
+use super::update::{clamp_scrolls, handle_event};
+use super::view::{self, Progress};
+use crate::image::build::build_image;
+use crate::image::layer::read_layer;
+use crate::image::model::Image;
+use crate::image::source::ImageSource;
+
+/// What the caller can set besides the image.
+#[derive(Default, Clone)]
+pub struct Options {
+    /// `None`: defaults plus the user's config file ([`config::load`]).
+    pub keys: Option<KeyMap>,
+    /// `None`: from the config file, like the keys.
+    pub preferences: Option<Preferences>,
+    /// Where the file viewer reads contents from; `None` disables the content part.
+    pub files: Option<Arc<dyn FileSource>>,
+}
+
+pub type Term = Terminal<CrosstermBackend<Stdout>>;
+
+/// Whether the terminal is currently switched to the TUI's modes.
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+/// Puts the terminal back: mouse off, main screen, cooked mode, cursor shown. Only acts once per
+/// entry: leaving the alternate screen twice would move the cursor back to where the TUI started
+/// and let later output (a panic message) overwrite earlier lines.
+pub fn restore_terminal() {
+    if !ACTIVE.swap(false, Ordering::SeqCst) {
+        return;
+    }
+    let _ = disable_raw_mode();
+    let _ = execute!(
+        stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+}
+
+/// Restores the terminal when dropped, so an early `?` return leaves no raw-mode terminal behind.
+struct TerminalGuard;
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+/// Chains a panic hook that restores the terminal before the panic message is printed.
+fn install_panic_hook() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore_terminal();
+            previous(info);
+        }));
+    });
+}
+
+fn enter_terminal() -> Result<(TerminalGuard, Term)> {
+    if !stdout().is_terminal() {
+        bail!("the interactive view needs a terminal on stdout (use --ci or --json FILE)");
+    }
+    install_panic_hook();
+    enable_raw_mode().context("cannot switch the terminal to raw mode")?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    let guard = TerminalGuard;
+    execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)
+        .context("cannot enter the alternate screen")?;
+    let terminal =
+        Terminal::new(CrosstermBackend::new(stdout())).context("cannot open the terminal")?;
+    Ok((guard, terminal))
+}
+
+/// Runs `f` with the terminal in raw mode on the alternate screen, and always restores it: on
+/// return, on error, and (through the panic hook) on panic.
+pub fn with_terminal<R>(f: impl FnOnce(&mut Term) -> Result<R>) -> Result<R> {
+    let (_guard, mut terminal) = enter_terminal()?;
+    f(&mut terminal)
+}
+
+/// Keys and preferences: the caller's, else the config file's (read before the terminal is
+/// touched, so a broken config is a plain one-line error).
+fn settings(options: &Options) -> Result<(KeyMap, Preferences)> {
+    let (file_keys, file_prefs) = if options.keys.is_some() && options.preferences.is_some() {
+        (KeyMap::default(), Preferences::default())
+    } else {
+        config::load().map_err(|e| anyhow::anyhow!("{e}"))?
+    };
+    Ok((
+        options.keys.clone().unwrap_or(file_keys),
+        options.preferences.clone().unwrap_or(file_prefs),
+    ))
+}
+
+/// Opens the interactive view on an analysed image; returns when the user quits.
+pub fn run(image: Image, options: Options) -> Result<()> {
+    let (keys, prefs) = settings(&options)?;
+    with_terminal(|terminal| event_loop(terminal, Arc::new(image), keys, prefs, options.files))
+}
+
+/// Reads and analyses `source` behind a progress view, then opens the interactive view with the
+/// file viewer reading contents back from the same source.
+pub fn run_source(source: Arc<dyn ImageSource>, mut options: Options) -> Result<()> {
+    if options.files.is_none() {
+        options.files = Some(Arc::new(SourceFiles::new(source.clone())));
+    }
+    let reference = source.reference().to_string();
+    run_loading(
+        &reference,
+        move |report| load_with_progress(source.as_ref(), report),
+        options,
+    )
+}
+
+/// The image core's analysis, with progress reported per layer and per byte read.
+pub fn load_with_progress(
+    source: &dyn ImageSource,
+    report: &(dyn Fn(Progress) + Sync),
+) -> Result<Image> {
+    use rayon::prelude::*;
+    use std::sync::atomic::AtomicU64;
+    let descriptors = source.layers();
+    let total: u64 = descriptors.iter().map(|d| d.compressed_size).sum();
+    let read = AtomicU64::new(0);
+    let layers_done = AtomicU64::new(0);
+    let count = descriptors.len();
+    let send = |layers: u64, bytes: u64| {
+        report(Progress {
+            reference: source.reference().to_string(),
+            done: bytes.min(total),
+            total,
+            message: format!(
+                "reading {count} layers ({layers} done): {} of {}",
+                super::view::human_size(bytes.min(total)),
+                super::view::human_size(total)
+            ),
+        })
+    };
+    send(0, 0);
+    let on_bytes = |n: u64| {
+        let before = read.fetch_add(n, Ordering::Relaxed);
+        // Report every ~1 MB so the channel is not flooded.
+        if (before + n) >> 20 != before >> 20 {
+            send(layers_done.load(Ordering::Relaxed), before + n);
+        }
+    };
+    let contents = (0..count)
+        .into_par_iter()
+        .map(|index| {
+            let result = read_layer(source, index, &on_bytes);
+            let done = layers_done.fetch_add(1, Ordering::Relaxed) + 1;
+            send(done, read.load(Ordering::Relaxed));
+            result
+        })
+        .collect::<Result<Vec<_>>>()?;
+    report(Progress {
+        reference: source.reference().to_string(),
+        done: total,
+        total,
+        message: "building the file tree and metrics…".to_string(),
+    });
+    Ok(build_image(source, contents))
+}
+
+/// Shows a progress view while `load` runs on another thread, then the interactive view.
+/// `load` gets a callback to report progress; its error is returned after the terminal is
+/// restored.
+pub fn run_loading<F>(reference: &str, load: F, options: Options) -> Result<()>
+where
+    F: FnOnce(&(dyn Fn(Progress) + Sync)) -> Result<Image> + Send + 'static,
+{
+    let (keys, prefs) = settings(&options)?;
+    let (guard, mut terminal) = enter_terminal()?;
+    let (tx, rx) = mpsc::channel::<Progress>();
+    let progress_tx = std::sync::Mutex::new(tx);
+    let handle = std::thread::spawn(move || {
+        let report = move |p: Progress| {
+            if let Ok(tx) = progress_tx.lock() {
+                let _ = tx.send(p);
+            }
+        };
+        load(&report)
+    });
+    let mut current = Progress {
+        reference: reference.to_string(),
+        message: "opening the image…".to_string(),
+        ..Progress::default()
+    };
+    while !handle.is_finished() {
+        while let Ok(mut p) = rx.try_recv() {
+            if p.reference.is_empty() {
+                p.reference = reference.to_string();
+            }
+            current = p;
+        }
+        terminal.draw(|f| view::draw_progress(f, &current))?;
+        if event::poll(Duration::from_millis(50))? {
+            let ev = event::read()?;
+            if let event::Event::Key(k) = ev
+                && (k.code == event::KeyCode::Char('c')
+                    && k.modifiers.contains(event::KeyModifiers::CONTROL)
+                    || k.code == event::KeyCode::Char('q'))
+            {
+                // Loading keeps running in its thread; the process exits right after.
+                drop(guard);
+                return Ok(());
+            }
+        }
+    }
+    let image = match handle.join() {
+        Ok(result) => result,
+        Err(_) => bail!("loading the image panicked"),
+    };
+    let image = match image {
+        Ok(image) => image,
+        Err(e) => {
+            drop(guard);
+            return Err(e);
+        }
+    };
+    let result = event_loop(&mut terminal, Arc::new(image), keys, prefs, options.files);
+    drop(guard);
+    result
+}
+
+fn event_loop(
+    terminal: &mut Term,
+    image: Arc<Image>,
+    keys: KeyMap,
+    prefs: Preferences,
+    files: Option<Arc<dyn FileSource>>,
+) -> Result<()> {
+    let mut state = State::new(image, keys, files).with_preferences(&prefs);
+    let size = terminal.size()?;
+    state.width = size.width;
+    state.height = size.height;
+    clamp_scrolls(&mut state);
+    loop {
+        terminal.draw(|f| view::draw(f, &state))?;
+        // Block for the next event, then take whatever else is already queued so a burst of
+        // keys (or wheel ticks) costs one redraw.
+        let first = event::read()?;
+        handle_event(&mut state, &first);
+        while !state.quit && event::poll(Duration::ZERO)? {
+            handle_event(&mut state, &event::read()?);
+        }
+        if state.quit {
+            return Ok(());
+        }
+    }
+}

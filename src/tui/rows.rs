@@ -1,0 +1,411 @@
+//! The file tree as the tree pane shows it: which nodes are visible for the selected layer and
+//! compare mode, with what change, size and entry, flattened into rows.
+//!
+//! Two caches, recomputed only when their inputs change: [`TreeView`] (one pass over every node:
+//! layer, mode, filter, hidden kinds) and [`TreeView::flatten`] (depth-first over visible nodes:
+//! collapse set, sort). Cursor moves and redraws touch neither.
+
+use std::collections::HashSet;
+
+use regex::Regex;
+
+use crate::image::model::{Change, Entry, Image, NodeId, PathTree};
+
+/// What the tree shows for the selected layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompareMode {
+    /// The paths the selected layer changed (dive's "Current Layer Contents").
+    Layer,
+    /// The image up to the selected layer, marked against layer 0 (dive's "Aggregated").
+    Aggregated,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortOrder {
+    Name,
+    SizeDesc,
+}
+
+/// Change kinds hidden from the tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct HiddenKinds {
+    pub added: bool,
+    pub removed: bool,
+    pub modified: bool,
+    pub unchanged: bool,
+}
+
+impl HiddenKinds {
+    pub fn hides(&self, change: Change) -> bool {
+        match change {
+            Change::Added => self.added,
+            Change::Removed => self.removed,
+            Change::Modified => self.modified,
+            Change::Unchanged => self.unchanged,
+        }
+    }
+}
+
+/// Everything that decides which nodes are visible, compared to know when to recompute.
+#[derive(Debug, Clone)]
+pub struct ViewKey {
+    pub layer: u32,
+    pub mode: CompareMode,
+    pub filter: Option<Regex>,
+    pub hidden: HiddenKinds,
+}
+
+impl PartialEq for ViewKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.layer == other.layer
+            && self.mode == other.mode
+            && self.hidden == other.hidden
+            && self.filter.as_ref().map(Regex::as_str) == other.filter.as_ref().map(Regex::as_str)
+    }
+}
+
+/// One visible node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NodeInfo {
+    pub change: Change,
+    /// Files: their size; directories: the sum over their descendants (removed ones only when
+    /// the directory itself is removed).
+    pub size: u64,
+    /// The layer whose version is shown (the entry comes from it).
+    pub from_layer: Option<u32>,
+}
+
+/// One row of the flattened tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Row {
+    pub node: NodeId,
+    pub depth: u16,
+}
+
+/// The visible nodes of the tree for one [`ViewKey`].
+#[derive(Debug, Clone)]
+pub struct TreeView {
+    pub key: ViewKey,
+    /// Indexed by node id; `None` = not shown.
+    pub info: Vec<Option<NodeInfo>>,
+}
+
+/// The flattened rows for one (TreeView, collapsed set, sort) and, per node, whether it is the
+/// last visible child of its parent (for the `└─` guides).
+#[derive(Debug, Clone, Default)]
+pub struct Flat {
+    pub rows: Vec<Row>,
+    pub is_last: Vec<bool>,
+}
+
+/// The entry a row shows: the version stored by `info.from_layer`.
+pub fn shown_entry<'a>(tree: &'a PathTree, id: NodeId, info: &NodeInfo) -> Option<&'a Entry> {
+    let layer = info.from_layer?;
+    tree.version_in(id, layer)?.entry.as_ref()
+}
+
+/// The per-image data the tree view pass reads, laid out for it: nodes in preorder, each
+/// node's versions summarised in one contiguous array. A pass over 100k nodes then reads memory
+/// front to back instead of chasing each node's heap vectors. Built once per image.
+pub struct TreeIndex {
+    /// Nodes in preorder (children by name), root excluded.
+    order: Vec<NodeId>,
+    /// Position of each node's parent in `order`; [`TOP`] for children of the root.
+    parent_pos: Vec<u32>,
+    has_children: Vec<bool>,
+    /// `vers[vstart[p]..vstart[p + 1]]` are the versions of `order[p]`.
+    vstart: Vec<u32>,
+    vers: Vec<Compact>,
+    /// Full paths by position, for the regex filter (built up front so the first filter
+    /// keystroke costs no more than the next).
+    paths: Vec<String>,
+}
+
+const TOP: u32 = u32::MAX;
+
+/// One version, reduced to what the pass needs.
+#[derive(Debug, Clone, Copy)]
+struct Compact {
+    layer: u32,
+    present: bool,
+    /// Present, and identical to the previous version's entry.
+    same_as_prev: bool,
+    /// Present, and identical to layer 0's entry.
+    same_as_base: bool,
+    is_dir: bool,
+    size: u64,
+}
+
+impl TreeIndex {
+    pub fn new(tree: &PathTree) -> TreeIndex {
+        let mut index = TreeIndex {
+            order: Vec::with_capacity(tree.nodes.len()),
+            parent_pos: Vec::with_capacity(tree.nodes.len()),
+            has_children: Vec::with_capacity(tree.nodes.len()),
+            vstart: Vec::with_capacity(tree.nodes.len() + 1),
+            vers: Vec::new(),
+            paths: Vec::new(),
+        };
+        if tree.nodes.is_empty() {
+            index.vstart.push(0);
+            return index;
+        }
+        let mut stack: Vec<(NodeId, u32)> = tree
+            .node(tree.root())
+            .children
+            .iter()
+            .rev()
+            .map(|c| (*c, TOP))
+            .collect();
+        while let Some((id, parent)) = stack.pop() {
+            let pos = index.order.len() as u32;
+            let node = tree.node(id);
+            index.order.push(id);
+            index.parent_pos.push(parent);
+            index.has_children.push(!node.children.is_empty());
+            index.vstart.push(index.vers.len() as u32);
+            let base = node
+                .versions
+                .first()
+                .filter(|v| v.layer == 0)
+                .and_then(|v| v.entry.as_ref());
+            let mut prev: Option<&Entry> = None;
+            for v in &node.versions {
+                let entry = v.entry.as_ref();
+                index.vers.push(Compact {
+                    layer: v.layer,
+                    present: entry.is_some(),
+                    same_as_prev: entry.is_some() && prev.is_some() && entry == prev,
+                    same_as_base: entry.is_some() && base.is_some() && entry == base,
+                    is_dir: entry.is_some_and(|e| e.kind.is_dir()),
+                    size: entry.map_or(0, |e| e.size),
+                });
+                prev = entry;
+            }
+            stack.extend(node.children.iter().rev().map(|c| (*c, pos)));
+        }
+        index.vstart.push(index.vers.len() as u32);
+        index.paths.reserve(index.order.len());
+        for (pos, id) in index.order.iter().enumerate() {
+            let parent = index.parent_pos[pos];
+            let prefix = if parent == TOP {
+                ""
+            } else {
+                index.paths[parent as usize].as_str()
+            };
+            let path = format!("{prefix}/{}", tree.node(*id).name);
+            index.paths.push(path);
+        }
+        index
+    }
+
+    fn versions(&self, pos: usize) -> &[Compact] {
+        &self.vers[self.vstart[pos] as usize..self.vstart[pos + 1] as usize]
+    }
+}
+
+/// The newest present version strictly before index `upto`: its layer, size and kind.
+fn last_present(vs: &[Compact], upto: usize) -> Option<&Compact> {
+    vs[..upto].iter().rev().find(|v| v.present)
+}
+
+/// A node's own state in the view: what changed and the version shown.
+fn own_compact(
+    vs: &[Compact],
+    layer: u32,
+    mode: CompareMode,
+) -> Option<(Change, Option<&Compact>)> {
+    let upto = vs.partition_point(|v| v.layer <= layer);
+    if upto == 0 {
+        return None;
+    }
+    let newest = &vs[upto - 1];
+    match mode {
+        CompareMode::Layer => {
+            if newest.layer != layer {
+                return None;
+            }
+            if !newest.present {
+                return Some((Change::Removed, last_present(vs, upto - 1)));
+            }
+            let before = upto >= 2 && vs[upto - 2].present;
+            let change = if !before {
+                Change::Added
+            } else if newest.same_as_prev {
+                Change::Unchanged
+            } else {
+                Change::Modified
+            };
+            Some((change, Some(newest)))
+        }
+        CompareMode::Aggregated => {
+            if !newest.present {
+                // A whiteout of a path nobody wrote has nothing to show.
+                return last_present(vs, upto).map(|v| (Change::Removed, Some(v)));
+            }
+            let base = vs[0].layer == 0 && vs[0].present;
+            let change = if !base {
+                Change::Added
+            } else if newest.same_as_base {
+                // Rewritten identically since layer 0 is still unchanged.
+                Change::Unchanged
+            } else {
+                Change::Modified
+            };
+            Some((change, Some(newest)))
+        }
+    }
+}
+
+/// Per-position sums flowing from children to parents during the pass.
+#[derive(Clone, Copy, Default)]
+struct Acc {
+    /// Bytes below still present, and bytes below shown as removed.
+    size: u64,
+    removed_size: u64,
+    any_present: bool,
+    any_visible: bool,
+    child_kind: Option<Change>,
+    mixed: bool,
+}
+
+impl TreeView {
+    /// Convenience for one-off use; the TUI keeps a [`TreeIndex`] and calls [`Self::compute_with`].
+    pub fn compute(image: &Image, key: ViewKey) -> TreeView {
+        TreeView::compute_with(&image.tree, &TreeIndex::new(&image.tree), key)
+    }
+
+    /// One pass over every node, children before parents (preorder walked backwards).
+    pub fn compute_with(tree: &PathTree, index: &TreeIndex, key: ViewKey) -> TreeView {
+        let mut info = vec![None; tree.nodes.len()];
+        let n = index.order.len();
+        let mut acc = vec![Acc::default(); n];
+        let paths = key.filter.as_ref().map(|_| index.paths.as_slice());
+        for pos in (0..n).rev() {
+            let vs = index.versions(pos);
+            let own = own_compact(vs, key.layer, key.mode);
+            let a = acc[pos];
+            let shown = own.and_then(|(_, v)| v);
+            let is_dir_like = index.has_children[pos] || shown.is_some_and(|v| v.is_dir);
+            let mut size = if is_dir_like {
+                a.size
+            } else {
+                shown.map_or(0, |v| v.size)
+            };
+            let present = own.is_some() || a.any_present;
+            let change = match own {
+                Some((c @ (Change::Added | Change::Removed), _)) => Some(c),
+                _ if is_dir_like && a.any_visible => Some(if a.mixed {
+                    Change::Modified
+                } else {
+                    a.child_kind.unwrap_or(Change::Unchanged)
+                }),
+                Some((c, _)) => Some(c),
+                None if a.any_present => Some(Change::Unchanged),
+                None => None,
+            };
+            // A directory counts removed bytes below it only when it reads as removed itself.
+            if is_dir_like && change == Some(Change::Removed) {
+                size += a.removed_size;
+            }
+            let self_visible = match own {
+                Some((c, _)) => {
+                    !key.hidden.hides(c)
+                        && match (&key.filter, paths) {
+                            (Some(re), Some(paths)) => re.is_match(&paths[pos]),
+                            _ => true,
+                        }
+                }
+                None => false,
+            };
+            let visible = a.any_visible || self_visible;
+            if visible {
+                let from_layer = match own {
+                    Some((_, v)) => v.map(|v| v.layer),
+                    // A parent directory the layer did not itself write: its current state.
+                    None => {
+                        let upto = vs.partition_point(|v| v.layer <= key.layer);
+                        last_present(vs, upto).map(|v| v.layer)
+                    }
+                };
+                info[index.order[pos] as usize] = Some(NodeInfo {
+                    change: change.unwrap_or(Change::Unchanged),
+                    size,
+                    from_layer,
+                });
+            }
+            let parent = index.parent_pos[pos];
+            if parent != TOP {
+                let p = &mut acc[parent as usize];
+                if present {
+                    if change == Some(Change::Removed) {
+                        p.removed_size += size;
+                    } else {
+                        p.size += size;
+                    }
+                }
+                p.any_present |= present;
+                if visible {
+                    p.any_visible = true;
+                    if let Some(k) = change {
+                        match p.child_kind {
+                            None => p.child_kind = Some(k),
+                            Some(prev) if prev != k => p.mixed = true,
+                            _ => {}
+                        }
+                    }
+                }
+            }
+        }
+        TreeView { key, info }
+    }
+
+    pub fn get(&self, id: NodeId) -> Option<&NodeInfo> {
+        self.info.get(id as usize).and_then(Option::as_ref)
+    }
+
+    /// Rows in display order, skipping the children of collapsed directories.
+    pub fn flatten(&self, tree: &PathTree, collapsed: &HashSet<NodeId>, sort: SortOrder) -> Flat {
+        let mut flat = Flat {
+            rows: Vec::new(),
+            is_last: vec![false; tree.nodes.len()],
+        };
+        if tree.nodes.is_empty() {
+            return flat;
+        }
+        // Explicit stack: (node, depth); children pushed in reverse display order.
+        let mut stack: Vec<(NodeId, u16)> = Vec::new();
+        let mut kids: Vec<NodeId> = Vec::new();
+        let push_children = |id: NodeId,
+                             depth: u16,
+                             stack: &mut Vec<(NodeId, u16)>,
+                             kids: &mut Vec<NodeId>,
+                             is_last: &mut Vec<bool>| {
+            kids.clear();
+            kids.extend(
+                tree.node(id)
+                    .children
+                    .iter()
+                    .copied()
+                    .filter(|c| self.get(*c).is_some()),
+            );
+            if sort == SortOrder::SizeDesc {
+                // Children come in name order and the sort is stable, so equal sizes stay
+                // sorted by name without comparing names.
+                kids.sort_by_cached_key(|c| std::cmp::Reverse(self.get(*c).map_or(0, |i| i.size)));
+            }
+            if let Some(last) = kids.last() {
+                is_last[*last as usize] = true;
+            }
+            stack.extend(kids.iter().rev().map(|c| (*c, depth)));
+        };
+        push_children(tree.root(), 0, &mut stack, &mut kids, &mut flat.is_last);
+        while let Some((id, depth)) = stack.pop() {
+            flat.rows.push(Row { node: id, depth });
+            if !collapsed.contains(&id) {
+                push_children(id, depth + 1, &mut stack, &mut kids, &mut flat.is_last);
+            }
+        }
+        flat
+    }
+}

@@ -1,0 +1,555 @@
+//! State machine (key → state) and rendered-buffer tests on a hand-built image.
+
+use std::sync::Arc;
+
+use crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use super::content::{FileSource, ViewerContent};
+use super::fixtures::sample_image;
+use super::keys::KeyMap;
+use super::rows::{CompareMode, SortOrder};
+use super::state::{Pane, State};
+use super::update::handle_event;
+use super::view;
+use crate::image::model::{Change, Layer};
+
+fn state() -> State {
+    let mut s = State::new(Arc::new(sample_image()), KeyMap::default(), None);
+    s.width = 160;
+    s.height = 40;
+    s
+}
+
+fn key(s: &mut State, code: KeyCode) {
+    handle_event(s, &Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+fn ctrl(s: &mut State, c: char) {
+    handle_event(
+        s,
+        &Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+    );
+}
+
+fn typed(s: &mut State, text: &str) {
+    for c in text.chars() {
+        key(s, KeyCode::Char(c));
+    }
+}
+
+/// The screen as text, one line per row, trailing spaces trimmed.
+fn render(s: &State) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(s.width, s.height)).unwrap();
+    terminal.draw(|f| view::draw(f, s)).unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..buffer.area.height {
+        let mut line = String::new();
+        for x in 0..buffer.area.width {
+            line.push_str(buffer[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn tree_names(s: &State) -> Vec<String> {
+    s.flat()
+        .rows
+        .iter()
+        .map(|r| s.image.tree.path(r.node))
+        .collect()
+}
+
+fn change_of(s: &State, path: &str) -> Option<Change> {
+    let id = s.image.tree.lookup(path)?;
+    s.tree_view().get(id).map(|i| i.change)
+}
+
+#[test]
+fn layer_mode_shows_only_what_the_layer_changed() {
+    let mut s = state();
+    assert_eq!(s.focus, Pane::Layers);
+    key(&mut s, KeyCode::Down);
+    key(&mut s, KeyCode::Down);
+    assert_eq!(s.layer, 2);
+    assert_eq!(
+        tree_names(&s),
+        [
+            "/app",
+            "/app/cache",
+            "/app/cache/build.log",
+            "/app/config.ini"
+        ]
+    );
+    assert_eq!(change_of(&s, "/app/cache/build.log"), Some(Change::Removed));
+    assert_eq!(change_of(&s, "/app/config.ini"), Some(Change::Modified));
+    // A directory of mixed changes reads as modified.
+    assert_eq!(change_of(&s, "/app"), Some(Change::Modified));
+    // A directory whose shown content is all removed counts the removed bytes.
+    let cache = s.image.tree.lookup("/app/cache").unwrap();
+    assert_eq!(
+        s.tree_view().get(cache).map(|i| (i.change, i.size)),
+        Some((Change::Removed, 8893))
+    );
+    let app = s.image.tree.lookup("/app").unwrap();
+    assert_eq!(s.tree_view().get(app).map(|i| i.size), Some(12));
+    key(&mut s, KeyCode::Char('k'));
+    assert_eq!(s.layer, 1);
+    assert_eq!(change_of(&s, "/app/cache/build.log"), Some(Change::Added));
+    assert_eq!(change_of(&s, "/usr/local/bin/hello"), Some(Change::Added));
+}
+
+#[test]
+fn aggregated_mode_marks_against_the_first_layer() {
+    let mut s = state();
+    key(&mut s, KeyCode::End);
+    assert_eq!(s.layer, 3);
+    ctrl(&mut s, 'a');
+    assert_eq!(s.compare, CompareMode::Aggregated);
+    assert_eq!(change_of(&s, "/etc/motd"), Some(Change::Unchanged));
+    assert_eq!(change_of(&s, "/app/config.ini"), Some(Change::Modified));
+    assert_eq!(change_of(&s, "/app/cache/build.log"), Some(Change::Removed));
+    assert_eq!(change_of(&s, "/usr/local/bin/hello"), Some(Change::Added));
+    ctrl(&mut s, 'l');
+    assert_eq!(s.compare, CompareMode::Layer);
+    assert_eq!(
+        tree_names(&s),
+        ["/app", "/app/bin", "/app/bin/hello.sh", "/app/config.ini"]
+    );
+}
+
+#[test]
+fn tab_switches_pane_and_ctrl_a_means_hide_added_in_the_tree() {
+    let mut s = state();
+    key(&mut s, KeyCode::Down);
+    key(&mut s, KeyCode::Tab);
+    assert_eq!(s.focus, Pane::Tree);
+    ctrl(&mut s, 'a');
+    assert!(s.hidden.added);
+    assert_eq!(s.compare, CompareMode::Layer);
+    // Layer 1 added the cache dir and the symlink; only the modified config stays.
+    assert_eq!(tree_names(&s), ["/app", "/app/config.ini"]);
+    ctrl(&mut s, 'a');
+    ctrl(&mut s, 'u');
+    ctrl(&mut s, 'r');
+    key(&mut s, KeyCode::Char('M'));
+    assert!(s.hidden.unchanged && s.hidden.removed && s.hidden.modified);
+    key(&mut s, KeyCode::Tab);
+    assert_eq!(s.focus, Pane::Layers);
+}
+
+#[test]
+fn space_collapses_and_right_expands() {
+    let mut s = state();
+    key(&mut s, KeyCode::Tab);
+    assert_eq!(s.selected_node(), s.image.tree.lookup("/app"));
+    let before = s.flat().rows.len();
+    key(&mut s, KeyCode::Char(' '));
+    assert_eq!(s.flat().rows.len(), before - 3);
+    assert!(render(&s).contains("app ⊕"));
+    key(&mut s, KeyCode::Right);
+    assert_eq!(s.flat().rows.len(), before);
+    key(&mut s, KeyCode::Right);
+    assert_eq!(s.selected_node(), s.image.tree.lookup("/app/bin"));
+    key(&mut s, KeyCode::Left);
+    assert_eq!(s.selected_node(), s.image.tree.lookup("/app"));
+    ctrl(&mut s, ' ');
+    assert_eq!(tree_names(&s), ["/app", "/etc"]);
+    ctrl(&mut s, ' ');
+    assert_eq!(s.flat().rows.len(), before);
+}
+
+#[test]
+fn filter_keeps_parents_of_matches_and_reports_bad_regex() {
+    let mut s = state();
+    key(&mut s, KeyCode::Char('/'));
+    assert!(s.filter.editing);
+    typed(&mut s, "hello\\.sh$");
+    assert_eq!(tree_names(&s), ["/app", "/app/bin", "/app/bin/hello.sh"]);
+    let screen = render(&s);
+    assert!(screen.contains("Filter (regex): hello\\.sh$"), "{screen}");
+    key(&mut s, KeyCode::Char('('));
+    assert!(s.filter.error.is_some());
+    // The last good filter stays in effect while the input is broken.
+    assert_eq!(tree_names(&s).len(), 3);
+    assert!(render(&s).contains("✗"));
+    key(&mut s, KeyCode::Backspace);
+    key(&mut s, KeyCode::Enter);
+    assert!(!s.filter.editing);
+    assert_eq!(s.focus, Pane::Tree);
+    key(&mut s, KeyCode::Esc);
+    assert!(s.filter.input.is_empty());
+    assert!(tree_names(&s).len() > 3);
+}
+
+#[test]
+fn sort_by_size_puts_big_entries_first() {
+    let mut s = state();
+    key(&mut s, KeyCode::Tab);
+    ctrl(&mut s, 'o');
+    assert_eq!(s.sort, SortOrder::SizeDesc);
+    let names = tree_names(&s);
+    let etc = names.iter().position(|n| n == "/etc").unwrap();
+    let app = names.iter().position(|n| n == "/app").unwrap();
+    assert!(app < etc, "{names:?}");
+    let motd = names.iter().position(|n| n == "/etc/motd").unwrap();
+    let evil = names
+        .iter()
+        .position(|n| n.starts_with("/etc/\x1b"))
+        .unwrap();
+    assert!(motd < evil, "{names:?}");
+}
+
+#[test]
+fn tree_pane_renders_attributes_markers_links_and_escaped_names() {
+    let mut s = state();
+    key(&mut s, KeyCode::Down);
+    let screen = render(&s);
+    assert!(
+        screen.contains("Current Layer Contents (layer 2)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Permission     UID:GID       Size  Filetree"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("+ -rw-r--r--         0:0     8.89 kB  │   │   └── build.log")
+            || screen.contains("+ -rw-r--r--         0:0    8.89 kB"),
+        "{screen}"
+    );
+    assert!(screen.contains("hello → /app/bin/hello.sh"), "{screen}");
+    assert!(screen.contains("~ -rw-rw-rw-         0:0"), "{screen}");
+    key(&mut s, KeyCode::Up);
+    let screen = render(&s);
+    assert!(screen.contains("\\x1b[31mevil"), "{screen}");
+    assert!(!screen.contains('\x1b'));
+    ctrl(&mut s, 'b');
+    key(&mut s, KeyCode::Tab);
+    ctrl(&mut s, 'b');
+    assert!(!s.show_attributes);
+    assert!(!render(&s).contains("Permission"));
+}
+
+#[test]
+fn layers_pane_trims_commands_and_dims_empty_layers() {
+    let s = state();
+    let screen = render(&s);
+    assert!(screen.contains("Cmp     Size  Command"), "{screen}");
+    assert!(
+        screen.contains(" ■      101 B  COPY dir:abc in /"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("            ·  ENV APP_HOME=/app"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("  RUN cat <<EOF > /app/config.ini↵debug=false↵EOF\n")
+            || screen.contains("  RUN cat <<EOF > /app/config.ini↵debug=false↵EOF "),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("            ·  CMD [\"/app/bin/hello.sh\"]"),
+        "{screen}"
+    );
+    assert_eq!(view::trim_command("|1 V=2 /bin/sh -c make"), "make");
+    assert_eq!(
+        view::trim_command("/bin/sh -c --mount=type=bind,from=t,target=/b [\"/b\", \"ls\"]"),
+        "[\"/b\", \"ls\"]"
+    );
+}
+
+#[test]
+fn compare_marker_follows_mode() {
+    let mut s = state();
+    key(&mut s, KeyCode::Down);
+    key(&mut s, KeyCode::Down);
+    let screen = render(&s);
+    assert!(screen.contains(" □      101 B  COPY"), "{screen}");
+    assert!(screen.contains(" □    8.90 kB  mkdir"), "{screen}");
+    assert!(screen.contains(" ■       12 B  RUN cat"), "{screen}");
+    assert!(screen.contains("         56 B  chmod"), "{screen}");
+    ctrl(&mut s, 'a');
+    let screen = render(&s);
+    assert!(screen.contains(" □      101 B  COPY"), "{screen}");
+    assert!(screen.contains(" ■    8.90 kB  mkdir"), "{screen}");
+    assert!(screen.contains(" ■       12 B  RUN cat"), "{screen}");
+    assert!(screen.contains("         56 B  chmod"), "{screen}");
+}
+
+#[test]
+fn details_panes_show_layer_and_image_figures() {
+    let s = state();
+    let screen = render(&s);
+    assert!(
+        screen.contains(&format!("Digest:  sha256:{:064x}", 0xabc0)[..60]),
+        "{screen}"
+    );
+    assert!(screen.contains("Total size:           9.07 kB"), "{screen}");
+    assert!(screen.contains("Efficiency:           98.76 %"), "{screen}");
+    assert!(screen.contains("Reclaimable:          8.93 kB"), "{screen}");
+    assert!(
+        screen.contains("    2      8.89 kB  /app/cache/build.log"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn selecting_an_inefficient_path_jumps_to_it_in_the_tree() {
+    let mut s = state();
+    key(&mut s, KeyCode::Left);
+    assert_eq!(s.focus, Pane::ImageDetails);
+    key(&mut s, KeyCode::Down);
+    assert_eq!(s.inefficient_cursor, 1);
+    key(&mut s, KeyCode::Up);
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.focus, Pane::Tree);
+    assert_eq!(s.layer, 2);
+    assert_eq!(
+        s.selected_node(),
+        s.image.tree.lookup("/app/cache/build.log")
+    );
+    assert!(render(&s).contains("last touched by layer 3"));
+}
+
+struct FakeFiles;
+impl FileSource for FakeFiles {
+    fn read_file(&self, layer: &Layer, path: &str, _limit: u64) -> anyhow::Result<Vec<u8>> {
+        Ok(format!("content of {path} in layer {}\nline 2\n", layer.index).into_bytes())
+    }
+}
+
+#[test]
+fn viewer_shows_history_and_content_and_closes() {
+    let mut s = State::new(
+        Arc::new(sample_image()),
+        KeyMap::default(),
+        Some(Arc::new(FakeFiles)),
+    );
+    s.width = 120;
+    s.height = 40;
+    key(&mut s, KeyCode::End);
+    key(&mut s, KeyCode::Tab);
+    // Layer 4 (index 3): /app, /app/bin, hello.sh, config.ini.
+    key(&mut s, KeyCode::End);
+    assert_eq!(s.selected_node(), s.image.tree.lookup("/app/config.ini"));
+    key(&mut s, KeyCode::Enter);
+    let viewer = s.viewer.as_ref().expect("viewer open");
+    assert_eq!(viewer.layer, Some(3));
+    assert_eq!(viewer.history.len(), 4);
+    assert_eq!(
+        viewer.content,
+        ViewerContent::Text {
+            lines: vec![
+                "content of /app/config.ini in layer 3".into(),
+                "line 2".into()
+            ],
+            truncated: false
+        }
+    );
+    let screen = render(&s);
+    assert!(screen.contains("History of /app/config.ini"), "{screen}");
+    assert!(screen.contains("+     1  added"), "{screen}");
+    assert!(screen.contains("~     3  modified"), "{screen}");
+    assert!(
+        screen.contains("content of /app/config.ini in layer 3"),
+        "{screen}"
+    );
+    key(&mut s, KeyCode::Esc);
+    assert!(s.viewer.is_none());
+    // Enter on a directory collapses it instead.
+    key(&mut s, KeyCode::Home);
+    key(&mut s, KeyCode::Enter);
+    assert!(s.viewer.is_none());
+    assert_eq!(s.flat().rows.len(), 1);
+}
+
+#[test]
+fn viewer_without_a_file_source_says_so() {
+    let mut s = state();
+    key(&mut s, KeyCode::Tab);
+    key(&mut s, KeyCode::Down);
+    key(&mut s, KeyCode::Down);
+    key(&mut s, KeyCode::Enter);
+    let screen = render(&s);
+    assert!(
+        screen.contains("not available for this image source"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn help_overlay_lists_every_action() {
+    let mut s = state();
+    key(&mut s, KeyCode::Char('?'));
+    assert!(s.help);
+    let screen = render(&s);
+    for needle in [
+        "^A",
+        "toggle",
+        "hide / show removed files",
+        "sort by name / size",
+        "[+] added",
+    ] {
+        assert!(
+            screen.contains(needle) || needle == "toggle",
+            "{needle}: {screen}"
+        );
+    }
+    // Keys other than close do nothing while help is up.
+    key(&mut s, KeyCode::Tab);
+    assert_eq!(s.focus, Pane::Layers);
+    key(&mut s, KeyCode::Esc);
+    assert!(!s.help);
+}
+
+#[test]
+fn status_bar_shows_the_focused_pane_keys_and_toggle_states() {
+    let mut s = state();
+    let screen = render(&s);
+    let status = screen.lines().last().unwrap().to_string();
+    assert!(
+        status.contains("q Quit") && status.contains("^A ○Aggregated"),
+        "{status}"
+    );
+    key(&mut s, KeyCode::Tab);
+    ctrl(&mut s, 'r');
+    let status = render(&s).lines().last().unwrap().to_string();
+    assert!(
+        status.contains("^R ○Removed") && status.contains("^A ●Added"),
+        "{status}"
+    );
+}
+
+#[test]
+fn quit_keys() {
+    let mut s = state();
+    key(&mut s, KeyCode::Char('q'));
+    assert!(s.quit);
+    let mut s = state();
+    key(&mut s, KeyCode::Char('/'));
+    ctrl(&mut s, 'c');
+    assert!(s.quit, "ctrl+c quits even while typing a filter");
+}
+
+#[test]
+fn mouse_click_selects_and_wheel_scrolls() {
+    let mut s = state();
+    let areas = view::areas(&s);
+    // Third tree row (below border and header).
+    let click = |col, row| {
+        Event::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: col,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    handle_event(&mut s, &click(areas.tree.x + 5, areas.tree.y + 4));
+    assert_eq!(s.focus, Pane::Tree);
+    assert_eq!(s.tree_cursor, 2);
+    // The layers pane: rows are layer 0, ENV (empty), layer 1…
+    handle_event(&mut s, &click(areas.layers.x + 3, areas.layers.y + 4));
+    assert_eq!(s.focus, Pane::Layers);
+    assert_eq!(s.layer, 1);
+    let wheel = Event::Mouse(MouseEvent {
+        kind: MouseEventKind::ScrollDown,
+        column: areas.layers.x + 3,
+        row: areas.layers.y + 3,
+        modifiers: KeyModifiers::NONE,
+    });
+    handle_event(&mut s, &wheel);
+    assert_eq!(s.layer, 2);
+}
+
+#[test]
+fn resize_keeps_the_cursor_visible() {
+    let mut s = state();
+    key(&mut s, KeyCode::Tab);
+    key(&mut s, KeyCode::End);
+    handle_event(&mut s, &Event::Resize(60, 8));
+    let areas = view::areas(&s);
+    assert!(
+        s.tree_cursor >= s.tree_scroll
+            && s.tree_cursor < s.tree_scroll + areas.tree_body_height.max(1)
+    );
+    // Drawing into a tiny terminal must not panic.
+    render(&s);
+    s.width = 10;
+    s.height = 3;
+    render(&s);
+}
+
+#[test]
+fn paging_moves_by_a_screen() {
+    let image = super::fixtures::synthetic_image(2_000, 3);
+    let mut s = State::new(Arc::new(image), KeyMap::default(), None);
+    s.width = 200;
+    s.height = 30;
+    key(&mut s, KeyCode::Tab);
+    key(&mut s, KeyCode::PageDown);
+    let page = view::areas(&s).tree_body_height;
+    assert_eq!(s.tree_cursor, page);
+    key(&mut s, KeyCode::End);
+    assert_eq!(s.tree_cursor, s.flat().rows.len() - 1);
+    let screen = render(&s);
+    assert!(screen.contains("file001999.dat"), "{screen}");
+    key(&mut s, KeyCode::PageUp);
+    assert_eq!(s.tree_cursor, s.flat().rows.len() - 1 - page);
+}
+
+#[test]
+fn progress_view_shows_what_is_loading() {
+    let mut terminal = Terminal::new(TestBackend::new(100, 20)).unwrap();
+    let progress = view::Progress {
+        reference: "docker-archive:big.tar".to_string(),
+        done: 30,
+        total: 120,
+        message: "reading 17 layers (3 done): 30 B of 120 B".to_string(),
+    };
+    terminal
+        .draw(|f| view::draw_progress(f, &progress))
+        .unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    let text: String = (0..buffer.area.height)
+        .map(|y| {
+            (0..buffer.area.width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+                + "\n"
+        })
+        .collect();
+    assert!(text.contains("loading docker-archive:big.tar"), "{text}");
+    assert!(text.contains("reading 17 layers (3 done)"), "{text}");
+    assert!(text.contains("30/120"), "{text}");
+}
+
+#[test]
+fn text_from_the_image_never_reaches_the_terminal_raw() {
+    let mut image = sample_image();
+    image.layers[0].command = "/bin/sh -c echo \x1b]0;pwned\x07 \x1b[2J".to_string();
+    image.layers[0].digest = "sha256:\x1b[31mred".to_string();
+    image.reference = "evil\x1b[H".to_string();
+    image.metrics.inefficient[0].path = "/tmp/\x1b[5mblink".to_string();
+    let mut s = State::new(Arc::new(image), KeyMap::default(), None);
+    s.width = 160;
+    s.height = 40;
+    let screen = render(&s);
+    assert!(
+        !screen.contains('\x1b') && !screen.contains('\x07'),
+        "{screen:?}"
+    );
+    assert!(
+        screen.contains("echo \\x1b]0;pwned\\x07 \\x1b[2J"),
+        "{screen}"
+    );
+    assert!(screen.contains("sha256:\\x1b[31mred"), "{screen}");
+    assert!(screen.contains("/tmp/\\x1b[5mblink"), "{screen}");
+}

@@ -1,0 +1,79 @@
+//! The image details pane: size, efficiency, waste, reclaimable bytes and the inefficient paths
+//! (Enter on one jumps to it in the tree).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{focused, human, pane_block, selected_style};
+use crate::image::escape_name;
+use crate::tui::state::{Pane, State};
+
+fn field(name: &'static str, value: String) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(
+            format!("{name:<22}"),
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(value),
+    ])
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+    let is_focused = focused(state, Pane::ImageDetails);
+    let block = pane_block("Image Details".to_string(), is_focused);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let image = &state.image;
+    let m = &image.metrics;
+    let mut lines = vec![
+        field("Image:", escape_name(&image.reference)),
+        field("Total size:", human(m.total_size)),
+        field(
+            "Efficiency:",
+            format!(
+                "{:.2} %   (user wasted {:.2} %)",
+                m.efficiency * 100.0,
+                m.user_wasted_percent * 100.0
+            ),
+        ),
+        field("Wasted (dive):", human(m.wasted_bytes)),
+        field("Reclaimable:", human(m.reclaimable_bytes)),
+        Line::styled(
+            "Count  Total Space  Path",
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
+    ];
+    let rows = inner.height.saturating_sub(lines.len() as u16) as usize;
+    for (i, item) in m
+        .inefficient
+        .iter()
+        .enumerate()
+        .skip(state.inefficient_scroll)
+        .take(rows)
+    {
+        let style = if i == state.inefficient_cursor && is_focused {
+            selected_style(true)
+        } else {
+            Style::new()
+        };
+        lines.push(Line::from(Span::styled(
+            format!(
+                "{:>5}  {:>11}  {}",
+                item.count,
+                human(item.bytes),
+                escape_name(&item.path)
+            ),
+            style,
+        )));
+    }
+    if m.inefficient.is_empty() {
+        lines.push(Line::styled(
+            "  (no inefficient paths)",
+            Style::new().add_modifier(Modifier::DIM),
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
