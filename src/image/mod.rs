@@ -1,6 +1,7 @@
 //! Reading images: sources → layers → trees → metrics.
 
 pub mod model;
+pub mod source;
 
 /// Renders a path or file name from an image for display: control characters, escape sequences
 /// and invalid bytes are escaped (`\x1b`, `\n`, `\u{7f}`…) so nothing from an image is ever sent

@@ -1,0 +1,277 @@
+//! OCI image layouts: `oci:DIR[:ref]`, `oci-archive:PATH[:ref]`, and the OCI layout Docker 25+
+//! writes inside `docker save` archives.
+//!
+//! `index.json` → (nested index resolved to the platform) → manifest → config and layers.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+
+use super::archive::{BlobStore, DirStore, StoredImage, TarStore};
+use super::{ConfigBlob, ImageSource, LayerDescriptor, SourceOptions, digest_hex};
+
+#[derive(Debug, Deserialize)]
+struct Index {
+    #[serde(default)]
+    manifests: Option<Vec<Descriptor>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct Descriptor {
+    #[serde(default, rename = "mediaType")]
+    media_type: String,
+    digest: String,
+    #[serde(default)]
+    size: u64,
+    #[serde(default)]
+    annotations: std::collections::HashMap<String, String>,
+    #[serde(default)]
+    platform: Option<Platform>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct Platform {
+    #[serde(default)]
+    architecture: String,
+    #[serde(default)]
+    os: String,
+    #[serde(default)]
+    variant: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Manifest {
+    #[serde(default, rename = "mediaType")]
+    media_type: String,
+    config: Option<Descriptor>,
+    #[serde(default)]
+    layers: Vec<Descriptor>,
+    #[serde(default)]
+    manifests: Option<Vec<Descriptor>>,
+}
+
+pub fn open_dir(
+    path: &Path,
+    reference: Option<&str>,
+    options: &SourceOptions,
+) -> Result<Box<dyn ImageSource>> {
+    if !path.is_dir() {
+        bail!("{}: not a directory", path.display());
+    }
+    let store = DirStore::new(path);
+    let what = format!("oci:{}", path.display());
+    Ok(Box::new(open_layout(Box::new(store), what, reference, options, None)?))
+}
+
+pub fn open_archive(
+    path: &Path,
+    reference: Option<&str>,
+    options: &SourceOptions,
+) -> Result<Box<dyn ImageSource>> {
+    let store = TarStore::open(path)?;
+    let what = format!("oci-archive:{}", path.display());
+    Ok(Box::new(open_layout(Box::new(store), what, reference, options, None)?))
+}
+
+/// The blob name of a digest in an OCI layout.
+pub fn blob_name(digest: &str) -> Result<String> {
+    let (alg, hex) = digest
+        .split_once(':')
+        .with_context(|| format!("malformed digest {digest:?}"))?;
+    if alg.is_empty()
+        || hex.is_empty()
+        || !hex.bytes().all(|b| b.is_ascii_alphanumeric())
+        || !alg.bytes().all(|b| b.is_ascii_alphanumeric() || b"+._-".contains(&b))
+    {
+        bail!("malformed digest {digest:?}");
+    }
+    Ok(format!("blobs/{alg}/{hex}"))
+}
+
+/// Reads an OCI layout held by `store`. `dive_id` overrides the per-layer dive id (Docker's
+/// archives report `blobs`); otherwise it is the digest hex.
+pub fn open_layout(
+    store: Box<dyn BlobStore>,
+    what: String,
+    reference: Option<&str>,
+    options: &SourceOptions,
+    dive_id: Option<&str>,
+) -> Result<StoredImage> {
+    let index_bytes = store
+        .read_small("index.json")
+        .with_context(|| format!("{what}: no index.json (not an OCI image layout)"))?;
+    let index: Index = serde_json::from_slice(&index_bytes)
+        .with_context(|| format!("{what}: index.json is not a valid OCI index"))?;
+    let manifests = index.manifests.unwrap_or_default();
+    let chosen = choose_manifest(&manifests, reference, options)
+        .with_context(|| format!("{what}: index.json"))?;
+    let manifest = resolve_manifest(store.as_ref(), chosen, options, 0)
+        .with_context(|| format!("{what}: {}", chosen.digest))?;
+    let config_desc = manifest
+        .config
+        .as_ref()
+        .with_context(|| format!("{what}: manifest has no config"))?;
+    let config_name = blob_name(&config_desc.digest)?;
+    let config_bytes = store
+        .read_small(&config_name)
+        .with_context(|| format!("{what}: config {}", config_desc.digest))?;
+    let config = ConfigBlob::parse(config_bytes, &format!("{what}: config {}", config_desc.digest))?;
+    if config.digest() != config_desc.digest {
+        bail!(
+            "{what}: config blob does not match its digest {}",
+            config_desc.digest
+        );
+    }
+    let diff_ids = &config.parsed.rootfs.diff_ids;
+    let mut layers = Vec::with_capacity(manifest.layers.len());
+    let mut layer_names = Vec::with_capacity(manifest.layers.len());
+    for (index, desc) in manifest.layers.iter().enumerate() {
+        let name =
+            blob_name(&desc.digest).with_context(|| format!("{what}: layer {index}"))?;
+        layers.push(LayerDescriptor {
+            digest: desc.digest.clone(),
+            media_type: desc.media_type.clone(),
+            compressed_size: desc.size,
+            diff_id: diff_ids.get(index).cloned().unwrap_or_default(),
+            dive_id: dive_id.map_or_else(|| digest_hex(&desc.digest).to_string(), str::to_string),
+        });
+        layer_names.push(name);
+    }
+    if diff_ids.len() != layers.len() {
+        bail!(
+            "{what}: the manifest lists {} layers but the config {} diff_ids",
+            layers.len(),
+            diff_ids.len()
+        );
+    }
+    let image = StoredImage {
+        reference: what,
+        store,
+        config,
+        layers,
+        layer_names,
+    };
+    image.check_blobs_present()?;
+    Ok(image)
+}
+
+fn host_platform() -> (String, String) {
+    let arch = match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        "x86" => "386",
+        "powerpc64" => "ppc64le",
+        other => other,
+    };
+    ("linux".to_string(), arch.to_string())
+}
+
+fn platform_matches(platform: &Option<Platform>, options: &SourceOptions) -> bool {
+    let Some(p) = platform else {
+        return true;
+    };
+    match &options.platform {
+        Some(wanted) => {
+            let mut parts = wanted.split('/');
+            let os = parts.next().unwrap_or_default();
+            let arch = parts.next().unwrap_or_default();
+            let variant = parts.next();
+            p.os == os
+                && p.architecture == arch
+                && variant.is_none_or(|v| p.variant.as_deref() == Some(v))
+        }
+        None => {
+            let (os, arch) = host_platform();
+            p.os == os && p.architecture == arch
+        }
+    }
+}
+
+fn ref_name(desc: &Descriptor) -> Option<&str> {
+    desc.annotations
+        .get("org.opencontainers.image.ref.name")
+        .or_else(|| desc.annotations.get("io.containerd.image.name"))
+        .map(String::as_str)
+}
+
+fn choose_manifest<'a>(
+    manifests: &'a [Descriptor],
+    reference: Option<&str>,
+    options: &SourceOptions,
+) -> Result<&'a Descriptor> {
+    if manifests.is_empty() {
+        bail!("lists no image");
+    }
+    let candidates: Vec<&Descriptor> = match reference {
+        Some(wanted) => manifests
+            .iter()
+            .filter(|d| {
+                d.annotations.values().any(|v| {
+                    v == wanted || v.rsplit_once(':').is_some_and(|(_, tag)| tag == wanted)
+                })
+            })
+            .collect(),
+        None => manifests.iter().collect(),
+    };
+    if candidates.is_empty() {
+        let names: Vec<&str> = manifests.iter().filter_map(ref_name).collect();
+        bail!(
+            "no image named {:?} (available: {})",
+            reference.unwrap_or_default(),
+            if names.is_empty() { "none named".to_string() } else { names.join(", ") }
+        );
+    }
+    if candidates.len() == 1 {
+        return Ok(candidates[0]);
+    }
+    candidates
+        .iter()
+        .find(|d| d.platform.is_some() && platform_matches(&d.platform, options))
+        .or_else(|| candidates.first())
+        .copied()
+        .context("lists no image")
+}
+
+fn resolve_manifest(
+    store: &dyn BlobStore,
+    desc: &Descriptor,
+    options: &SourceOptions,
+    depth: u32,
+) -> Result<Manifest> {
+    if depth > 4 {
+        bail!("indexes nested too deeply");
+    }
+    let name = blob_name(&desc.digest)?;
+    let bytes = store.read_small(&name)?;
+    if super::sha256_digest(&bytes) != desc.digest && desc.digest.starts_with("sha256:") {
+        bail!("manifest blob does not match its digest");
+    }
+    let manifest: Manifest =
+        serde_json::from_slice(&bytes).context("not a valid manifest or index")?;
+    let is_index = manifest.manifests.is_some()
+        || desc.media_type.contains("index")
+        || desc.media_type.contains("manifest.list")
+        || manifest.media_type.contains("index")
+        || manifest.media_type.contains("manifest.list");
+    if is_index {
+        let list = manifest.manifests.unwrap_or_default();
+        let chosen = list
+            .iter()
+            .filter(|d| {
+                d.platform
+                    .as_ref()
+                    .is_none_or(|p| p.os != "unknown" && p.architecture != "unknown")
+            })
+            .find(|d| platform_matches(&d.platform, options))
+            .with_context(|| {
+                let wanted = options.platform.clone().unwrap_or_else(|| {
+                    let (os, arch) = host_platform();
+                    format!("{os}/{arch}")
+                });
+                format!("no manifest for platform {wanted}")
+            })?;
+        return resolve_manifest(store, chosen, options, depth + 1);
+    }
+    Ok(manifest)
+}
