@@ -55,6 +55,13 @@ if [ -f "$out/.complete" ]; then
 fi
 
 mkdir -p "$generated/images" "$generated/tmp"
+# Test binaries may run in parallel (cargo nextest): one build per image at a time.
+exec 9>"$generated/.lock-$name"
+flock 9
+if [ -f "$out/.complete" ]; then
+  echo "$out"
+  exit 0
+fi
 work=$(mktemp -d "$generated/tmp/build-$name.XXXXXX")
 driver=${IMGTOOLS_STORAGE_DRIVER:-overlay}
 storage_opts=()

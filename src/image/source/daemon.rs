@@ -11,7 +11,9 @@ use super::{ImageSource, SourceOptions};
 /// Opens `reference` from the daemon.
 pub fn open(reference: &str, options: &SourceOptions) -> Result<Box<dyn ImageSource>> {
     let _ = options;
-    bail!("{reference}: reading from a Docker daemon is not built yet (use docker-archive:, oci: or oci-archive:)")
+    bail!(
+        "{reference}: reading from a Docker daemon is not built yet (use docker-archive:, oci: or oci-archive:)"
+    )
 }
 
 /// Whether the daemon's socket answers and holds `reference` (used for bare `image:tag`).
