@@ -1,7 +1,12 @@
 //! Reading images: sources → layers → trees → metrics.
 
+pub mod build;
+pub mod layer;
+pub mod metrics;
 pub mod model;
 pub mod source;
+
+pub use build::{AnalyzeOptions, analyze};
 
 /// Renders a path or file name from an image for display: control characters, escape sequences
 /// and invalid bytes are escaped (`\x1b`, `\n`, `\u{7f}`…) so nothing from an image is ever sent

@@ -206,6 +206,11 @@ pub struct Layer {
     pub entry_count: u64,
     /// dive's layer id: the tar directory name for classic archives, else the digest hex.
     pub dive_id: String,
+    /// Directories this layer made opaque (`.wh..wh..opq`), in node order. Kept so the dive
+    /// export can list the directory nodes those markers create in dive's per-layer tree.
+    pub opaque_dirs: Vec<NodeId>,
+    /// How the blob was compressed: `gzip`, `zstd` or `none`.
+    pub compression: String,
 }
 
 /// Bytes stored in a lower layer and hidden by a higher one.

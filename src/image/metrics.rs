@@ -1,0 +1,382 @@
+//! Waste metrics.
+//!
+//! **dive-compatible** (`efficiency`, `wasted_bytes`, `user_wasted_percent`, inefficient paths):
+//! exactly dive's `filetree.Efficiency` + `image.Analyze`, quirks included, so both tools print
+//! the same numbers for the same image:
+//! - every layer is seen as its own tree (its tar entries plus implied parent directories);
+//!   only that tree's *leaves* count, visited in dive's order (children sorted by name);
+//! - a leaf's size is its tar header size (0 for directories, symlinks, hard links);
+//! - a `.wh.x` whiteout leaf counts as path `x` with size 0, or, when `x` was a directory in the
+//!   stack of the lower layers, the summed sizes of that directory's subtree; when `x` is not in
+//!   that stack dive's visitor fails: the path gets an entry with minimum −1 and the rest of
+//!   that layer is skipped (dive only logs it);
+//! - opaque markers (`.wh..wh..opq`) are ignored, except that they create their directory node;
+//! - a path seen in ≥ 2 layers is "inefficient"; wasted bytes = Σ of *all* copies of those;
+//! - efficiency = Σ per-path minimum / Σ per-path cumulative size.
+//!
+//! dive re-stacks every lower layer for every whiteout; here one stacked state is kept up to
+//! date layer by layer (sizes summed per subtree incrementally), so the cost is linear.
+//!
+//! Defined edge cases (dive would print NaN or Inf): efficiency is 1.0 when no leaf has any
+//! size (empty image, only directories); `user_wasted_percent` is 0.0 when the layers above
+//! the first hold no bytes (a one-layer image, or empty upper layers).
+//!
+//! **reclaimable** (ours): every regular file's bytes that a later layer hid — by overwriting
+//! the path, a `.wh.` whiteout of it or of an ancestor, an opaque whiteout of an ancestor, or a
+//! non-directory replacing an ancestor directory — attributed to the layer that stored them and
+//! the layer that hid them. That is what squashing the image would save.
+
+use super::layer::{Op, RawEntry};
+use super::model::{
+    EntryKind, InefficientPath, Layer, Metrics, NodeId, PathTree, Reclaimable,
+};
+
+/// One leaf of dive's per-layer tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiveLeaf {
+    /// The path dive reports (a whiteout's target).
+    pub node: NodeId,
+    pub whiteout: bool,
+    pub size: u64,
+}
+
+/// What dive's per-layer tree holds, reduced to what the metrics need.
+#[derive(Debug, Clone, Default)]
+pub struct DiveLayer {
+    /// Leaves in dive's visiting order.
+    pub leaves: Vec<DiveLeaf>,
+    /// Whiteout targets (removed from the stack when this layer is stacked).
+    pub removes: Vec<NodeId>,
+    /// Every other node of the layer tree with the size and dir flag dive stores for it
+    /// (implied directories: 0 and `false`, like Go's zero `FileInfo`).
+    pub adds: Vec<(NodeId, u64, bool)>,
+}
+
+#[derive(Clone)]
+struct Keyed {
+    key: String,
+    node: NodeId,
+    kind: KeyKind,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum KeyKind {
+    Put { size: u64, is_dir: bool },
+    Whiteout,
+    /// The directory node an opaque marker creates.
+    Implied,
+}
+
+impl DiveLayer {
+    /// Rebuilds dive's view of one layer from its tar entries (`ids[i]` = node of `entries[i]`).
+    pub fn from_entries(tree: &PathTree, entries: &[RawEntry], ids: &[NodeId]) -> DiveLayer {
+        // Sort keys: components joined by NUL so that component order is byte order and a
+        // directory sorts right before its descendants.
+        let mut keyed: Vec<Keyed> = Vec::with_capacity(entries.len());
+        for (entry, &node) in entries.iter().zip(ids) {
+            let (key, kind) = match &entry.op {
+                Op::Put(e) => (
+                    entry.path.replace('/', "\0"),
+                    KeyKind::Put {
+                        size: e.size,
+                        is_dir: e.kind.is_dir(),
+                    },
+                ),
+                Op::Whiteout => {
+                    let key = match entry.path.rsplit_once('/') {
+                        Some((parent, name)) => format!("{}\0.wh.{name}", parent.replace('/', "\0")),
+                        None => format!(".wh.{}", entry.path),
+                    };
+                    (key, KeyKind::Whiteout)
+                }
+                Op::Opaque => {
+                    if entry.path.is_empty() {
+                        continue; // the root: dive never visits it
+                    }
+                    (entry.path.replace('/', "\0"), KeyKind::Implied)
+                }
+            };
+            keyed.push(Keyed { key, node, kind });
+        }
+        // Stable sort keeps tar order among equal keys; the last write of a path wins, and an
+        // explicit entry beats the node an opaque marker implies.
+        keyed.sort_by(|a, b| a.key.cmp(&b.key));
+        let mut unique: Vec<Keyed> = Vec::with_capacity(keyed.len());
+        for k in keyed {
+            match unique.last_mut() {
+                Some(last) if last.key == k.key => {
+                    if !(k.kind == KeyKind::Implied && last.kind != KeyKind::Implied) {
+                        *last = k;
+                    }
+                }
+                _ => unique.push(k),
+            }
+        }
+        let mut layer = DiveLayer::default();
+        for (i, k) in unique.iter().enumerate() {
+            let is_leaf = unique.get(i + 1).is_none_or(|next| {
+                !(next.key.len() > k.key.len()
+                    && next.key.as_bytes()[k.key.len()] == 0
+                    && next.key.starts_with(&k.key))
+            });
+            match k.kind {
+                KeyKind::Put { size, is_dir } => {
+                    if is_leaf {
+                        layer.leaves.push(DiveLeaf {
+                            node: k.node,
+                            whiteout: false,
+                            size,
+                        });
+                    }
+                    layer.adds.push((k.node, size, is_dir));
+                }
+                KeyKind::Implied => {
+                    if is_leaf {
+                        layer.leaves.push(DiveLeaf {
+                            node: k.node,
+                            whiteout: false,
+                            size: 0,
+                        });
+                    }
+                    layer.adds.push((k.node, 0, false));
+                }
+                KeyKind::Whiteout => {
+                    layer.leaves.push(DiveLeaf {
+                        node: k.node,
+                        whiteout: true,
+                        size: 0,
+                    });
+                    layer.removes.push(k.node);
+                }
+            }
+        }
+        // Directories implied by deeper entries but absent from the tar.
+        let mut explicit: std::collections::HashSet<NodeId> =
+            unique.iter().filter(|k| k.kind != KeyKind::Whiteout).map(|k| k.node).collect();
+        let mut implied = Vec::new();
+        for k in &unique {
+            let mut parent = tree.node(k.node).parent;
+            while let Some(p) = parent {
+                if p == tree.root() || !explicit.insert(p) {
+                    break;
+                }
+                implied.push((p, 0, false));
+                parent = tree.node(p).parent;
+            }
+        }
+        layer.adds.extend(implied);
+        layer
+    }
+}
+
+/// dive's lower-layer stack, kept incrementally: presence, stored size, dir flag and the sum of
+/// sizes over each present subtree.
+struct Stack {
+    present: Vec<bool>,
+    size: Vec<u64>,
+    is_dir: Vec<bool>,
+    subtree: Vec<u64>,
+}
+
+impl Stack {
+    fn new(nodes: usize) -> Stack {
+        let mut stack = Stack {
+            present: vec![false; nodes],
+            size: vec![0; nodes],
+            is_dir: vec![false; nodes],
+            subtree: vec![0; nodes],
+        };
+        if nodes > 0 {
+            stack.present[0] = true;
+            stack.is_dir[0] = true;
+        }
+        stack
+    }
+
+    fn add(&mut self, tree: &PathTree, node: NodeId, size: u64, is_dir: bool) {
+        // Make sure every ancestor exists (as dive's AddPath creates them).
+        let mut chain = Vec::new();
+        let mut cur = tree.node(node).parent;
+        while let Some(p) = cur {
+            if self.present[p as usize] {
+                break;
+            }
+            chain.push(p);
+            cur = tree.node(p).parent;
+        }
+        for p in chain {
+            self.present[p as usize] = true;
+            self.size[p as usize] = 0;
+            self.is_dir[p as usize] = false;
+            self.subtree[p as usize] = 0;
+        }
+        let i = node as usize;
+        let old = if self.present[i] { self.size[i] } else { 0 };
+        if !self.present[i] {
+            self.subtree[i] = 0;
+        }
+        self.present[i] = true;
+        self.size[i] = size;
+        self.is_dir[i] = is_dir;
+        let mut cur = Some(node);
+        while let Some(n) = cur {
+            let s = &mut self.subtree[n as usize];
+            *s = s.wrapping_add(size).wrapping_sub(old);
+            cur = tree.node(n).parent;
+        }
+    }
+
+    fn remove(&mut self, tree: &PathTree, node: NodeId) {
+        if node == tree.root() || !self.present[node as usize] {
+            return;
+        }
+        let gone = self.subtree[node as usize];
+        let mut cur = tree.node(node).parent;
+        while let Some(n) = cur {
+            self.subtree[n as usize] -= gone;
+            cur = tree.node(n).parent;
+        }
+        let mut todo = vec![node];
+        while let Some(n) = todo.pop() {
+            let i = n as usize;
+            self.present[i] = false;
+            self.size[i] = 0;
+            self.subtree[i] = 0;
+            todo.extend(
+                tree.node(n)
+                    .children
+                    .iter()
+                    .copied()
+                    .filter(|c| self.present[*c as usize]),
+            );
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct PathEfficiency {
+    seen: bool,
+    count: u32,
+    cumulative: i64,
+    min: i64,
+}
+
+/// Computes every metric.
+pub fn compute(tree: &PathTree, layers: &[Layer], dive_layers: &[DiveLayer]) -> Metrics {
+    let total_size: u64 = layers.iter().map(|l| l.size).sum();
+    let user_size: u64 = layers.iter().skip(1).map(|l| l.size).sum();
+
+    // dive's Efficiency().
+    let mut stack = Stack::new(tree.nodes.len());
+    let mut paths = vec![
+        PathEfficiency {
+            seen: false,
+            count: 0,
+            cumulative: 0,
+            min: -1,
+        };
+        tree.nodes.len()
+    ];
+    let mut inefficient: Vec<NodeId> = Vec::new();
+    for layer in dive_layers {
+        for leaf in &layer.leaves {
+            let data = &mut paths[leaf.node as usize];
+            data.seen = true;
+            let size = if leaf.whiteout {
+                if !stack.present[leaf.node as usize] {
+                    // dive: "path does not exist" → the rest of this layer is not visited.
+                    break;
+                }
+                if stack.is_dir[leaf.node as usize] {
+                    stack.subtree[leaf.node as usize]
+                } else {
+                    0
+                }
+            } else {
+                leaf.size
+            } as i64;
+            data.cumulative += size;
+            if data.min < 0 || size < data.min {
+                data.min = size;
+            }
+            data.count += 1;
+            if data.count == 2 {
+                inefficient.push(leaf.node);
+            }
+        }
+        for &node in &layer.removes {
+            stack.remove(tree, node);
+        }
+        for &(node, size, is_dir) in &layer.adds {
+            stack.add(tree, node, size, is_dir);
+        }
+    }
+    let (mut minimum, mut discovered) = (0i64, 0i64);
+    for p in paths.iter().filter(|p| p.seen) {
+        minimum += p.min;
+        discovered += p.cumulative;
+    }
+    let efficiency = if discovered == 0 {
+        1.0
+    } else {
+        minimum as f64 / discovered as f64
+    };
+    // Largest first (dive sorts ascending and prints in reverse).
+    inefficient.sort_by_key(|n| paths[*n as usize].cumulative);
+    inefficient.reverse();
+    let wasted_bytes: u64 = inefficient
+        .iter()
+        .map(|n| paths[*n as usize].cumulative.max(0) as u64)
+        .sum();
+    let user_wasted_percent = if user_size == 0 {
+        0.0
+    } else {
+        wasted_bytes as f64 / user_size as f64
+    };
+    let inefficient = inefficient
+        .into_iter()
+        .map(|n| InefficientPath {
+            path: tree.path(n),
+            count: paths[n as usize].count,
+            bytes: paths[n as usize].cumulative.max(0) as u64,
+        })
+        .collect();
+
+    let reclaimable = reclaimable(tree);
+    Metrics {
+        total_size,
+        efficiency,
+        wasted_bytes,
+        user_wasted_percent,
+        inefficient,
+        reclaimable_bytes: reclaimable.iter().map(|r| r.bytes).sum(),
+        reclaimable,
+    }
+}
+
+/// Every stored file version that a later version of the same path hides.
+fn reclaimable(tree: &PathTree) -> Vec<Reclaimable> {
+    let mut out = Vec::new();
+    for (id, node) in tree.nodes.iter().enumerate() {
+        for pair in node.versions.windows(2) {
+            if let Some(entry) = &pair[0].entry
+                && entry.kind == EntryKind::File
+                && entry.size > 0
+            {
+                out.push(Reclaimable {
+                    path: tree.path(id as NodeId),
+                    bytes: entry.size,
+                    stored_in: pair[0].layer,
+                    hidden_by: pair[1].layer,
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| {
+        b.bytes
+            .cmp(&a.bytes)
+            .then_with(|| a.path.cmp(&b.path))
+            .then_with(|| a.stored_in.cmp(&b.stored_in))
+    });
+    out
+}
