@@ -106,10 +106,19 @@ if [ "$name" = platform ]; then
 else
   echo "building $name" >&2
   bah "${build_args[@]}" -t "$tag" "$context" >&2
-  skopeo_copy "$(store "$tag")" "docker-archive:$staging/docker-archive.tar:$tag"
-  skopeo_copy --dest-compress --dest-compress-format gzip "$(store "$tag")" "oci:$staging/oci-gzip:latest"
-  skopeo_copy --dest-compress --dest-compress-format zstd "$(store "$tag")" "oci:$staging/oci-zstd:latest"
-  skopeo_copy "oci:$staging/oci-gzip:latest" "oci-archive:$staging/oci-archive.tar:latest"
+  # A "# exports: FORM..." line in the Dockerfile limits the forms (the bench image needs two).
+  exports=$(sed -n 's/^# exports: *//p' "$dockerfile" | head -1)
+  exports=${exports:-docker-archive oci-gzip oci-zstd oci-archive}
+  for form in $exports; do
+    echo "exporting $name as $form" >&2
+    case $form in
+      docker-archive) skopeo_copy "$(store "$tag")" "docker-archive:$staging/docker-archive.tar:$tag" ;;
+      oci-gzip) skopeo_copy --dest-compress --dest-compress-format gzip "$(store "$tag")" "oci:$staging/oci-gzip:latest" ;;
+      oci-zstd) skopeo_copy --dest-compress --dest-compress-format zstd "$(store "$tag")" "oci:$staging/oci-zstd:latest" ;;
+      oci-archive) skopeo_copy --dest-compress --dest-compress-format gzip "$(store "$tag")" "oci-archive:$staging/oci-archive.tar:latest" ;;
+      *) die "$name: unknown export form '$form'" ;;
+    esac
+  done
 fi
 
 # Images that promise an opaque whiteout must really carry one (see "Storage driver" above).

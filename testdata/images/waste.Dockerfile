@@ -6,7 +6,8 @@ COPY busybox /bin/busybox
 # Layer 2: busybox applets as symlinks (/bin/sh -> busybox ...).
 RUN ["/bin/busybox", "--install", "-s", "/bin"]
 # Layer 3: content that later layers waste: a temp file, a directory, a file to overwrite,
-# a hardlink and a symlink.
+# a hardlink and a symlink; and two empty files whose names hold an escape sequence and a
+# newline (every output must show them escaped).
 RUN mkdir -p /data/cache /data/keep \
  && seq 1 30000 > /data/tmp.bin \
  && seq 1 4000 > /data/cache/a.txt \
@@ -16,7 +17,8 @@ RUN mkdir -p /data/cache /data/keep \
  && seq 1 2000 > /data/keep/original \
  && ln /data/keep/original /data/keep/hardlink \
  && ln -s ../keep/original /data/keep/symlink \
- && ln -s /data/over.txt /data/over-link
+ && ln -s /data/over.txt /data/over-link \
+ && touch "/data/$(printf 'esc\033[31mred')" "/data/$(printf 'new\nline')"
 # Layer 4: a file created in layer 3 and deleted here (a `.wh.tmp.bin` whiteout).
 RUN rm /data/tmp.bin
 # Layer 5: a directory removed and recreated in one step (an opaque whiteout `.wh..wh..opq`).
