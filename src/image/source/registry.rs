@@ -134,11 +134,24 @@ async fn fetch(
     for (index, layer) in manifest.layers.iter().enumerate() {
         wanted.push((format!("layer {index}"), layer.clone()));
     }
-    let results: Vec<_> = stream::iter(wanted)
-        .map(|(what, desc)| async move { fetch_blob(client, image_ref, &what, &desc, cache).await })
-        .buffer_unordered(PARALLEL_DOWNLOADS)
-        .collect()
-        .await;
+    let missing: u64 = wanted
+        .iter()
+        .filter(|(_, desc)| blob_name(&desc.digest).is_ok_and(|name| !cache.join(name).is_file()))
+        .map(|(_, desc)| u64::try_from(desc.size).unwrap_or(0))
+        .sum();
+    let bar = download_bar(missing);
+    let bar = &bar;
+    let results: Vec<_> =
+        stream::iter(wanted)
+            .map(|(what, desc)| async move {
+                fetch_blob(client, image_ref, &what, &desc, cache, bar).await
+            })
+            .buffer_unordered(PARALLEL_DOWNLOADS)
+            .collect()
+            .await;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
     for result in results {
         result?;
     }
@@ -158,6 +171,7 @@ async fn fetch_blob(
     what: &str,
     desc: &OciDescriptor,
     cache: &Path,
+    bar: &Option<indicatif::ProgressBar>,
 ) -> std::result::Result<(), PullError> {
     let name = blob_name(&desc.digest).map_err(|e| PullError::Cache(format!("{what}: {e}")))?;
     let path = cache.join(&name);
@@ -178,7 +192,14 @@ async fn fetch_blob(
         .await
         .map_err(|e| PullError::Cache(format!("{}: {e}", partial.display())))?;
     client
-        .pull_blob(image_ref, desc, file)
+        .pull_blob(
+            image_ref,
+            desc,
+            ProgressWriter {
+                inner: file,
+                bar: bar.clone(),
+            },
+        )
         .await
         .map_err(|error| PullError::Blob {
             what: what.to_string(),
@@ -189,6 +210,56 @@ async fn fetch_blob(
         .map_err(|e| PullError::Cache(format!("{}: {e}", path.display())))?;
     drop(guard);
     Ok(())
+}
+
+/// A download progress bar on stderr, only when stderr is a terminal and there is something to
+/// download.
+fn download_bar(total: u64) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if total == 0 || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} downloading [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    Some(bar)
+}
+
+/// Counts bytes into the progress bar as they are written to the cache file.
+struct ProgressWriter<W> {
+    inner: W,
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl<W: tokio::io::AsyncWrite + Unpin> tokio::io::AsyncWrite for ProgressWriter<W> {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        let poll = std::pin::Pin::new(&mut self.inner).poll_write(cx, buf);
+        if let (std::task::Poll::Ready(Ok(n)), Some(bar)) = (&poll, &self.bar) {
+            bar.inc(*n as u64);
+        }
+        poll
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
 }
 
 /// Deletes a half-written file when a download fails (after a successful rename there is
