@@ -1,6 +1,9 @@
 //! Reading images: sources → layers → trees → metrics.
 
 pub mod build;
+pub mod ci;
+pub mod cli;
+pub mod export;
 pub mod layer;
 pub mod metrics;
 pub mod model;

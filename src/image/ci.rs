@@ -1,0 +1,426 @@
+//! `--ci`: dive's three rules (`lowestEfficiency`, `highestWastedBytes`,
+//! `highestUserWastedPercent`) from `.dive-ci` or flags, evaluated exactly as dive does (strict
+//! comparisons), reported as text or SARIF 2.1.0.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use serde_json::json;
+
+use super::escape_name;
+use super::model::Image;
+
+/// A rule threshold; `None` = disabled.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CiRules {
+    pub lowest_efficiency: Option<f64>,
+    pub highest_wasted_bytes: Option<u64>,
+    pub highest_user_wasted_percent: Option<f64>,
+}
+
+impl Default for CiRules {
+    /// dive's defaults when no `.dive-ci` exists: 0.9 / disabled / 0.1.
+    fn default() -> Self {
+        CiRules {
+            lowest_efficiency: Some(0.9),
+            highest_wasted_bytes: None,
+            highest_user_wasted_percent: Some(0.1),
+        }
+    }
+}
+
+fn is_disabled(value: &str) -> bool {
+    matches!(
+        value.trim().to_ascii_lowercase().as_str(),
+        "" | "disabled" | "off" | "false"
+    )
+}
+
+/// A ratio threshold (`0.9`, or disabled).
+pub fn parse_ratio(value: &str) -> Result<Option<f64>> {
+    if is_disabled(value) {
+        return Ok(None);
+    }
+    let ratio: f64 = value
+        .trim()
+        .parse()
+        .with_context(|| format!("{value:?} is not a ratio (0..1) or \"disabled\""))?;
+    if !ratio.is_finite() {
+        bail!("{value:?} is not a finite ratio");
+    }
+    Ok(Some(ratio))
+}
+
+/// A byte threshold the way go-humanize's `ParseBytes` reads it: `20MB` = 20·10⁶, `20MiB` =
+/// 20·2²⁰, `1.5 GB`, `1,000`, a plain number of bytes; or disabled.
+pub fn parse_bytes(value: &str) -> Result<Option<u64>> {
+    if is_disabled(value) {
+        return Ok(None);
+    }
+    let text = value.trim().replace(',', "");
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: f64 = number
+        .parse()
+        .with_context(|| format!("{value:?} is not a size like 20MB, 20MiB or \"disabled\""))?;
+    let multiplier: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "k" | "kb" => 1e3,
+        "ki" | "kib" => 1024.0,
+        "m" | "mb" => 1e6,
+        "mi" | "mib" => 1024f64.powi(2),
+        "g" | "gb" => 1e9,
+        "gi" | "gib" => 1024f64.powi(3),
+        "t" | "tb" => 1e12,
+        "ti" | "tib" => 1024f64.powi(4),
+        "p" | "pb" => 1e15,
+        "pi" | "pib" => 1024f64.powi(5),
+        "e" | "eb" => 1e18,
+        "ei" | "eib" => 1024f64.powi(6),
+        other => bail!("{value:?}: unknown size unit {other:?}"),
+    };
+    let bytes = number * multiplier;
+    if !bytes.is_finite() || bytes >= u64::MAX as f64 {
+        bail!("{value:?} is too large");
+    }
+    Ok(Some(bytes as u64))
+}
+
+fn yaml_scalar(value: &serde_norway::Value) -> String {
+    match value {
+        serde_norway::Value::Null => String::new(),
+        serde_norway::Value::Bool(b) => b.to_string(),
+        serde_norway::Value::Number(n) => n.to_string(),
+        serde_norway::Value::String(s) => s.clone(),
+        _ => "<not a scalar>".to_string(),
+    }
+}
+
+/// The rule a key names (dive's camelCase, or kebab-case as dive's newer config uses).
+pub fn rule_key(key: &str) -> Option<&'static str> {
+    let flat: String = key
+        .chars()
+        .filter(|c| *c != '-' && *c != '_')
+        .flat_map(char::to_lowercase)
+        .collect();
+    match flat.as_str() {
+        "lowestefficiency" => Some("lowestEfficiency"),
+        "highestwastedbytes" => Some("highestWastedBytes"),
+        "highestuserwastedpercent" => Some("highestUserWastedPercent"),
+        _ => None,
+    }
+}
+
+impl CiRules {
+    /// Sets one rule from its textual value.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<()> {
+        match rule_key(key) {
+            Some("lowestEfficiency") => self.lowest_efficiency = parse_ratio(value)?,
+            Some("highestWastedBytes") => self.highest_wasted_bytes = parse_bytes(value)?,
+            Some("highestUserWastedPercent") => {
+                self.highest_user_wasted_percent = parse_ratio(value)?
+            }
+            _ => bail!("unknown CI rule {key:?}"),
+        }
+        Ok(())
+    }
+
+    /// Reads a `.dive-ci` file (`rules:` with dive's keys) over the defaults.
+    pub fn from_file(path: &Path) -> Result<CiRules> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("{}: cannot read", path.display()))?;
+        Self::from_yaml(&text).with_context(|| format!("{}", path.display()))
+    }
+
+    pub fn from_yaml(text: &str) -> Result<CiRules> {
+        let mut rules = CiRules::default();
+        if text.trim().is_empty() {
+            return Ok(rules);
+        }
+        let doc: serde_norway::Value = serde_norway::from_str(text).context("not valid YAML")?;
+        let Some(map) = doc.get("rules") else {
+            return Ok(rules);
+        };
+        let Some(map) = map.as_mapping() else {
+            bail!("`rules` must be a mapping");
+        };
+        for (key, value) in map {
+            let key = yaml_scalar(key);
+            rules
+                .set(&key, &yaml_scalar(value))
+                .with_context(|| format!("rules.{key}"))?;
+        }
+        Ok(rules)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Pass,
+    Fail,
+    Skip,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Pass => "PASS",
+            Status::Fail => "FAIL",
+            Status::Skip => "SKIP",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct RuleResult {
+    pub rule: &'static str,
+    pub status: Status,
+    pub message: String,
+}
+
+/// Evaluates the rules exactly as dive's `ci/rules.go` does.
+pub fn evaluate(image: &Image, rules: &CiRules) -> Vec<RuleResult> {
+    let m = &image.metrics;
+    let mut out = Vec::new();
+    out.push(match rules.lowest_efficiency {
+        None => skip("lowestEfficiency"),
+        Some(t) if t > m.efficiency => RuleResult {
+            rule: "lowestEfficiency",
+            status: Status::Fail,
+            message: format!(
+                "image efficiency is too low (efficiency={} < threshold={})",
+                fmt_num(m.efficiency),
+                fmt_num(t)
+            ),
+        },
+        Some(_) => pass("lowestEfficiency"),
+    });
+    out.push(match rules.highest_wasted_bytes {
+        None => skip("highestWastedBytes"),
+        Some(t) if m.wasted_bytes > t => RuleResult {
+            rule: "highestWastedBytes",
+            status: Status::Fail,
+            message: format!(
+                "too many bytes wasted (wasted-bytes={} > threshold={})",
+                m.wasted_bytes, t
+            ),
+        },
+        Some(_) => pass("highestWastedBytes"),
+    });
+    out.push(match rules.highest_user_wasted_percent {
+        None => skip("highestUserWastedPercent"),
+        Some(t) if m.user_wasted_percent > t => RuleResult {
+            rule: "highestUserWastedPercent",
+            status: Status::Fail,
+            message: format!(
+                "too many bytes wasted, relative to the user bytes added (%-user-wasted-bytes={} > threshold={})",
+                fmt_num(m.user_wasted_percent),
+                fmt_num(t)
+            ),
+        },
+        Some(_) => pass("highestUserWastedPercent"),
+    });
+    out
+}
+
+fn fmt_num(v: f64) -> String {
+    format!("{v:.4}")
+}
+
+fn pass(rule: &'static str) -> RuleResult {
+    RuleResult {
+        rule,
+        status: Status::Pass,
+        message: String::new(),
+    }
+}
+
+fn skip(rule: &'static str) -> RuleResult {
+    RuleResult {
+        rule,
+        status: Status::Skip,
+        message: "rule disabled".to_string(),
+    }
+}
+
+pub fn human(bytes: u64) -> String {
+    humansize::format_size(bytes, humansize::DECIMAL)
+}
+
+/// The human-readable summary and rule verdicts (names escaped).
+pub fn text_report(image: &Image, results: &[RuleResult], top: usize) -> String {
+    let m = &image.metrics;
+    let mut s = String::new();
+    let _ = writeln!(s, "Image: {}", escape_name(&image.reference));
+    let _ = writeln!(
+        s,
+        "  layers: {}  size: {} ({} bytes)",
+        image.layers.len(),
+        human(m.total_size),
+        m.total_size
+    );
+    let _ = writeln!(s, "  efficiency: {:.4} %", m.efficiency * 100.0);
+    let _ = writeln!(
+        s,
+        "  wastedBytes: {} bytes ({})",
+        m.wasted_bytes,
+        human(m.wasted_bytes)
+    );
+    let _ = writeln!(s, "  userWastedPercent: {:.4} %", m.user_wasted_percent * 100.0);
+    let _ = writeln!(
+        s,
+        "  reclaimableBytes: {} bytes ({}) in {} hidden file copies",
+        m.reclaimable_bytes,
+        human(m.reclaimable_bytes),
+        m.reclaimable.len()
+    );
+    let _ = writeln!(s, "Inefficient Files:");
+    let _ = writeln!(s, "Count  Wasted Space  File Path");
+    for p in m.inefficient.iter().take(top) {
+        let _ = writeln!(
+            s,
+            "{:>5}  {:>12}  {}",
+            p.count,
+            human(p.bytes),
+            escape_name(&p.path)
+        );
+    }
+    if m.inefficient.len() > top {
+        let _ = writeln!(s, "  … and {} more", m.inefficient.len() - top);
+    }
+    let _ = writeln!(s, "Results:");
+    for r in results {
+        if r.message.is_empty() {
+            let _ = writeln!(s, "  {}: {}", r.status.label(), r.rule);
+        } else {
+            let _ = writeln!(s, "  {}: {}: {}", r.status.label(), r.rule, r.message);
+        }
+    }
+    let count = |st: Status| results.iter().filter(|r| r.status == st).count();
+    let failed = count(Status::Fail);
+    let _ = writeln!(
+        s,
+        "Result:{} [Total:{}] [Passed:{}] [Failed:{}] [Warn:0] [Skipped:{}]",
+        if failed > 0 { "FAIL" } else { "PASS" },
+        results.len(),
+        count(Status::Pass),
+        failed,
+        count(Status::Skip)
+    );
+    s
+}
+
+/// Percent-encodes what may not appear in a URI reference (SARIF `artifactLocation.uri`).
+fn uri_escape(reference: &str) -> String {
+    let mut out = String::new();
+    for b in reference.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=".contains(&b) {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+fn rule_description(rule: &str) -> &'static str {
+    match rule {
+        "lowestEfficiency" => "The image efficiency (dive's score) is below the threshold.",
+        "highestWastedBytes" => "The bytes wasted by files duplicated or removed across layers exceed the threshold.",
+        _ => "The wasted bytes relative to the bytes added above the base layer exceed the threshold.",
+    }
+}
+
+/// SARIF 2.1.0: one result per failed rule, located at the image (and at the layer holding
+/// the largest inefficient path for the waste rules).
+pub fn sarif_report(image: &Image, results: &[RuleResult]) -> serde_json::Value {
+    let rules: Vec<serde_json::Value> = results
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.rule,
+                "name": r.rule,
+                "shortDescription": {"text": rule_description(r.rule)},
+                "helpUri": "https://github.com/wagoodman/dive#ci-integration",
+                "defaultConfiguration": {"level": "error"}
+            })
+        })
+        .collect();
+    let uri = uri_escape(&image.reference);
+    let sarif_results: Vec<serde_json::Value> = results
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.status == Status::Fail)
+        .map(|(index, r)| {
+            let mut logical = vec![json!({
+                "name": escape_name(&image.reference),
+                "kind": "module",
+            })];
+            if r.rule != "lowestEfficiency"
+                && let Some(top) = image.metrics.inefficient.first()
+            {
+                logical.push(json!({
+                    "name": escape_name(&top.path),
+                    "fullyQualifiedName": format!("{}{}", escape_name(&image.reference), escape_name(&top.path)),
+                    "kind": "resource",
+                }));
+            }
+            json!({
+                "ruleId": r.rule,
+                "ruleIndex": index,
+                "level": "error",
+                "message": {"text": escape_name(&r.message)},
+                "locations": [{
+                    "physicalLocation": {"artifactLocation": {"uri": uri}},
+                    "logicalLocations": logical,
+                }],
+            })
+        })
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "imgdive",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/wagoodman/dive",
+                "rules": rules,
+            }},
+            "results": sarif_results,
+        }]
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_sizes_like_go_humanize() {
+        assert_eq!(parse_bytes("20MB").unwrap(), Some(20_000_000));
+        assert_eq!(parse_bytes("20MiB").unwrap(), Some(20 * 1024 * 1024));
+        assert_eq!(parse_bytes("1.5 kB").unwrap(), Some(1500));
+        assert_eq!(parse_bytes("1,000").unwrap(), Some(1000));
+        assert_eq!(parse_bytes("disabled").unwrap(), None);
+        assert!(parse_bytes("12 parsecs").is_err());
+    }
+
+    #[test]
+    fn reads_dive_ci_files_in_both_spellings() {
+        let rules = CiRules::from_yaml(
+            "rules:\n  lowestEfficiency: 0.95\n  highestWastedBytes: 20MB\n  highestUserWastedPercent: disabled\n",
+        )
+        .unwrap();
+        assert_eq!(rules.lowest_efficiency, Some(0.95));
+        assert_eq!(rules.highest_wasted_bytes, Some(20_000_000));
+        assert_eq!(rules.highest_user_wasted_percent, None);
+        let kebab = CiRules::from_yaml("rules:\n  lowest-efficiency: 0.5\n").unwrap();
+        assert_eq!(kebab.lowest_efficiency, Some(0.5));
+        assert_eq!(kebab.highest_user_wasted_percent, Some(0.1));
+        assert!(CiRules::from_yaml("rules:\n  nonsense: 1\n").is_err());
+    }
+}
