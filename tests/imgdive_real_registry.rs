@@ -196,3 +196,42 @@ fn unreachable_registry_is_one_line_naming_the_reference() {
     assert!(message.contains("cannot connect"), "{message}");
     assert!(!message.contains('\n'), "{message}");
 }
+
+#[test]
+fn anonymous_pull_goes_through_the_bearer_token_flow() {
+    let waste = image("waste");
+    let tokens = imgdive_real_support::TokenServer::start();
+    let registry = Registry::start_with_token_server(&tokens);
+    // The registry answers 401 with a Bearer challenge without a token.
+    assert_eq!(
+        imgdive_real_support::http_get_status(&registry.addr, "/v2/"),
+        Some(401)
+    );
+    registry.push(
+        &format!("oci:{}:latest", waste.join("oci-gzip").display()),
+        "imgtools/waste:latest",
+        false,
+    );
+    let before = tokens.requests.lock().unwrap().len();
+    let cache = tempfile::tempdir().unwrap();
+    let reference = format!("{}/imgtools/waste:latest", registry.addr);
+    let pulled = registry::pull(&reference, &SourceOptions::default(), cache.path())
+        .expect("pull with an anonymous bearer token");
+    assert_eq!(pulled.layers.len(), 7);
+    let requests = tokens.requests.lock().unwrap()[before..].to_vec();
+    assert!(!requests.is_empty(), "no token was asked for");
+    for request in &requests {
+        assert!(request.authorization.is_none(), "anonymous: {request:?}");
+        assert!(
+            request.path_and_query.contains("imgtools%2Fwaste%3Apull")
+                || request.path_and_query.contains("imgtools/waste:pull"),
+            "{request:?}"
+        );
+        assert!(
+            request
+                .path_and_query
+                .contains(imgdive_real_support::TOKEN_SERVICE),
+            "{request:?}"
+        );
+    }
+}

@@ -105,15 +105,20 @@ pub struct Registry {
 
 impl Registry {
     pub fn start() -> Registry {
-        Registry::spawn(None)
+        Registry::spawn(None, None)
+    }
+
+    /// With `token` auth delegated to `tokens` (anonymous pulls go through the bearer flow).
+    pub fn start_with_token_server(tokens: &TokenServer) -> Registry {
+        Registry::spawn(None, Some(tokens.registry_auth_config()))
     }
 
     /// With htpasswd auth (`htpasswd -B` from apache2-utils makes the bcrypt entry).
     pub fn start_with_auth(user: &str, password: &str) -> Registry {
-        Registry::spawn(Some((user.to_string(), password.to_string())))
+        Registry::spawn(Some((user.to_string(), password.to_string())), None)
     }
 
-    fn spawn(credentials: Option<(String, String)>) -> Registry {
+    fn spawn(credentials: Option<(String, String)>, auth_section: Option<String>) -> Registry {
         require_tool("docker-registry", "docker-registry");
         let dir = tempfile::tempdir().expect("tempdir");
         let port = free_port();
@@ -134,6 +139,9 @@ impl Registry {
                 "auth:\n  htpasswd:\n    realm: imgtools-test\n    path: {}\n",
                 dir.path().join("htpasswd").display()
             ));
+        }
+        if let Some(section) = auth_section {
+            config.push_str(&section);
         }
         let config_path = dir.path().join("config.yml");
         std::fs::write(&config_path, config).expect("write registry config");
@@ -397,4 +405,191 @@ pub fn base64(bytes: &[u8]) -> String {
         }
     }
     out
+}
+
+/// A Docker-style token server for the registry's `token` auth, so the anonymous bearer flow
+/// (`WWW-Authenticate: Bearer realm=…` → `GET realm?scope=…` → JWT) runs for real. Tokens are
+/// RS256 JWTs signed by `openssl dgst` with a key whose self-signed certificate is the
+/// registry's `rootcertbundle` and travels in the JWT's `x5c` header, which is how distribution
+/// finds the key. Every request it answers is recorded.
+pub struct TokenServer {
+    pub addr: String,
+    pub dir: tempfile::TempDir,
+    pub requests: std::sync::Arc<Mutex<Vec<TokenRequest>>>,
+}
+
+/// What a client asked the token server.
+#[derive(Debug, Clone)]
+pub struct TokenRequest {
+    pub path_and_query: String,
+    pub authorization: Option<String>,
+}
+
+pub const TOKEN_SERVICE: &str = "imgtools-test-registry";
+pub const TOKEN_ISSUER: &str = "imgtools-test-issuer";
+
+impl TokenServer {
+    pub fn start() -> TokenServer {
+        require_tool("openssl", "openssl");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let key = dir.path().join("key.pem");
+        let cert = dir.path().join("cert.pem");
+        let out = Command::new("openssl")
+            .args([
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=imgtools-test-token",
+            ])
+            .arg("-keyout")
+            .arg(&key)
+            .arg("-out")
+            .arg(&cert)
+            .output()
+            .expect("run openssl req");
+        assert!(
+            out.status.success(),
+            "openssl req: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let der = Command::new("openssl")
+            .args(["x509", "-outform", "DER", "-in"])
+            .arg(&cert)
+            .output()
+            .expect("run openssl x509");
+        assert!(der.status.success());
+        let x5c = base64(&der.stdout);
+
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind token server");
+        let addr = listener.local_addr().expect("addr").to_string();
+        let requests: std::sync::Arc<Mutex<Vec<TokenRequest>>> = Default::default();
+        let seen = requests.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { continue };
+                let _ = serve_token(stream, &key, &x5c, &seen);
+            }
+        });
+        TokenServer {
+            addr,
+            dir,
+            requests,
+        }
+    }
+
+    pub fn cert_path(&self) -> PathBuf {
+        self.dir.path().join("cert.pem")
+    }
+
+    /// The `auth:` section of a docker-registry config that trusts this server.
+    pub fn registry_auth_config(&self) -> String {
+        format!(
+            "auth:\n  token:\n    realm: http://{}/token\n    service: {TOKEN_SERVICE}\n    issuer: {TOKEN_ISSUER}\n    rootcertbundle: {}\n",
+            self.addr,
+            self.cert_path().display()
+        )
+    }
+}
+
+fn base64url(bytes: &[u8]) -> String {
+    base64(bytes)
+        .trim_end_matches('=')
+        .replace('+', "-")
+        .replace('/', "_")
+}
+
+fn serve_token(
+    mut stream: TcpStream,
+    key: &Path,
+    x5c: &str,
+    seen: &Mutex<Vec<TokenRequest>>,
+) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte)? == 1 {
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&head).into_owned();
+    let path_and_query = head
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or_default()
+        .to_string();
+    let authorization = head
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("authorization:"))
+        .map(|l| l["authorization:".len()..].trim().to_string());
+    seen.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(TokenRequest {
+            path_and_query: path_and_query.clone(),
+            authorization,
+        });
+
+    // Grant what each `scope=repository:NAME:ACTIONS` asks for.
+    let query = path_and_query
+        .split_once('?')
+        .map(|(_, q)| q)
+        .unwrap_or_default();
+    let mut access = Vec::new();
+    for pair in query.split('&') {
+        if let Some(scope) = pair.strip_prefix("scope=") {
+            let scope = scope
+                .replace("%3A", ":")
+                .replace("%3a", ":")
+                .replace("%2F", "/")
+                .replace("%2f", "/")
+                .replace("%2C", ",")
+                .replace("%2c", ",");
+            let parts: Vec<&str> = scope.split(':').collect();
+            if parts.len() == 3 {
+                access.push(serde_json::json!({
+                    "type": parts[0], "name": parts[1],
+                    "actions": parts[2].split(',').collect::<Vec<_>>(),
+                }));
+            }
+        }
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
+    let header = serde_json::json!({ "typ": "JWT", "alg": "RS256", "x5c": [x5c] });
+    let claims = serde_json::json!({
+        "iss": TOKEN_ISSUER, "sub": "", "aud": TOKEN_SERVICE,
+        "exp": now + 600, "nbf": now - 60, "iat": now, "jti": format!("{now}-{}", access.len()),
+        "access": access,
+    });
+    let signing_input = format!(
+        "{}.{}",
+        base64url(header.to_string().as_bytes()),
+        base64url(claims.to_string().as_bytes())
+    );
+    let mut child = Command::new("openssl")
+        .args(["dgst", "-sha256", "-sign"])
+        .arg(key)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()?;
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(signing_input.as_bytes())?;
+    let signature = child.wait_with_output()?.stdout;
+    let token = format!("{signing_input}.{}", base64url(&signature));
+    let body =
+        serde_json::json!({ "token": token, "access_token": token, "expires_in": 600 }).to_string();
+    write!(
+        stream,
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )?;
+    stream.flush()
 }
