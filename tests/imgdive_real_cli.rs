@@ -201,6 +201,21 @@ fn daemon_and_bare_references_go_through_docker_host() {
     let bare = export(&imgdive, "localhost/imgtools/waste:latest", &env);
     assert_eq!(bare["image"], want["image"]);
 
+    // A bare reference the daemon does not hold is pulled from its registry instead.
+    let registry = Registry::start();
+    registry.push(
+        &format!("oci:{}:latest", waste.join("oci-gzip").display()),
+        "imgtools/waste:latest",
+        false,
+    );
+    let pulled = export(
+        &imgdive,
+        &format!("{}/imgtools/waste:latest", registry.addr),
+        &env,
+    );
+    assert_eq!(pulled["image"], want["image"]);
+    assert_eq!(registry.blob_gets(), 8, "read from the registry");
+
     let out = imgdive.run(&["--ci", "daemon://localhost/imgtools/absent:latest"], &env);
     let line = assert_read_error(&out, "daemon://localhost/imgtools/absent:latest");
     assert!(line.contains("no such image"), "{line}");

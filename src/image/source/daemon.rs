@@ -25,6 +25,10 @@ pub const DEFAULT_SOCKET: &str = "unix:///var/run/docker.sock";
 /// Seconds to wait for the daemon's answers (a large `docker save` may take a while to start).
 const TIMEOUT_SECS: u64 = 120;
 
+/// Seconds [`has_image`] waits before deciding the daemon does not answer (generous: podman on
+/// a loaded machine can take several seconds for its first answer).
+const HAS_IMAGE_TIMEOUT_SECS: u64 = 30;
+
 /// Opens `reference` from the daemon.
 pub fn open(reference: &str, options: &SourceOptions) -> Result<Box<dyn ImageSource>> {
     let _ = options; // The daemon stores one platform per tag; nothing to choose.
@@ -58,11 +62,17 @@ pub fn has_image(reference: &str, options: &SourceOptions) -> bool {
     let Ok(runtime) = runtime() else {
         return false;
     };
+    // A bounded wait: a bare `image:tag` must not hang on a socket nobody serves.
     runtime.block_on(async {
-        let Ok(docker) = connect(&host).await else {
-            return false;
+        let ask = async {
+            let Ok(docker) = connect(&host).await else {
+                return false;
+            };
+            docker.inspect_image(reference).await.is_ok()
         };
-        docker.inspect_image(reference).await.is_ok()
+        tokio::time::timeout(std::time::Duration::from_secs(HAS_IMAGE_TIMEOUT_SECS), ask)
+            .await
+            .unwrap_or(false)
     })
 }
 
