@@ -18,11 +18,13 @@
 # testdata/generated/ and is removed afterwards. No network: the only base is `FROM scratch` plus
 # Debian's static busybox copied into the build context.
 #
-# Storage driver: overlay (kernel overlayfs, else fuse-overlayfs). vfs computes a layer's diff
-# by comparing two directory copies and therefore writes a per-file `.wh.<name>` for every child
-# of a directory that was removed and recreated; overlay records the recreated directory as
-# opaque in its upper dir, which containers/storage exports as `.wh..wh..opq` — the case the
-# waste image must contain. IMGTOOLS_STORAGE_DRIVER=vfs forces vfs (the opaque check then fails).
+# Storage driver: overlay on the kernel's overlayfs. vfs computes a layer's diff by comparing two
+# directory copies and therefore writes a per-file `.wh.<name>` for every child of a directory
+# that was removed and recreated; kernel overlay records the recreated directory as opaque in its
+# upper dir, which containers/storage exports as `.wh..wh..opq` — the case the waste image must
+# contain. Without kernel overlayfs the script falls back to fuse-overlayfs, which builds fine but
+# (checked with buildah 1.28) also yields per-file whiteouts, so the waste image's opaque check
+# then fails with a message saying so. IMGTOOLS_STORAGE_DRIVER=vfs forces vfs.
 set -euo pipefail
 
 name=${1:?usage: scripts/images/build.sh NAME}
@@ -129,7 +131,7 @@ if grep -q '^# expect: opaque-whiteout' "$dockerfile"; then
       found=1
     fi
   done
-  [ "$found" = 1 ] || die "$name: no layer contains an opaque whiteout (.wh..wh..opq); storage driver '$driver' wrote per-file whiteouts"
+  [ "$found" = 1 ] || die "$name: no layer contains an opaque whiteout (.wh..wh..opq): storage driver '$driver'${storage_opts[*]:+ (${storage_opts[*]})} wrote per-file whiteouts; this needs the kernel's overlayfs"
 fi
 
 touch "$staging/.complete"
