@@ -269,7 +269,11 @@ pub fn text_report(image: &Image, results: &[RuleResult], top: usize) -> String 
         m.wasted_bytes,
         human(m.wasted_bytes)
     );
-    let _ = writeln!(s, "  userWastedPercent: {:.4} %", m.user_wasted_percent * 100.0);
+    let _ = writeln!(
+        s,
+        "  userWastedPercent: {:.4} %",
+        m.user_wasted_percent * 100.0
+    );
     let _ = writeln!(
         s,
         "  reclaimableBytes: {} bytes ({}) in {} hidden file copies",
@@ -329,8 +333,12 @@ fn uri_escape(reference: &str) -> String {
 fn rule_description(rule: &str) -> &'static str {
     match rule {
         "lowestEfficiency" => "The image efficiency (dive's score) is below the threshold.",
-        "highestWastedBytes" => "The bytes wasted by files duplicated or removed across layers exceed the threshold.",
-        _ => "The wasted bytes relative to the bytes added above the base layer exceed the threshold.",
+        "highestWastedBytes" => {
+            "The bytes wasted by files duplicated or removed across layers exceed the threshold."
+        }
+        _ => {
+            "The wasted bytes relative to the bytes added above the base layer exceed the threshold."
+        }
     }
 }
 

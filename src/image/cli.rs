@@ -44,11 +44,19 @@ pub struct Args {
     pub ci_config: PathBuf,
 
     /// Fail when the efficiency is below this ratio (0..1, or "disabled").
-    #[arg(long = "lowest-efficiency", alias = "lowestEfficiency", value_name = "RATIO")]
+    #[arg(
+        long = "lowest-efficiency",
+        alias = "lowestEfficiency",
+        value_name = "RATIO"
+    )]
     pub lowest_efficiency: Option<String>,
 
     /// Fail when wasted bytes exceed this size ("20MB", "20MiB", or "disabled").
-    #[arg(long = "highest-wasted-bytes", alias = "highestWastedBytes", value_name = "SIZE")]
+    #[arg(
+        long = "highest-wasted-bytes",
+        alias = "highestWastedBytes",
+        value_name = "SIZE"
+    )]
     pub highest_wasted_bytes: Option<String>,
 
     /// Fail when wasted bytes / bytes above the first layer exceed this ratio.
@@ -85,7 +93,8 @@ pub struct Args {
 }
 
 fn ci_from_env() -> bool {
-    std::env::var("CI").is_ok_and(|v| matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "yes"))
+    std::env::var("CI")
+        .is_ok_and(|v| matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "yes"))
 }
 
 fn fail(message: &str) -> ExitCode {
@@ -134,10 +143,12 @@ where
         let results = ci::evaluate(&image, &rules);
         let output = match args.format {
             Format::Text => ci::text_report(&image, &results, args.top),
-            Format::Sarif => match serde_json::to_string_pretty(&ci::sarif_report(&image, &results)) {
-                Ok(text) => text + "\n",
-                Err(err) => return fail(&format!("SARIF: {err}")),
-            },
+            Format::Sarif => {
+                match serde_json::to_string_pretty(&ci::sarif_report(&image, &results)) {
+                    Ok(text) => text + "\n",
+                    Err(err) => return fail(&format!("SARIF: {err}")),
+                }
+            }
         };
         let mut stdout = std::io::stdout().lock();
         let _ = stdout.write_all(output.as_bytes());
@@ -171,7 +182,10 @@ fn load_rules(args: &Args) -> Result<CiRules> {
     for (key, value) in [
         ("lowestEfficiency", &args.lowest_efficiency),
         ("highestWastedBytes", &args.highest_wasted_bytes),
-        ("highestUserWastedPercent", &args.highest_user_wasted_percent),
+        (
+            "highestUserWastedPercent",
+            &args.highest_user_wasted_percent,
+        ),
     ] {
         if let Some(value) = value {
             rules.set(key, value).with_context(|| format!("--{key}"))?;
@@ -210,14 +224,20 @@ fn write_json(image: &Image, path: &Path) -> Result<()> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.imgdive-tmp-{}", std::process::id()));
     let result = (|| -> Result<()> {
         let file = std::fs::File::create(&tmp)?;
         let mut writer = std::io::BufWriter::new(file);
         serde_json::to_writer_pretty(&mut writer, &export)?;
         writer.write_all(b"\n")?;
-        writer.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        writer
+            .into_inner()
+            .map_err(|e| e.into_error())?
+            .sync_all()?;
         std::fs::rename(&tmp, path)?;
         Ok(())
     })();

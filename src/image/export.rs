@@ -244,7 +244,10 @@ fn collect_parents(
         if n == image.tree.root() || !in_tree.insert(n) {
             break;
         }
-        let parts = components(image, n).into_iter().map(str::to_string).collect();
+        let parts = components(image, n)
+            .into_iter()
+            .map(str::to_string)
+            .collect();
         items.push((parts, None));
         cur = image.tree.node(n).parent;
     }

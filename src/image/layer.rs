@@ -137,6 +137,17 @@ fn read_layer_inner(
         if head.is_empty() {
             bail!("blob is empty (truncated?)");
         }
+        // The magic bytes decide; a manifest that promises compression the blob does not have
+        // is reported as such rather than as a confusing tar error.
+        if let Some(declared) = Compression::from_media_type(&desc.media_type)
+            && declared != Compression::None
+            && compression == Compression::None
+        {
+            bail!(
+                "media type {} declares {declared:?} compression but the blob is not {declared:?}",
+                desc.media_type
+            );
+        }
         contents = match compression {
             Compression::Gzip => {
                 read_tar(flate2::bufread::MultiGzDecoder::new(buffered)).context("gzip layer")?
@@ -189,7 +200,10 @@ fn read_tar<R: Read>(reader: R) -> Result<LayerContents> {
         contents.entry_count += 1;
         let header = entry.header();
         let kind = header.entry_type();
-        if matches!(kind, tar::EntryType::XGlobalHeader | tar::EntryType::XHeader) {
+        if matches!(
+            kind,
+            tar::EntryType::XGlobalHeader | tar::EntryType::XHeader
+        ) {
             continue;
         }
         let size = entry.size();
@@ -264,9 +278,7 @@ fn read_tar<R: Read>(reader: R) -> Result<LayerContents> {
 fn hash_content<R: Read>(entry: &mut R, size: u64, buf: &mut [u8]) -> Result<u64> {
     if size <= buf.len() as u64 {
         let slice = &mut buf[..size as usize];
-        entry
-            .read_exact(slice)
-            .context("truncated file content")?;
+        entry.read_exact(slice).context("truncated file content")?;
         return Ok(xxhash_rust::xxh3::xxh3_64(slice));
     }
     let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
@@ -320,7 +332,10 @@ mod tests {
     #[test]
     fn sniffs_compression_by_magic() {
         assert_eq!(Compression::sniff(&[0x1f, 0x8b, 8]), Compression::Gzip);
-        assert_eq!(Compression::sniff(&[0x28, 0xb5, 0x2f, 0xfd]), Compression::Zstd);
+        assert_eq!(
+            Compression::sniff(&[0x28, 0xb5, 0x2f, 0xfd]),
+            Compression::Zstd
+        );
         assert_eq!(Compression::sniff(b"usr/"), Compression::None);
         assert_eq!(
             Compression::from_media_type("application/vnd.oci.image.layer.v1.tar+zstd"),

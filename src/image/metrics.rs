@@ -24,12 +24,11 @@
 //! **reclaimable** (ours): every regular file's bytes that a later layer hid — by overwriting
 //! the path, a `.wh.` whiteout of it or of an ancestor, an opaque whiteout of an ancestor, or a
 //! non-directory replacing an ancestor directory — attributed to the layer that stored them and
-//! the layer that hid them. That is what squashing the image would save.
+//! the layer that hid them. That is what squashing the image would save. Bytes still reachable
+//! through a hard link stored in the same layer and visible at the end are not counted.
 
 use super::layer::{Op, RawEntry};
-use super::model::{
-    EntryKind, InefficientPath, Layer, Metrics, NodeId, PathTree, Reclaimable,
-};
+use super::model::{EntryKind, InefficientPath, Layer, Metrics, NodeId, PathTree, Reclaimable};
 
 /// One leaf of dive's per-layer tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,7 +60,10 @@ struct Keyed {
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum KeyKind {
-    Put { size: u64, is_dir: bool },
+    Put {
+        size: u64,
+        is_dir: bool,
+    },
     Whiteout,
     /// The directory node an opaque marker creates.
     Implied,
@@ -84,7 +86,9 @@ impl DiveLayer {
                 ),
                 Op::Whiteout => {
                     let key = match entry.path.rsplit_once('/') {
-                        Some((parent, name)) => format!("{}\0.wh.{name}", parent.replace('/', "\0")),
+                        Some((parent, name)) => {
+                            format!("{}\0.wh.{name}", parent.replace('/', "\0"))
+                        }
                         None => format!(".wh.{}", entry.path),
                     };
                     (key, KeyKind::Whiteout)
@@ -151,8 +155,11 @@ impl DiveLayer {
             }
         }
         // Directories implied by deeper entries but absent from the tar.
-        let mut explicit: std::collections::HashSet<NodeId> =
-            unique.iter().filter(|k| k.kind != KeyKind::Whiteout).map(|k| k.node).collect();
+        let mut explicit: std::collections::HashSet<NodeId> = unique
+            .iter()
+            .filter(|k| k.kind != KeyKind::Whiteout)
+            .map(|k| k.node)
+            .collect();
         let mut implied = Vec::new();
         for k in &unique {
             let mut parent = tree.node(k.node).parent;
@@ -233,7 +240,8 @@ impl Stack {
         let gone = self.subtree[node as usize];
         let mut cur = tree.node(node).parent;
         while let Some(n) = cur {
-            self.subtree[n as usize] -= gone;
+            let s = &mut self.subtree[n as usize];
+            *s = s.wrapping_sub(gone);
             cur = tree.node(n).parent;
         }
         let mut todo = vec![node];
@@ -354,14 +362,29 @@ pub fn compute(tree: &PathTree, layers: &[Layer], dive_layers: &[DiveLayer]) -> 
     }
 }
 
-/// Every stored file version that a later version of the same path hides.
+/// Every stored file version that a later version of the same path hides — unless a hard link
+/// stored in the same layer still shows those bytes in the final filesystem.
 fn reclaimable(tree: &PathTree) -> Vec<Reclaimable> {
+    // (layer, target path without the leading `/`) of hard links visible at the end.
+    let mut kept_alive: std::collections::HashSet<(u32, &str)> = std::collections::HashSet::new();
+    for node in &tree.nodes {
+        if let Some(last) = node.versions.last()
+            && let Some(entry) = &last.entry
+            && let EntryKind::Hardlink(target) = &entry.kind
+        {
+            kept_alive.insert((last.layer, target.as_str()));
+        }
+    }
     let mut out = Vec::new();
     for (id, node) in tree.nodes.iter().enumerate() {
         for pair in node.versions.windows(2) {
             if let Some(entry) = &pair[0].entry
                 && entry.kind == EntryKind::File
                 && entry.size > 0
+                && (kept_alive.is_empty() || {
+                    let path = tree.path(id as NodeId);
+                    !kept_alive.contains(&(pair[0].layer, path.trim_start_matches('/')))
+                })
             {
                 out.push(Reclaimable {
                     path: tree.path(id as NodeId),

@@ -3,6 +3,7 @@
 pub mod build;
 pub mod ci;
 pub mod cli;
+pub mod content;
 pub mod export;
 pub mod layer;
 pub mod metrics;

@@ -107,8 +107,7 @@ pub struct TarStore {
 
 impl TarStore {
     pub fn open(path: &Path) -> Result<TarStore> {
-        let file =
-            File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
+        let file = File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
         let mut archive = tar::Archive::new(file);
         let mut files = HashMap::new();
         let mut links: Vec<(String, String, bool)> = Vec::new();
@@ -116,11 +115,14 @@ impl TarStore {
             .entries_with_seek()
             .with_context(|| format!("{}: not a tar archive", path.display()))?;
         for entry in entries {
-            let entry = entry.with_context(|| format!("{}: corrupt tar archive", path.display()))?;
+            let entry =
+                entry.with_context(|| format!("{}: corrupt tar archive", path.display()))?;
             let name = clean_name(&String::from_utf8_lossy(&entry.path_bytes()));
             let header = entry.header();
             match header.entry_type() {
-                tar::EntryType::Regular | tar::EntryType::Continuous | tar::EntryType::GNUSparse => {
+                tar::EntryType::Regular
+                | tar::EntryType::Continuous
+                | tar::EntryType::GNUSparse => {
                     files.insert(
                         name,
                         Slice {
@@ -209,7 +211,11 @@ impl StoredImage {
     pub fn check_blobs_present(&self) -> Result<()> {
         for (index, (layer, name)) in self.layers.iter().zip(&self.layer_names).enumerate() {
             if !self.store.contains(name) {
-                let id = if layer.digest.is_empty() { &layer.diff_id } else { &layer.digest };
+                let id = if layer.digest.is_empty() {
+                    &layer.diff_id
+                } else {
+                    &layer.digest
+                };
                 bail!(
                     "layer {index} ({id}): blob {name} is missing from {}",
                     self.store.location().display()

@@ -209,7 +209,9 @@ fn looks_like_path(source: &str) -> bool {
 pub fn open(spec: &SourceSpec, options: &SourceOptions) -> Result<Box<dyn ImageSource>> {
     match spec {
         SourceSpec::DockerArchive(path) => docker_archive::open(path),
-        SourceSpec::OciDir { path, reference } => oci::open_dir(path, reference.as_deref(), options),
+        SourceSpec::OciDir { path, reference } => {
+            oci::open_dir(path, reference.as_deref(), options)
+        }
         SourceSpec::OciArchive { path, reference } => {
             oci::open_archive(path, reference.as_deref(), options)
         }

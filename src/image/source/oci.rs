@@ -61,7 +61,13 @@ pub fn open_dir(
     }
     let store = DirStore::new(path);
     let what = format!("oci:{}", path.display());
-    Ok(Box::new(open_layout(Box::new(store), what, reference, options, None)?))
+    Ok(Box::new(open_layout(
+        Box::new(store),
+        what,
+        reference,
+        options,
+        None,
+    )?))
 }
 
 pub fn open_archive(
@@ -71,7 +77,13 @@ pub fn open_archive(
 ) -> Result<Box<dyn ImageSource>> {
     let store = TarStore::open(path)?;
     let what = format!("oci-archive:{}", path.display());
-    Ok(Box::new(open_layout(Box::new(store), what, reference, options, None)?))
+    Ok(Box::new(open_layout(
+        Box::new(store),
+        what,
+        reference,
+        options,
+        None,
+    )?))
 }
 
 /// The blob name of a digest in an OCI layout.
@@ -82,7 +94,9 @@ pub fn blob_name(digest: &str) -> Result<String> {
     if alg.is_empty()
         || hex.is_empty()
         || !hex.bytes().all(|b| b.is_ascii_alphanumeric())
-        || !alg.bytes().all(|b| b.is_ascii_alphanumeric() || b"+._-".contains(&b))
+        || !alg
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+._-".contains(&b))
     {
         bail!("malformed digest {digest:?}");
     }
@@ -116,7 +130,10 @@ pub fn open_layout(
     let config_bytes = store
         .read_small(&config_name)
         .with_context(|| format!("{what}: config {}", config_desc.digest))?;
-    let config = ConfigBlob::parse(config_bytes, &format!("{what}: config {}", config_desc.digest))?;
+    let config = ConfigBlob::parse(
+        config_bytes,
+        &format!("{what}: config {}", config_desc.digest),
+    )?;
     if config.digest() != config_desc.digest {
         bail!(
             "{what}: config blob does not match its digest {}",
@@ -127,8 +144,7 @@ pub fn open_layout(
     let mut layers = Vec::with_capacity(manifest.layers.len());
     let mut layer_names = Vec::with_capacity(manifest.layers.len());
     for (index, desc) in manifest.layers.iter().enumerate() {
-        let name =
-            blob_name(&desc.digest).with_context(|| format!("{what}: layer {index}"))?;
+        let name = blob_name(&desc.digest).with_context(|| format!("{what}: layer {index}"))?;
         layers.push(LayerDescriptor {
             digest: desc.digest.clone(),
             media_type: desc.media_type.clone(),
@@ -219,7 +235,11 @@ fn choose_manifest<'a>(
         bail!(
             "no image named {:?} (available: {})",
             reference.unwrap_or_default(),
-            if names.is_empty() { "none named".to_string() } else { names.join(", ") }
+            if names.is_empty() {
+                "none named".to_string()
+            } else {
+                names.join(", ")
+            }
         );
     }
     if candidates.len() == 1 {
