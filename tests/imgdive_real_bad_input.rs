@@ -81,7 +81,7 @@ fn layer_digest(dir: &Path, index: usize) -> String {
 fn failure(dir: &Path) -> String {
     let result = oci::open_dir(dir, Some("latest"), &SourceOptions::default())
         .and_then(|source| analyze(source.as_ref(), &AnalyzeOptions::default()).map(|_| ()));
-    let message = format!("{:#}", result.err().expect("damaged image must fail"));
+    let message = format!("{:#}", result.expect_err("damaged image must fail"));
     eprintln!("error: {message}");
     assert!(!message.contains('\n'), "not one line: {message}");
     message
