@@ -1,17 +1,689 @@
-//! `docker://REF` / `registry://REF`: pulling from an OCI distribution registry.
+//! `docker://REF` / `registry://REF`: pulling from an OCI distribution registry with `oci-client`.
 //!
-//! Owned by the image-infra helper, who implements it with `oci-client` (platform resolution,
-//! anonymous bearer tokens, `~/.docker/config.json` credentials, blob cache). Until then every
-//! call fails with a clear message.
+//! The manifest is always asked for (a tag may move); the config and layer blobs go through a
+//! content-addressed cache, `$XDG_CACHE_HOME/imgdive/blobs/sha256/<hex>` (else
+//! `~/.cache/imgdive/…`). A blob enters the cache only after its bytes matched its digest (written
+//! to a temporary file, verified by `oci-client` while streaming, then renamed), so a second open
+//! of the same image downloads nothing but the manifest. The cache directory is then read like an
+//! OCI layout, by the same [`StoredImage`] code as `oci:` directories, and the layer reader checks
+//! each digest again as it decompresses.
+//!
+//! - Multi-platform indexes are resolved to `--platform` (`os/arch[/variant]`, default: this
+//!   machine's).
+//! - Credentials come from `$DOCKER_CONFIG/config.json` (else `~/.docker/config.json`):
+//!   `credHelpers`/`credsStore` (`docker-credential-<name> get`) first, then `auths`. The
+//!   anonymous bearer-token flow (`WWW-Authenticate: Bearer realm=…`) is `oci-client`'s.
+//! - Plain HTTP only for `--insecure-registry HOST` and loopback hosts.
+//! - Errors are one line naming the reference; credentials never appear in them.
 
-use anyhow::{Result, bail};
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
-use super::{ImageSource, SourceOptions};
+use anyhow::{Context, Result, anyhow, bail};
+use futures_util::stream::{self, StreamExt};
+use oci_client::client::{ClientConfig, ClientProtocol};
+use oci_client::errors::OciDistributionError;
+use oci_client::manifest::{ImageIndexEntry, OciDescriptor};
+use oci_client::secrets::RegistryAuth;
+use oci_client::{Client, Reference};
+use serde::Deserialize;
+
+use super::archive::{DirStore, StoredImage};
+use super::{ConfigBlob, ImageSource, LayerDescriptor, SourceOptions, digest_hex};
+use crate::image::source::oci::blob_name;
+
+/// How many blobs are downloaded at once.
+const PARALLEL_DOWNLOADS: usize = 4;
 
 /// Opens `reference` (`[host[:port]/]name[:tag|@digest]`) on its registry.
 pub fn open(reference: &str, options: &SourceOptions) -> Result<Box<dyn ImageSource>> {
-    let _ = options;
-    bail!(
-        "{reference}: reading from a registry is not built yet (use docker-archive:, oci: or oci-archive:)"
-    )
+    let cache = cache_dir().with_context(|| format!("{reference}: no cache directory"))?;
+    Ok(Box::new(pull(reference, options, &cache)?))
+}
+
+/// The blob cache: `$XDG_CACHE_HOME/imgdive`, else `~/.cache/imgdive`.
+pub fn cache_dir() -> Option<PathBuf> {
+    dirs::cache_dir().map(|dir| dir.join("imgdive"))
+}
+
+/// Pulls the manifest, and the config and layer blobs not yet in `cache`, then reads the image
+/// from the cache.
+pub fn pull(reference: &str, options: &SourceOptions, cache: &Path) -> Result<StoredImage> {
+    let image_ref: Reference = reference
+        .parse()
+        .map_err(|e| anyhow!("{reference}: not a valid image reference ({e})"))?;
+    let registry = image_ref.resolve_registry().to_string();
+    let auth = credentials_for(&registry).unwrap_or_else(|err| {
+        // A broken helper or config must not stop an anonymous pull of a public image.
+        eprintln!("imgdive: warning: {registry}: ignoring stored credentials: {err:#}");
+        RegistryAuth::Anonymous
+    });
+    let platform = Platform::parse_or_host(options.platform.as_deref())
+        .with_context(|| format!("{reference}: --platform"))?;
+    let client = Client::new(client_config(&registry, options, platform.clone()));
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .with_context(|| format!("{reference}: cannot start the network runtime"))?;
+    let (manifest, config_bytes) = runtime
+        .block_on(fetch(&client, &image_ref, &auth, cache))
+        .map_err(|err| anyhow!("{reference}: {}", describe(&err, &registry, &platform)))?;
+
+    let config = ConfigBlob::parse(config_bytes, &format!("{reference}: config"))?;
+    let diff_ids = &config.parsed.rootfs.diff_ids;
+    if diff_ids.len() != manifest.layers.len() {
+        bail!(
+            "{reference}: the manifest lists {} layers but the config {} diff_ids",
+            manifest.layers.len(),
+            diff_ids.len()
+        );
+    }
+    let mut layers = Vec::with_capacity(manifest.layers.len());
+    let mut layer_names = Vec::with_capacity(manifest.layers.len());
+    for (index, desc) in manifest.layers.iter().enumerate() {
+        layer_names
+            .push(blob_name(&desc.digest).with_context(|| format!("{reference}: layer {index}"))?);
+        layers.push(LayerDescriptor {
+            digest: desc.digest.clone(),
+            media_type: desc.media_type.clone(),
+            compressed_size: u64::try_from(desc.size).unwrap_or(0),
+            diff_id: diff_ids[index].clone(),
+            dive_id: digest_hex(&desc.digest).to_string(),
+        });
+    }
+    let image = StoredImage {
+        reference: reference.to_string(),
+        store: Box::new(DirStore::new(cache)),
+        config,
+        layers,
+        layer_names,
+    };
+    image.check_blobs_present()?;
+    Ok(image)
+}
+
+/// What a pull failed on, before it is turned into one line.
+#[derive(Debug)]
+enum PullError {
+    Manifest(OciDistributionError),
+    Blob {
+        what: String,
+        digest: String,
+        error: OciDistributionError,
+    },
+    Cache(String),
+}
+
+async fn fetch(
+    client: &Client,
+    image_ref: &Reference,
+    auth: &RegistryAuth,
+    cache: &Path,
+) -> std::result::Result<(oci_client::manifest::OciImageManifest, Vec<u8>), PullError> {
+    let (manifest, _digest) = client
+        .pull_image_manifest(image_ref, auth)
+        .await
+        .map_err(PullError::Manifest)?;
+
+    let mut wanted: Vec<(String, OciDescriptor)> =
+        vec![("config".to_string(), manifest.config.clone())];
+    for (index, layer) in manifest.layers.iter().enumerate() {
+        wanted.push((format!("layer {index}"), layer.clone()));
+    }
+    let missing: u64 = wanted
+        .iter()
+        .filter(|(_, desc)| blob_name(&desc.digest).is_ok_and(|name| !cache.join(name).is_file()))
+        .map(|(_, desc)| u64::try_from(desc.size).unwrap_or(0))
+        .sum();
+    let bar = download_bar(missing);
+    let bar = &bar;
+    let results: Vec<_> =
+        stream::iter(wanted)
+            .map(|(what, desc)| async move {
+                fetch_blob(client, image_ref, &what, &desc, cache, bar).await
+            })
+            .buffer_unordered(PARALLEL_DOWNLOADS)
+            .collect()
+            .await;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    for result in results {
+        result?;
+    }
+    let config_path = cache.join(
+        blob_name(&manifest.config.digest).map_err(|e| PullError::Cache(format!("config: {e}")))?,
+    );
+    let config = fs::read(&config_path)
+        .map_err(|e| PullError::Cache(format!("{}: {e}", config_path.display())))?;
+    Ok((manifest, config))
+}
+
+/// Downloads one blob into the cache unless it is already there. `oci-client` hashes the stream
+/// and fails on a mismatch; only then is the temporary file renamed into place.
+async fn fetch_blob(
+    client: &Client,
+    image_ref: &Reference,
+    what: &str,
+    desc: &OciDescriptor,
+    cache: &Path,
+    bar: &Option<indicatif::ProgressBar>,
+) -> std::result::Result<(), PullError> {
+    let name = blob_name(&desc.digest).map_err(|e| PullError::Cache(format!("{what}: {e}")))?;
+    let path = cache.join(&name);
+    if path.is_file() {
+        return Ok(());
+    }
+    let dir = path.parent().unwrap_or(cache);
+    fs::create_dir_all(dir)
+        .map_err(|e| PullError::Cache(format!("cannot create {}: {e}", dir.display())))?;
+    // Unique per process and blob, so concurrent pulls of the same image never share a file.
+    let partial = dir.join(format!(
+        "{}.partial-{}",
+        digest_hex(&desc.digest),
+        std::process::id()
+    ));
+    let guard = RemoveOnDrop(partial.clone());
+    let file = tokio::fs::File::create(&partial)
+        .await
+        .map_err(|e| PullError::Cache(format!("{}: {e}", partial.display())))?;
+    client
+        .pull_blob(
+            image_ref,
+            desc,
+            ProgressWriter {
+                inner: file,
+                bar: bar.clone(),
+            },
+        )
+        .await
+        .map_err(|error| PullError::Blob {
+            what: what.to_string(),
+            digest: desc.digest.clone(),
+            error,
+        })?;
+    fs::rename(&partial, &path)
+        .map_err(|e| PullError::Cache(format!("{}: {e}", path.display())))?;
+    drop(guard);
+    Ok(())
+}
+
+/// A download progress bar on stderr, only when stderr is a terminal and there is something to
+/// download.
+fn download_bar(total: u64) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if total == 0 || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} downloading [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    Some(bar)
+}
+
+/// Counts bytes into the progress bar as they are written to the cache file.
+struct ProgressWriter<W> {
+    inner: W,
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl<W: tokio::io::AsyncWrite + Unpin> tokio::io::AsyncWrite for ProgressWriter<W> {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        let poll = std::pin::Pin::new(&mut self.inner).poll_write(cx, buf);
+        if let (std::task::Poll::Ready(Ok(n)), Some(bar)) = (&poll, &self.bar) {
+            bar.inc(*n as u64);
+        }
+        poll
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+/// Deletes a half-written file when a download fails (after a successful rename there is
+/// nothing left to delete).
+struct RemoveOnDrop(PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.0);
+    }
+}
+
+/// Turns a pull failure into the text after `REF: `, one line, without credentials.
+fn describe(err: &PullError, registry: &str, platform: &Platform) -> String {
+    match err {
+        PullError::Manifest(error) => match error {
+            OciDistributionError::ImageManifestNotFoundError(_) => {
+                format!("no image for platform {platform} in the index on {registry}")
+            }
+            other => describe_oci(other, registry, "manifest"),
+        },
+        PullError::Blob {
+            what,
+            digest,
+            error,
+        } => {
+            let why = match error {
+                OciDistributionError::DigestError(_) => {
+                    "the downloaded bytes do not match the digest".to_string()
+                }
+                other => describe_oci(other, registry, "blob"),
+            };
+            format!("{what} ({digest}): {why}")
+        }
+        PullError::Cache(message) => format!("blob cache: {message}"),
+    }
+}
+
+fn describe_oci(error: &OciDistributionError, registry: &str, object: &str) -> String {
+    match error {
+        OciDistributionError::UnauthorizedError { .. } => {
+            format!("{registry} refused the credentials (401 Unauthorized)")
+        }
+        OciDistributionError::AuthenticationFailure(_) => {
+            format!("authentication with {registry} failed")
+        }
+        OciDistributionError::RegistryError { envelope, .. } => {
+            let codes: Vec<String> = envelope
+                .errors
+                .iter()
+                .map(|e| format!("{:?}", e.code))
+                .collect();
+            if codes
+                .iter()
+                .any(|c| c.contains("Unauthorized") || c.contains("Denied"))
+            {
+                format!("{registry} refused the credentials ({})", codes.join(", "))
+            } else if codes.iter().any(|c| c.contains("Unknown")) {
+                format!("{object} not found on {registry} ({})", codes.join(", "))
+            } else {
+                format!("{registry} answered with an error ({})", codes.join(", "))
+            }
+        }
+        OciDistributionError::ServerError { code, .. } if *code == 404 => {
+            format!("{object} not found on {registry} (404)")
+        }
+        OciDistributionError::ServerError { code, .. } => {
+            format!("{registry} answered HTTP {code}")
+        }
+        OciDistributionError::RequestError(e) => {
+            if e.is_connect() {
+                format!("cannot connect to registry {registry} ({})", root_cause(e))
+            } else if e.is_timeout() {
+                format!("registry {registry} timed out")
+            } else {
+                format!("request to registry {registry} failed ({})", root_cause(e))
+            }
+        }
+        OciDistributionError::IoError(e) => format!("I/O error while downloading: {e}"),
+        other => one_line(&other.to_string()),
+    }
+}
+
+/// The innermost cause of an error (e.g. "Connection refused (os error 111)").
+fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = error;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    one_line(&cur.to_string())
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn client_config(registry: &str, options: &SourceOptions, platform: Platform) -> ClientConfig {
+    let mut plain_http: Vec<String> = options.insecure_registries.clone();
+    if is_loopback(registry) {
+        plain_http.push(registry.to_string());
+    }
+    ClientConfig {
+        protocol: ClientProtocol::HttpsExcept(plain_http),
+        platform_resolver: Some(Box::new(move |entries: &[ImageIndexEntry]| {
+            platform.choose(entries)
+        })),
+        connect_timeout: Some(Duration::from_secs(10)),
+        read_timeout: Some(Duration::from_secs(120)),
+        ..ClientConfig::default()
+    }
+}
+
+/// `localhost`, `127.x.x.x` or `[::1]`, with or without a port.
+fn is_loopback(registry: &str) -> bool {
+    let host = if let Some(rest) = registry.strip_prefix('[') {
+        rest.split(']').next().unwrap_or_default()
+    } else {
+        registry.rsplit_once(':').map_or(registry, |(host, _)| host)
+    };
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// A platform to pick from a multi-platform index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Platform {
+    pub os: String,
+    pub architecture: String,
+    pub variant: Option<String>,
+}
+
+impl Platform {
+    /// Parses `os/arch[/variant]`; `None` gives this machine's platform.
+    pub fn parse_or_host(spec: Option<&str>) -> Result<Platform> {
+        let Some(spec) = spec else {
+            return Ok(Platform::host());
+        };
+        let parts: Vec<&str> = spec.split('/').collect();
+        match parts.as_slice() {
+            [os, arch] if !os.is_empty() && !arch.is_empty() => Ok(Platform {
+                os: os.to_string(),
+                architecture: arch.to_string(),
+                variant: None,
+            }),
+            [os, arch, variant] if !os.is_empty() && !arch.is_empty() && !variant.is_empty() => {
+                Ok(Platform {
+                    os: os.to_string(),
+                    architecture: arch.to_string(),
+                    variant: Some(variant.to_string()),
+                })
+            }
+            _ => bail!("{spec:?} is not os/arch[/variant] (e.g. linux/arm64)"),
+        }
+    }
+
+    /// This machine, named as image indexes name platforms.
+    pub fn host() -> Platform {
+        let (architecture, variant) = match std::env::consts::ARCH {
+            "x86_64" => ("amd64", None),
+            "aarch64" => ("arm64", None),
+            "x86" => ("386", None),
+            "arm" => ("arm", Some("v7")),
+            "powerpc64" => ("ppc64le", None),
+            "s390x" => ("s390x", None),
+            "riscv64" => ("riscv64", None),
+            other => (other, None),
+        };
+        Platform {
+            os: std::env::consts::OS.to_string(),
+            architecture: architecture.to_string(),
+            variant: variant.map(str::to_string),
+        }
+    }
+
+    /// The digest of the first index entry for this platform. A wanted variant must match; an
+    /// entry without a variant matches any (arm64 images usually omit `v8`).
+    pub fn choose(&self, entries: &[ImageIndexEntry]) -> Option<String> {
+        entries
+            .iter()
+            .find(|entry| {
+                entry.platform.as_ref().is_some_and(|p| {
+                    p.os.to_string() == self.os
+                        && p.architecture.to_string() == self.architecture
+                        && match (&self.variant, &p.variant) {
+                            (Some(wanted), Some(have)) => wanted == have,
+                            _ => true,
+                        }
+                })
+            })
+            .map(|entry| entry.digest.clone())
+    }
+}
+
+impl std::fmt::Display for Platform {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.os, self.architecture)?;
+        if let Some(variant) = &self.variant {
+            write!(f, "/{variant}")?;
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Credentials: the Docker CLI's config file and credential helpers.
+
+#[derive(Debug, Default, Deserialize)]
+struct DockerConfig {
+    #[serde(default)]
+    auths: std::collections::HashMap<String, AuthEntry>,
+    #[serde(default, rename = "credHelpers")]
+    cred_helpers: std::collections::HashMap<String, String>,
+    #[serde(default, rename = "credsStore")]
+    creds_store: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct AuthEntry {
+    #[serde(default)]
+    auth: Option<String>,
+    #[serde(default)]
+    username: Option<String>,
+    #[serde(default)]
+    password: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct HelperReply {
+    #[serde(rename = "Username")]
+    username: String,
+    #[serde(rename = "Secret")]
+    secret: String,
+}
+
+/// The Docker CLI's config file: `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`.
+fn docker_config_path() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("DOCKER_CONFIG") {
+        return Some(PathBuf::from(dir).join("config.json"));
+    }
+    dirs::home_dir().map(|home| home.join(".docker").join("config.json"))
+}
+
+/// Credentials for `registry` (`host[:port]`, as `Reference::resolve_registry` names it), or
+/// anonymous when none are stored.
+pub fn credentials_for(registry: &str) -> Result<RegistryAuth> {
+    let Some(path) = docker_config_path() else {
+        return Ok(RegistryAuth::Anonymous);
+    };
+    let text = match fs::read(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(RegistryAuth::Anonymous),
+        Err(e) => return Err(anyhow!("{}: {e}", path.display())),
+    };
+    let config: DockerConfig = serde_json::from_slice(&text)
+        .map_err(|e| anyhow!("{}: not valid JSON ({e})", path.display()))?;
+    let wanted = normalise_server(registry);
+
+    let helper = config
+        .cred_helpers
+        .iter()
+        .find(|(server, _)| normalise_server(server) == wanted)
+        .map(|(_, helper)| helper.clone())
+        .or(config.creds_store.clone());
+    if let Some(helper) = helper {
+        if let Some(auth) = run_credential_helper(&helper, registry)? {
+            return Ok(auth);
+        }
+    }
+    for (server, entry) in &config.auths {
+        if normalise_server(server) != wanted {
+            continue;
+        }
+        if let (Some(user), Some(pass)) = (&entry.username, &entry.password) {
+            return Ok(RegistryAuth::Basic(user.clone(), pass.clone()));
+        }
+        if let Some(encoded) = &entry.auth {
+            let decoded = decode_base64(encoded.trim()).with_context(|| {
+                format!("{}: auths.{server}.auth is not base64", path.display())
+            })?;
+            let text = String::from_utf8(decoded).map_err(|_| {
+                anyhow!(
+                    "{}: auths.{server}.auth is not user:password",
+                    path.display()
+                )
+            })?;
+            let (user, pass) = text.split_once(':').with_context(|| {
+                format!(
+                    "{}: auths.{server}.auth is not user:password",
+                    path.display()
+                )
+            })?;
+            return Ok(RegistryAuth::Basic(user.to_string(), pass.to_string()));
+        }
+    }
+    Ok(RegistryAuth::Anonymous)
+}
+
+/// Runs `docker-credential-<helper> get` with the server on stdin. `Ok(None)` when the helper
+/// knows no credentials for it (or only an identity token, which `oci-client` cannot use).
+fn run_credential_helper(helper: &str, registry: &str) -> Result<Option<RegistryAuth>> {
+    if helper.is_empty()
+        || !helper
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+    {
+        bail!("credential helper name {helper:?} is not a plain name");
+    }
+    let program = format!("docker-credential-{helper}");
+    let mut child = Command::new(&program)
+        .arg("get")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| anyhow!("cannot run {program}: {e}"))?;
+    let server = if registry == "index.docker.io" {
+        "https://index.docker.io/v1/"
+    } else {
+        registry
+    };
+    if let Some(mut stdin) = child.stdin.take() {
+        // A helper that exits without reading stdin is not an error here; its exit status is.
+        let _ = stdin.write_all(server.as_bytes());
+    }
+    let output = child
+        .wait_with_output()
+        .map_err(|e| anyhow!("{program}: {e}"))?;
+    if !output.status.success() {
+        // "credentials not found in native keychain" and the like: fall back to `auths`.
+        return Ok(None);
+    }
+    // The reply holds the secret: never put its text into an error message.
+    let reply: HelperReply = serde_json::from_slice(&output.stdout)
+        .map_err(|_| anyhow!("{program} get: the reply is not the expected JSON"))?;
+    if reply.username == "<token>" {
+        return Ok(None);
+    }
+    Ok(Some(RegistryAuth::Basic(reply.username, reply.secret)))
+}
+
+/// `https://index.docker.io/v1/`, `docker.io`, `http://host:5000/` → a comparable host name.
+fn normalise_server(server: &str) -> String {
+    let without_scheme = server
+        .strip_prefix("https://")
+        .or_else(|| server.strip_prefix("http://"))
+        .unwrap_or(server);
+    let host = without_scheme.split('/').next().unwrap_or_default();
+    match host {
+        "docker.io" | "registry-1.docker.io" | "index.docker.io" => "index.docker.io".to_string(),
+        other => other.to_ascii_lowercase(),
+    }
+}
+
+/// Standard base64 (with or without padding), as the Docker CLI writes `auths.*.auth`.
+fn decode_base64(text: &str) -> Result<Vec<u8>> {
+    fn value(c: u8) -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    }
+    let bytes: Vec<u8> = text.bytes().filter(|&b| b != b'=').collect();
+    if bytes.len() % 4 == 1 {
+        bail!("bad length");
+    }
+    let mut out = Vec::with_capacity(bytes.len() * 3 / 4);
+    for chunk in bytes.chunks(4) {
+        let mut acc = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            acc |= value(c).context("bad character")? << (18 - 6 * i);
+        }
+        let produced = chunk.len() - 1;
+        for i in 0..produced {
+            out.push((acc >> (16 - 8 * i)) as u8);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_docker_auth_fields() {
+        assert_eq!(decode_base64("YWxpY2U6czNjcmV0").unwrap(), b"alice:s3cret");
+        assert_eq!(decode_base64("YTpi").unwrap(), b"a:b");
+        assert_eq!(decode_base64("YTpiYw==").unwrap(), b"a:bc");
+        assert!(decode_base64("YT*i").is_err());
+    }
+
+    #[test]
+    fn normalises_registry_names() {
+        assert_eq!(
+            normalise_server("https://index.docker.io/v1/"),
+            "index.docker.io"
+        );
+        assert_eq!(normalise_server("docker.io"), "index.docker.io");
+        assert_eq!(normalise_server("http://127.0.0.1:5000/"), "127.0.0.1:5000");
+        assert_eq!(normalise_server("GHCR.io"), "ghcr.io");
+    }
+
+    #[test]
+    fn loopback_hosts_get_plain_http() {
+        assert!(is_loopback("127.0.0.1:5000"));
+        assert!(is_loopback("localhost:5000"));
+        assert!(is_loopback("localhost"));
+        assert!(is_loopback("[::1]:5000"));
+        assert!(!is_loopback("registry.example.com:5000"));
+        assert!(!is_loopback("10.0.0.1:5000"));
+    }
+
+    #[test]
+    fn parses_platforms() {
+        let p = Platform::parse_or_host(Some("linux/arm64/v8")).unwrap();
+        assert_eq!(p.to_string(), "linux/arm64/v8");
+        assert!(Platform::parse_or_host(Some("linux")).is_err());
+        assert!(Platform::parse_or_host(Some("linux//")).is_err());
+        assert_eq!(Platform::parse_or_host(None).unwrap(), Platform::host());
+    }
 }
