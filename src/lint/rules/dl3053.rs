@@ -1,7 +1,7 @@
 //! DL3053: Label is not a valid RFC3339 date-time.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::*;
+use crate::lint::rules::util::check_label_type;
 
 pub static RULE: Rule = Rule {
     code: "DL3053",
@@ -15,28 +15,5 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, sink: &mut Sink) {
-    for pair in label_pairs(ctx.dockerfile) {
-        if ctx
-            .settings
-            .label_schema
-            .get(&pair.key.value)
-            .map(String::as_str)
-            != Some("rfc3339")
-        {
-            continue;
-        }
-        let Some(value) = &pair.value else { continue };
-        if value.value.trim().is_empty() || value.value.contains('$') {
-            continue; // empty is DL3051; a build argument is checked at build time
-        }
-        if !label_value_valid("rfc3339", &value.value) {
-            sink.report(
-                value.span,
-                format!(
-                    "Label `{}` should be a RFC3339 date-time, got `{}`",
-                    pair.key.value, value.value
-                ),
-            );
-        }
-    }
+    check_label_type(ctx, sink, "rfc3339", "an RFC3339 date-time");
 }

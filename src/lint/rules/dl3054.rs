@@ -1,7 +1,7 @@
 //! DL3054: Label is not a valid SPDX license expression.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::*;
+use crate::lint::rules::util::check_label_type;
 
 pub static RULE: Rule = Rule {
     code: "DL3054",
@@ -15,28 +15,5 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, sink: &mut Sink) {
-    for pair in label_pairs(ctx.dockerfile) {
-        if ctx
-            .settings
-            .label_schema
-            .get(&pair.key.value)
-            .map(String::as_str)
-            != Some("spdx")
-        {
-            continue;
-        }
-        let Some(value) = &pair.value else { continue };
-        if value.value.trim().is_empty() || value.value.contains('$') {
-            continue; // empty is DL3051; a build argument is checked at build time
-        }
-        if !label_value_valid("spdx", &value.value) {
-            sink.report(
-                value.span,
-                format!(
-                    "Label `{}` should be a SPDX license expression, got `{}`",
-                    pair.key.value, value.value
-                ),
-            );
-        }
-    }
+    check_label_type(ctx, sink, "spdx", "an SPDX license expression");
 }

@@ -2,6 +2,7 @@
 
 use crate::dockerfile::ast::Keyword;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
+use crate::lint::rules::util::report_overridden;
 
 pub static RULE: Rule = Rule {
     code: "DL4003",
@@ -15,20 +16,5 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, sink: &mut Sink) {
-    let df = ctx.dockerfile;
-    for stage in &df.stages {
-        let found: Vec<_> = df
-            .stage_instructions(stage)
-            .iter()
-            .filter(|i| i.keyword == Keyword::Cmd)
-            .collect();
-        if let Some((last, earlier)) = found.split_last() {
-            for instr in earlier {
-                sink.report(
-                    instr.keyword_span,
-                    format!("This CMD is overridden by the one on line {}: only the last CMD of a stage takes effect. Remove this one", last.keyword_span.start.line),
-                );
-            }
-        }
-    }
+    report_overridden(ctx, sink, Keyword::Cmd);
 }

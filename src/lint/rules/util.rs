@@ -1,7 +1,7 @@
 //! Small queries over the syntax tree that many rules share.
 
 use crate::dockerfile::ast::{Dockerfile, Instruction, Keyword, Stage};
-use crate::lint::rule::Context;
+use crate::lint::rule::{Context, Sink};
 use crate::shell::Command;
 
 /// Every RUN of the file with its parsed commands: `(instruction index, instruction, command)`.
@@ -660,6 +660,61 @@ pub fn check_rpm_pins(ctx: &Context, sink: &mut crate::lint::rule::Sink, program
                 pkg.span,
                 format!("Pin the version of `{v}` (`{v}-<version>`)"),
             );
+        }
+    }
+}
+
+/// Shared by the label-schema type rules (DL3052–DL3058): every LABEL whose schema type is
+/// `kind` must hold a valid value; empty values are DL3051's, and values built from build
+/// arguments are only known at build time.
+pub fn check_label_type(ctx: &Context, sink: &mut Sink, kind: &str, what: &str) {
+    for pair in label_pairs(ctx.dockerfile) {
+        if ctx
+            .settings
+            .label_schema
+            .get(&pair.key.value)
+            .map(String::as_str)
+            != Some(kind)
+        {
+            continue;
+        }
+        let Some(value) = &pair.value else { continue };
+        if value.value.trim().is_empty() || value.value.contains('$') {
+            continue;
+        }
+        if !label_value_valid(kind, &value.value) {
+            sink.report(
+                value.span,
+                format!(
+                    "Label `{}` should be {what}, got `{}`",
+                    pair.key.value, value.value
+                ),
+            );
+        }
+    }
+}
+
+/// Shared by DL3012, DL4003 and DL4004: in each stage only the last instruction of `keyword`
+/// takes effect, so every earlier one is reported.
+pub fn report_overridden(ctx: &Context, sink: &mut Sink, keyword: Keyword) {
+    let df = ctx.dockerfile;
+    let name = keyword.as_str().to_ascii_uppercase();
+    for stage in &df.stages {
+        let found: Vec<_> = df
+            .stage_instructions(stage)
+            .iter()
+            .filter(|i| i.keyword == keyword)
+            .collect();
+        if let Some((last, earlier)) = found.split_last() {
+            for instr in earlier {
+                sink.report(
+                    instr.keyword_span,
+                    format!(
+                        "This {name} is overridden by the one on line {}: only the last {name} of a stage takes effect. Remove this one",
+                        last.keyword_span.start.line
+                    ),
+                );
+            }
         }
     }
 }
