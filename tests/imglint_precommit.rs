@@ -1,11 +1,11 @@
 //! The real `pre-commit` (PyPI) running this repository's hooks against a throw-away git
 //! repository.
 //!
-//! The test drives the `imglint-system` hook with the freshly built binary first on PATH. The
-//! `imglint` hook differs only in `language: rust`, i.e. pre-commit runs `cargo install --path`
-//! on this repository first: a from-scratch release build of the whole crate, which is minutes
-//! on the 2-core CI machine, so that step is checked by hand (README) rather than on every
-//! `cargo test`; a test below pins that the two hooks differ in nothing else.
+//! One test drives the `imglint-system` hook with the freshly built binary first on PATH; another
+//! drives the `imglint` hook as users get it (`language: rust`): pre-commit runs `cargo install
+//! --path` on this repository, then the installed binary. That build goes to
+//! `target/pre-commit-hook/` (kept between runs) with LTO off, so it costs one release build of
+//! the dependencies the first time and seconds afterwards.
 
 use std::path::Path;
 use std::process::Command;
@@ -139,4 +139,51 @@ fn pre_commit_runs_the_hook_on_dockerfiles_only() {
         std::fs::read_to_string(repo.join("Dockerfile")).unwrap(),
         "FROM ubuntu:24.04\nUSER 10001\nCMD [\"node\", \"server.js\"]\n"
     );
+}
+
+/// A throw-away repository with one Dockerfile that has a finding, staged.
+fn repo_with_a_finding(work: &Path) -> std::path::PathBuf {
+    let repo = work.join("project");
+    std::fs::create_dir(&repo).unwrap();
+    git(&repo, &["init", "-q"]);
+    std::fs::write(repo.join("Dockerfile"), "FROM ubuntu\nUSER 10001\n").unwrap();
+    git(&repo, &["add", "."]);
+    repo
+}
+
+#[test]
+fn the_rust_hook_builds_imglint_with_cargo_and_runs_it() {
+    let work = tempfile::tempdir().unwrap();
+    let repo = repo_with_a_finding(work.path());
+    let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/pre-commit-hook");
+    let out = Command::new("pre-commit")
+        .args([
+            "try-repo",
+            env!("CARGO_MANIFEST_DIR"),
+            "imglint",
+            "--all-files",
+            "--verbose",
+        ])
+        .current_dir(&repo)
+        .env("PRE_COMMIT_HOME", work.path().join("cache"))
+        .env("XDG_CONFIG_HOME", work.path().join("config"))
+        .env("NO_COLOR", "1")
+        // Shared between runs and kept out of the test's temp dir: the release build of the
+        // dependencies is the slow part, and only the first run pays for it.
+        .env("CARGO_TARGET_DIR", &target)
+        .env("CARGO_PROFILE_RELEASE_LTO", "off")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
+        .output()
+        .expect("pre-commit is needed for this test (pip install pre-commit)");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the finding fails the hook:\n{text}"
+    );
+    assert!(text.contains("Dockerfile:1:6: warning DL3006"), "{text}");
 }
