@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::dockerfile::ast::{Instruction, Keyword};
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
+use crate::lint::rules::util::container_path_join as join;
 use crate::lint::rules::util::{
     APK_VALUE_FLAGS, APT_VALUE_FLAGS, copy_sources, has_cache_mount, installs_system_packages,
     is_pip_install, stage_chain,
@@ -202,24 +203,4 @@ fn creations(cmd: &Command, workdir: &str, cwd_known: bool) -> Vec<(String, Stri
         add(&target.value, "a redirection");
     }
     out
-}
-
-/// Joins a container path to a base directory and normalises `.`/`..` components.
-fn join(base: &str, path: &str) -> String {
-    let combined = if path.starts_with('/') {
-        path.to_string()
-    } else {
-        format!("{}/{}", base.trim_end_matches('/'), path)
-    };
-    let mut parts: Vec<&str> = Vec::new();
-    for part in combined.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    format!("/{}", parts.join("/"))
 }

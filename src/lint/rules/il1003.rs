@@ -2,6 +2,7 @@
 
 use crate::dockerfile::ast::Keyword;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
+use crate::lint::rules::util::container_path_join as join;
 use crate::lint::rules::util::stage_instructions;
 
 pub static RULE: Rule = Rule {
@@ -91,23 +92,4 @@ fn check(ctx: &Context, sink: &mut Sink) {
             }
         }
     }
-}
-
-fn join(base: &str, path: &str) -> String {
-    let combined = if path.starts_with('/') {
-        path.to_string()
-    } else {
-        format!("{}/{}", base.trim_end_matches('/'), path)
-    };
-    let mut parts: Vec<&str> = Vec::new();
-    for part in combined.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    format!("/{}", parts.join("/"))
 }

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::dockerfile::ast::{Instruction, Keyword};
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
+use crate::lint::rules::util::container_path_join as join;
 use crate::lint::rules::util::{copy_sources, stage_chain};
 use crate::shell::{self, basename};
 
@@ -270,26 +271,6 @@ fn context_path(context: &Path, src: &str) -> PathBuf {
     } else {
         context.join(trimmed)
     }
-}
-
-/// Joins a container path to a base directory and normalises `.` components.
-fn join(base: &str, path: &str) -> String {
-    let combined = if path.starts_with('/') {
-        path.to_string()
-    } else {
-        format!("{}/{}", base.trim_end_matches('/'), path)
-    };
-    let mut parts: Vec<&str> = Vec::new();
-    for part in combined.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    format!("/{}", parts.join("/"))
 }
 
 #[cfg(test)]

@@ -718,3 +718,24 @@ pub fn report_overridden(ctx: &Context, sink: &mut Sink, keyword: Keyword) {
         }
     }
 }
+
+/// Joins a container path to a base directory (a WORKDIR) and normalises `.` and `..`
+/// components, as the builder resolves COPY destinations and script paths.
+pub fn container_path_join(base: &str, path: &str) -> String {
+    let combined = if path.starts_with('/') {
+        path.to_string()
+    } else {
+        format!("{}/{}", base.trim_end_matches('/'), path)
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for part in combined.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
