@@ -11,11 +11,11 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Parser, ValueEnum};
 
-use super::ci::{self, CiRules, Status};
-use super::escape_name;
-use super::export::dive_export;
-use super::model::Image;
-use super::source::{self, SourceOptions, SourceSpec};
+use crate::image::ci::{self, CiRules, Status};
+use crate::image::escape_name;
+use crate::image::export::dive_export;
+use crate::image::model::Image;
+use crate::image::source::{self, SourceOptions, SourceSpec};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -215,9 +215,9 @@ pub fn read_image(source: &str, args: &Args) -> Result<Image> {
         insecure_registries: args.insecure_registry.clone(),
     };
     let opened = source::open(&spec, &options)?;
-    super::analyze(
+    crate::image::analyze(
         opened.as_ref(),
-        &super::AnalyzeOptions {
+        &crate::image::AnalyzeOptions {
             progress: !args.no_progress,
         },
     )

@@ -11,11 +11,12 @@ use std::path::{Path, PathBuf};
 
 use clap::Parser;
 
-use super::config::{self, Config, parse_threshold};
-use super::discover;
-use super::engine::{self, Input, Policy, designates};
-use super::rule::{Rule, Severity};
-use super::rules::REGISTRY;
+use crate::lint::config::{self, Config, parse_threshold};
+use crate::lint::discover;
+use crate::lint::engine::{self, Input, Policy, designates};
+use crate::lint::rule::{Rule, Severity};
+use crate::lint::rules::REGISTRY;
+use crate::lint::rules::labels::LabelType;
 use crate::report::{self, Format, ReportOptions};
 
 pub const EXIT_OK: i32 = 0;
@@ -397,11 +398,11 @@ fn policy_for(config: &Config, args: &Args) -> Result<Policy, Fatal> {
     for spec in &args.require_labels {
         let (label, kind) = spec
             .split_once(':')
-            .filter(|(l, k)| !l.is_empty() && config::LABEL_TYPES.contains(k))
+            .filter(|(l, k)| !l.is_empty() && LabelType::parse(k).is_some())
             .ok_or_else(|| {
                 Fatal(format!(
                     "--require-label: `{spec}` is not LABEL:TYPE with TYPE one of {}",
-                    config::LABEL_TYPES.join(", ")
+                    LabelType::names()
                 ))
             })?;
         policy
@@ -422,15 +423,34 @@ fn policy_for(config: &Config, args: &Args) -> Result<Policy, Fatal> {
     Ok(policy)
 }
 
+/// `imglint [PATHS]`: the run in its named steps.
 fn lint(args: &Args) -> Result<i32, Fatal> {
     let cwd = std::env::current_dir()
         .map_err(|e| Fatal(format!("cannot read the working directory: {e}")))?;
-    let default_paths = [PathBuf::from(".")];
-    let paths: &[PathBuf] = if args.paths.is_empty() {
-        &default_paths
-    } else {
-        &args.paths
-    };
+    let files = discover_files(args)?;
+    let mut configs = ConfigCache::new(args.config.as_deref())?;
+    let run_config = configs.for_dir(&cwd)?.clone();
+    let (inputs, policies) = load_inputs(args, &files, &mut configs)?;
+    if inputs.is_empty() {
+        let shown: Vec<String> = given_paths(args)
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        eprintln!("imglint: no Dockerfiles found under {}", shown.join(", "));
+    }
+    let with_policies: Vec<(Input, &Policy)> = inputs
+        .into_iter()
+        .map(|(input, i)| (input, &policies[i]))
+        .collect();
+    let linted = engine::lint_all(&with_policies, REGISTRY);
+    write_report(args, &run_config, &linted, cwd)?;
+    Ok(exit_code(args, &run_config, &linted))
+}
+
+/// The paths given (default `.`), checked, and expanded into the files to lint, in order: each
+/// argument in turn, directories walked, `-` (stdin) where it was given.
+fn discover_files(args: &Args) -> Result<Vec<PathBuf>, Fatal> {
+    let paths = given_paths(args);
     let stdin_count = paths.iter().filter(|p| *p == Path::new("-")).count();
     if stdin_count > 1 {
         return Err(Fatal("`-` (stdin) can be given only once".into()));
@@ -447,9 +467,8 @@ fn lint(args: &Args) -> Result<i32, Fatal> {
         )));
     }
 
-    // Files in order: each argument in turn; `-` stays where it was given.
     let mut files = Vec::new();
-    for path in paths {
+    for path in &paths {
         if path == Path::new("-") {
             files.push(path.clone());
         } else {
@@ -465,13 +484,31 @@ fn lint(args: &Args) -> Result<i32, Fatal> {
             )));
         }
     }
+    Ok(files)
+}
 
-    let mut configs = ConfigCache::new(args.config.as_deref())?;
-    let run_config = configs.for_dir(&cwd)?.clone();
+/// The paths to lint: the arguments, or the working directory.
+fn given_paths(args: &Args) -> Vec<PathBuf> {
+    if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    }
+}
+
+/// Reads every file and pairs it with the policy of its configuration (the nearest config file,
+/// or `--config`, with the command line on top): `(input, index into the policies)`. Files
+/// sharing a configuration share one policy.
+#[allow(clippy::type_complexity)]
+fn load_inputs(
+    args: &Args,
+    files: &[PathBuf],
+    configs: &mut ConfigCache,
+) -> Result<(Vec<(Input, usize)>, Vec<Policy>), Fatal> {
     let mut policies: Vec<Policy> = Vec::new();
     let mut policy_of_config: HashMap<Option<PathBuf>, usize> = HashMap::new();
     let mut inputs = Vec::with_capacity(files.len());
-    for path in &files {
+    for path in files {
         let is_stdin = path == Path::new("-");
         let display_name = display_name_for(path, args);
         let dir = if is_stdin {
@@ -507,22 +544,17 @@ fn lint(args: &Args) -> Result<i32, Fatal> {
             index,
         ));
     }
-    if inputs.is_empty() {
-        eprintln!(
-            "imglint: no Dockerfiles found under {}",
-            paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-    }
-    let with_policies: Vec<(Input, &Policy)> = inputs
-        .into_iter()
-        .map(|(input, i)| (input, &policies[i]))
-        .collect();
-    let linted = engine::lint_all(&with_policies, REGISTRY);
+    Ok((inputs, policies))
+}
 
+/// Renders the findings in the chosen format (command line, else the configuration of the
+/// working directory, else tty) to stdout or `--output`.
+fn write_report(
+    args: &Args,
+    run_config: &Config,
+    linted: &[engine::LintedFile],
+    cwd: PathBuf,
+) -> Result<(), Fatal> {
     let format = match (args.format, &run_config.format) {
         (Some(f), _) => f,
         (None, Some(name)) => Format::parse(name).ok_or_else(|| {
@@ -550,13 +582,16 @@ fn lint(args: &Args) -> Result<i32, Fatal> {
         rules: REGISTRY,
     };
     let mut buffer = Vec::new();
-    report::write(format, &linted, &options, &mut buffer)?;
-    write_output(args, &buffer)?;
+    report::write(format, linted, &options, &mut buffer)?;
+    write_output(args, &buffer)
+}
 
+/// 1 when a finding is at or above the failure threshold (unless `--no-fail`), else 0.
+fn exit_code(args: &Args, run_config: &Config, linted: &[engine::LintedFile]) -> i32 {
     let failed = linted.iter().any(|f| f.fails());
-    Ok(if failed && !(args.no_fail || run_config.no_fail) {
+    if failed && !(args.no_fail || run_config.no_fail) {
         EXIT_FINDINGS
     } else {
         EXIT_OK
-    })
+    }
 }

@@ -2,7 +2,6 @@
 
 pub mod build;
 pub mod ci;
-pub mod cli;
 pub mod content;
 pub mod export;
 pub mod layer;

@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::rule::{RuleSettings, Severity};
+use super::rules::labels::LabelType;
 
 /// The level at or above which a finding makes the run fail; `None` means never.
 pub type Threshold = Option<Severity>;
@@ -174,10 +175,10 @@ impl Config {
             None => None,
         };
         for (label, kind) in &raw.label_schema {
-            if !LABEL_TYPES.contains(&kind.as_str()) {
+            if LabelType::parse(kind).is_none() {
                 return Err(bad(format!(
                     "label-schema: `{label}` has unknown type `{kind}` (expected one of {})",
-                    LABEL_TYPES.join(", ")
+                    LabelType::names()
                 )));
             }
         }
@@ -216,8 +217,6 @@ impl Config {
 }
 
 /// hadolint's label types for `label-schema`.
-pub const LABEL_TYPES: &[&str] = &["text", "url", "semver", "hash", "rfc3339", "spdx", "email"];
-
 /// Names looked for in each directory, best first.
 pub const CONFIG_FILE_NAMES: &[&str] = &[
     ".imglint.yaml",

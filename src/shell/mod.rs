@@ -10,6 +10,10 @@
 //! Parsing never fails loudly: text the parser rejects yields a [`Script`] with `parsed ==
 //! false` and no commands, so rules simply do not fire on it.
 
+pub mod programs;
+
+pub use programs::{is_script_shell, shell_program};
+
 use std::ops::Range;
 
 use brush_parser::ast;
@@ -321,9 +325,6 @@ struct Builder {
     commands: Vec<Command>,
     next_pipeline: usize,
 }
-
-/// Programs that run a shell string given with `-c`.
-const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"];
 
 /// How deep `sh -c "sh -c …"` nesting is followed.
 const MAX_DEPTH: usize = 8;
@@ -666,14 +667,14 @@ fn command_substitutions(raw: &str) -> Vec<Range<usize>> {
 
 /// For `sh -c "script"`, the script word.
 fn shell_string(cmd: &Command) -> Option<&Word> {
-    if !SHELLS.contains(&cmd.program()) {
+    if shell_program(cmd.program()).is_none() {
         return None;
     }
     let mut args = cmd.args.iter();
     while let Some(a) = args.next() {
         if !a.is_flag() {
             // `busybox sh -c …`
-            if cmd.is("busybox") && SHELLS.contains(&a.value.as_str()) {
+            if cmd.is("busybox") && shell_program(&a.value).is_some() {
                 continue;
             }
             return None;

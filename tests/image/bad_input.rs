@@ -4,12 +4,10 @@
 //! manifest naming a missing blob — and a hostile layer (`../../etc/passwd`, `/abs/path`,
 //! control characters) appended to the real image. Each failure is one line naming the layer.
 
-mod imgdive_real_support;
-
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use imgdive_real_support::image;
+use crate::support::image;
 use imgtools::image::source::{SourceOptions, oci, sha256_digest};
 use imgtools::image::{AnalyzeOptions, analyze};
 use serde_json::Value;

@@ -2,12 +2,10 @@
 //! credential helpers, a wrong password), the daemon through DOCKER_HOST, the blob cache under
 //! XDG_CACHE_HOME, exit codes and one-line errors, and escaped names in every output.
 
-mod imgdive_real_support;
-
 use std::os::unix::fs::PermissionsExt;
 use std::process::Output;
 
-use imgdive_real_support::{Imgdive, PodmanService, Registry, base64, image};
+use crate::support::{Imgdive, PodmanService, Registry, base64, image};
 use serde_json::Value;
 
 const USER: &str = "alice";
@@ -290,7 +288,7 @@ fn names_with_escape_sequences_are_escaped_in_every_output() {
 
 #[test]
 fn unreachable_registry_is_exit_2() {
-    let port = imgdive_real_support::free_port();
+    let port = crate::support::free_port();
     let reference = format!("127.0.0.1:{port}/imgtools/waste:latest");
     let out = Imgdive::new().run(&["--ci", &format!("docker://{reference}")], &[]);
     let line = assert_read_error(&out, &reference);

@@ -1,11 +1,9 @@
 //! The daemon source against a real Docker-API socket: `podman system service` holding the
 //! waste image, loaded from the docker-archive buildah/skopeo made.
 
-mod imgdive_real_support;
-
 use std::io::Read;
 
-use imgdive_real_support::{PodmanService, image};
+use crate::support::{PodmanService, image};
 use imgtools::image::source::{ImageSource, daemon, docker_archive, sha256_digest};
 
 #[test]

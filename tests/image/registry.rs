@@ -2,11 +2,9 @@
 //! built by buildah: same image as the OCI layout it was pushed from, platform resolution, the
 //! blob cache, and failures (digest mismatch, missing blob, unreachable registry).
 
-mod imgdive_real_support;
-
 use std::io::Read;
 
-use imgdive_real_support::{Registry, image};
+use crate::support::{Registry, image};
 use imgtools::image::source::{ImageSource, SourceOptions, oci, registry, sha256_digest};
 
 fn read_all(source: &dyn ImageSource, index: usize) -> Vec<u8> {
@@ -183,7 +181,7 @@ fn registry_missing_blob_and_unknown_image_name_the_reference() {
 
 #[test]
 fn unreachable_registry_is_one_line_naming_the_reference() {
-    let port = imgdive_real_support::free_port();
+    let port = crate::support::free_port();
     let reference = format!("127.0.0.1:{port}/imgtools/waste:latest");
     let cache = tempfile::tempdir().unwrap();
     let message = format!(
@@ -200,11 +198,11 @@ fn unreachable_registry_is_one_line_naming_the_reference() {
 #[test]
 fn anonymous_pull_goes_through_the_bearer_token_flow() {
     let waste = image("waste");
-    let tokens = imgdive_real_support::TokenServer::start();
+    let tokens = crate::support::TokenServer::start();
     let registry = Registry::start_with_token_server(&tokens);
     // The registry answers 401 with a Bearer challenge without a token.
     assert_eq!(
-        imgdive_real_support::http_get_status(&registry.addr, "/v2/"),
+        crate::support::http_get_status(&registry.addr, "/v2/"),
         Some(401)
     );
     registry.push(
@@ -230,7 +228,7 @@ fn anonymous_pull_goes_through_the_bearer_token_flow() {
         assert!(
             request
                 .path_and_query
-                .contains(imgdive_real_support::TOKEN_SERVICE),
+                .contains(crate::support::TOKEN_SERVICE),
             "{request:?}"
         );
     }

@@ -3,9 +3,7 @@
 //! socket (podman), must give the same layers, tree and numbers — and the same efficiency and
 //! wasted bytes as the real `dive` on the docker-archive.
 
-mod imgdive_real_support;
-
-use imgdive_real_support::{PodmanService, Registry, image, require_tool};
+use crate::support::{PodmanService, Registry, image, require_tool};
 use imgtools::image::model::{EntryKind, Image};
 use imgtools::image::source::{self, ImageSource, SourceOptions, SourceSpec, daemon, registry};
 use imgtools::image::{AnalyzeOptions, analyze};

@@ -12,7 +12,7 @@ use imgtools::tui::keys::KeyMap;
 use imgtools::tui::state::State;
 use imgtools::tui::update::handle_event;
 
-fn demo_state() -> State {
+pub(crate) fn demo_state() -> State {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/images/demo.tar");
     let spec = SourceSpec::parse(&format!("docker-archive:{}", path.display())).unwrap();
     let source: Arc<dyn source::ImageSource> =
@@ -35,7 +35,7 @@ fn demo_state() -> State {
     state
 }
 
-fn key(s: &mut State, code: KeyCode) {
+pub(crate) fn key(s: &mut State, code: KeyCode) {
     handle_event(s, &Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
 }
 

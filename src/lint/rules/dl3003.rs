@@ -1,7 +1,7 @@
 //! DL3003: Use WORKDIR to switch to a directory.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::*;
+use crate::lint::rules::util::run_commands;
 
 pub static RULE: Rule = Rule {
     code: "DL3003",

@@ -1,7 +1,8 @@
 //! DL3008: Pin versions in apt-get install.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::*;
+use crate::lint::rules::packages::APT_VALUE_FLAGS;
+use crate::lint::rules::util::run_commands;
 
 pub static RULE: Rule = Rule {
     code: "DL3008",

@@ -1,7 +1,9 @@
 //! DL3009: apt lists are left in the layer.
 
+use crate::dockerfile::stages::final_chain;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::{APT_VALUE_FLAGS, final_chain, has_cache_mount, removes_any, runs};
+use crate::lint::rules::packages::APT_VALUE_FLAGS;
+use crate::lint::rules::util::{has_cache_mount, removes_any, runs};
 
 pub static RULE: Rule = Rule {
     code: "DL3009",

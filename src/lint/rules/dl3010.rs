@@ -1,11 +1,9 @@
 //! DL3010: Use ADD for extracting archives into an image.
 
-#[allow(unused_imports)]
 use crate::dockerfile::ast::Keyword;
-#[allow(unused_imports)]
+use crate::dockerfile::stages::stage_instructions;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
-use crate::lint::rules::util::*;
+use crate::lint::rules::util::copy_sources;
 
 pub static RULE: Rule = Rule {
     code: "DL3010",

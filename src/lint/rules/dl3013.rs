@@ -1,7 +1,8 @@
 //! DL3013: Pin versions in pip.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::*;
+use crate::lint::rules::packages::{PIP_VALUE_FLAGS, pip_args_start};
+use crate::lint::rules::util::run_commands;
 
 pub static RULE: Rule = Rule {
     code: "DL3013",

@@ -1,7 +1,7 @@
 //! DL3016: Pin versions in npm.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::*;
+use crate::lint::rules::util::run_commands;
 
 pub static RULE: Rule = Rule {
     code: "DL3016",

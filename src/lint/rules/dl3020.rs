@@ -2,7 +2,7 @@
 
 use crate::dockerfile::ast::Keyword;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::*;
+use crate::lint::rules::util::copy_sources;
 
 pub static RULE: Rule = Rule {
     code: "DL3020",

@@ -1,7 +1,8 @@
 //! DL3037: Specify version with `zypper install -y <package>=<version>`.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::*;
+use crate::lint::rules::packages::ZYPPER_VALUE_FLAGS;
+use crate::lint::rules::util::run_commands;
 
 pub static RULE: Rule = Rule {
     code: "DL3037",

@@ -1,11 +1,7 @@
 //! DL3043: ONBUILD, FROM or MAINTAINER triggered from within ONBUILD instruction.
 
-#[allow(unused_imports)]
 use crate::dockerfile::ast::Keyword;
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
-use crate::lint::rules::util::*;
 
 pub static RULE: Rule = Rule {
     code: "DL3043",

@@ -1,7 +1,7 @@
 //! DL3047: Avoid use of wget without progress bar. Use `wget --progress=dot:giga <url>`.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::*;
+use crate::lint::rules::util::run_commands;
 
 pub static RULE: Rule = Rule {
     code: "DL3047",

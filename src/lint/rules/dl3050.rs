@@ -1,7 +1,7 @@
 //! DL3050: Superfluous label(s) present.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::*;
+use crate::lint::rules::labels::label_pairs;
 
 pub static RULE: Rule = Rule {
     code: "DL3050",

@@ -1,7 +1,7 @@
 //! DL3060: yarn cache clean missing after yarn install was run.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::check_cache_cleanup;
+use crate::lint::rules::packages::check_cache_cleanup;
 use crate::shell::Command;
 
 pub static RULE: Rule = Rule {

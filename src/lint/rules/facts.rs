@@ -70,7 +70,7 @@ pub fn is_posix_shell(shell: &[String]) -> bool {
     shell.first().is_none_or(|p| {
         let name = shell::basename(p).to_ascii_lowercase();
         let name = name.trim_end_matches(".exe");
-        ["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"].contains(&name)
+        shell::shell_program(name).is_some()
     })
 }
 
@@ -98,7 +98,7 @@ pub fn script_of(instr: &Instruction) -> Script {
     // `RUN python3 <<EOF` is not, and `RUN cat <<EOF > file` writes data.
     let runs_body = script.commands.is_empty()
         || (script.commands.len() == 1
-            && is_shell_program(script.commands[0].program())
+            && shell::is_script_shell(script.commands[0].program())
             && !script.commands[0].args.iter().any(|a| a.value == "-c"));
     if runs_body {
         for heredoc in &instr.heredocs {
@@ -108,10 +108,6 @@ pub fn script_of(instr: &Instruction) -> Script {
         }
     }
     script
-}
-
-fn is_shell_program(name: &str) -> bool {
-    ["sh", "bash", "ash", "dash", "zsh"].contains(&name)
 }
 
 /// Exec form `["apt-get", "install", "x"]` is one command; `["sh", "-c", "…"]` is parsed again.
@@ -144,7 +140,7 @@ fn exec_script(args: &[SourceText]) -> Script {
         parsed: true,
     };
     let c = &script.commands[0];
-    if is_shell_program(c.program()) {
+    if shell::is_script_shell(c.program()) {
         if let Some(pos) = c.args.iter().position(|a| {
             a.value == "-c"
                 || (a.value.starts_with('-') && !a.value.starts_with("--") && a.value.contains('c'))

@@ -1,7 +1,7 @@
 //! IL1002: npm cache clean missing after npm install.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::check_cache_cleanup;
+use crate::lint::rules::packages::check_cache_cleanup;
 use crate::shell::Command;
 
 pub static RULE: Rule = Rule {

@@ -2,7 +2,8 @@
 
 use crate::dockerfile::ast::Keyword;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::{runs, system_packages};
+use crate::lint::rules::packages::system_packages;
+use crate::lint::rules::util::runs;
 
 pub static RULE: Rule = Rule {
     code: "IL1004",

@@ -1,7 +1,8 @@
 //! IL2002: `apt-get update` in a RUN of its own.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::{APK_VALUE_FLAGS, APT_VALUE_FLAGS, runs};
+use crate::lint::rules::packages::{APK_VALUE_FLAGS, APT_VALUE_FLAGS};
+use crate::lint::rules::util::runs;
 
 pub static RULE: Rule = Rule {
     code: "IL2002",

@@ -4,9 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use crate::dockerfile::ast::{Instruction, Keyword};
+use crate::dockerfile::stages::stage_chain;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
 use crate::lint::rules::util::container_path_join as join;
-use crate::lint::rules::util::{copy_sources, stage_chain};
+use crate::lint::rules::util::copy_sources;
 use crate::shell::{self, basename};
 
 pub static RULE: Rule = Rule {
@@ -67,7 +68,7 @@ fn check(ctx: &Context, sink: &mut Sink) {
         }
     }
     let target = match words.get(at) {
-        Some(w) if ["sh", "bash", "ash", "dash"].contains(&crate::shell::basename(&w.value)) => {
+        Some(w) if crate::shell::is_script_shell(crate::shell::basename(&w.value)) => {
             let rest = &words[at + 1..];
             if rest.iter().any(|a| a.value == "-c") {
                 return;
@@ -163,7 +164,7 @@ fn looks_like_shell_script(path: &str, body: &str) -> bool {
         } else {
             interp
         };
-        return ["sh", "bash", "ash", "dash", "zsh", "ksh"].contains(&interp);
+        return crate::shell::is_script_shell(interp);
     }
     path.ends_with(".sh")
 }

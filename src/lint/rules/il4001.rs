@@ -1,8 +1,8 @@
 //! IL4001: the final image runs as root because no USER is ever set for it.
 
 use crate::dockerfile::ast::Keyword;
+use crate::dockerfile::stages::effective_user;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::effective_user;
 
 pub static RULE: Rule = Rule {
     code: "IL4001",
@@ -24,7 +24,7 @@ fn check(ctx: &Context, sink: &mut Sink) {
     if effective_user(df, last.index).is_some() {
         return;
     }
-    let chain = crate::lint::rules::util::stage_chain(df, last.index);
+    let chain = crate::dockerfile::stages::stage_chain(df, last.index);
     let root = &df.stages[*chain.last().unwrap_or(&last.index)];
     // Base images built to run unprivileged (distroless `:nonroot`, `nginx-unprivileged`…)
     // already set a non-root USER.

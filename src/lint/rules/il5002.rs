@@ -2,7 +2,8 @@
 
 use crate::dockerfile::ast::Keyword;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::{run_commands, system_packages};
+use crate::lint::rules::packages::system_packages;
+use crate::lint::rules::util::run_commands;
 
 pub static RULE: Rule = Rule {
     code: "IL5002",

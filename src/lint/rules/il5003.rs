@@ -1,8 +1,9 @@
 //! IL5003: a non-root image exposes a privileged port.
 
 use crate::dockerfile::ast::Keyword;
+use crate::dockerfile::stages::{effective_user, stage_chain};
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::{effective_user, is_root_user, stage_chain, user_name};
+use crate::lint::rules::util::{is_root_user, user_name};
 
 pub static RULE: Rule = Rule {
     code: "IL5003",

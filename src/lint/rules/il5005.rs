@@ -2,7 +2,8 @@
 
 use crate::dockerfile::ast::Keyword;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::{is_pip_install, run_commands};
+use crate::lint::rules::packages::is_pip_install;
+use crate::lint::rules::util::run_commands;
 
 pub static RULE: Rule = Rule {
     code: "IL5005",

@@ -1,8 +1,9 @@
 //! IL6110: A variable is used but never defined (probably a typo).
 
 use crate::dockerfile::ast::Keyword;
+use crate::dockerfile::stages::{PREDEFINED_ARGS, stage_chain};
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::*;
+use crate::lint::rules::util::edit_distance;
 
 pub static RULE: Rule = Rule {
     code: "IL6110",

@@ -1,11 +1,8 @@
 //! IL6111: COPY/ADD of a file excluded by .dockerignore.
 
-#[allow(unused_imports)]
 use crate::dockerfile::ast::Keyword;
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
-use crate::lint::rules::util::*;
+use crate::lint::rules::util::copy_sources;
 
 pub static RULE: Rule = Rule {
     code: "IL6111",

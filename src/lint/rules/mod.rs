@@ -4,6 +4,8 @@
 use super::rule::Rule;
 
 pub mod facts;
+pub mod labels;
+pub mod packages;
 pub mod util;
 
 pub mod dl1000;
