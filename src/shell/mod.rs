@@ -294,7 +294,8 @@ pub fn parse_str(text: &str) -> Script {
             Pos::default(),
         ),
         pieces: Vec::new(),
-    };
+    }
+    .indexed();
     parse(&source)
 }
 
