@@ -164,16 +164,23 @@ pub fn end_line(finding: &Finding) -> u32 {
 /// order of `file.findings`.
 pub fn fingerprints(file: &LintedFile, lines: &LineIndex) -> Vec<String> {
     let mut seen: std::collections::HashMap<u64, u32> = std::collections::HashMap::new();
+    // Many findings on one long line hash it once per rule, not once per finding.
+    let mut line_hashes: std::collections::HashMap<(&str, u32), u64> =
+        std::collections::HashMap::new();
     file.findings
         .iter()
         .map(|f| {
-            let line: String = lines
-                .line(f.span.start.line)
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .collect();
-            let key = format!("{}\0{}\0{}", f.code, file.file, line);
-            let hash = xxhash_rust::xxh3::xxh3_64(key.as_bytes());
+            let hash = *line_hashes
+                .entry((f.code, f.span.start.line))
+                .or_insert_with(|| {
+                    let line: String = lines
+                        .line(f.span.start.line)
+                        .chars()
+                        .filter(|c| !c.is_whitespace())
+                        .collect();
+                    let key = format!("{}\0{}\0{}", f.code, file.file, line);
+                    xxhash_rust::xxh3::xxh3_64(key.as_bytes())
+                });
             let n = seen.entry(hash).or_insert(0);
             *n += 1;
             format!("{hash:016x}:{n}")
@@ -195,6 +202,8 @@ pub fn is_unsafe_char(c: char) -> bool {
                 | '\u{2029}'
                 | '\u{202A}'..='\u{202E}'
                 | '\u{2066}'..='\u{2069}'
+                | '\u{FFFE}'
+                | '\u{FFFF}'
         )
 }
 
