@@ -30,7 +30,10 @@ impl ImageSource for Bytes {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(config) = ConfigBlob::parse(br#"{"rootfs":{"type":"layers","diff_ids":[]}}"#.to_vec(), "config") else {
+    let Ok(config) = ConfigBlob::parse(
+        br#"{"rootfs":{"type":"layers","diff_ids":[]}}"#.to_vec(),
+        "config",
+    ) else {
         return;
     };
     let source = Bytes {
