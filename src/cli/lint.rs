@@ -111,6 +111,29 @@ pub struct Args {
     /// A build argument `NAME=VALUE` used when resolving ARGs (repeatable).
     #[arg(long = "build-arg", value_name = "NAME=VALUE")]
     pub build_args: Vec<String>,
+    /// Refuse (exit 2) any input larger than this; bytes, or with a K, M or G suffix (binary).
+    #[arg(long, value_name = "SIZE", default_value = "16M", value_parser = parse_size)]
+    pub max_file_size: u64,
+}
+
+/// `123`, `64K`, `16M`, `1G` (powers of 1024).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let (digits, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => text.split_at(i),
+        None => (text, ""),
+    };
+    let shift = match unit.to_ascii_uppercase().trim_end_matches(['B', 'I']) {
+        "" => 0,
+        "K" => 10,
+        "M" => 20,
+        "G" => 30,
+        _ => return Err(format!("`{text}` is not a size like 16M")),
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(1 << shift))
+        .ok_or_else(|| format!("`{text}` is not a size like 16M"))
 }
 
 /// A failure that ends the run with exit code 2: one line for stderr.
@@ -171,8 +194,8 @@ fn execute(args: &Args) -> Result<i32, Fatal> {
         ("--info", &args.as_info),
         ("--style", &args.as_style),
     ] {
-        if let Some(bad) = names.iter().find(|n| !is_known_name(n)) {
-            return Err(Fatal(unknown_rule(option, bad)));
+        for name in names {
+            config::check_rule_name(name).map_err(|e| Fatal(format!("{option}: {e}")))?;
         }
     }
     if let Some(format) = args.dump {
@@ -187,18 +210,6 @@ fn unknown_rule(option: &str, name: &str) -> String {
 
 fn find_rule(name: &str) -> Option<&'static Rule> {
     REGISTRY.iter().copied().find(|r| r.answers_to(name))
-}
-
-/// A name the command line may use: a rule's code, name or alias, a category, or a ShellCheck
-/// code (accepted for hadolint compatibility; imglint reports none).
-fn is_known_name(name: &str) -> bool {
-    REGISTRY.iter().any(|r| designates(r, name)) || is_shellcheck_code(name)
-}
-
-fn is_shellcheck_code(name: &str) -> bool {
-    name.len() == 6
-        && name[..2].eq_ignore_ascii_case("SC")
-        && name[2..].bytes().all(|b| b.is_ascii_digit())
 }
 
 fn list_rules(out: &mut dyn Write) -> std::io::Result<()> {
@@ -221,26 +232,57 @@ fn list_rules(out: &mut dyn Write) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Reads `-` or a file; errors name the file.
-fn read_input(path: &Path, stdin_name: &str) -> Result<Vec<u8>, Fatal> {
-    if path == Path::new("-") {
-        let mut bytes = Vec::new();
-        std::io::stdin()
+/// Reads `-` or a file, at most `limit` bytes (a device such as /dev/zero, or a huge file, is
+/// refused rather than read until memory runs out); errors name the file.
+fn read_input(path: &Path, stdin_name: &str, limit: u64) -> Result<Vec<u8>, Fatal> {
+    let mut bytes = Vec::new();
+    let (name, read) = if path == Path::new("-") {
+        let read = std::io::stdin()
             .lock()
-            .read_to_end(&mut bytes)
-            .map_err(|e| Fatal(format!("{stdin_name}: cannot read stdin: {e}")))?;
-        return Ok(bytes);
+            .take(limit + 1)
+            .read_to_end(&mut bytes);
+        (stdin_name.to_string(), read)
+    } else {
+        let name = path.display().to_string();
+        if path.is_dir() {
+            return Err(Fatal(format!("{name}: is a directory")));
+        }
+        let read =
+            std::fs::File::open(path).and_then(|f| f.take(limit + 1).read_to_end(&mut bytes));
+        (name, read)
+    };
+    read.map_err(|e| Fatal(format!("{name}: {}", discover::describe_io_error(&e))))?;
+    if bytes.len() as u64 > limit {
+        return Err(Fatal(format!(
+            "{name}: larger than {limit} bytes (--max-file-size), not linted"
+        )));
     }
-    if path.is_dir() {
-        return Err(Fatal(format!("{}: is a directory", path.display())));
+    Ok(bytes)
+}
+
+/// Refuses an `--output` that is one of the inputs, however it is named (`sub/../Dockerfile`,
+/// a symlink, a hard link): the same device and inode as any input file.
+fn refuse_overwriting_inputs(args: &Args, inputs: &[PathBuf]) -> Result<(), Fatal> {
+    use std::os::unix::fs::MetadataExt;
+    let Some(output) = &args.output else {
+        return Ok(());
+    };
+    let Ok(target) = std::fs::metadata(output) else {
+        return Ok(()); // does not exist yet: cannot be an input
+    };
+    let same = |input: &PathBuf| {
+        input != Path::new("-")
+            && std::fs::metadata(input)
+                .is_ok_and(|m| m.dev() == target.dev() && m.ino() == target.ino())
+    };
+    if let Some(input) = inputs.iter().find(|i| same(i)) {
+        return Err(Fatal(format!(
+            "{}: --output would overwrite the input {}",
+            output.display(),
+            input.display()
+        )));
     }
-    std::fs::read(path).map_err(|e| {
-        Fatal(format!(
-            "{}: {}",
-            path.display(),
-            discover::describe_io_error(&e)
-        ))
-    })
+    Ok(())
 }
 
 fn dump(args: &Args, format: DumpFormat) -> Result<i32, Fatal> {
@@ -248,7 +290,8 @@ fn dump(args: &Args, format: DumpFormat) -> Result<i32, Fatal> {
         return Err(Fatal("--dump takes exactly one Dockerfile".into()));
     };
     let name = display_name_for(path, args);
-    let bytes = read_input(path, &name)?;
+    refuse_overwriting_inputs(args, std::slice::from_ref(path))?;
+    let bytes = read_input(path, &name, args.max_file_size)?;
     let dockerfile = crate::dockerfile::parse_bytes(&bytes);
     let text = match format {
         DumpFormat::Json => {
@@ -431,13 +474,6 @@ fn lint(args: &Args) -> Result<i32, Fatal> {
     let mut configs = ConfigCache::new(args.config.as_deref())?;
     let run_config = configs.for_dir(&cwd)?.clone();
     let (inputs, policies) = load_inputs(args, &files, &mut configs)?;
-    if inputs.is_empty() {
-        let shown: Vec<String> = given_paths(args)
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect();
-        eprintln!("imglint: no Dockerfiles found under {}", shown.join(", "));
-    }
     let with_policies: Vec<(Input, &Policy)> = inputs
         .into_iter()
         .map(|(input, i)| (input, &policies[i]))
@@ -471,19 +507,19 @@ fn discover_files(args: &Args) -> Result<Vec<PathBuf>, Fatal> {
     for path in &paths {
         if path == Path::new("-") {
             files.push(path.clone());
-        } else {
-            files.extend(discover::expand(std::slice::from_ref(path)).map_err(|e| Fatal(e.0))?);
+            continue;
         }
-    }
-    if let Some(output) = &args.output {
-        let output = absolute(output);
-        if files.iter().any(|f| absolute(f) == output) {
+        let found = discover::expand(std::slice::from_ref(path)).map_err(|e| Fatal(e.0))?;
+        if found.is_empty() {
+            // A wrong path must not pass CI by linting nothing.
             return Err(Fatal(format!(
-                "{}: --output would overwrite a linted file",
-                output.display()
+                "{}: no Dockerfiles found (looked for Dockerfile, Containerfile, *.Dockerfile, Dockerfile.*)",
+                path.display()
             )));
         }
+        files.extend(found);
     }
+    refuse_overwriting_inputs(args, &files)?;
     Ok(files)
 }
 
@@ -533,7 +569,7 @@ fn load_inputs(
             (None, false) => Some(dir),
             (None, true) => args.stdin_filename.as_ref().map(|_| dir),
         };
-        let bytes = read_input(path, &display_name)?;
+        let bytes = read_input(path, &display_name, args.max_file_size)?;
         inputs.push((
             Input {
                 path: PathBuf::from(&display_name),

@@ -298,7 +298,8 @@ pub fn parse_str(text: &str) -> Script {
             Pos::default(),
         ),
         pieces: Vec::new(),
-    };
+    }
+    .indexed();
     parse(&source)
 }
 

@@ -490,9 +490,10 @@ fn directories_are_walked_honouring_gitignore_in_sorted_order() {
     );
     let o = s.run(&["-f", "json", "b"]);
     assert!(json(&o).iter().all(|f| f["file"] == "b/Dockerfile"));
+    // Linting nothing is an error: a wrong path must not pass CI.
     let empty = Sandbox::new();
     let o = empty.run(&[]);
-    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("no Dockerfiles found"),
         "{}",

@@ -3,6 +3,7 @@
 //! (`cli`, `sarif_schema`, `precommit`, `snapshots`).
 
 mod cli;
+mod hardening;
 mod parser_buildkit;
 mod parser_corpus;
 mod parser_fuzz;
@@ -13,6 +14,7 @@ mod precommit;
 mod rules_cases;
 mod rules_corpus;
 mod rules_docs;
+mod report_fuzz;
 mod rules_shell_fuzz;
 mod sarif_schema;
 mod snapshots;
