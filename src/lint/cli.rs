@@ -209,11 +209,12 @@ fn list_rules(out: &mut dyn Write) -> std::io::Result<()> {
     for rule in REGISTRY {
         writeln!(
             out,
-            "{:<8} {:<36} {:<16} {:<8} {}",
+            "{:<8} {:<36} {:<16} {:<8} {}{}",
             rule.code,
             rule.name,
             rule.category.as_str(),
             rule.severity.as_str(),
+            if rule.opt_in { "(opt-in) " } else { "" },
             rule.summary
         )?;
     }
@@ -389,6 +390,7 @@ fn policy_for(config: &Config, args: &Args) -> Result<Policy, Fatal> {
         policy.threshold_from_cli = true;
     }
     policy.disable_ignore_pragma |= args.disable_ignore_pragma;
+    policy.buildkit_check = std::env::var("BUILDKIT_DOCKERFILE_CHECK").ok();
     policy.settings.strict_labels |= args.strict_labels;
     policy
         .settings

@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "Delete the apt-get lists after installing something",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3009.md"),
     check,
 };

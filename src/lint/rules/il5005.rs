@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Do not disable TLS certificate or package signature verification",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/IL5005.md"),
     check,
 };

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "A variable is used but never defined (probably a typo)",
     aliases: &["UndefinedVar"],
+    opt_in: false,
     doc: include_str!("../../../rules/IL6110.md"),
     check,
 };
