@@ -7,12 +7,31 @@ use std::path::Path;
 use imgtools::lint::engine::{self, Input, Policy};
 use imgtools::lint::rules::REGISTRY;
 
+/// Examples whose label in BuildKit's docs disagrees with BuildKit's own code; the test expects
+/// what BuildKit does.
+const DOC_LABEL_IS_WRONG: &[(&str, &str)] = &[
+    (
+        "CopyIgnoredFile.bad1.Dockerfile",
+        "BuildKit cleans `./tmp/helloworld.txt` to `tmp/helloworld.txt` before matching \
+     (validateCopySourcePath), and `*/tmp/*` needs a directory above `tmp`: not flagged",
+    ),
+    (
+        "LegacyKeyValueFormat.bad1.Dockerfile",
+        "BuildKit's parseArg reads `ARG foo bar` as two ARGs, `foo` and `bar`, and only ENV and \
+         LABEL report LegacyKeyValueFormat (dispatchEnv, dispatchLabel): not flagged",
+    ),
+];
+
 fn examples() -> Vec<(String, bool, std::path::PathBuf)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/buildkit-checks");
     let mut out = Vec::new();
     for entry in std::fs::read_dir(&dir).expect("testdata/buildkit-checks") {
         let path = entry.expect("entry").path();
-        let name = path.file_name().unwrap_or_default().to_string_lossy().to_string();
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
         let Some(stem) = name.strip_suffix(".Dockerfile") else {
             continue;
         };
@@ -53,15 +72,19 @@ fn every_buildkit_doc_example_gets_buildkits_verdict() {
     let mut wrong = Vec::new();
     for (check, bad, path) in &examples {
         assert!(
-            REGISTRY.iter().any(|r| r.aliases.iter().any(|a| a == check)),
+            REGISTRY
+                .iter()
+                .any(|r| r.aliases.iter().any(|a| a == check)),
             "no rule answers to BuildKit's {check}"
         );
+        let file = path.file_name().unwrap_or_default().to_string_lossy();
+        let flagged = *bad != DOC_LABEL_IS_WRONG.iter().any(|(f, _)| *f == file);
         let found = findings(check, path);
-        if *bad == found.is_empty() {
+        if flagged == found.is_empty() {
             wrong.push(format!(
                 "{}: expected {}, got {found:?}",
-                path.file_name().unwrap_or_default().to_string_lossy(),
-                if *bad { "a finding" } else { "none" }
+                file,
+                if flagged { "a finding" } else { "none" }
             ));
         }
     }

@@ -22,7 +22,10 @@ fn hadolint(dockerfile: &str) -> BTreeSet<(u32, String)> {
     for code in ENABLE {
         cmd.args(["--warning", code]);
     }
-    let out = cmd.arg(file.path()).output().expect("hadolint is installed");
+    let out = cmd
+        .arg(file.path())
+        .output()
+        .expect("hadolint is installed");
     let findings: serde_json::Value =
         serde_json::from_slice(&out.stdout).expect("hadolint json output");
     findings

@@ -1,9 +1,9 @@
 //! Suppression comments as findings: unknown names (IL6201, with a suggestion), unused
 //! suppressions (IL6202, opt-in), and BuildKit names silencing their hadolint twins.
 
+use imgtools::lint::Finding;
 use imgtools::lint::engine::{self, Input, Policy};
 use imgtools::lint::rules::REGISTRY;
-use imgtools::lint::Finding;
 
 fn lint(dockerfile: &str, policy: &Policy) -> Vec<Finding> {
     let input = Input {
@@ -29,12 +29,22 @@ fn unknown_names_in_every_pragma_form_are_findings_with_a_suggestion() {
         .map(|f| (f.span.start.line, f.message.as_str()))
         .collect();
     assert_eq!(got.len(), 5, "{got:#?}");
-    assert!(got[0].0 == 1 && got[0].1.contains("(did you mean JSONArgsRecommended?)"));
-    assert!(got[1].0 == 1 && got[1].1.contains("(did you mean InvalidDefinitionDescription?)"));
+    // Same position: ordered by message.
+    assert!(
+        got[0].0 == 1
+            && got[0]
+                .1
+                .contains("(did you mean InvalidDefinitionDescription?)")
+    );
+    assert!(got[1].0 == 1 && got[1].1.contains("(did you mean JSONArgsRecommended?)"));
     assert!(got[2].0 == 3 && got[2].1.contains("`DL3O25` (did you mean DL3025?)"));
     assert!(got[3].0 == 5 && got[3].1.contains("(did you mean layer-bloat?)"));
     assert!(got[4].0 == 6 && !got[4].1.contains("did you mean"));
-    assert!(unknown.iter().all(|f| f.category.as_str() == "maintainability"));
+    assert!(
+        unknown
+            .iter()
+            .all(|f| f.category.as_str() == "maintainability")
+    );
     // The misspelled name did not suppress DL3025.
     assert_eq!(of(&findings, "DL3025").len(), 1);
 }

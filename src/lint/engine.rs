@@ -83,10 +83,10 @@ impl Policy {
     /// Whether an opt-in rule is named explicitly: in `select`, in a severity override (how
     /// hadolint enables DL3057), or, for a BuildKit check, in `# check=experimental=`.
     fn turns_on(&self, rule: &Rule, suppressions: &pragma::Suppressions) -> bool {
-        let named = |names: &mut dyn Iterator<Item = &String>| names.any(|n| rule.answers_to(n));
-        named(&mut self.select.iter().flatten())
-            || named(&mut self.overrides.iter().map(|(n, _)| n))
-            || named(&mut suppressions.experimental.iter().map(|(n, _)| n))
+        let named = |name: &String| rule.answers_to(name);
+        self.select.iter().flatten().any(named)
+            || self.overrides.iter().any(|(n, _)| named(n))
+            || suppressions.experimental.iter().any(|(n, _)| named(n))
             || (suppressions.experimental_all && !rule.aliases.is_empty())
     }
 

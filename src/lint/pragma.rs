@@ -44,7 +44,7 @@ impl Suppressions {
         &self,
         line: u32,
         matches: impl Fn(&str) -> bool,
-    ) -> impl Iterator<Item = usize> + '_ {
+    ) -> impl Iterator<Item = usize> {
         self.entries
             .iter()
             .enumerate()
@@ -174,7 +174,10 @@ fn is_check_comment(text: &str) -> bool {
 /// `global`/`stage` forms, not BuildKit's `check=skip=`): what DL1001 reports.
 pub fn is_inline_ignore(text: &str) -> bool {
     !is_check_comment(text)
-        && matches!(parse_comment(text), Some((Scope::NextInstruction, _, false)))
+        && matches!(
+            parse_comment(text),
+            Some((Scope::NextInstruction, _, false))
+        )
 }
 
 /// Parses one comment's text (after `#`). Returns the scope, the names, and whether it is a

@@ -21,7 +21,10 @@ fn check(ctx: &Context, sink: &mut Sink) {
             continue;
         }
         for arg in &instr.args {
-            let (port, proto) = arg.value.split_once('/').unwrap_or((&arg.value, "tcp"));
+            let (port, proto) = arg
+                .value
+                .split_once('/')
+                .unwrap_or((arg.value.as_str(), "tcp"));
             if port == "22" && matches!(proto.to_ascii_lowercase().as_str(), "tcp" | "udp") {
                 sink.report(
                     arg.span,

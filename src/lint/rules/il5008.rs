@@ -28,9 +28,9 @@ fn check(ctx: &Context, sink: &mut Sink) {
         };
         let path = arg.value.trim_matches('"');
         let normalized = crate::lint::rules::util::container_path_join("/", path);
-        let inside = SYSTEM_DIRS.iter().find(|d| {
-            normalized == **d || normalized.starts_with(&format!("{d}/"))
-        });
+        let inside = SYSTEM_DIRS
+            .iter()
+            .find(|d| normalized == **d || normalized.starts_with(&format!("{d}/")));
         if let Some(dir) = inside {
             sink.report(
                 arg.span,

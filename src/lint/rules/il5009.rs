@@ -16,7 +16,14 @@ pub static RULE: Rule = Rule {
 };
 
 /// apt's options that take a value (so the word after them is not the subcommand).
-const APT_VALUE_FLAGS: &[&str] = &["-o", "-c", "-t", "--option", "--config-file", "--target-release"];
+const APT_VALUE_FLAGS: &[&str] = &[
+    "-o",
+    "-c",
+    "-t",
+    "--option",
+    "--config-file",
+    "--target-release",
+];
 
 fn check(ctx: &Context, sink: &mut Sink) {
     for (_, _, cmd) in run_commands(ctx) {
@@ -26,7 +33,10 @@ fn check(ctx: &Context, sink: &mut Sink) {
         let Some(sub) = cmd.subcommand(APT_VALUE_FLAGS) else {
             continue;
         };
-        if matches!(sub.value.as_str(), "upgrade" | "dist-upgrade" | "full-upgrade") {
+        if matches!(
+            sub.value.as_str(),
+            "upgrade" | "dist-upgrade" | "full-upgrade"
+        ) {
             sink.report(
                 cmd.name.span.cover(sub.span),
                 format!("`{} {}` makes the image depend on the day it was built: rebuild FROM a newer base image, or install the specific fixed packages", cmd.program(), sub.value),

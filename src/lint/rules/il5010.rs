@@ -18,7 +18,12 @@ pub static RULE: Rule = Rule {
 };
 
 /// Name endings that identify one half of a credential pair or a key that is itself secret.
-const CREDENTIAL_SUFFIXES: &[&str] = &["_KEY_ID", "_ACCOUNT_KEY", "_STORAGE_KEY", "_CONNECTION_STRING"];
+const CREDENTIAL_SUFFIXES: &[&str] = &[
+    "_KEY_ID",
+    "_ACCOUNT_KEY",
+    "_STORAGE_KEY",
+    "_CONNECTION_STRING",
+];
 
 fn check(ctx: &Context, sink: &mut Sink) {
     let df = ctx.dockerfile;

@@ -47,7 +47,11 @@ fn check(ctx: &Context, sink: &mut Sink) {
         if names.contains(&first_word) {
             continue;
         }
-        let example = if names.len() > 1 { "<arg_key>" } else { names[0] };
+        let example = if names.len() > 1 {
+            "<arg_key>"
+        } else {
+            names[0]
+        };
         sink.report(
             instr.span,
             format!(

@@ -17,7 +17,15 @@ pub static RULE: Rule = Rule {
 
 /// BuildKit's rule: some `_`-separated word of the name (any case) is one of these…
 const SECRET_WORDS: &[&str] = &[
-    "apikey", "auth", "credential", "credentials", "key", "password", "pword", "passwd", "secret",
+    "apikey",
+    "auth",
+    "credential",
+    "credentials",
+    "key",
+    "password",
+    "pword",
+    "passwd",
+    "secret",
     "token",
 ];
 /// …and none is one of these.
@@ -26,7 +34,8 @@ const ALLOWED_WORDS: &[&str] = &["public", "file", "version"];
 fn is_buildkit_secret(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     let words: Vec<&str> = lower.split('_').collect();
-    words.iter().any(|w| SECRET_WORDS.contains(w)) && !words.iter().any(|w| ALLOWED_WORDS.contains(w))
+    words.iter().any(|w| SECRET_WORDS.contains(w))
+        && !words.iter().any(|w| ALLOWED_WORDS.contains(w))
 }
 
 fn check(ctx: &Context, sink: &mut Sink) {

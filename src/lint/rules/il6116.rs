@@ -42,7 +42,9 @@ fn check(ctx: &Context, sink: &mut Sink) {
         }
         sink.report(
             workdir.span,
-            format!("Relative workdir '{path}' can have unexpected results if the base image changes"),
+            format!(
+                "Relative workdir '{path}' can have unexpected results if the base image changes"
+            ),
         );
     }
 }

@@ -19,7 +19,12 @@ pub static RULE: Rule = Rule {
 /// A stage's `--platform` as (os, architecture) when it is a constant.
 fn constant_platform(ctx: &Context, stage: &Stage) -> Option<(String, String)> {
     let from = &ctx.dockerfile.instructions[stage.from_instruction];
-    let value = from.flag("platform")?.value.as_ref()?.value.to_ascii_lowercase();
+    let value = from
+        .flag("platform")?
+        .value
+        .as_ref()?
+        .value
+        .to_ascii_lowercase();
     if value.contains('$') {
         return None;
     }
@@ -35,9 +40,10 @@ fn check(ctx: &Context, sink: &mut Sink) {
         let Some(parent) = stage.parent_stage.and_then(|p| df.stages.get(p)) else {
             continue;
         };
-        let (Some(wanted), Some(actual)) =
-            (constant_platform(ctx, stage), constant_platform(ctx, parent))
-        else {
+        let (Some(wanted), Some(actual)) = (
+            constant_platform(ctx, stage),
+            constant_platform(ctx, parent),
+        ) else {
             continue;
         };
         if wanted != actual {
