@@ -119,3 +119,13 @@ fn package_manager_spellings() {
         &[(3, "DL3038"), (3, "DL3041"), (5, "DL3016"), (7, "DL3028")],
     );
 }
+
+#[test]
+fn secret_names_follow_hadolints_list_onbuild_included() {
+    let df = "FROM debian:12\nONBUILD ENV DB_PASSWORD=x\nARG DB_USERNAME\nARG SIGNING_KEY\nARG AWS_ACCESS_KEY_ID\nENV PUBLIC_URL=/\n";
+    agree(
+        df,
+        &["DL3064"],
+        &[(2, "DL3064"), (3, "DL3064"), (5, "DL3064")],
+    );
+}

@@ -77,7 +77,7 @@ impl Policy {
             .select
             .as_ref()
             .is_none_or(|names| names.iter().any(|n| designates(rule, n)));
-        selected && !self.ignored.iter().any(|n| designates(rule, n))
+        selected && !self.ignored.iter().any(|n| silences(rule, n))
     }
 
     /// Whether an opt-in rule is named explicitly: in `select`, in a severity override (how
@@ -103,6 +103,12 @@ impl Policy {
 /// Whether `name` designates `rule`: its code, kebab-case name, an alias, or its category.
 pub fn designates(rule: &Rule, name: &str) -> bool {
     rule.answers_to(name) || rule.category.as_str().eq_ignore_ascii_case(name)
+}
+
+/// Whether ignoring or suppressing `name` drops `rule`'s findings: `name` designates the rule
+/// or its hadolint/BuildKit twin (`--ignore JSONArgsRecommended` also drops DL3025).
+pub fn silences(rule: &Rule, name: &str) -> bool {
+    designates(rule, name) || super::rules::twin(rule.code).is_some_and(|t| t.answers_to(name))
 }
 
 /// One Dockerfile to lint.
@@ -194,11 +200,8 @@ pub fn lint_parsed(
         let severity = policy.severity_of(rule);
         for diagnostic in sink.diagnostics {
             let mut suppressed = false;
-            let twin = super::rules::twin(rule.code);
             for entry in suppressions.matching(diagnostic.span.start.line, |name| {
-                (name == "*" && rule.category != Category::Parse)
-                    || designates(rule, name)
-                    || twin.is_some_and(|t| t.answers_to(name))
+                (name == "*" && rule.category != Category::Parse) || silences(rule, name)
             }) {
                 used[entry] = true;
                 suppressed = true;
