@@ -351,3 +351,11 @@ fn buildkit_twins_follow_buildkit() {
         "FROM python:3.12 AS py\nARG V=$PYTHON_VERSION\nCOPY $foo .\nFROM scratch\nENV P=$PATH\n";
     assert_eq!(lines(&lint("IL6110", undefined)), [3, 5]);
 }
+
+#[test]
+fn apt_dist_clean_removes_the_lists_and_onbuild_updates_count() {
+    let df = "FROM debian:13\nRUN apt-get update && apt-get install -y --no-install-recommends curl=8 && apt-get dist-clean\n";
+    assert!(lint("DL3009", df).is_empty());
+    let onbuild = "FROM debian:13\nONBUILD RUN apt-get update && apt-get install -y curl\n";
+    assert_eq!(lines(&lint("DL3009", onbuild)), [2]);
+}
