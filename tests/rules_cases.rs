@@ -359,3 +359,9 @@ fn apt_dist_clean_removes_the_lists_and_onbuild_updates_count() {
     let onbuild = "FROM debian:13\nONBUILD RUN apt-get update && apt-get install -y curl\n";
     assert_eq!(lines(&lint("DL3009", onbuild)), [2]);
 }
+
+#[test]
+fn undefined_var_skips_defaults_and_shell() {
+    let df = "FROM scratch\nSHELL [\"powershell\", \"-Command\", \"$ErrorActionPreference = 'Stop';\"]\nENV A=${UID:-1000} B=${GID-1}\nENV C=$UID\n";
+    assert_eq!(lines(&lint("IL6110", df)), [4]);
+}

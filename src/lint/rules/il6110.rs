@@ -84,6 +84,7 @@ fn check(ctx: &Context, sink: &mut Sink) {
                     | Keyword::Healthcheck
                     | Keyword::From
                     | Keyword::Onbuild
+                    | Keyword::Shell
                     | Keyword::Unknown
             ) {
                 continue;
@@ -114,7 +115,10 @@ fn check(ctx: &Context, sink: &mut Sink) {
             for word in words {
                 for name in crate::dockerfile::expand::referenced_variables(&word.value, df.escape)
                 {
+                    let has_default = word.value.contains(&format!("${{{name}:-"))
+                        || word.value.contains(&format!("${{{name}-"));
                     if defined.contains(&name)
+                        || has_default
                         || same_instr.contains(&name)
                         || PREDEFINED_ARGS.contains(&name.as_str())
                         || base_may_define(base, &name)
