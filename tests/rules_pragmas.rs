@@ -72,3 +72,48 @@ fn a_buildkit_name_silences_its_hadolint_twin() {
     policy.select = Some(vec!["JSONArgsRecommended".into()]);
     assert!(lint(df, &policy).is_empty());
 }
+
+/// Runs the real `imglint` binary on `dockerfile` (stdin) with BUILDKIT_DOCKERFILE_CHECK set to
+/// `buildkit_check` (unset for `None`; an empty value counts as unset).
+fn imglint_codes(dockerfile: &str, buildkit_check: Option<&str>) -> Vec<String> {
+    use std::io::Write;
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_imglint"));
+    cmd.args(["-f", "json", "--no-fail", "-"]);
+    match buildkit_check {
+        Some(value) => cmd.env("BUILDKIT_DOCKERFILE_CHECK", value),
+        None => cmd.env_remove("BUILDKIT_DOCKERFILE_CHECK"),
+    };
+    let mut child = cmd
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run imglint");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(dockerfile.as_bytes())
+        .expect("write stdin");
+    let out = child.wait_with_output().expect("imglint output");
+    assert!(out.status.success(), "{out:?}");
+    let findings: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    findings
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|f| f["code"].as_str().expect("code").to_string())
+        .collect()
+}
+
+#[test]
+fn buildkit_dockerfile_check_replaces_the_directive() {
+    let df = "# check=skip=DL3025\n# stage comment\nFROM debian:12.7 AS base\nCMD echo hi\n";
+    for unset in [None, Some("")] {
+        let plain = imglint_codes(df, unset);
+        assert!(!plain.contains(&"DL3025".to_string()), "{plain:?}");
+        assert!(!plain.contains(&"IL6112".to_string()), "{plain:?}");
+    }
+    let replaced = imglint_codes(df, Some("experimental=InvalidDefinitionDescription"));
+    assert!(replaced.contains(&"DL3025".to_string()), "{replaced:?}");
+    assert!(replaced.contains(&"IL6112".to_string()), "{replaced:?}");
+}

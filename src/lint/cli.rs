@@ -390,7 +390,9 @@ fn policy_for(config: &Config, args: &Args) -> Result<Policy, Fatal> {
         policy.threshold_from_cli = true;
     }
     policy.disable_ignore_pragma |= args.disable_ignore_pragma;
-    policy.buildkit_check = std::env::var("BUILDKIT_DOCKERFILE_CHECK").ok();
+    policy.buildkit_check = std::env::var("BUILDKIT_DOCKERFILE_CHECK")
+        .ok()
+        .filter(|v| !v.trim().is_empty());
     policy.settings.strict_labels |= args.strict_labels;
     policy
         .settings
