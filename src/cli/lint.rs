@@ -221,11 +221,12 @@ fn list_rules(out: &mut dyn Write) -> std::io::Result<()> {
     for rule in REGISTRY {
         writeln!(
             out,
-            "{:<8} {:<36} {:<16} {:<8} {}",
+            "{:<8} {:<36} {:<16} {:<8} {}{}",
             rule.code,
             rule.name,
             rule.category.as_str(),
             rule.severity.as_str(),
+            if rule.opt_in { "(opt-in) " } else { "" },
             rule.summary
         )?;
     }
@@ -433,6 +434,9 @@ fn policy_for(config: &Config, args: &Args) -> Result<Policy, Fatal> {
         policy.threshold_from_cli = true;
     }
     policy.disable_ignore_pragma |= args.disable_ignore_pragma;
+    policy.buildkit_check = std::env::var("BUILDKIT_DOCKERFILE_CHECK")
+        .ok()
+        .filter(|v| !v.trim().is_empty());
     policy.settings.strict_labels |= args.strict_labels;
     policy
         .settings

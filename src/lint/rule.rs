@@ -202,6 +202,10 @@ pub struct Rule {
     /// Other names the rule answers to in configuration and pragmas (BuildKit check names such
     /// as `JSONArgsRecommended`).
     pub aliases: &'static [&'static str],
+    /// Off by default (hadolint's "ignored by default" rules such as DL3057, BuildKit's
+    /// experimental checks): the rule runs only when named explicitly (code, name or alias, not
+    /// a category) in `select`, in a severity override, or in `# check=experimental=`.
+    pub opt_in: bool,
     /// The Markdown doc (`include_str!("../../../rules/<CODE>.md")`).
     pub doc: &'static str,
     pub check: fn(&Context, &mut Sink),

@@ -2,6 +2,7 @@
 //! the Dockerfile front-end (`parser_*`), the rules (`rules_*`), and the real `imglint` binary
 //! (`cli`, `sarif_schema`, `precommit`, `snapshots`).
 
+mod buildkit_checks;
 mod cli;
 mod hardening;
 mod parser_buildkit;
@@ -11,10 +12,12 @@ mod parser_oracle;
 mod parser_scale;
 mod parser_units;
 mod precommit;
+mod report_fuzz;
 mod rules_cases;
 mod rules_corpus;
 mod rules_docs;
-mod report_fuzz;
+mod rules_hadolint;
+mod rules_pragmas;
 mod rules_shell_fuzz;
 mod sarif_schema;
 mod snapshots;

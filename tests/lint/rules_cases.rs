@@ -285,3 +285,83 @@ fn heredoc_markers_do_not_break_the_command_line() {
     let two = "FROM debian:12\nRUN <<A <<B\necho a\nA\napt-get install -y vim\nB\n";
     assert_eq!(lines(&lint("DL3008", two)), [5]);
 }
+
+#[test]
+fn scanner_style_verification_switches() {
+    let df = "FROM photon:5.0\nRUN tdnf install -y --nogpgcheck curl\nRUN dnf install -y --setopt=sslverify=false git\nRUN apt-get install -y --force-yes vim\nENV PIP_TRUSTED_HOST=pypi.internal\nRUN rpm -i --nodigest x.rpm\nRUN dnf install -y git-2.45\n";
+    let mut found = lines(&lint("IL5005", df));
+    found.sort();
+    assert_eq!(found, [2, 3, 4, 5, 6]);
+}
+
+#[test]
+fn scanner_style_security_rules() {
+    assert_eq!(
+        lines(&lint(
+            "IL5007",
+            "FROM debian:12\nEXPOSE 22/tcp\nEXPOSE 2222 8022\n"
+        )),
+        [2]
+    );
+    assert_eq!(
+        lines(&lint(
+            "IL5008",
+            "FROM debian:12\nWORKDIR /sys/fs\nWORKDIR /proc/../app\nWORKDIR /devices\nWORKDIR /dev\n"
+        )),
+        [2, 5]
+    );
+    assert_eq!(
+        lines(&lint(
+            "IL5009",
+            "FROM debian:12\nRUN apt-get update && apt-get -o Dpkg::Options::=--force-confnew upgrade -y\nRUN apt full-upgrade\nRUN apt-get install -y --only-upgrade openssl\n"
+        )),
+        [2, 3]
+    );
+    let ids = "FROM debian:12\nARG GCP_CLIENT_ID\nARG OTHER_CLIENT_ID\nARG GCP_CLIENT_SECRET\nENV DO_SPACES_KEY_ID=x\nARG AWS_ACCESS_KEY_ID\n";
+    // AWS_ACCESS_KEY_ID and GCP_CLIENT_SECRET are DL3064's.
+    assert_eq!(lines(&lint("IL5010", ids)), [2, 5]);
+    assert_eq!(lines(&lint("DL3064", ids)), [4, 6]);
+}
+
+#[test]
+fn onbuild_triggers_reach_the_run_rules() {
+    let df = "FROM debian:12\nONBUILD RUN cd /app && apt-get install -y curl\nONBUILD ENV DB_PASSWORD=x\n";
+    assert_eq!(lines(&lint("DL3003", df)), [2]);
+    assert_eq!(lines(&lint("DL3008", df)), [2]);
+    assert_eq!(lines(&lint("DL3064", df)), [3]);
+}
+
+#[test]
+fn buildkit_twins_follow_buildkit() {
+    let shell = "FROM alpine\nSHELL [\"/bin/bash\", \"-c\"]\nCMD echo hi\n";
+    assert_eq!(lines(&lint("DL3025", shell)), [3]);
+    assert!(lint("IL6114", shell).is_empty());
+    let platform = "FROM --platform=linux/arm64 alpine AS build_arm64\nFROM --platform=linux/amd64 alpine AS base\n";
+    assert_eq!(lines(&lint("DL3029", platform)), [1, 2]);
+    assert_eq!(lines(&lint("IL6115", platform)), [2]);
+    let workdir = "FROM alpine AS a\nWORKDIR /app\nWORKDIR src\nFROM a\nWORKDIR lib\nFROM alpine\nWORKDIR rel\n";
+    assert_eq!(lines(&lint("DL3000", workdir)), [3, 5, 7]);
+    assert_eq!(lines(&lint("IL6116", workdir)), [7]);
+    let secrets = "FROM alpine\nARG DB_USERNAME\nARG SIGNING_KEY\nARG AUTH\n";
+    assert_eq!(lines(&lint("DL3064", secrets)), [2]);
+    assert_eq!(lines(&lint("IL6113", secrets)), [3, 4]);
+    let stages = "FROM --platform=linux/arm64 alpine AS a\nFROM --platform=linux/amd64 a\nFROM --platform=linux/arm64/v8 a\n";
+    assert_eq!(lines(&lint("IL6117", stages)), [2]);
+    let undefined =
+        "FROM python:3.12 AS py\nARG V=$PYTHON_VERSION\nCOPY $foo .\nFROM scratch\nENV P=$PATH\n";
+    assert_eq!(lines(&lint("IL6110", undefined)), [3, 5]);
+}
+
+#[test]
+fn apt_dist_clean_removes_the_lists_and_onbuild_updates_count() {
+    let df = "FROM debian:13\nRUN apt-get update && apt-get install -y --no-install-recommends curl=8 && apt-get dist-clean\n";
+    assert!(lint("DL3009", df).is_empty());
+    let onbuild = "FROM debian:13\nONBUILD RUN apt-get update && apt-get install -y curl\n";
+    assert_eq!(lines(&lint("DL3009", onbuild)), [2]);
+}
+
+#[test]
+fn undefined_var_skips_defaults_and_shell() {
+    let df = "FROM scratch\nSHELL [\"powershell\", \"-Command\", \"$ErrorActionPreference = 'Stop';\"]\nENV A=${UID:-1000} B=${GID-1}\nENV C=$UID\n";
+    assert_eq!(lines(&lint("IL6110", df)), [4]);
+}

@@ -15,7 +15,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use imgtools::lint::rule::{Category, Context, Rule, RuleSettings, Sink};
+use imgtools::lint::engine::{self, Input, Policy};
+use imgtools::lint::rule::{Category, Rule, RuleSettings};
 use imgtools::lint::rules::REGISTRY;
 
 #[derive(Default)]
@@ -119,7 +120,9 @@ fn settings(config: Option<&str>) -> RuleSettings {
     s
 }
 
-/// Runs one rule over a Dockerfile with a build context made of `files`.
+/// Lints a Dockerfile with a build context made of `files` through the engine (every default
+/// rule runs, so pragma rules see real findings) and returns where `rule` fired. An override
+/// naming the rule turns it on when it is opt-in.
 fn lint(
     rule: &Rule,
     dockerfile: &str,
@@ -134,14 +137,20 @@ fn lint(
         }
         std::fs::write(&full, body).expect("write context file");
     }
-    let df = imgtools::dockerfile::parse(dockerfile);
-    let path = Path::new("Dockerfile");
-    let ctx = Context::new(path, dockerfile, &df, Some(dir.path()), settings);
-    let mut sink = Sink::default();
-    (rule.check)(&ctx, &mut sink);
-    sink.diagnostics
+    let input = Input {
+        display_name: "Dockerfile".into(),
+        path: "Dockerfile".into(),
+        bytes: dockerfile.as_bytes().to_vec(),
+        build_context: Some(dir.path().to_path_buf()),
+    };
+    let mut policy = Policy::new();
+    policy.overrides = vec![(rule.code.to_string(), rule.severity)];
+    policy.settings = settings.clone();
+    engine::lint(&input, &policy, REGISTRY)
+        .findings
         .iter()
-        .map(|d| (d.span.start.line, d.span.start.column))
+        .filter(|f| f.code == rule.code)
+        .map(|f| (f.span.start.line, f.span.start.column))
         .collect()
 }
 

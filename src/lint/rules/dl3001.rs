@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "For some bash commands it makes no sense running them in a Docker container like ssh, vim, shutdown, service, ps, free, top, kill, mount, ifconfig",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3001.md"),
     check,
 };

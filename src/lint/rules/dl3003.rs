@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Use WORKDIR to switch to a directory",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3003.md"),
     check,
 };

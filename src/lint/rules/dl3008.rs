@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Pin versions in apt-get install",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3008.md"),
     check,
 };

@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "Use ADD for extracting archives into an image",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3010.md"),
     check,
 };

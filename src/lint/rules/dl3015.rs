@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "Avoid additional packages by specifying `--no-install-recommends`",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3015.md"),
     check,
 };

@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Pin versions in npm",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3016.md"),
     check,
 };

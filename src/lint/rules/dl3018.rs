@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Pin versions in apk add. Instead of `apk add <package>` use `apk add <package>=<version>`",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3018.md"),
     check,
 };

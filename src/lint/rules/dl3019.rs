@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "Use the --no-cache switch to avoid the need to use --update and remove /var/cache/apk/*",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3019.md"),
     check,
 };

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "Use COPY instead of ADD for files and folders",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3020.md"),
     check,
 };

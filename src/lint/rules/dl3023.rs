@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "COPY --from cannot reference its own FROM alias",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3023.md"),
     check,
 };

@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Do not use apt as it is meant to be an end-user tool, use apt-get or apt-cache instead",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3027.md"),
     check,
 };

@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Pin versions in gem install",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3028.md"),
     check,
 };

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "yum clean all missing after yum command",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3032.md"),
     check,
 };

@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Use the `-n`/`-y` switch to avoid manual input `zypper install -y <package>`",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3034.md"),
     check,
 };

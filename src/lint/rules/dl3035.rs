@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Do not use zypper dist-upgrade",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3035.md"),
     check,
 };

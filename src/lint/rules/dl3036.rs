@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "zypper clean missing after zypper use",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3036.md"),
     check,
 };

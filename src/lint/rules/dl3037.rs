@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Specify version with `zypper install -y <package>=<version>`",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3037.md"),
     check,
 };

@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Use the `-y` switch to avoid manual input `dnf install -y <package>`",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3038.md"),
     check,
 };

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "dnf clean all missing after dnf command",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3040.md"),
     check,
 };

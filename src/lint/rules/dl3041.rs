@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Specify version with `dnf install <package>-<version>`",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3041.md"),
     check,
 };

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Avoid use of cache directory with pip. Use `pip install --no-cache-dir <package>`",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3042.md"),
     check,
 };

@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "ONBUILD, FROM or MAINTAINER triggered from within ONBUILD instruction",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3043.md"),
     check,
 };

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "Do not refer to an environment variable within the same ENV statement where it is defined",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3044.md"),
     check,
 };

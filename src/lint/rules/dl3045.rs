@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "COPY to a relative destination without WORKDIR set",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3045.md"),
     check,
 };

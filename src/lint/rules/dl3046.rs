@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "useradd without flag -l and high UID will result in excessively large Image",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3046.md"),
     check,
 };

@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "Avoid use of wget without progress bar. Use `wget --progress=dot:giga <url>`",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3047.md"),
     check,
 };

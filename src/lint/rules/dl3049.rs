@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "Label is missing",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3049.md"),
     check,
 };

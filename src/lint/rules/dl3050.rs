@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "Superfluous label(s) present",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3050.md"),
     check,
 };

@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Label is empty",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3051.md"),
     check,
 };

@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Label is not a valid URL",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3052.md"),
     check,
 };

@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Label is not a valid RFC3339 date-time",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3053.md"),
     check,
 };

@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Label is not a valid SPDX license expression",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3054.md"),
     check,
 };

@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Label is not a valid git commit hash",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3055.md"),
     check,
 };

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "yarn cache clean missing after yarn install was run",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3060.md"),
     check,
 };

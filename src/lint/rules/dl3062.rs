@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Pin versions in go install. Instead of `go install <package>` use `go install <package>@<version>`",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3062.md"),
     check,
 };

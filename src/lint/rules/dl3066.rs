@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "Use a numeric UID in the last USER instruction",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3066.md"),
     check,
 };

@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Either use Wget or Curl but not both",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL4001.md"),
     check,
 };

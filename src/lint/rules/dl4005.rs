@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Use SHELL to change the default shell",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL4005.md"),
     check,
 };

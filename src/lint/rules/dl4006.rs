@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Set the SHELL option -o pipefail before RUN with a pipe in it",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL4006.md"),
     check,
 };

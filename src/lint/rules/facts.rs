@@ -52,6 +52,10 @@ impl Facts {
                 Keyword::Healthcheck if !instr.healthcheck_none && !instr.args.is_empty() => {
                     Some(script_of(instr))
                 }
+                // `ONBUILD RUN …` runs in every child image: hadolint lints it like a RUN.
+                Keyword::Onbuild => onbuild_run(instr)
+                    .filter(|run| posix || run.is_exec_form())
+                    .map(script_of),
                 _ => None,
             };
             scripts.push(script);
@@ -62,6 +66,18 @@ impl Facts {
     /// The parsed script of instruction `index`, if it is one that runs commands.
     pub fn script(&self, index: usize) -> Option<&Script> {
         self.scripts.get(index).and_then(|s| s.as_ref())
+    }
+}
+
+/// The RUN an `ONBUILD RUN …` triggers (the instruction itself for a plain RUN).
+pub fn onbuild_run(instr: &Instruction) -> Option<&Instruction> {
+    match instr.keyword {
+        Keyword::Run => Some(instr),
+        Keyword::Onbuild => instr
+            .onbuild
+            .as_deref()
+            .filter(|inner| inner.keyword == Keyword::Run),
+        _ => None,
     }
 }
 

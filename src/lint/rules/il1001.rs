@@ -19,6 +19,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Files removed in a later RUN still take space in the layer that created them",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/IL1001.md"),
     check,
 };

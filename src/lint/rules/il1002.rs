@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "npm cache clean missing after npm install",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/IL1002.md"),
     check,
 };

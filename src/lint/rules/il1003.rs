@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Use COPY --chown/--chmod instead of chown -R/chmod -R in a later RUN",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/IL1003.md"),
     check,
 };

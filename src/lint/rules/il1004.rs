@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "Build toolchains in the final image: use a multi-stage build",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/IL1004.md"),
     check,
 };

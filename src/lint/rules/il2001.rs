@@ -14,6 +14,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Copy dependency manifests and install dependencies before copying the whole context",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/IL2001.md"),
     check,
 };

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Update the package index in the same RUN as the install",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/IL2002.md"),
     check,
 };

@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Install system packages before copying the build context",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/IL2003.md"),
     check,
 };

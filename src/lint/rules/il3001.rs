@@ -17,6 +17,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "The entrypoint script should `exec` the long-running program",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/IL3001.md"),
     check,
 };

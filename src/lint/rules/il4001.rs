@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "The final image runs as root: no USER is set for it",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/IL4001.md"),
     check,
 };

@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Do not run an SSH server in a container",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/IL5002.md"),
     check,
 };

@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "A non-root image should not expose a port below 1024",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/IL5003.md"),
     check,
 };

@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Do not pipe a downloaded script into a shell",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/IL5004.md"),
     check,
 };

@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "One service per container: avoid supervisord, s6 or runit",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/IL6001.md"),
     check,
 };

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "FROM uses an ARG that is not declared before the first FROM",
     aliases: &["UndefinedArgInFrom"],
+    opt_in: false,
     doc: include_str!("../../../rules/IL6105.md"),
     check,
 };

@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "A global ARG default makes the FROM image name empty or invalid",
     aliases: &["InvalidDefaultArgInFrom"],
+    opt_in: false,
     doc: include_str!("../../../rules/IL6109.md"),
     check,
 };

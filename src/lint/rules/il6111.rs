@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "COPY/ADD of a file excluded by .dockerignore",
     aliases: &["CopyIgnoredFile"],
+    opt_in: false,
     doc: include_str!("../../../rules/IL6111.md"),
     check,
 };

@@ -3,22 +3,19 @@
 use crate::dockerfile::ast::{Instruction, Keyword};
 use crate::dockerfile::stages::stage_chain;
 use crate::lint::rule::{Context, Sink};
+use crate::lint::rules::facts::onbuild_run;
 use crate::shell::Command;
 
-/// Every RUN of the file with its parsed commands: `(instruction index, instruction, command)`.
+/// Every RUN of the file (`ONBUILD RUN` triggers included, as the inner RUN) with its parsed
+/// commands: `(instruction index, instruction, command)`.
 pub fn run_commands<'c>(
     ctx: &'c Context,
 ) -> impl Iterator<Item = (usize, &'c Instruction, &'c Command)> + 'c {
-    ctx.dockerfile
-        .instructions
-        .iter()
-        .enumerate()
-        .filter(|(_, i)| i.keyword == Keyword::Run)
-        .filter_map(move |(idx, i)| ctx.facts().script(idx).map(|s| (idx, i, s)))
-        .flat_map(|(idx, i, s)| s.commands.iter().map(move |c| (idx, i, c)))
+    runs(ctx).flat_map(|(idx, i, s)| s.commands.iter().map(move |c| (idx, i, c)))
 }
 
-/// RUN instructions with their script: `(index, instruction, script)`.
+/// RUN instructions (`ONBUILD RUN` triggers included, as the inner RUN) with their script:
+/// `(index, instruction, script)`.
 pub fn runs<'c>(
     ctx: &'c Context,
 ) -> impl Iterator<Item = (usize, &'c Instruction, &'c crate::shell::Script)> + 'c {
@@ -26,7 +23,7 @@ pub fn runs<'c>(
         .instructions
         .iter()
         .enumerate()
-        .filter(|(_, i)| i.keyword == Keyword::Run)
+        .filter_map(|(idx, i)| onbuild_run(i).map(|run| (idx, run)))
         .filter_map(move |(idx, i)| ctx.facts().script(idx).map(|s| (idx, i, s)))
 }
 
