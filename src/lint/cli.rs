@@ -608,11 +608,13 @@ fn lint(args: &Args) -> Result<i32, Fatal> {
     write_output(args, &buffer)?;
 
     let failed = linted.iter().any(|f| f.fails());
-    Ok(if failed && !(args.no_fail || run_config.no_fail) {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
-    })
+    Ok(
+        if failed && !(args.no_fail || run_config.no_fail || format.findings_never_fail()) {
+            EXIT_FINDINGS
+        } else {
+            EXIT_OK
+        },
+    )
 }
 
 /// `--write-baseline`: records every current finding, atomically, never over a linted file.

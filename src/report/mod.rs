@@ -71,6 +71,12 @@ impl Format {
             .map(|(_, f)| *f)
     }
 
+    /// Whether findings leave the exit code at 0: Code Climate engines and Codacy tools exit 0
+    /// whenever they ran (findings are their output), and hadolint does so for both.
+    pub fn findings_never_fail(self) -> bool {
+        matches!(self, Format::Codeclimate | Format::Codacy)
+    }
+
     /// [`Format::parse`] with a message listing the names, for clap and config files.
     pub fn from_name(name: &str) -> Result<Format, String> {
         Format::parse(name).ok_or_else(|| {
