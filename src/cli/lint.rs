@@ -17,6 +17,7 @@ use crate::lint::engine::{self, Input, Policy, designates};
 use crate::lint::rule::{Rule, Severity};
 use crate::lint::rules::REGISTRY;
 use crate::lint::rules::labels::LabelType;
+use crate::report::baseline::{self, Baseline};
 use crate::report::{self, Format, ReportOptions};
 
 pub const EXIT_OK: i32 = 0;
@@ -34,15 +35,26 @@ pub enum DumpFormat {
 
 /// A Dockerfile linter: hadolint-compatible codes, configuration and pragmas.
 #[derive(Debug, Parser)]
-#[command(name = "imglint", version, about, max_term_width = 100)]
+#[command(
+    name = "imglint",
+    version,
+    about,
+    max_term_width = 100,
+    disable_version_flag = true
+)]
 pub struct Args {
+    /// Print the version (hadolint's -v; -V is --verbose, as in hadolint).
+    #[arg(short = 'v', long, action = clap::ArgAction::Version)]
+    version: Option<bool>,
     /// Dockerfiles or directories to lint (directories are walked for Dockerfile,
     /// Containerfile, *.Dockerfile, Dockerfile.* honouring .gitignore); `-` reads stdin.
     /// Default: the current directory.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Output format (default tty, or the config file's `format`).
-    #[arg(short, long, value_enum)]
+    /// Output format: tty (default), json, sarif, checkstyle, gitlab (or gitlab_codeclimate),
+    /// github, gnu, codeclimate, junit, sonarqube, codacy. Default: the config file's `format`,
+    /// else IMGLINT_FORMAT / HADOLINT_FORMAT, else tty.
+    #[arg(short, long, value_name = "FORMAT", value_parser = Format::from_name)]
     pub format: Option<Format>,
     /// Write the report to FILE instead of stdout.
     #[arg(short, long, value_name = "FILE")]
@@ -111,6 +123,19 @@ pub struct Args {
     /// A build argument `NAME=VALUE` used when resolving ARGs (repeatable).
     #[arg(long = "build-arg", value_name = "NAME=VALUE")]
     pub build_args: Vec<String>,
+    /// Report every file under this name instead (hadolint's option, for linting inside a
+    /// container where the path differs from the repository's).
+    #[arg(long, value_name = "PATH")]
+    pub file_path_in_report: Option<String>,
+    /// Report only findings not recorded in this baseline file (see --write-baseline).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file and exit 0.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Say on stderr which configuration applies and which files are linted.
+    #[arg(short = 'V', long)]
+    pub verbose: bool,
     /// Refuse (exit 2) any input larger than this; bytes, or with a K, M or G suffix (binary).
     #[arg(long, value_name = "SIZE", default_value = "16M", value_parser = parse_size)]
     pub max_file_size: u64,
@@ -172,7 +197,7 @@ pub fn run(argv: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> i32 {
 
 fn execute(args: &Args) -> Result<i32, Fatal> {
     if args.list_rules {
-        list_rules(&mut std::io::stdout().lock())?;
+        quiet_on_closed_pipe(list_rules(&mut std::io::stdout().lock()))?;
         return Ok(EXIT_OK);
     }
     if let Some(name) = &args.explain {
@@ -183,7 +208,7 @@ fn execute(args: &Args) -> Result<i32, Fatal> {
             rule.doc
         };
         let mut out = std::io::stdout().lock();
-        writeln!(out, "{}", doc.trim_end())?;
+        quiet_on_closed_pipe(writeln!(out, "{}", doc.trim_end()))?;
         return Ok(EXIT_OK);
     }
     for (option, names) in [
@@ -231,6 +256,15 @@ fn list_rules(out: &mut dyn Write) -> std::io::Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// A closed stdout (`imglint --list-rules | head`) means the reader has all it wanted: not an
+/// error worth a message, as ripgrep ends. The exit code stays what the run decided.
+fn quiet_on_closed_pipe(result: std::io::Result<()>) -> std::io::Result<()> {
+    match result {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
 }
 
 /// Reads `-` or a file, at most `limit` bytes (a device such as /dev/zero, or a huge file, is
@@ -334,17 +368,16 @@ fn write_output(args: &Args, bytes: &[u8]) -> Result<(), Fatal> {
         }),
         None => {
             let mut out = std::io::stdout().lock();
-            // A closed pipe (`imglint … | head`) is not an error worth reporting.
-            match out.write_all(bytes).and_then(|_| out.flush()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
-                _ => Ok(()),
-            }
+            quiet_on_closed_pipe(out.write_all(bytes).and_then(|_| out.flush()))
+                .map_err(Fatal::from)
         }
     }
 }
 
 /// Loads configuration files once each.
 struct ConfigCache {
+    /// The environment's settings (`HADOLINT_*`, `IMGLINT_*`), under every file.
+    environment: Config,
     explicit: Option<Config>,
     by_path: HashMap<PathBuf, Config>,
     by_dir: HashMap<PathBuf, Option<PathBuf>>,
@@ -353,15 +386,17 @@ struct ConfigCache {
 
 impl ConfigCache {
     fn new(explicit: Option<&Path>) -> Result<ConfigCache, Fatal> {
+        let environment = super::env::config_from_process()?;
         let explicit = match explicit {
-            Some(p) => Some(Config::load(p)?),
+            Some(p) => Some(Config::load_over(p, &environment)?),
             None => None,
         };
         Ok(ConfigCache {
             explicit,
             by_path: HashMap::new(),
             by_dir: HashMap::new(),
-            defaults: Config::default(),
+            defaults: environment.clone(),
+            environment,
         })
     }
 
@@ -388,7 +423,7 @@ impl ConfigCache {
                 .ok()
                 .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
                 .unwrap_or_else(|| path.clone());
-            let loaded = Config::load(&shown)?;
+            let loaded = Config::load_over(&shown, &self.environment)?;
             self.by_path.insert(path.clone(), loaded);
         }
         Ok(&self.by_path[&path])
@@ -477,14 +512,62 @@ fn lint(args: &Args) -> Result<i32, Fatal> {
     let files = discover_files(args)?;
     let mut configs = ConfigCache::new(args.config.as_deref())?;
     let run_config = configs.for_dir(&cwd)?.clone();
-    let (inputs, policies) = load_inputs(args, &files, &mut configs)?;
+    let verbose = args.verbose || run_config.verbose;
+    let (inputs, policies) = load_inputs(args, &files, &mut configs, verbose)?;
     let with_policies: Vec<(Input, &Policy)> = inputs
         .into_iter()
         .map(|(input, i)| (input, &policies[i]))
         .collect();
-    let linted = engine::lint_all(&with_policies, REGISTRY);
-    write_report(args, &run_config, &linted, cwd)?;
-    Ok(exit_code(args, &run_config, &linted))
+    let mut linted = engine::lint_all(&with_policies, REGISTRY);
+    if let Some(path) = &args.write_baseline {
+        return write_baseline(path, &files, &linted);
+    }
+    apply_baseline(args, verbose, &mut linted)?;
+    if let Some(name) = &args.file_path_in_report {
+        rename_in_report(&mut linted, name);
+    }
+    let format = report_format(args, &run_config)?;
+    write_report(args, &run_config, format, &linted, cwd)?;
+    Ok(exit_code(args, &run_config, format, &linted))
+}
+
+/// The report format: the command line's, else the configuration's (names were checked when
+/// the configuration was read), else tty.
+fn report_format(args: &Args, run_config: &Config) -> Result<Format, Fatal> {
+    match (args.format, &run_config.format) {
+        (Some(f), _) => Ok(f),
+        (None, Some(name)) => Format::parse(name).ok_or_else(|| {
+            Fatal(format!(
+                "{}: invalid config: unknown format `{name}`",
+                run_config
+                    .source
+                    .as_deref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default()
+            ))
+        }),
+        (None, None) => Ok(Format::Tty),
+    }
+}
+
+/// `--baseline`: drops the findings recorded in the baseline file.
+fn apply_baseline(
+    args: &Args,
+    verbose: bool,
+    linted: &mut [engine::LintedFile],
+) -> Result<(), Fatal> {
+    let Some(path) = &args.baseline else {
+        return Ok(());
+    };
+    let baseline = Baseline::load(path).map_err(Fatal)?;
+    let dropped = baseline.filter(linted);
+    if verbose {
+        eprintln!(
+            "imglint: {dropped} finding(s) recorded in {} not reported",
+            path.display()
+        );
+    }
+    Ok(())
 }
 
 /// The paths given (default `.`), checked, and expanded into the files to lint, in order: each
@@ -544,6 +627,7 @@ fn load_inputs(
     args: &Args,
     files: &[PathBuf],
     configs: &mut ConfigCache,
+    verbose: bool,
 ) -> Result<(Vec<(Input, usize)>, Vec<Policy>), Fatal> {
     let mut policies: Vec<Policy> = Vec::new();
     let mut policy_of_config: HashMap<Option<PathBuf>, usize> = HashMap::new();
@@ -560,6 +644,14 @@ fn load_inputs(
             parent_dir(path)
         };
         let config = configs.for_dir(&dir)?;
+        if verbose {
+            let source = config
+                .source
+                .as_deref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "no configuration file".into());
+            eprintln!("imglint: linting {display_name} ({source})");
+        }
         let index = match policy_of_config.get(&config.source) {
             Some(i) => *i,
             None => {
@@ -592,23 +684,10 @@ fn load_inputs(
 fn write_report(
     args: &Args,
     run_config: &Config,
+    format: Format,
     linted: &[engine::LintedFile],
     cwd: PathBuf,
 ) -> Result<(), Fatal> {
-    let format = match (args.format, &run_config.format) {
-        (Some(f), _) => f,
-        (None, Some(name)) => Format::parse(name).ok_or_else(|| {
-            Fatal(format!(
-                "{}: invalid config: unknown format `{name}`",
-                run_config
-                    .source
-                    .as_deref()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default()
-            ))
-        })?,
-        (None, None) => Format::Tty,
-    };
     let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let color = format == Format::Tty
         && args.output.is_none()
@@ -627,11 +706,62 @@ fn write_report(
 }
 
 /// 1 when a finding is at or above the failure threshold (unless `--no-fail`), else 0.
-fn exit_code(args: &Args, run_config: &Config, linted: &[engine::LintedFile]) -> i32 {
+fn exit_code(
+    args: &Args,
+    run_config: &Config,
+    format: Format,
+    linted: &[engine::LintedFile],
+) -> i32 {
     let failed = linted.iter().any(|f| f.fails());
-    if failed && !(args.no_fail || run_config.no_fail) {
+    if failed && !(args.no_fail || run_config.no_fail || format.findings_never_fail()) {
         EXIT_FINDINGS
     } else {
         EXIT_OK
     }
 }
+
+/// `--write-baseline`: records every current finding, atomically, never over a linted file.
+fn write_baseline(
+    path: &Path,
+    linted_paths: &[PathBuf],
+    linted: &[engine::LintedFile],
+) -> Result<i32, Fatal> {
+    let target = absolute(path);
+    if linted_paths.iter().any(|f| absolute(f) == target) {
+        return Err(Fatal(format!(
+            "{}: --write-baseline would overwrite a linted file",
+            path.display()
+        )));
+    }
+    let cannot = |e: std::io::Error| {
+        Fatal(format!(
+            "{}: cannot write baseline: {}",
+            path.display(),
+            discover::describe_io_error(&e)
+        ))
+    };
+    // Written beside the target and renamed over it, so an interrupted run never leaves half a
+    // baseline (which would resurrect every finding).
+    let file_name = path
+        .file_name()
+        .unwrap_or(path.as_os_str())
+        .to_string_lossy();
+    let temporary = parent_dir(path).join(format!(".{file_name}.{}.tmp", std::process::id()));
+    std::fs::write(&temporary, baseline::render(linted))
+        .and_then(|_| std::fs::rename(&temporary, path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&temporary);
+            cannot(e)
+        })?;
+    let count: usize = linted.iter().map(|f| f.findings.len()).sum();
+    eprintln!("imglint: recorded {count} finding(s) in {}", path.display());
+    Ok(EXIT_OK)
+}
+
+/// `--file-path-in-report`: every file is reported under `name`.
+fn rename_in_report(linted: &mut [engine::LintedFile], name: &str) {
+    for file in linted {
+        file.file = name.to_string();
+        for finding in &mut file.findings {
+            finding.file = name.to_string();
+        }

@@ -118,6 +118,8 @@ pub struct Config {
     pub disable_ignore_pragma: bool,
     pub no_fail: bool,
     pub no_color: bool,
+    /// hadolint's `verbose`: say on stderr which configuration applies and what is linted.
+    pub verbose: bool,
     /// The output format named in the file (`format`, or the first of `formats`).
     pub format: Option<String>,
 }
@@ -142,8 +144,22 @@ impl Config {
         Config::from_yaml(&text, path)
     }
 
+    /// Reads one configuration file on top of `base` (the environment's settings, see
+    /// [`super::env`]): what the file says wins, what it leaves unsaid comes from `base`, lists
+    /// are joined.
+    pub fn load_over(path: &Path, base: &Config) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ConfigError(format!("{}: cannot read config: {e}", path.display())))?;
+        Config::from_yaml_over(&text, path, base)
+    }
+
     /// Parses YAML text; `path` is used for messages and recorded as the source.
     pub fn from_yaml(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        Config::from_yaml_over(text, path, &Config::default())
+    }
+
+    /// [`Config::from_yaml`] on top of `base`, as [`Config::load_over`] describes.
+    pub fn from_yaml_over(text: &str, path: &Path, base: &Config) -> Result<Config, ConfigError> {
         let raw: RawConfig = if text.trim().is_empty() {
             RawConfig::default()
         } else {
@@ -189,7 +205,7 @@ impl Config {
                 )));
             }
         }
-        let mut overrides = Vec::new();
+        let mut overrides = base.overrides.clone();
         for (list, severity) in [
             (&raw.overrides.style, Severity::Style),
             (&raw.overrides.info, Severity::Info),
@@ -200,7 +216,7 @@ impl Config {
         }
         let failure_threshold = match raw.failure_threshold.as_deref() {
             Some(t) => Some(parse_threshold(t).map_err(bad)?),
-            None => None,
+            None => base.failure_threshold,
         };
         for (label, kind) in &raw.label_schema {
             if LabelType::parse(kind).is_none() {
@@ -213,23 +229,33 @@ impl Config {
         let format = raw
             .format
             .or_else(|| raw.formats.and_then(|f| f.into_iter().next()));
-        let _ = raw.verbose;
+        if let Some(name) = &format {
+            crate::report::Format::from_name(name).map_err(|e| bad(format!("format: {e}")))?;
+        }
+        let joined = |base: &[String], file: Vec<String>| [base.to_vec(), file].concat();
+        let mut label_schema = base.label_schema.clone();
+        label_schema.extend(raw.label_schema);
         Ok(Config {
             source: Some(path.to_path_buf()),
-            ignored: raw.ignored,
-            select: raw.select,
+            ignored: joined(&base.ignored, raw.ignored),
+            select: raw.select.or_else(|| base.select.clone()),
             overrides,
             failure_threshold,
-            trusted_registries: raw
-                .trusted_registries
-                .map(OneOrMany::into_vec)
-                .unwrap_or_default(),
-            label_schema: raw.label_schema,
-            strict_labels: raw.strict_labels.unwrap_or(false),
-            disable_ignore_pragma: raw.disable_ignore_pragma.unwrap_or(false),
-            no_fail: raw.no_fail.unwrap_or(false),
-            no_color: raw.no_color.unwrap_or(false),
-            format,
+            trusted_registries: joined(
+                &base.trusted_registries,
+                raw.trusted_registries
+                    .map(OneOrMany::into_vec)
+                    .unwrap_or_default(),
+            ),
+            label_schema,
+            strict_labels: raw.strict_labels.unwrap_or(base.strict_labels),
+            disable_ignore_pragma: raw
+                .disable_ignore_pragma
+                .unwrap_or(base.disable_ignore_pragma),
+            no_fail: raw.no_fail.unwrap_or(base.no_fail),
+            no_color: raw.no_color.unwrap_or(base.no_color),
+            verbose: raw.verbose.unwrap_or(base.verbose),
+            format: format.or_else(|| base.format.clone()),
         })
     }
 

@@ -7,6 +7,7 @@
 pub mod config;
 pub mod discover;
 pub mod engine;
+pub mod env;
 pub mod names;
 pub mod pragma;
 pub mod rule;

@@ -4,6 +4,7 @@
 
 mod buildkit_checks;
 mod cli;
+mod dropin;
 mod hardening;
 mod parser_buildkit;
 mod parser_corpus;
