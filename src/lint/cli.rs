@@ -188,8 +188,8 @@ fn find_rule(name: &str) -> Option<&'static Rule> {
     REGISTRY.iter().copied().find(|r| r.answers_to(name))
 }
 
-/// A name the command line may use: a rule's code, name or alias, a category, or a ShellCheck
-/// code (accepted for hadolint compatibility; imglint reports none).
+/// A name the command line may use: a rule's code, name or alias, a category, or any ShellCheck
+/// code (accepted for hadolint compatibility, also those imglint has no native check for).
 fn is_known_name(name: &str) -> bool {
     REGISTRY.iter().any(|r| designates(r, name)) || is_shellcheck_code(name)
 }
