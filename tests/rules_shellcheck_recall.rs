@@ -214,3 +214,53 @@ fn native_shellcheck_findings_match_hadolint() {
         theirs.len()
     );
 }
+
+/// The SC checks are rules like any other at the command line: listed, explained, reported
+/// with exact positions, and silenced by hadolint's pragma and by `--ignore`.
+#[test]
+fn sc_rules_are_listed_explained_and_suppressible() {
+    let imglint = env!("CARGO_BIN_EXE_imglint");
+    let run = |args: &[&str], stdin: &str| {
+        use std::io::Write;
+        let mut child = Command::new(imglint)
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run imglint");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(stdin.as_bytes())
+            .expect("write stdin");
+        let out = child.wait_with_output().expect("imglint output");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let list = run(&["--list-rules"], "");
+    assert!(
+        list.lines()
+            .any(|l| l.starts_with("SC2086 ") && l.contains("unquoted-variable")),
+        "{list}"
+    );
+    assert!(run(&["--explain", "SC2086"], "").contains("# SC2086 unquoted-variable"));
+    let dockerfile = "FROM alpine:3.20\nRUN V=$(cat /etc/alpine-release) \\\n    && echo $V\n";
+    let json = run(&["-f", "json", "-"], dockerfile);
+    let findings: serde_json::Value = serde_json::from_str(&json).expect("json report");
+    let sc: Vec<_> = findings
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter(|f| f["code"] == "SC2086")
+        .collect();
+    assert_eq!(sc.len(), 1, "{json}");
+    assert_eq!(sc[0]["line"], 3, "{json}");
+    assert_eq!(sc[0]["column"], 13, "{json}");
+    let ignored = run(
+        &["-f", "json", "-"],
+        &dockerfile.replace("RUN V", "# hadolint ignore=SC2086\nRUN V"),
+    );
+    assert!(!ignored.contains("SC2086"), "{ignored}");
+    assert!(!run(&["-f", "json", "--ignore", "SC2086", "-"], dockerfile).contains("SC2086"));
+}

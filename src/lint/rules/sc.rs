@@ -180,11 +180,12 @@ fn drop_disabled_in_heredocs(run: &Instruction, findings: &mut Vec<ShellFinding>
                 let mut next = offset;
                 let mut end = offset;
                 for l in &lines[i + 1..] {
-                    end = next + l.len();
+                    // The line without its newline, so the span ends on that line.
+                    end = next + l.trim_end_matches('\n').len();
                     if !l.trim().starts_with('#') && !l.trim().is_empty() {
                         break;
                     }
-                    next = end;
+                    next += l.len();
                 }
                 body.span_of(next..end)
             } else {
@@ -205,4 +206,57 @@ fn drop_disabled_in_heredocs(run: &Instruction, findings: &mut Vec<ShellFinding>
                 && f.span.start.line <= span.end.line
         })
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::rules::facts::Facts;
+
+    fn found(dockerfile: &str) -> Vec<(&'static str, u32, u32)> {
+        let df = crate::dockerfile::parse(dockerfile);
+        let facts = Facts::build(&df);
+        let mut out: Vec<_> = analyze(&df, &facts)
+            .into_iter()
+            .map(|f| (f.code, f.span.start.line, f.span.start.column))
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn arg_and_env_names_are_known_per_stage() {
+        let df = "FROM alpine:3.20 AS base\nARG DIR=/srv/app\nRUN mkdir -p $DIR\n\
+                  FROM base\nRUN ls $DIR\nFROM alpine:3.20\nRUN ls $DIR\n";
+        assert_eq!(found(df), [("SC2086", 7, 8)]);
+    }
+
+    #[test]
+    fn heredocs_and_onbuild_are_analysed_with_exact_positions() {
+        let df = "FROM alpine:3.20\nRUN <<EOF\nset -e\necho $(uname -m)x\nEOF\n\
+                  ONBUILD RUN echo $X\n";
+        assert_eq!(found(df), [("SC2046", 4, 6), ("SC2086", 6, 18)]);
+    }
+
+    #[test]
+    fn shellcheck_disable_in_a_heredoc() {
+        let df = "FROM alpine:3.20\nRUN <<EOF\necho $A\n# shellcheck disable=SC2086\necho $B\necho $C\nEOF\n";
+        assert_eq!(found(df), [("SC2086", 3, 6), ("SC2086", 6, 6)]);
+        let whole =
+            "FROM alpine:3.20\nRUN <<EOF\n# shellcheck disable=SC2086,SC2046\necho $A $(b)\nEOF\n";
+        assert!(found(whole).is_empty());
+    }
+
+    #[test]
+    fn dialect_follows_shell_and_shebang() {
+        let sh = "FROM debian:12\nRUN echo -n x\n";
+        assert_eq!(found(sh), [("SC3037", 2, 10)]);
+        let bash = "FROM debian:12\nSHELL [\"/bin/bash\", \"-c\"]\nRUN echo -n x\n";
+        assert!(found(bash).is_empty());
+        let shebang = "FROM debian:12\nRUN <<EOF\n#!/usr/bin/env bash\necho -n x\nEOF\n";
+        assert!(found(shebang).is_empty());
+        let pwsh =
+            "FROM mcr.microsoft.com/windows\nSHELL [\"powershell\", \"-Command\"]\nRUN echo $X\n";
+        assert!(found(pwsh).is_empty());
+    }
 }

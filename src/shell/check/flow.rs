@@ -9,18 +9,18 @@ use super::lex::{Param, Token, lex};
 use crate::shell::Script;
 
 /// The spacefulness of every variable as each command of the script sees it.
-pub struct Flow {
+pub struct Flow<'k> {
     /// Per variable: `(first command index from which it holds, may contain blanks)`, in
     /// source order.
     states: HashMap<String, Vec<(usize, bool)>>,
-    known: HashSet<String>,
+    known: &'k HashSet<String>,
 }
 
-impl Flow {
-    pub fn new(script: &Script, known: &HashSet<String>) -> Flow {
+impl<'k> Flow<'k> {
+    pub fn new(script: &Script, known: &'k HashSet<String>) -> Flow<'k> {
         let mut flow = Flow {
             states: HashMap::new(),
-            known: known.clone(),
+            known,
         };
         let mut events: Vec<(usize, String, Value)> = Vec::new();
         for a in script.assignments.iter().filter(|a| !a.in_shell_string) {

@@ -227,7 +227,7 @@ pub struct Pass<'s> {
     pub dialect: Dialect,
     /// The commands outside `sh -c` strings.
     pub commands: Vec<LexedCommand<'s>>,
-    pub flow: Flow,
+    pub flow: Flow<'s>,
     /// `set -e` (or `set -o errexit`) appears in the script.
     pub errexit: bool,
 }
@@ -235,7 +235,7 @@ pub struct Pass<'s> {
 impl<'s> Pass<'s> {
     /// Prepares the shared facts; `known` are variables with a value the script did not set
     /// (ARG and ENV names), taken as safe literals as hadolint does.
-    pub fn new(script: &'s Script, dialect: Dialect, known: &HashSet<String>) -> Pass<'s> {
+    pub fn new(script: &'s Script, dialect: Dialect, known: &'s HashSet<String>) -> Pass<'s> {
         let commands = script
             .commands
             .iter()
