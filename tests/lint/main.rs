@@ -20,5 +20,6 @@ mod rules_docs;
 mod rules_hadolint;
 mod rules_pragmas;
 mod rules_shell_fuzz;
+mod rules_shellcheck_recall;
 mod sarif_schema;
 mod snapshots;

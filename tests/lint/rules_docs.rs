@@ -287,10 +287,12 @@ fn registry_is_sorted_unique_and_well_formed() {
             rule.code
         );
         assert!(
-            (rule.code.starts_with("DL") || rule.code.starts_with("IL"))
+            (rule.code.starts_with("DL")
+                || rule.code.starts_with("IL")
+                || rule.code.starts_with("SC"))
                 && rule.code.len() == 6
                 && rule.code[2..].chars().all(|c| c.is_ascii_digit()),
-            "{} is not a DL/IL code",
+            "{} is not a DL/IL/SC code",
             rule.code
         );
         assert!(

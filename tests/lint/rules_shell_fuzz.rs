@@ -1,6 +1,10 @@
 //! The shell layer must survive any RUN text: arbitrary shell-ish input never panics or
-//! overflows the stack, and every word span lies inside the text.
+//! overflows the stack, every word span lies inside the text, and every ShellCheck-class check
+//! runs on it (in each dialect) without panicking, with findings inside the text.
 
+use std::collections::HashSet;
+
+use imgtools::shell::check::{Dialect, Pass, analyze};
 use proptest::prelude::*;
 
 fn check(text: &str) {
@@ -12,6 +16,22 @@ fn check(text: &str) {
             assert!(w.span.start.line <= lines, "{text:?}: span past the end");
         }
     }
+    let known: HashSet<String> = ["X".to_string()].into();
+    for dialect in [Dialect::Sh, Dialect::Bash, Dialect::Ash] {
+        let pass = Pass::new(&script, dialect, &known);
+        for f in analyze(&pass, |_| true) {
+            assert!(
+                f.span.start <= f.span.end,
+                "{text:?}: {} inverted span",
+                f.code
+            );
+            assert!(
+                f.span.start.line <= lines,
+                "{text:?}: {} past the end",
+                f.code
+            );
+        }
+    }
 }
 
 proptest! {
@@ -19,6 +39,11 @@ proptest! {
 
     #[test]
     fn shell_soup_never_panics(text in "[a-z $()`'\"\\\\|&;<>{}\\n=*#-]{0,80}") {
+        check(&text);
+    }
+
+    #[test]
+    fn expansion_soup_never_panics(text in "(echo|export|set -e;|!|for a in|read|printf|find . \\||xargs|\\$\\{?[A-Z@*#?1]\\}?|\\$\\(|\\)|'|\"|`|\\\\|=|é| |;|\\[|==|-[enpm]|\\{a,b\\}){0,30}") {
         check(&text);
     }
 

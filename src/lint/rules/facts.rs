@@ -14,6 +14,8 @@ pub struct Facts {
     /// Indexed like `Dockerfile::instructions`: the SHELL in force (exec-form words), `None`
     /// meaning the default `/bin/sh -c`.
     pub shells: Vec<Option<Vec<String>>>,
+    /// The ShellCheck-class findings of every RUN, computed once for all SC rules.
+    pub shell_findings: std::sync::OnceLock<Vec<crate::shell::check::ShellFinding>>,
 }
 
 impl Facts {
@@ -60,7 +62,11 @@ impl Facts {
             };
             scripts.push(script);
         }
-        Facts { scripts, shells }
+        Facts {
+            scripts,
+            shells,
+            shell_findings: std::sync::OnceLock::new(),
+        }
     }
 
     /// The parsed script of instruction `index`, if it is one that runs commands.
@@ -118,9 +124,7 @@ pub fn script_of(instr: &Instruction) -> Script {
             && !script.commands[0].args.iter().any(|a| a.value == "-c"));
     if runs_body {
         for heredoc in &instr.heredocs {
-            let body = shell::parse(&heredoc.body);
-            script.parsed &= body.parsed;
-            script.commands.extend(body.commands);
+            script.append(shell::parse(&heredoc.body));
         }
     }
     script
@@ -154,6 +158,7 @@ fn exec_script(args: &[SourceText]) -> Script {
     let mut script = Script {
         commands: vec![command],
         parsed: true,
+        ..Script::default()
     };
     let c = &script.commands[0];
     if shell::is_script_shell(c.program()) {
@@ -167,8 +172,14 @@ fn exec_script(args: &[SourceText]) -> Script {
                     cmd.depth += 1;
                     cmd.in_shell_string = true;
                 }
-                script.parsed &= inner.parsed;
-                script.commands.extend(inner.commands);
+                for a in &mut inner.assignments {
+                    a.in_shell_string = true;
+                }
+                for f in &mut inner.for_loops {
+                    f.in_shell_string = true;
+                }
+                inner.unchecked_negations.clear();
+                script.append(inner);
             }
         }
     }

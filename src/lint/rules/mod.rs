@@ -6,6 +6,7 @@ use super::rule::Rule;
 pub mod facts;
 pub mod labels;
 pub mod packages;
+pub mod sc;
 pub mod util;
 
 pub mod dl1000;
@@ -237,6 +238,33 @@ pub static REGISTRY: &[&Rule] = &[
     &il6117::RULE,
     &il6201::RULE,
     &il6202::RULE,
+    &sc::SC2002,
+    &sc::SC2005,
+    &sc::SC2006,
+    &sc::SC2010,
+    &sc::SC2016,
+    &sc::SC2028,
+    &sc::SC2035,
+    &sc::SC2038,
+    &sc::SC2043,
+    &sc::SC2046,
+    &sc::SC2048,
+    &sc::SC2059,
+    &sc::SC2068,
+    &sc::SC2086,
+    &sc::SC2116,
+    &sc::SC2155,
+    &sc::SC2162,
+    &sc::SC2174,
+    &sc::SC2181,
+    &sc::SC2226,
+    &sc::SC2251,
+    &sc::SC3009,
+    &sc::SC3014,
+    &sc::SC3030,
+    &sc::SC3037,
+    &sc::SC3040,
+    &sc::SC3046,
 ];
 
 /// hadolint rules paired with the BuildKit check of the same concern, kept as separate rules
