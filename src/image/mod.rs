@@ -4,6 +4,7 @@ pub mod build;
 pub mod ci;
 pub mod cli;
 pub mod content;
+pub mod digest;
 pub mod export;
 pub mod layer;
 pub mod metrics;
