@@ -13,7 +13,7 @@ use clap::{Parser, ValueEnum};
 
 use crate::image::ci::{self, CiRules, Status};
 use crate::image::escape_name;
-use crate::image::export::dive_export;
+use crate::image::export::write_dive_export;
 use crate::image::model::Image;
 use crate::image::source::{self, SourceOptions, SourceSpec};
 
@@ -90,6 +90,23 @@ pub struct Args {
     /// Never show the progress bar.
     #[arg(long)]
     pub no_progress: bool,
+
+    /// Stop with an error once all layers together decompress to more than SIZE ("64GiB",
+    /// "500MB", bytes, or "disabled"); guards against decompression bombs.
+    #[arg(long, value_name = "SIZE", default_value = "64GiB")]
+    pub max_decompressed_bytes: String,
+}
+
+impl Args {
+    fn analyze_options(&self) -> Result<crate::image::AnalyzeOptions> {
+        let max = ci::parse_bytes(&self.max_decompressed_bytes)
+            .context("--max-decompressed-bytes")?
+            .unwrap_or(u64::MAX);
+        Ok(crate::image::AnalyzeOptions {
+            progress: !self.no_progress,
+            max_decompressed_bytes: max,
+        })
+    }
 }
 
 fn ci_from_env() -> bool {
@@ -138,7 +155,7 @@ where
         Err(err) => return fail(&format!("{err:#}")),
     };
     if let Some(path) = &args.json
-        && let Err(err) = write_json(&image, path)
+        && let Err(err) = write_json(&image, path, input_path(&source).as_deref())
     {
         return fail(&format!("{err:#}"));
     }
@@ -176,7 +193,11 @@ fn run_tui(source: &str, args: &Args) -> ExitCode {
         source::open(&spec, &options)
     });
     let result = opened.and_then(|opened| {
-        crate::tui::run_source(std::sync::Arc::from(opened), crate::tui::Options::default())
+        let options = crate::tui::Options {
+            analyze: args.analyze_options()?,
+            ..crate::tui::Options::default()
+        };
+        crate::tui::run_source(std::sync::Arc::from(opened), options)
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -207,6 +228,16 @@ fn load_rules(args: &Args) -> Result<CiRules> {
     Ok(rules)
 }
 
+/// The file or directory SOURCE reads from, if it is local.
+fn input_path(source: &str) -> Option<PathBuf> {
+    match SourceSpec::parse(source).ok()? {
+        SourceSpec::DockerArchive(path)
+        | SourceSpec::OciDir { path, .. }
+        | SourceSpec::OciArchive { path, .. } => Some(path),
+        _ => None,
+    }
+}
+
 /// SOURCE → analysed image.
 pub fn read_image(source: &str, args: &Args) -> Result<Image> {
     let spec = SourceSpec::parse(source)?;
@@ -214,25 +245,96 @@ pub fn read_image(source: &str, args: &Args) -> Result<Image> {
         platform: args.platform.clone(),
         insecure_registries: args.insecure_registry.clone(),
     };
+    let analyze_options = args.analyze_options()?;
     let opened = source::open(&spec, &options)?;
-    crate::image::analyze(
-        opened.as_ref(),
-        &crate::image::AnalyzeOptions {
-            progress: !args.no_progress,
-        },
-    )
+    crate::image::analyze(opened.as_ref(), &analyze_options)
 }
 
-/// Writes the export next to its destination first, then renames, so a failure never leaves a
-/// half-written file in place of the user's.
-fn write_json(image: &Image, path: &Path) -> Result<()> {
-    let export = dive_export(image);
-    if path == Path::new("-") {
-        let mut stdout = std::io::stdout().lock();
-        serde_json::to_writer_pretty(&mut stdout, &export).context("writing JSON")?;
-        writeln!(stdout).context("writing JSON")?;
-        return Ok(());
+/// Writes the JSON export to `path` without ever replacing what the user did not ask to
+/// replace: `-` and `/dev/stdout` write to stdout; a new path or a plain regular file gets a
+/// temporary file next to it renamed over it (a failure never leaves half a file); anything else
+/// (a symlink, FIFO, device, a file with other hard links) is written through, so it stays what
+/// it is. The image being read is never a destination.
+fn write_json(image: &Image, path: &Path, input: Option<&Path>) -> Result<()> {
+    if path == Path::new("-") || path == Path::new("/dev/stdout") {
+        let stdout = std::io::stdout().lock();
+        return write_dive_export(image, std::io::BufWriter::new(stdout)).context("writing JSON");
     }
+    let shown = || escape_name(&path.display().to_string());
+    if let Some(input) = input
+        && is_same_or_inside(path, input)
+    {
+        anyhow::bail!(
+            "{}: refusing to write the JSON export over the image being read",
+            shown()
+        );
+    }
+    let existing = std::fs::symlink_metadata(path).ok();
+    let replace = existing
+        .as_ref()
+        .is_none_or(|m| m.file_type().is_file() && hard_links(m) <= 1);
+    let result = if replace {
+        write_json_replacing(image, path)
+    } else {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(path)
+            .map_err(anyhow::Error::from)
+            .and_then(|file| Ok(write_dive_export(image, std::io::BufWriter::new(file))?))
+    };
+    result.with_context(|| format!("{}: cannot write JSON", shown()))
+}
+
+#[cfg(unix)]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+#[cfg(not(unix))]
+fn same_file(_a: &std::fs::Metadata, _b: &std::fs::Metadata) -> bool {
+    false
+}
+
+#[cfg(unix)]
+fn hard_links(meta: &std::fs::Metadata) -> u64 {
+    std::os::unix::fs::MetadataExt::nlink(meta)
+}
+
+#[cfg(not(unix))]
+fn hard_links(_meta: &std::fs::Metadata) -> u64 {
+    1
+}
+
+/// Whether `output` is the input file (same device and inode, through any link or `..`) or lies
+/// inside the input directory (an OCI layout).
+fn is_same_or_inside(output: &Path, input: &Path) -> bool {
+    let Ok(input_canon) = input.canonicalize() else {
+        return false;
+    };
+    if let (Ok(out), Ok(inp)) = (std::fs::metadata(output), std::fs::metadata(input))
+        && same_file(&out, &inp)
+    {
+        return true;
+    }
+    if let Ok(output_canon) = output.canonicalize() {
+        if output_canon.starts_with(&input_canon) {
+            return true;
+        }
+    }
+    // A new file: where would it be created?
+    let parent = output
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    parent
+        .canonicalize()
+        .is_ok_and(|dir| input_canon.is_dir() && dir.starts_with(&input_canon))
+}
+
+/// Temp file next to `path`, then rename over it.
+fn write_json_replacing(image: &Image, path: &Path) -> Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -243,10 +345,12 @@ fn write_json(image: &Image, path: &Path) -> Result<()> {
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.imgdive-tmp-{}", std::process::id()));
     let result = (|| -> Result<()> {
-        let file = std::fs::File::create(&tmp)?;
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
         let mut writer = std::io::BufWriter::new(file);
-        serde_json::to_writer_pretty(&mut writer, &export)?;
-        writer.write_all(b"\n")?;
+        write_dive_export(image, &mut writer)?;
         writer
             .into_inner()
             .map_err(|e| e.into_error())?
@@ -257,5 +361,5 @@ fn write_json(image: &Image, path: &Path) -> Result<()> {
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
-    result.with_context(|| format!("{}: cannot write JSON", path.display()))
+    result
 }

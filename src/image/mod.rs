@@ -3,6 +3,7 @@
 pub mod build;
 pub mod ci;
 pub mod content;
+pub mod digest;
 pub mod export;
 pub mod layer;
 pub mod metrics;

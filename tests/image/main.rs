@@ -6,6 +6,7 @@ mod analysis;
 mod bad_input;
 mod cli;
 mod daemon;
+mod hostile;
 mod imglint_container;
 mod registry;
 mod snapshots;
