@@ -13,7 +13,7 @@ use clap::Parser;
 
 use crate::lint::config::{self, Config, parse_threshold};
 use crate::lint::discover;
-use crate::lint::engine::{self, Input, Policy, designates};
+use crate::lint::engine::{self, Input, Policy};
 use crate::lint::rule::{Rule, Severity};
 use crate::lint::rules::REGISTRY;
 use crate::lint::rules::labels::LabelType;
@@ -386,7 +386,7 @@ struct ConfigCache {
 
 impl ConfigCache {
     fn new(explicit: Option<&Path>) -> Result<ConfigCache, Fatal> {
-        let environment = super::env::config_from_process()?;
+        let environment = crate::lint::env::config_from_process()?;
         let explicit = match explicit {
             Some(p) => Some(Config::load_over(p, &environment)?),
             None => None,
@@ -765,3 +765,5 @@ fn rename_in_report(linted: &mut [engine::LintedFile], name: &str) {
         for finding in &mut file.findings {
             finding.file = name.to_string();
         }
+    }
+}

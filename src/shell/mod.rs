@@ -17,8 +17,8 @@ pub mod programs;
 mod span;
 mod word;
 
-pub use programs::{is_script_shell, shell_program};
 pub use command::{Assignment, Command, Connector, ForLoop, Script};
+pub use programs::{is_script_shell, shell_program};
 pub use word::{Word, basename, unquote};
 
 use crate::dockerfile::ast::{Pos, SourceText, Span};
@@ -56,11 +56,5 @@ pub fn parse_str(text: &str) -> Script {
     parse(&source)
 }
 
-pub mod check;
-mod command;
-mod extract;
-pub mod programs;
-mod span;
-mod word;
 #[cfg(test)]
 mod tests;

@@ -6,10 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use clap::ValueEnum;
 use imgtools::lint::rule::{Context, RuleSettings, Sink};
 use imgtools::lint::rules::REGISTRY;
-use imgtools::report::Format;
+use imgtools::report::FORMAT_NAMES;
 
 fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -83,19 +82,21 @@ fn corpus_findings_per_subdirectory() {
 
 #[test]
 fn every_report_format_on_the_quickstart_file() {
-    for format in Format::value_variants() {
-        let name = format
-            .to_possible_value()
-            .expect("every format has a name")
-            .get_name()
-            .to_string();
+    let mut seen = Vec::new();
+    for &(name, format) in FORMAT_NAMES {
+        // Each format once, under its own (first) name; the others are hadolint's spellings.
+        if seen.contains(&format) {
+            continue;
+        }
+        seen.push(format);
         let out = Command::new(env!("CARGO_BIN_EXE_imglint"))
-            .args(["--no-color", "-f", &name, "testdata/quickstart/Dockerfile"])
+            .args(["--no-color", "-f", name, "testdata/quickstart/Dockerfile"])
             .current_dir(manifest_dir())
             .env_remove("NO_COLOR")
             .output()
             .expect("run imglint");
-        assert_eq!(out.status.code(), Some(1), "{name}: findings fail the run");
+        let expected = if format.findings_never_fail() { 0 } else { 1 };
+        assert_eq!(out.status.code(), Some(expected), "{name}: exit code");
         let stdout = String::from_utf8(out.stdout).expect("reports are UTF-8");
         insta::assert_snapshot!(format!("report_{name}"), stdout);
     }

@@ -1,8 +1,8 @@
 //! DL3057: HEALTHCHECK instruction missing (opt-in, as in hadolint).
 
 use crate::dockerfile::ast::Keyword;
+use crate::dockerfile::stages::stage_chain;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::stage_chain;
 
 pub static RULE: Rule = Rule {
     code: "DL3057",

@@ -1,8 +1,8 @@
 //! IL3003: the final image defines no CMD or ENTRYPOINT (opt-in).
 
 use crate::dockerfile::ast::Keyword;
+use crate::dockerfile::stages::final_chain;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::final_chain;
 
 pub static RULE: Rule = Rule {
     code: "IL3003",

@@ -1,8 +1,8 @@
 //! IL6116: BuildKit's WorkdirRelativePath (the first WORKDIR of a stage is relative).
 
 use crate::dockerfile::ast::Keyword;
+use crate::dockerfile::stages::stage_chain;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::stage_chain;
 
 pub static RULE: Rule = Rule {
     code: "IL6116",

@@ -20,6 +20,7 @@ macro_rules! sc_rules {
                 severity: Severity::$severity,
                 summary: $summary,
                 aliases: &[],
+                opt_in: false,
                 doc: include_str!(concat!("../../../rules/", stringify!($code), ".md")),
                 check: |ctx, sink| report(ctx, sink, stringify!($code)),
             };
