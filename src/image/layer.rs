@@ -404,7 +404,6 @@ fn read_tar<R: Read>(
             }),
         });
     }
-    drop(entries);
     let mut inner = archive.into_inner();
     io::copy(&mut inner, &mut io::sink()).context("stream ends badly")?;
     Ok((contents, inner.diff_hasher))

@@ -662,14 +662,18 @@ fn digest_mismatch_is_a_one_line_error_naming_the_layer() {
     let out = imgdive(&["--ci", &format!("oci:{}", layout.display())], dir.path());
     assert_one_line_error(&out, &["layer 2", &digest, "digest mismatch"]);
 
-    // Classic archive: a layer.tar that does not hash to the config's diff_id.
+    // Classic archive: a layer.tar that does not hash to the config's diff_id (the layer has no
+    // blob digest, so the diff_id is what catches it).
     let good = waste_image();
     let mut bad = waste_image();
     bad.layers[1] = LayerTar::new().file("other", b"x").finish();
     let path = dir.path().join("classic.tar");
     bad.write_classic_archive_with_config(&path, good.config());
     let out = imgdive(&["--ci", path.to_str().unwrap()], dir.path());
-    assert_one_line_error(&out, &["layer 1", &sha(&good.layers[1]), "digest mismatch"]);
+    assert_one_line_error(
+        &out,
+        &["layer 1", &sha(&good.layers[1]), "diff_id mismatch"],
+    );
 }
 
 #[test]

@@ -16,6 +16,7 @@ pub mod archive;
 pub mod daemon;
 pub mod docker_archive;
 pub mod oci;
+pub mod platform;
 pub mod registry;
 
 /// One layer as the manifest (or `manifest.json`) describes it, before it is read.

@@ -9,6 +9,7 @@ use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
 use super::archive::{BlobStore, DirStore, StoredImage, TarStore};
+use super::platform::Platform as PlatformSpec;
 use super::{ConfigBlob, ImageSource, LayerDescriptor, SourceOptions, digest_hex};
 
 #[derive(Debug, Deserialize)]
@@ -172,36 +173,15 @@ pub fn open_layout(
     Ok(image)
 }
 
-fn host_platform() -> (String, String) {
-    let arch = match std::env::consts::ARCH {
-        "x86_64" => "amd64",
-        "aarch64" => "arm64",
-        "x86" => "386",
-        "powerpc64" => "ppc64le",
-        other => other,
-    };
-    ("linux".to_string(), arch.to_string())
-}
-
-fn platform_matches(platform: &Option<Platform>, options: &SourceOptions) -> bool {
-    let Some(p) = platform else {
-        return true;
-    };
-    match &options.platform {
-        Some(wanted) => {
-            let mut parts = wanted.split('/');
-            let os = parts.next().unwrap_or_default();
-            let arch = parts.next().unwrap_or_default();
-            let variant = parts.next();
-            p.os == os
-                && p.architecture == arch
-                && variant.is_none_or(|v| p.variant.as_deref() == Some(v))
-        }
-        None => {
-            let (os, arch) = host_platform();
-            p.os == os && p.architecture == arch
-        }
-    }
+/// The position of the descriptor `--platform` (or this machine's) picks, by the one resolver
+/// every source uses.
+fn choose_platform(descriptors: &[&Descriptor], options: &SourceOptions) -> Result<Option<usize>> {
+    let wanted = PlatformSpec::parse_or_host(options.platform.as_deref()).context("--platform")?;
+    Ok(wanted.choose(descriptors.iter().map(|d| {
+        d.platform
+            .as_ref()
+            .map(|p| (p.os.as_str(), p.architecture.as_str(), p.variant.as_deref()))
+    })))
 }
 
 fn ref_name(desc: &Descriptor) -> Option<&str> {
@@ -245,12 +225,8 @@ fn choose_manifest<'a>(
     if candidates.len() == 1 {
         return Ok(candidates[0]);
     }
-    candidates
-        .iter()
-        .find(|d| d.platform.is_some() && platform_matches(&d.platform, options))
-        .or_else(|| candidates.first())
-        .copied()
-        .context("lists no image")
+    let chosen = choose_platform(&candidates, options)?.unwrap_or(0);
+    Ok(candidates[chosen])
 }
 
 fn resolve_manifest(
@@ -276,22 +252,14 @@ fn resolve_manifest(
         || manifest.media_type.contains("manifest.list");
     if is_index {
         let list = manifest.manifests.unwrap_or_default();
-        let chosen = list
-            .iter()
-            .filter(|d| {
-                d.platform
-                    .as_ref()
-                    .is_none_or(|p| p.os != "unknown" && p.architecture != "unknown")
-            })
-            .find(|d| platform_matches(&d.platform, options))
-            .with_context(|| {
-                let wanted = options.platform.clone().unwrap_or_else(|| {
-                    let (os, arch) = host_platform();
-                    format!("{os}/{arch}")
-                });
-                format!("no manifest for platform {wanted}")
-            })?;
-        return resolve_manifest(store, chosen, options, depth + 1);
+        let refs: Vec<&Descriptor> = list.iter().collect();
+        let chosen = choose_platform(&refs, options)?.with_context(|| {
+            let wanted = PlatformSpec::parse_or_host(options.platform.as_deref())
+                .map(|p| p.to_string())
+                .unwrap_or_default();
+            format!("no manifest for platform {wanted}")
+        })?;
+        return resolve_manifest(store, refs[chosen], options, depth + 1);
     }
     Ok(manifest)
 }

@@ -32,6 +32,7 @@ use oci_client::{Client, Reference};
 use serde::Deserialize;
 
 use super::archive::{DirStore, StoredImage};
+pub use super::platform::Platform;
 use super::{ConfigBlob, ImageSource, LayerDescriptor, SourceOptions, digest_hex};
 use crate::image::source::oci::blob_name;
 
@@ -364,7 +365,7 @@ fn client_config(registry: &str, options: &SourceOptions, platform: Platform) ->
     ClientConfig {
         protocol: ClientProtocol::HttpsExcept(plain_http),
         platform_resolver: Some(Box::new(move |entries: &[ImageIndexEntry]| {
-            platform.choose(entries)
+            choose_entry(&platform, entries)
         })),
         connect_timeout: Some(Duration::from_secs(10)),
         read_timeout: Some(Duration::from_secs(120)),
@@ -385,84 +386,25 @@ fn is_loopback(registry: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-/// A platform to pick from a multi-platform index.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Platform {
-    pub os: String,
-    pub architecture: String,
-    pub variant: Option<String>,
-}
-
-impl Platform {
-    /// Parses `os/arch[/variant]`; `None` gives this machine's platform.
-    pub fn parse_or_host(spec: Option<&str>) -> Result<Platform> {
-        let Some(spec) = spec else {
-            return Ok(Platform::host());
-        };
-        let parts: Vec<&str> = spec.split('/').collect();
-        match parts.as_slice() {
-            [os, arch] if !os.is_empty() && !arch.is_empty() => Ok(Platform {
-                os: os.to_string(),
-                architecture: arch.to_string(),
-                variant: None,
-            }),
-            [os, arch, variant] if !os.is_empty() && !arch.is_empty() && !variant.is_empty() => {
-                Ok(Platform {
-                    os: os.to_string(),
-                    architecture: arch.to_string(),
-                    variant: Some(variant.to_string()),
-                })
-            }
-            _ => bail!("{spec:?} is not os/arch[/variant] (e.g. linux/arm64)"),
-        }
-    }
-
-    /// This machine, named as image indexes name platforms.
-    pub fn host() -> Platform {
-        let (architecture, variant) = match std::env::consts::ARCH {
-            "x86_64" => ("amd64", None),
-            "aarch64" => ("arm64", None),
-            "x86" => ("386", None),
-            "arm" => ("arm", Some("v7")),
-            "powerpc64" => ("ppc64le", None),
-            "s390x" => ("s390x", None),
-            "riscv64" => ("riscv64", None),
-            other => (other, None),
-        };
-        Platform {
-            os: std::env::consts::OS.to_string(),
-            architecture: architecture.to_string(),
-            variant: variant.map(str::to_string),
-        }
-    }
-
-    /// The digest of the first index entry for this platform. A wanted variant must match; an
-    /// entry without a variant matches any (arm64 images usually omit `v8`).
-    pub fn choose(&self, entries: &[ImageIndexEntry]) -> Option<String> {
-        entries
-            .iter()
-            .find(|entry| {
-                entry.platform.as_ref().is_some_and(|p| {
-                    p.os.to_string() == self.os
-                        && p.architecture.to_string() == self.architecture
-                        && match (&self.variant, &p.variant) {
-                            (Some(wanted), Some(have)) => wanted == have,
-                            _ => true,
-                        }
-                })
+/// The oci-client index entries' platforms, handed to the one resolver every source uses.
+fn choose_entry(platform: &Platform, entries: &[ImageIndexEntry]) -> Option<String> {
+    let platforms: Vec<Option<(String, String, Option<String>)>> = entries
+        .iter()
+        .map(|e| {
+            e.platform.as_ref().map(|p| {
+                (
+                    p.os.to_string(),
+                    p.architecture.to_string(),
+                    p.variant.clone(),
+                )
             })
-            .map(|entry| entry.digest.clone())
-    }
-}
-
-impl std::fmt::Display for Platform {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}/{}", self.os, self.architecture)?;
-        if let Some(variant) = &self.variant {
-            write!(f, "/{variant}")?;
-        }
-        Ok(())
-    }
+        })
+        .collect();
+    let index = platform.choose(platforms.iter().map(|p| {
+        p.as_ref()
+            .map(|(o, a, v)| (o.as_str(), a.as_str(), v.as_deref()))
+    }))?;
+    Some(entries[index].digest.clone())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -676,14 +618,5 @@ mod tests {
         assert!(is_loopback("[::1]:5000"));
         assert!(!is_loopback("registry.example.com:5000"));
         assert!(!is_loopback("10.0.0.1:5000"));
-    }
-
-    #[test]
-    fn parses_platforms() {
-        let p = Platform::parse_or_host(Some("linux/arm64/v8")).unwrap();
-        assert_eq!(p.to_string(), "linux/arm64/v8");
-        assert!(Platform::parse_or_host(Some("linux")).is_err());
-        assert!(Platform::parse_or_host(Some("linux//")).is_err());
-        assert_eq!(Platform::parse_or_host(None).unwrap(), Platform::host());
     }
 }
