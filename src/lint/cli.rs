@@ -298,7 +298,7 @@ fn dump(args: &Args, format: DumpFormat) -> Result<i32, Fatal> {
         }
         DumpFormat::Buildkit => crate::dockerfile::dump::to_buildkit(&dockerfile),
     };
-    write_output(args, text.as_bytes())?;
+    write_output(args, |out| out.write_all(text.as_bytes()))?;
     for error in &dockerfile.errors {
         eprintln!(
             "{name}:{}:{}: {}",
@@ -320,20 +320,29 @@ fn display_name_for(path: &Path, args: &Args) -> String {
     text.strip_prefix("./").unwrap_or(&text).to_string()
 }
 
-/// Writes the report to `--output` or stdout.
-fn write_output(args: &Args, bytes: &[u8]) -> Result<(), Fatal> {
+/// Streams the report to `--output` or stdout as `produce` writes it (a large report is never
+/// held in memory whole).
+fn write_output(
+    args: &Args,
+    produce: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Fatal> {
     match &args.output {
-        Some(path) => std::fs::write(path, bytes).map_err(|e| {
-            Fatal(format!(
-                "{}: cannot write output: {}",
-                path.display(),
-                discover::describe_io_error(&e)
-            ))
-        }),
+        Some(path) => {
+            let cannot = |e: std::io::Error| {
+                Fatal(format!(
+                    "{}: cannot write output: {}",
+                    path.display(),
+                    discover::describe_io_error(&e)
+                ))
+            };
+            let file = std::fs::File::create(path).map_err(cannot)?;
+            let mut out = std::io::BufWriter::new(file);
+            produce(&mut out).and_then(|_| out.flush()).map_err(cannot)
+        }
         None => {
-            let mut out = std::io::stdout().lock();
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             // A closed pipe (`imglint … | head`) is not an error worth reporting.
-            match out.write_all(bytes).and_then(|_| out.flush()) {
+            match produce(&mut out).and_then(|_| out.flush()) {
                 Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
                 _ => Ok(()),
             }
@@ -582,9 +591,7 @@ fn lint(args: &Args) -> Result<i32, Fatal> {
         cwd,
         rules: REGISTRY,
     };
-    let mut buffer = Vec::new();
-    report::write(format, &linted, &options, &mut buffer)?;
-    write_output(args, &buffer)?;
+    write_output(args, |out| report::write(format, &linted, &options, out))?;
 
     let failed = linted.iter().any(|f| f.fails());
     Ok(if failed && !(args.no_fail || run_config.no_fail) {
