@@ -334,7 +334,7 @@ fn dump(args: &Args, format: DumpFormat) -> Result<i32, Fatal> {
         }
         DumpFormat::Buildkit => crate::dockerfile::dump::to_buildkit(&dockerfile),
     };
-    write_output(args, text.as_bytes())?;
+    write_output(args, |out| out.write_all(text.as_bytes()))?;
     for error in &dockerfile.errors {
         eprintln!(
             "{name}:{}:{}: {}",
@@ -356,20 +356,28 @@ fn display_name_for(path: &Path, args: &Args) -> String {
     text.strip_prefix("./").unwrap_or(&text).to_string()
 }
 
-/// Writes the report to `--output` or stdout.
-fn write_output(args: &Args, bytes: &[u8]) -> Result<(), Fatal> {
+/// Streams the report to `--output` or stdout as `produce` writes it (a large report is never
+/// held in memory whole).
+fn write_output(
+    args: &Args,
+    produce: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Fatal> {
     match &args.output {
-        Some(path) => std::fs::write(path, bytes).map_err(|e| {
-            Fatal(format!(
-                "{}: cannot write output: {}",
-                path.display(),
-                discover::describe_io_error(&e)
-            ))
-        }),
+        Some(path) => {
+            let cannot = |e: std::io::Error| {
+                Fatal(format!(
+                    "{}: cannot write output: {}",
+                    path.display(),
+                    discover::describe_io_error(&e)
+                ))
+            };
+            let file = std::fs::File::create(path).map_err(cannot)?;
+            let mut out = std::io::BufWriter::new(file);
+            produce(&mut out).and_then(|_| out.flush()).map_err(cannot)
+        }
         None => {
-            let mut out = std::io::stdout().lock();
-            quiet_on_closed_pipe(out.write_all(bytes).and_then(|_| out.flush()))
-                .map_err(Fatal::from)
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            quiet_on_closed_pipe(produce(&mut out).and_then(|_| out.flush())).map_err(Fatal::from)
         }
     }
 }
@@ -700,9 +708,7 @@ fn write_report(
         cwd,
         rules: REGISTRY,
     };
-    let mut buffer = Vec::new();
-    report::write(format, linted, &options, &mut buffer)?;
-    write_output(args, &buffer)
+    write_output(args, |out| report::write(format, linted, &options, out))
 }
 
 /// 1 when a finding is at or above the failure threshold (unless `--no-fail`), else 0.
