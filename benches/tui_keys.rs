@@ -1,7 +1,7 @@
 //! How long one keypress takes in the TUI (update + full redraw into an off-screen buffer) on a
 //! generated image of 100k files over 16 layers. Target: ≤ 16 ms per key (one frame at 60 Hz).
 //!
-//! Run: `cargo bench --bench tui_keys` (prints median / p95 / max per kind of key).
+//! Run: `cargo bench --features imgdive --bench tui_keys` (prints median / p95 / max per kind of key).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -40,7 +40,7 @@ image=$(bash scripts/images/build.sh bench)
 archive=$image/docker-archive.tar
 oci=$image/oci-gzip
 echo "== building imgdive (release)" >&2
-cargo build --release --quiet --bin imgdive
+cargo build --release --quiet --features imgdive --bin imgdive
 imgdive=$repo_root/target/release/imgdive
 
 # Layer blobs of the gzip layout that really are gzip (skip config and manifest JSON).

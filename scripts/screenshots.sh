@@ -15,7 +15,7 @@ rows=42
 for tool in tmux python3 cargo; do
   command -v "$tool" >/dev/null || { echo "screenshots.sh: $tool is not installed" >&2; exit 1; }
 done
-cargo build --quiet --bin imgdive
+cargo build --quiet --features imgdive --bin imgdive
 bin=$repo/target/debug/imgdive
 socket=imgdive-shots-$$
 work=$(mktemp -d)

@@ -1,12 +1,22 @@
 //! imgtools: the library behind `imglint` and `imgdive`.
 //!
-//! Data flows one way:
-//! - bytes → [`dockerfile`] (syntax) → [`lint`] (findings) → [`report`]
-//! - [`image`] sources → layers → trees → metrics → [`tui`] (view)
+//! Data flows one way; a module imports only modules to its left:
+//! - bytes → [`dockerfile`] (syntax) → [`shell`] (RUN scripts) → [`lint`] (findings) → [`report`]
+//! - `image` sources → layers → trees → metrics → `tui` (view)
+//!
+//! [`cli`] sits on top of both chains: it parses the command lines, drives the layers in that
+//! order and maps the outcome to exit codes. Nothing below imports it.
+//!
+//! The image half (`image`, `tui`, `cli::dive`) and its dependencies (tar, compression,
+//! registry and Docker clients, async runtime, terminal UI) are behind the `imgdive` cargo
+//! feature, so the linter builds without them (`cargo install --path .` builds `imglint` only).
 
+pub mod cli;
 pub mod dockerfile;
+#[cfg(feature = "imgdive")]
 pub mod image;
 pub mod lint;
 pub mod report;
 pub mod shell;
+#[cfg(feature = "imgdive")]
 pub mod tui;

@@ -1,5 +1,5 @@
-//! `imgdive`: explore a container image's layers and wasted space (logic in `imgtools::image`).
+//! `imgdive`: explore a container image's layers and wasted space (`imgtools::cli::dive`).
 
 fn main() -> std::process::ExitCode {
-    imgtools::image::cli::main_with_args(std::env::args_os())
+    imgtools::cli::dive::main_with_args(std::env::args_os())
 }

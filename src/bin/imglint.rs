@@ -1,5 +1,5 @@
-//! `imglint`: lint Dockerfiles. Everything lives in the library (`imgtools::lint::cli`).
+//! `imglint`: lint Dockerfiles. Everything lives in the library (`imgtools::cli::lint`).
 
 fn main() {
-    std::process::exit(imgtools::lint::cli::main());
+    std::process::exit(imgtools::cli::lint::main());
 }

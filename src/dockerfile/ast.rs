@@ -65,24 +65,18 @@ pub struct SourceText {
     pub pieces: Vec<Piece>,
 }
 
+/// Pieces are at most this many bytes apart after [`SourceText::indexed`], so mapping an offset
+/// scans a bounded stretch even on a megabyte-long RUN line.
+const INDEX_STRIDE: usize = 128;
+
 impl SourceText {
     /// The file position of byte `offset` of `value` (clamped to the value's end).
     ///
     /// Columns inside a piece are advanced by characters of `value`; for decoded JSON strings the
-    /// result is approximate but stays within the string's span.
+    /// result is approximate but stays within the string's span. Costs a binary search plus a
+    /// scan from the nearest piece (bounded once the text is [`indexed`](Self::indexed)).
     pub fn pos_at(&self, offset: usize) -> Pos {
         let offset = offset.min(self.value.len());
-        if offset == self.value.len() && offset > 0 && self.pieces.len() <= 1 {
-            // Fast path for "end of a one-piece value": exactly the span end when not decoded.
-            if self.pieces.is_empty() || self.pieces[0].pos == self.span.start {
-                let start = self.span.start;
-                let chars = self.value.chars().count() as u32;
-                if start.line == self.span.end.line && start.column + chars == self.span.end.column
-                {
-                    return self.span.end;
-                }
-            }
-        }
         let (base_value_offset, base) = match self
             .pieces
             .binary_search_by(|p| p.value_offset.cmp(&offset))
@@ -91,16 +85,15 @@ impl SourceText {
             Err(0) => (0, self.span.start),
             Err(i) => (self.pieces[i - 1].value_offset, self.pieces[i - 1].pos),
         };
-        let mut pos = base;
         let slice = self.value.get(base_value_offset..offset).unwrap_or("");
-        for ch in slice.chars() {
-            if ch == '\n' {
-                pos.line += 1;
-                pos.column = 1;
-            } else {
-                pos.column += 1;
-            }
-            pos.offset += ch.len_utf8();
+        let pos = advance(base, slice);
+        if offset == self.value.len()
+            && offset > 0
+            && pos.line == self.span.end.line
+            && pos.column == self.span.end.column
+        {
+            // The end of the value is exactly the span's end (its offset too, when decoded).
+            return self.span.end;
         }
         if pos > self.span.end && self.span.end != Pos::default() {
             self.span.end
@@ -113,6 +106,70 @@ impl SourceText {
     pub fn span_of(&self, range: std::ops::Range<usize>) -> Span {
         Span::new(self.pos_at(range.start), self.pos_at(range.end))
     }
+
+    /// The same text with a piece at least every [`INDEX_STRIDE`] bytes, each holding the
+    /// position [`pos_at`](Self::pos_at) would compute there, so later lookups cost
+    /// O(log n + stride) instead of a rescan from the piece start (quadratic on long lines).
+    pub fn indexed(mut self) -> SourceText {
+        if self.value.len() <= INDEX_STRIDE {
+            return self;
+        }
+        let original = std::mem::take(&mut self.pieces);
+        let runs: Vec<Piece> = if original.is_empty() {
+            vec![Piece {
+                value_offset: 0,
+                pos: self.span.start,
+            }]
+        } else {
+            original
+        };
+        let mut pieces = Vec::with_capacity(runs.len() + self.value.len() / INDEX_STRIDE + 1);
+        for (k, run) in runs.iter().enumerate() {
+            let end = runs.get(k + 1).map_or(self.value.len(), |n| n.value_offset);
+            pieces.push(*run);
+            let mut pos = run.pos;
+            let mut last = run.value_offset;
+            let Some(text) = self.value.get(run.value_offset..end) else {
+                continue;
+            };
+            for (i, ch) in text.char_indices() {
+                let at = run.value_offset + i;
+                if at - last >= INDEX_STRIDE {
+                    pieces.push(Piece {
+                        value_offset: at,
+                        pos,
+                    });
+                    last = at;
+                }
+                pos = step(pos, ch);
+            }
+        }
+        self.pieces = pieces;
+        self
+    }
+}
+
+/// `pos` moved over `text`.
+fn advance(pos: Pos, text: &str) -> Pos {
+    if !text.contains('\n') && text.is_ascii() {
+        return Pos {
+            line: pos.line,
+            column: pos.column + text.len() as u32,
+            offset: pos.offset + text.len(),
+        };
+    }
+    text.chars().fold(pos, step)
+}
+
+fn step(mut pos: Pos, ch: char) -> Pos {
+    if ch == '\n' {
+        pos.line += 1;
+        pos.column = 1;
+    } else {
+        pos.column += 1;
+    }
+    pos.offset += ch.len_utf8();
+    pos
 }
 
 /// A parser directive (`# syntax=…`, `# escape=…`, `# check=…`) from the top of the file.

@@ -18,10 +18,24 @@ impl Expanded {
     }
 }
 
+/// An expansion longer than this many bytes is not computed: the word counts as unresolved
+/// (64 lines of `ARG An=${An-1}${An-1}` would otherwise double to exabytes).
+pub const MAX_EXPANDED_BYTES: usize = 64 * 1024;
+
+/// `${…}` nested deeper than this is an error rather than a deeper recursion (20,000 nested
+/// `${A:-` overflowed the stack). No real Dockerfile nests more than a few levels.
+pub const MAX_NESTING: usize = 64;
+
+/// Pattern operations (`#`, `%`, `/`) match in polynomial time: values or patterns longer than
+/// this many characters are left unresolved instead.
+const MAX_PATTERN_SUBJECT: usize = 256;
+
 /// Expands `word` (quotes removed, escapes processed) with variables from `lookup`.
 ///
 /// `escape` is the Dockerfile's escape character (`\` or `` ` ``). Errors are BuildKit's
-/// (`syntax error: missing '}'`, `bad substitution`, `${X:?msg}` on an unset X…).
+/// (`syntax error: missing '}'`, `bad substitution`, `${X:?msg}` on an unset X…). A result
+/// that would exceed [`MAX_EXPANDED_BYTES`] is returned empty with the variable that overflowed
+/// as unresolved.
 pub fn expand(
     word: &str,
     escape: char,
@@ -33,8 +47,17 @@ pub fn expand(
         escape,
         lookup: Some(lookup),
         unresolved: Vec::new(),
+        depth: 0,
+        substituted: 0,
+        overflow: None,
     };
     let value = lexer.process_stop_on(None, false)?;
+    if let Some(name) = lexer.overflow {
+        return Ok(Expanded {
+            value: String::new(),
+            unresolved: vec![name],
+        });
+    }
     Ok(Expanded {
         value,
         unresolved: lexer.unresolved,
@@ -56,6 +79,9 @@ pub fn try_unquote(word: &str, escape: char) -> Result<String, String> {
         escape,
         lookup: None,
         unresolved: Vec::new(),
+        depth: 0,
+        substituted: 0,
+        overflow: None,
     };
     lexer.process_stop_on(None, false)
 }
@@ -84,6 +110,12 @@ struct Lexer<'a> {
     /// `None`: keep references literally (quote removal only).
     lookup: Option<Lookup<'a>>,
     unresolved: Vec<String>,
+    /// `${…}` levels currently open.
+    depth: usize,
+    /// Bytes of variable values and pattern results produced so far.
+    substituted: usize,
+    /// The variable whose value pushed the result past [`MAX_EXPANDED_BYTES`].
+    overflow: Option<String>,
 }
 
 impl Lexer<'_> {
@@ -189,10 +221,37 @@ impl Lexer<'_> {
     }
 
     fn get_env(&mut self, name: &str) -> Option<String> {
-        self.lookup.and_then(|f| f(name))
+        let value = self.lookup.and_then(|f| f(name))?;
+        Some(self.charge(name, value))
+    }
+
+    /// Counts `produced` against the expansion budget; past it, records the overflow and
+    /// yields nothing more.
+    fn charge(&mut self, name: &str, produced: String) -> String {
+        if self.overflow.is_some() {
+            return String::new();
+        }
+        self.substituted = self.substituted.saturating_add(produced.len());
+        if self.substituted > MAX_EXPANDED_BYTES {
+            self.overflow = Some(name.to_string());
+            return String::new();
+        }
+        produced
     }
 
     fn process_dollar(&mut self) -> Result<String, String> {
+        if self.depth >= MAX_NESTING {
+            return Err(format!(
+                "syntax error: substitutions nested more than {MAX_NESTING} deep"
+            ));
+        }
+        self.depth += 1;
+        let result = self.process_dollar_inner();
+        self.depth -= 1;
+        result
+    }
+
+    fn process_dollar_inner(&mut self) -> Result<String, String> {
         let start = self.pos;
         self.next();
         if self.peek() != Some('{') {
@@ -298,13 +357,18 @@ impl Lexer<'_> {
                         Ok(value)
                     }
                     _ => {
-                        if !set {
-                            self.unresolved.push(name);
-                        }
                         let (greedy, pattern) = match word.strip_prefix(modifier) {
                             Some(p) => (true, p.to_string()),
                             None => (false, word),
                         };
+                        let too_long = value.len() > MAX_PATTERN_SUBJECT
+                            || pattern.len() > MAX_PATTERN_SUBJECT;
+                        if !set || too_long {
+                            self.unresolved.push(name);
+                        }
+                        if too_long {
+                            return Ok(String::new());
+                        }
                         let pattern: Vec<char> = pattern.chars().collect();
                         Ok(if modifier == '%' {
                             trim_suffix(&pattern, &value, greedy, self.escape)
@@ -332,14 +396,13 @@ impl Lexer<'_> {
                     self.unresolved.push(name);
                     return Ok(String::new());
                 };
+                if value.len() > MAX_PATTERN_SUBJECT || pattern.len() > MAX_PATTERN_SUBJECT {
+                    self.unresolved.push(name);
+                    return Ok(String::new());
+                }
                 let pattern: Vec<char> = pattern.chars().collect();
-                Ok(replace(
-                    &pattern,
-                    &value,
-                    &replacement,
-                    replace_all,
-                    self.escape,
-                ))
+                let replaced = replace(&pattern, &value, &replacement, replace_all, self.escape);
+                Ok(self.charge(&name, replaced))
             }
             other => Err(format!("unsupported modifier ({other}) in substitution")),
         }
@@ -529,6 +592,44 @@ mod tests {
         let r = expand("img:${TAG:-latest}", '\\', &env).unwrap();
         assert!(r.is_resolved());
         assert_eq!(r.value, "img:latest");
+    }
+
+    #[test]
+    fn doubling_arguments_stop_at_the_cap() {
+        let mut values = std::collections::HashMap::new();
+        values.insert("A0".to_string(), "x".repeat(1000));
+        for n in 1..64 {
+            let word = format!("${{A{}}}${{A{}}}", n - 1, n - 1);
+            let lookup = |name: &str| values.get(name).cloned();
+            let e = expand(&word, '\\', &lookup).unwrap();
+            assert!(e.value.len() <= MAX_EXPANDED_BYTES);
+            values.insert(format!("A{n}"), e.value);
+        }
+        let e = expand("${A7}", '\\', &|n: &str| values.get(n).cloned()).unwrap();
+        assert!(
+            e.is_resolved() && e.value.is_empty(),
+            "A7 overflowed: empty"
+        );
+        let e = expand("$A6$A6", '\\', &|n: &str| values.get(n).cloned()).unwrap();
+        assert_eq!(e.unresolved, vec!["A6".to_string()]);
+        // Replacing every character by a long replacement is charged too.
+        let e = expand(
+            &format!("${{A0//x/{}}}", "y".repeat(200)),
+            '\\',
+            &|n: &str| values.get(n).cloned(),
+        )
+        .unwrap();
+        assert!(e.value.is_empty() && !e.is_resolved());
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let word = format!("{}x{}", "${A:-".repeat(20_000), "}".repeat(20_000));
+        let e = expand(&word, '\\', &env).unwrap_err();
+        assert!(e.contains("nested"), "{e}");
+        assert!(try_unquote(&word, '\\').is_err());
+        let fine = format!("{}x{}", "${U:-".repeat(10), "}".repeat(10));
+        assert_eq!(ex(&fine), "x");
     }
 
     #[test]

@@ -17,7 +17,7 @@ mod words;
 
 pub use expand::{Expanded, expand, referenced_variables, try_unquote, unquote};
 pub use instruction::known_flags;
-pub use stages::{BUILTIN_ARGS, args_in_scope, is_builtin_arg};
+pub use stages::{PREDEFINED_ARGS, args_in_scope, is_predefined_arg};
 
 use ast::{ParseError, Pos, Span};
 

@@ -270,7 +270,8 @@ impl Parser<'_> {
                 value,
                 span: Span::new(start, body_end.unwrap_or(start)),
                 pieces,
-            };
+            }
+            .indexed();
             heredoc.span.start = body_start;
             heredoc.marker_span = marker;
             if !terminated {

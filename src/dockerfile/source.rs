@@ -221,6 +221,7 @@ impl Logical {
             span,
             pieces,
         }
+        .indexed()
     }
 
     /// A text whose value differs from the source (quotes removed, JSON decoded): positions
@@ -234,6 +235,7 @@ impl Logical {
             span: self.span(range),
             pieces: Vec::new(),
         }
+        .indexed()
     }
 }
 

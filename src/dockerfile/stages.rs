@@ -5,23 +5,34 @@ use super::ast::{Dockerfile, ImageRef, Instruction, Keyword, ParseError, Stage};
 use super::expand::{expand, unquote};
 use std::collections::HashMap;
 
-/// ARGs BuildKit defines automatically (their values depend on the build, so we never guess).
-pub const BUILTIN_ARGS: &[&str] = &[
-    "TARGETPLATFORM",
-    "TARGETOS",
-    "TARGETARCH",
-    "TARGETVARIANT",
+/// Build arguments BuildKit defines itself: usable in FROM and RUN without an ARG declaring
+/// them. Their values depend on the build, so they are never guessed.
+pub const PREDEFINED_ARGS: &[&str] = &[
     "BUILDPLATFORM",
     "BUILDOS",
     "BUILDARCH",
     "BUILDVARIANT",
+    "TARGETPLATFORM",
+    "TARGETOS",
+    "TARGETARCH",
+    "TARGETVARIANT",
     "TARGETSTAGE",
     "BUILDKIT_SYNTAX",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "FTP_PROXY",
+    "NO_PROXY",
+    "ALL_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "ftp_proxy",
+    "no_proxy",
+    "all_proxy",
 ];
 
-/// Whether `name` is one of BuildKit's automatic platform ARGs.
-pub fn is_builtin_arg(name: &str) -> bool {
-    BUILTIN_ARGS.contains(&name)
+/// Whether `name` is one of BuildKit's [`PREDEFINED_ARGS`].
+pub fn is_predefined_arg(name: &str) -> bool {
+    PREDEFINED_ARGS.contains(&name)
 }
 
 /// Assigns instructions to stages and builds [`Dockerfile::stages`] and `global_args`.
@@ -286,6 +297,68 @@ fn set(list: &mut Vec<(String, Option<String>)>, name: &str, value: Option<Strin
     }
 }
 
+/// The stage an instruction belongs to.
+pub fn stage_of<'d>(df: &'d Dockerfile, instr: &Instruction) -> Option<&'d Stage> {
+    instr.stage.and_then(|s| df.stages.get(s))
+}
+
+/// The stage and the stages it is built FROM, nearest first.
+pub fn stage_chain(df: &Dockerfile, stage: usize) -> Vec<usize> {
+    let mut chain = vec![stage];
+    let mut current = stage;
+    while let Some(parent) = df.stages.get(current).and_then(|s| s.parent_stage) {
+        if chain.contains(&parent) || parent >= current {
+            break;
+        }
+        chain.push(parent);
+        current = parent;
+    }
+    chain
+}
+
+/// The last USER in force for a stage (looking through the stages it is built FROM).
+pub fn effective_user(df: &Dockerfile, stage: usize) -> Option<&Instruction> {
+    stage_chain(df, stage).into_iter().find_map(|s| {
+        df.stage_instructions(&df.stages[s])
+            .iter()
+            .rev()
+            .find(|i| i.keyword == Keyword::User)
+    })
+}
+
+/// Instructions of a stage with their indices.
+pub fn stage_instructions<'d>(
+    df: &'d Dockerfile,
+    stage: &Stage,
+) -> impl Iterator<Item = (usize, &'d Instruction)> + 'd {
+    let range = stage.instructions.clone();
+    range.map(move |i| (i, &df.instructions[i]))
+}
+
+/// Stages whose filesystem ends up in the final image: the final stage and the stages it is
+/// built FROM.
+pub fn final_chain(df: &Dockerfile) -> Vec<usize> {
+    match df.final_stage() {
+        Some(s) => stage_chain(df, s.index),
+        None => Vec::new(),
+    }
+}
+
+/// Global ARGs (before the first FROM) declared before instruction `index`, with defaults.
+pub fn global_args_before(df: &Dockerfile, index: usize) -> Vec<(String, Option<String>)> {
+    let mut out: Vec<(String, Option<String>)> = Vec::new();
+    for &g in df.global_args.iter().filter(|&&g| g < index) {
+        for pair in &df.instructions[g].pairs {
+            let value = pair.value.as_ref().map(|v| v.value.clone());
+            match out.iter_mut().find(|(n, _)| *n == pair.key.value) {
+                Some(e) => e.1 = value,
+                None => out.push((pair.key.value.clone(), value)),
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -321,5 +394,21 @@ mod tests {
         assert!(valid_stage_name("build-env_1.x"));
         assert!(!valid_stage_name("1build"));
         assert!(!valid_stage_name("a/b"));
+    }
+
+    #[test]
+    fn predefined_args_cover_platform_and_proxy_args() {
+        for name in [
+            "TARGETPLATFORM",
+            "BUILDARCH",
+            "TARGETSTAGE",
+            "HTTP_PROXY",
+            "no_proxy",
+        ] {
+            assert!(super::is_predefined_arg(name), "{name}");
+        }
+        // Case matters: BuildKit predefines only these spellings of the proxy ARGs.
+        assert!(!super::is_predefined_arg("Http_Proxy"));
+        assert!(!super::is_predefined_arg("VERSION"));
     }
 }

@@ -8,54 +8,126 @@
 
 use std::collections::HashMap;
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::Result;
 use rayon::prelude::*;
 
-use super::layer::{LayerContents, Op, RawEntry, read_layer};
+use super::layer::{
+    DEFAULT_MAX_DECOMPRESSED_BYTES, LayerContents, Op, RawEntry, ReadLimits, read_layer,
+};
 use super::metrics;
 use super::model::{EntryKind, Image, Layer, NodeId, PathNode, PathTree, Version};
 use super::source::{ImageSource, digest_hex};
 
 /// How to run an analysis.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct AnalyzeOptions {
     /// Show a progress bar on stderr (only when stderr is a terminal).
     pub progress: bool,
+    /// Total bytes all layers together may decompress to ([`ReadLimits`]).
+    pub max_decompressed_bytes: u64,
 }
 
-/// Reads every layer of `source` and analyses the image.
+impl Default for AnalyzeOptions {
+    fn default() -> Self {
+        AnalyzeOptions {
+            progress: false,
+            max_decompressed_bytes: DEFAULT_MAX_DECOMPRESSED_BYTES,
+        }
+    }
+}
+
+/// Where the analysis is, for a progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadProgress {
+    pub layers_done: u64,
+    pub layer_count: u64,
+    /// Blob bytes read so far (compressed, as stored).
+    pub bytes_read: u64,
+    /// Σ of the layers' stored sizes (0 when the source does not know them).
+    pub bytes_total: u64,
+    /// Every layer is read; the tree and metrics are being built.
+    pub building: bool,
+}
+
+/// Reads every layer of `source` and analyses the image, with a progress bar on stderr when
+/// `options.progress` asks for one.
 pub fn analyze(source: &dyn ImageSource, options: &AnalyzeOptions) -> Result<Image> {
-    let descriptors = source.layers();
-    let total: u64 = descriptors.iter().map(|d| d.compressed_size).sum();
     let bar = if options.progress && std::io::stderr().is_terminal() {
+        let total: u64 = source.layers().iter().map(|d| d.compressed_size).sum();
         let bar = indicatif::ProgressBar::new(total);
         if let Ok(style) = indicatif::ProgressStyle::with_template(
             "{spinner} reading {msg} layers [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}",
         ) {
             bar.set_style(style.progress_chars("=> "));
         }
-        bar.set_message(descriptors.len().to_string());
+        bar.set_message(source.layers().len().to_string());
         Some(bar)
     } else {
         None
     };
-    let progress = |n: u64| {
+    let report = |p: &ReadProgress| {
         if let Some(bar) = &bar {
-            bar.inc(n);
+            bar.set_position(p.bytes_read);
         }
     };
-    let results: Vec<Result<LayerContents>> = (0..descriptors.len())
-        .into_par_iter()
-        .map(|index| read_layer(source, index, &progress))
-        .collect();
+    let image = analyze_with_progress(source, options, &report);
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    let mut contents = Vec::with_capacity(results.len());
-    for result in results {
-        contents.push(result?);
-    }
+    image
+}
+
+/// The one pipeline from a source to its analysis (CI mode, JSON export and the TUI all use
+/// it): every layer read and verified in parallel within one [`ReadLimits`], then the tree and
+/// metrics. `report` is called when a layer is done, about every MiB read, and once before the
+/// tree is built.
+pub fn analyze_with_progress(
+    source: &dyn ImageSource,
+    options: &AnalyzeOptions,
+    report: &(dyn Fn(&ReadProgress) + Sync),
+) -> Result<Image> {
+    let descriptors = source.layers();
+    let limits = ReadLimits::new(options.max_decompressed_bytes);
+    let progress_at = |layers_done: u64, bytes_read: u64, building: bool| ReadProgress {
+        layers_done,
+        layer_count: descriptors.len() as u64,
+        bytes_read,
+        bytes_total: descriptors.iter().map(|d| d.compressed_size).sum(),
+        building,
+    };
+    let bytes_read = AtomicU64::new(0);
+    let layers_done = AtomicU64::new(0);
+    report(&progress_at(0, 0, false));
+    let on_bytes = |n: u64| {
+        let before = bytes_read.fetch_add(n, Ordering::Relaxed);
+        if (before + n) >> 20 != before >> 20 {
+            report(&progress_at(
+                layers_done.load(Ordering::Relaxed),
+                before + n,
+                false,
+            ));
+        }
+    };
+    let contents = (0..descriptors.len())
+        .into_par_iter()
+        .map(|index| {
+            let result = read_layer(source, index, &limits, &on_bytes);
+            let done = layers_done.fetch_add(1, Ordering::Relaxed) + 1;
+            report(&progress_at(
+                done,
+                bytes_read.load(Ordering::Relaxed),
+                false,
+            ));
+            result
+        })
+        .collect::<Result<Vec<_>>>()?;
+    report(&progress_at(
+        descriptors.len() as u64,
+        bytes_read.load(Ordering::Relaxed),
+        true,
+    ));
     Ok(build_image(source, contents))
 }
 
@@ -78,12 +150,15 @@ pub fn build_image(source: &dyn ImageSource, contents: Vec<LayerContents>) -> Im
     let mut tree = builder.finish();
 
     let mut opaque_dirs_per_layer = Vec::with_capacity(contents.len());
-    let mut written = vec![0u32; tree.nodes.len()];
+    let mut stamps = Stamps {
+        written: vec![0u32; tree.nodes.len()],
+        swept: vec![0u32; tree.nodes.len()],
+    };
     for (layer_index, (layer, ids)) in contents.iter().zip(&node_ids).enumerate() {
         let layer_index = layer_index as u32;
         opaque_dirs_per_layer.push(apply_layer(
             &mut tree,
-            &mut written,
+            &mut stamps,
             layer_index,
             &layer.entries,
             ids,
@@ -251,13 +326,31 @@ fn push_version(tree: &mut PathTree, id: NodeId, version: Version) {
     versions.push(version);
 }
 
+/// Per-node stamps for one pass over the layers: `layer + 1` marks "this layer".
+struct Stamps {
+    /// The layer writes the node itself (a whiteout in the same layer does not remove it).
+    written: Vec<u32>,
+    /// The node's subtree was already swept by a removal in this layer: repeated whiteouts or
+    /// opaque markers of one path (or of a path and its parent) walk it once, not once each.
+    swept: Vec<u32>,
+}
+
 /// Removes every present descendant of `id` in `layer` (not `id` itself), skipping paths the
-/// layer writes itself.
-fn remove_descendants(tree: &mut PathTree, written: &[u32], layer: u32, id: NodeId) {
+/// layer writes itself and subtrees this layer already swept.
+fn remove_descendants(tree: &mut PathTree, stamps: &mut Stamps, layer: u32, id: NodeId) {
+    let stamp = layer + 1;
+    if stamps.swept[id as usize] == stamp {
+        return;
+    }
+    stamps.swept[id as usize] = stamp;
     let mut stack: Vec<NodeId> = tree.nodes[id as usize].children.clone();
     while let Some(node) = stack.pop() {
+        if stamps.swept[node as usize] == stamp {
+            continue;
+        }
+        stamps.swept[node as usize] = stamp;
         stack.extend_from_slice(&tree.nodes[node as usize].children);
-        if written[node as usize] != layer + 1 && is_present(tree, node) {
+        if stamps.written[node as usize] != stamp && is_present(tree, node) {
             push_version(
                 tree,
                 node,
@@ -275,7 +368,7 @@ fn remove_descendants(tree: &mut PathTree, written: &[u32], layer: u32, id: Node
 /// lower layers only), then the layer's own writes. Returns the opaque directories.
 fn apply_layer(
     tree: &mut PathTree,
-    written: &mut [u32],
+    stamps: &mut Stamps,
     layer: u32,
     entries: &[RawEntry],
     ids: &[NodeId],
@@ -283,7 +376,7 @@ fn apply_layer(
     let stamp = layer + 1;
     for (entry, &id) in entries.iter().zip(ids) {
         if matches!(entry.op, Op::Put(_)) {
-            written[id as usize] = stamp;
+            stamps.written[id as usize] = stamp;
         }
     }
     let mut opaque = Vec::new();
@@ -291,10 +384,10 @@ fn apply_layer(
         match &entry.op {
             Op::Opaque => {
                 opaque.push(id);
-                remove_descendants(tree, written, layer, id);
+                remove_descendants(tree, stamps, layer, id);
             }
             Op::Whiteout => {
-                if written[id as usize] != stamp {
+                if stamps.written[id as usize] != stamp {
                     push_version(
                         tree,
                         id,
@@ -305,7 +398,7 @@ fn apply_layer(
                         },
                     );
                 }
-                remove_descendants(tree, written, layer, id);
+                remove_descendants(tree, stamps, layer, id);
             }
             Op::Put(new) => {
                 // Replacing a directory by a non-directory removes what was under it.
@@ -315,7 +408,7 @@ fn apply_layer(
                         .state_at(id, layer - 1)
                         .is_some_and(|e| e.kind == EntryKind::Dir)
                 {
-                    remove_descendants(tree, written, layer, id);
+                    remove_descendants(tree, stamps, layer, id);
                 }
             }
         }

@@ -1,15 +1,17 @@
-//! Reading one file's content back out of a layer (for a file viewer), streaming the layer until
-//! the entry and stopping there; nothing is written to disk.
+//! Reading one file's content back out of a layer (for the file viewer and anything else that
+//! needs a file's bytes), streaming the layer until its end; nothing is written to disk.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 
 use anyhow::{Context, Result};
 
-use super::layer::{Compression, layer_label, normalize};
+use super::layer::{layer_label, normalize, open_decompressed};
 use super::source::ImageSource;
 
 /// The first `limit` bytes of `path` (`/etc/os-release` or `etc/os-release`) as layer `layer`
-/// stored it; `None` when that layer has no regular file there.
+/// stored it; `None` when that layer has no regular file there. When the layer holds the path
+/// several times, the last entry wins (as when the layer is applied), and a later non-file entry
+/// hides an earlier file.
 pub fn read_file(
     source: &dyn ImageSource,
     layer: usize,
@@ -22,14 +24,7 @@ pub fn read_file(
         .with_context(|| format!("layer {layer}: no such layer"))?;
     let wanted = normalize(path).unwrap_or_default();
     let inner = || -> Result<Option<Vec<u8>>> {
-        let mut buffered = BufReader::with_capacity(256 << 10, source.open_layer(layer)?);
-        let compression = Compression::sniff(buffered.fill_buf()?);
-        let reader: Box<dyn Read + '_> = match compression {
-            Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
-            Compression::Zstd => Box::new(zstd::stream::read::Decoder::with_buffer(buffered)?),
-            Compression::None => Box::new(buffered),
-        };
-        let mut archive = tar::Archive::new(reader);
+        let mut archive = tar::Archive::new(open_decompressed(source, layer)?);
         let mut found = None;
         for entry in archive.entries()? {
             let entry = entry?;
@@ -44,7 +39,6 @@ pub fn read_file(
             }
             let mut bytes = Vec::new();
             entry.take(limit as u64).read_to_end(&mut bytes)?;
-            // A later entry for the same path wins, as when the layer is applied.
             found = Some(bytes);
         }
         Ok(found)

@@ -5,33 +5,34 @@
 //! sorted by name: the tar entries, the directories they imply (Go's zero `FileInfo`: empty
 //! path, all zeros) and whiteout files under their `.wh.` names.
 
-use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::io::{self, Write};
 
 use serde::Serialize;
 
 use super::model::{Entry, EntryKind, Image, NodeId, Reclaimable};
 
-#[derive(Debug, Serialize)]
-pub struct DiveExport {
-    pub layer: Vec<ExportLayer>,
+#[derive(Serialize)]
+pub struct DiveExport<'a> {
+    pub layer: Vec<ExportLayer<'a>>,
     pub image: ExportImage,
     /// Not in dive's schema: imgdive's additions.
     pub imgdive: Extras,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ExportLayer {
+pub struct ExportLayer<'a> {
     pub index: u32,
     pub id: String,
     pub digest_id: String,
     pub size_bytes: u64,
     pub command: String,
-    pub file_list: Vec<FileInfo>,
+    pub file_list: FileList<'a>,
 }
 
 /// dive's `filetree.FileInfo` as it marshals.
-#[derive(Debug, Serialize, PartialEq, Eq)]
+#[derive(Debug, Default, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct FileInfo {
     pub path: String,
@@ -89,6 +90,13 @@ pub struct ExtraLayer {
     pub empty_before: Vec<String>,
 }
 
+impl FileInfo {
+    /// A directory only implied by entries below it: Go's zero `FileInfo` (empty path, zeros).
+    fn implied() -> FileInfo {
+        FileInfo::default()
+    }
+}
+
 /// Go's `os.FileMode` for a tar entry, as `header.FileInfo().Mode()` computes it.
 pub fn go_file_mode(entry: &Entry) -> u32 {
     let mut mode = entry.mode & 0o777;
@@ -129,132 +137,203 @@ fn file_info(path: String, entry: &Entry) -> FileInfo {
     }
 }
 
-fn components(image: &Image, id: NodeId) -> Vec<&str> {
-    let mut parts = Vec::new();
-    let mut cur = Some(id);
-    while let Some(n) = cur {
-        let node = image.tree.node(n);
-        if node.parent.is_some() {
-            parts.push(node.name.as_str());
-        }
-        cur = node.parent;
-    }
-    parts.reverse();
-    parts
+/// What one layer's tree holds at a node.
+#[derive(Debug, Clone, Copy, Default)]
+struct Membership {
+    /// The node is in the layer tree: its own entry, or a directory implied by one below it.
+    in_tree: bool,
+    /// The layer stored an explicit whiteout for the node (listed under its `.wh.` name).
+    whiteout: bool,
 }
 
-/// Children before parents, siblings by name (dive's `VisitDepthChildFirst`).
-fn child_first(a: &[String], b: &[String]) -> Ordering {
-    for (x, y) in a.iter().zip(b) {
-        match x.cmp(y) {
-            Ordering::Equal => {}
-            other => return other,
-        }
-    }
-    b.len().cmp(&a.len())
+/// The nodes each layer touched, computed once for all layers (O(versions), not
+/// O(layers × nodes)).
+pub struct LayerIndex {
+    touched: Vec<Vec<NodeId>>,
 }
 
-/// dive's `fileList` for one layer.
-pub fn layer_file_list(image: &Image, layer: u32) -> Vec<FileInfo> {
-    let tree = &image.tree;
-    // (dive components, info or None for an implied directory)
-    let mut items: Vec<(Vec<String>, Option<FileInfo>)> = Vec::new();
-    let mut in_tree = std::collections::HashSet::new();
-    for (id, node) in tree.nodes.iter().enumerate() {
-        let Some(v) = tree.version_in(id as NodeId, layer) else {
-            continue;
+impl LayerIndex {
+    pub fn new(image: &Image) -> LayerIndex {
+        let mut touched = vec![Vec::new(); image.layers.len()];
+        for (id, node) in image.tree.nodes.iter().enumerate() {
+            for v in &node.versions {
+                if let Some(list) = touched.get_mut(v.layer as usize) {
+                    list.push(id as NodeId);
+                }
+            }
+        }
+        LayerIndex { touched }
+    }
+}
+
+/// dive's `fileList` for one layer, serialised as it is generated: nothing per node is kept but
+/// the layer tree's membership, and paths are built in one buffer during a depth-first walk.
+pub struct FileList<'a> {
+    image: &'a Image,
+    layer: u32,
+    touched: &'a [NodeId],
+}
+
+impl FileList<'_> {
+    /// The layer tree: explicit entries, whiteouts, and the directories above them.
+    fn membership(&self) -> HashMap<NodeId, Membership> {
+        let tree = &self.image.tree;
+        let mut members: HashMap<NodeId, Membership> = HashMap::new();
+        let mut implied_from = Vec::new();
+        for &id in self.touched {
+            let Some(v) = tree.version_in(id, self.layer) else {
+                continue;
+            };
+            match &v.entry {
+                Some(_) => {
+                    members.entry(id).or_default().in_tree = true;
+                    implied_from.extend(tree.node(id).parent);
+                }
+                None if v.explicit_whiteout => {
+                    members.entry(id).or_default().whiteout = true;
+                    implied_from.extend(tree.node(id).parent);
+                }
+                None => {}
+            }
+        }
+        if let Some(l) = self.image.layers.get(self.layer as usize) {
+            implied_from.extend(l.opaque_dirs.iter().copied());
+        }
+        for start in implied_from {
+            let mut cur = Some(start);
+            while let Some(n) = cur {
+                if n == tree.root() {
+                    break;
+                }
+                let member = members.entry(n).or_default();
+                if member.in_tree {
+                    break;
+                }
+                member.in_tree = true;
+                cur = tree.node(n).parent;
+            }
+        }
+        members
+    }
+
+    /// Each member under its parent (only members: never a scan of every child of a node, which
+    /// would make the export O(layers × width) on images with many layers).
+    fn by_parent(&self, members: &HashMap<NodeId, Membership>) -> HashMap<NodeId, Vec<NodeId>> {
+        let mut kids: HashMap<NodeId, Vec<NodeId>> = HashMap::new();
+        for &id in members.keys() {
+            if let Some(parent) = self.image.tree.node(id).parent {
+                kids.entry(parent).or_default().push(id);
+            }
+        }
+        kids
+    }
+
+    /// The members under `id` in dive's order: by name, a whiteout under its `.wh.` name.
+    fn children(
+        &self,
+        members: &HashMap<NodeId, Membership>,
+        kids: &HashMap<NodeId, Vec<NodeId>>,
+        id: NodeId,
+    ) -> Vec<(String, NodeId, bool)> {
+        let tree = &self.image.tree;
+        let mut out = Vec::new();
+        for &child in kids.get(&id).map_or(&[][..], Vec::as_slice) {
+            let m = members[&child];
+            let name = &tree.node(child).name;
+            if m.whiteout {
+                out.push((format!(".wh.{name}"), child, true));
+            }
+            if m.in_tree {
+                out.push((name.clone(), child, false));
+            }
+        }
+        out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+
+    /// The item for a node, given the path of its parent.
+    fn item(&self, parent_path: &str, name: &str, id: NodeId, whiteout: bool) -> FileInfo {
+        let join = |leaf: &str| {
+            if parent_path.is_empty() {
+                leaf.to_string()
+            } else {
+                format!("{parent_path}/{leaf}")
+            }
         };
-        let id = id as NodeId;
-        let parts: Vec<String> = components(image, id)
-            .into_iter()
-            .map(str::to_string)
-            .collect();
-        match &v.entry {
-            Some(entry) => {
-                in_tree.insert(id);
-                items.push((parts.clone(), Some(file_info(parts.join("/"), entry))));
-            }
-            None if v.explicit_whiteout => {
-                let mut parts = parts;
-                if let Some(last) = parts.last_mut() {
-                    *last = format!(".wh.{}", node.name);
-                }
-                let path = parts.join("/");
-                items.push((
-                    parts,
-                    Some(FileInfo {
-                        path,
-                        type_flag: b'0',
-                        link_name: String::new(),
-                        size: 0,
-                        file_mode: 0,
-                        uid: 0,
-                        gid: 0,
-                        is_dir: false,
-                    }),
-                ));
-                // The whiteout's parents are part of the layer tree.
-                if let Some(parent) = node.parent {
-                    collect_parents(image, parent, &mut in_tree, &mut items);
-                }
-            }
-            None => {}
+        if whiteout {
+            return FileInfo {
+                path: join(name),
+                type_flag: b'0',
+                ..FileInfo::implied()
+            };
         }
-    }
-    if let Some(l) = image.layers.get(layer as usize) {
-        for &dir in &l.opaque_dirs {
-            if dir != tree.root() && !in_tree.contains(&dir) {
-                collect_parents(image, dir, &mut in_tree, &mut items);
-            }
+        match self
+            .image
+            .tree
+            .version_in(id, self.layer)
+            .and_then(|v| v.entry.as_ref())
+        {
+            Some(entry) => file_info(join(name), entry),
+            None => FileInfo::implied(),
         }
-    }
-    let explicit: Vec<NodeId> = in_tree.iter().copied().collect();
-    for id in explicit {
-        if let Some(parent) = tree.node(id).parent {
-            collect_parents(image, parent, &mut in_tree, &mut items);
-        }
-    }
-    items.sort_by(|a, b| child_first(&a.0, &b.0));
-    items
-        .into_iter()
-        .map(|(_, info)| {
-            info.unwrap_or(FileInfo {
-                path: String::new(),
-                type_flag: 0,
-                link_name: String::new(),
-                size: 0,
-                file_mode: 0,
-                uid: 0,
-                gid: 0,
-                is_dir: false,
-            })
-        })
-        .collect()
-}
-
-/// Adds `id` and its ancestors as implied directories unless already in the layer tree.
-fn collect_parents(
-    image: &Image,
-    id: NodeId,
-    in_tree: &mut std::collections::HashSet<NodeId>,
-    items: &mut Vec<(Vec<String>, Option<FileInfo>)>,
-) {
-    let mut cur = Some(id);
-    while let Some(n) = cur {
-        if n == image.tree.root() || !in_tree.insert(n) {
-            break;
-        }
-        let parts = components(image, n)
-            .into_iter()
-            .map(str::to_string)
-            .collect();
-        items.push((parts, None));
-        cur = image.tree.node(n).parent;
     }
 }
 
-/// The whole export.
-pub fn dive_export(image: &Image) -> DiveExport {
+impl Serialize for FileList<'_> {
+    /// Children before parents, siblings by name (dive's `VisitDepthChildFirst`), iteratively:
+    /// a tree 20,000 directories deep costs O(depth) memory, not O(depth²).
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let members = self.membership();
+        let kids = self.by_parent(&members);
+        let mut seq = serializer.serialize_seq(None)?;
+        // Each frame: a directory's ordered members, the next to visit, and the length of the
+        // path buffer before the directory's own name was appended.
+        struct Frame {
+            children: Vec<(String, NodeId, bool)>,
+            next: usize,
+            node: Option<(NodeId, usize)>,
+        }
+        let root = self.image.tree.root();
+        let mut path = String::new();
+        let mut stack = vec![Frame {
+            children: self.children(&members, &kids, root),
+            next: 0,
+            node: None,
+        }];
+        while let Some(frame) = stack.last_mut() {
+            if frame.next < frame.children.len() {
+                let (name, id, whiteout) = std::mem::take(&mut frame.children[frame.next]);
+                frame.next += 1;
+                if whiteout {
+                    seq.serialize_element(&self.item(&path, &name, id, true))?;
+                    continue;
+                }
+                let before = path.len();
+                if !path.is_empty() {
+                    path.push('/');
+                }
+                path.push_str(&name);
+                stack.push(Frame {
+                    children: self.children(&members, &kids, id),
+                    next: 0,
+                    node: Some((id, before)),
+                });
+                continue;
+            }
+            let Some(frame) = stack.pop() else { break };
+            if let Some((id, before)) = frame.node {
+                let name = path[before..].trim_start_matches('/').to_string();
+                path.truncate(before);
+                seq.serialize_element(&self.item(&path, &name, id, false))?;
+            }
+        }
+        seq.end()
+    }
+}
+
+/// The whole export, its file lists generated while it is written.
+pub fn dive_export<'a>(image: &'a Image, index: &'a LayerIndex) -> DiveExport<'a> {
     let layer = image
         .layers
         .iter()
@@ -269,7 +348,14 @@ pub fn dive_export(image: &Image) -> DiveExport {
                 .strip_prefix("/bin/sh -c ")
                 .unwrap_or(&l.command)
                 .to_string(),
-            file_list: layer_file_list(image, l.index),
+            file_list: FileList {
+                image,
+                layer: l.index,
+                touched: index
+                    .touched
+                    .get(l.index as usize)
+                    .map_or(&[], Vec::as_slice),
+            },
         })
         .collect();
     let m = &image.metrics;
@@ -314,5 +400,99 @@ pub fn dive_export(image: &Image) -> DiveExport {
                 .collect(),
             trailing_empty: image.trailing_empty.clone(),
         },
+    }
+}
+
+/// Writes the export as pretty JSON, streaming, with every string escaped for safe display.
+pub fn write_dive_export<W: Write>(image: &Image, writer: W) -> io::Result<()> {
+    let index = LayerIndex::new(image);
+    let export = dive_export(image, &index);
+    let mut serializer = serde_json::Serializer::with_formatter(writer, SafeFormatter::default());
+    export.serialize(&mut serializer).map_err(io::Error::from)?;
+    let mut writer = serializer.into_inner();
+    writer.write_all(b"\n")?;
+    writer.flush()
+}
+
+/// serde_json's pretty output, plus `\uXXXX` escapes for what serde_json leaves raw but a
+/// terminal or a reviewer's eye would act on: C1 controls (U+0080–U+009F), DEL, and the
+/// invisible format and bidi characters (U+200B–U+200F, U+202A–U+202E, U+2066–U+2069, U+FEFF).
+/// Parsed back, the strings are unchanged.
+#[derive(Default)]
+pub struct SafeFormatter {
+    pretty: serde_json::ser::PrettyFormatter<'static>,
+}
+
+fn needs_json_escape(c: char) -> bool {
+    matches!(c as u32, 0x7f..=0x9f | 0x200b..=0x200f | 0x202a..=0x202e | 0x2066..=0x2069 | 0xfeff)
+}
+
+impl serde_json::ser::Formatter for SafeFormatter {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if needs_json_escape(c) {
+                writer.write_all(&fragment.as_bytes()[start..i])?;
+                write!(writer, "\\u{:04x}", c as u32)?;
+                start = i + c.len_utf8();
+            }
+        }
+        writer.write_all(&fragment.as_bytes()[start..])
+    }
+
+    fn begin_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.pretty.begin_array(writer)
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.pretty.end_array(writer)
+    }
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.pretty.begin_array_value(writer, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.pretty.end_array_value(writer)
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.pretty.begin_object(writer)
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.pretty.end_object(writer)
+    }
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.pretty.begin_object_key(writer, first)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.pretty.begin_object_value(writer)
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.pretty.end_object_value(writer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_strings_escape_c1_and_bidi_but_parse_back_unchanged() {
+        let value = "a\u{202e}b\u{85}c\u{7f}d\u{1b}é";
+        let mut out = Vec::new();
+        let mut ser = serde_json::Serializer::with_formatter(&mut out, SafeFormatter::default());
+        value.serialize(&mut ser).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text, r#""a\u202eb\u0085c\u007fd\u001bé""#);
+        assert_eq!(serde_json::from_str::<String>(&text).unwrap(), value);
     }
 }

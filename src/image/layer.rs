@@ -1,11 +1,16 @@
 //! Reading one layer blob: sniff the compression, stream the tar, normalise every entry into the
-//! image root, fingerprint file contents with xxh3, and verify the blob against its digest —
-//! all in one pass, without extracting anything or holding the layer in memory.
+//! image root, fingerprint file contents with xxh3, verify the blob against its digest and the
+//! decompressed stream against the config's diff_id — all in one pass, within the image's
+//! [`ReadLimits`], without extracting anything or holding the layer in memory.
 
+use std::cell::Cell;
 use std::io::{self, BufRead, BufReader, Read};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{Context, Result, bail};
-use sha2::{Digest, Sha256};
+
+use super::digest::{ExpectedDigest, StreamHasher};
 
 use super::model::{Entry, EntryKind};
 use super::source::{ImageSource, LayerDescriptor};
@@ -76,10 +81,52 @@ pub struct LayerContents {
     pub compression: Option<Compression>,
 }
 
+/// Default for [`ReadLimits::max_decompressed_bytes`]: far above any real image, low enough
+/// that a few kilobytes of hostile gzip cannot keep the reader busy for hours.
+pub const DEFAULT_MAX_DECOMPRESSED_BYTES: u64 = 64 << 30;
+
+/// Largest GNU long name, long link or PAX header block accepted for one tar entry, as Go's
+/// archive/tar (which Docker and containerd use) limits them.
+pub const MAX_EXTENDED_HEADER_BYTES: u64 = 1 << 20;
+
+/// The work one image may cost, shared by every layer read for it (possibly on several threads).
+#[derive(Debug)]
+pub struct ReadLimits {
+    /// Total bytes all layers together may decompress to (tar headers and padding included).
+    pub max_decompressed_bytes: u64,
+    used: AtomicU64,
+}
+
+impl Default for ReadLimits {
+    fn default() -> Self {
+        ReadLimits::new(DEFAULT_MAX_DECOMPRESSED_BYTES)
+    }
+}
+
+impl ReadLimits {
+    pub fn new(max_decompressed_bytes: u64) -> ReadLimits {
+        ReadLimits {
+            max_decompressed_bytes,
+            used: AtomicU64::new(0),
+        }
+    }
+
+    fn charge(&self, n: u64) -> io::Result<()> {
+        let before = self.used.fetch_add(n, Ordering::Relaxed);
+        if before.saturating_add(n) > self.max_decompressed_bytes {
+            return Err(io::Error::other(format!(
+                "the image decompresses to more than {} bytes (the --max-decompressed-bytes limit)",
+                self.max_decompressed_bytes
+            )));
+        }
+        Ok(())
+    }
+}
+
 /// Counts and hashes the blob bytes as the decompressor pulls them, and reports progress.
 struct HashingReader<'a, R: Read> {
     inner: R,
-    hasher: &'a mut Sha256,
+    hasher: &'a mut Option<StreamHasher>,
     count: &'a mut u64,
     progress: &'a (dyn Fn(u64) + Sync),
 }
@@ -87,21 +134,54 @@ struct HashingReader<'a, R: Read> {
 impl<R: Read> Read for HashingReader<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
+        if let Some(hasher) = self.hasher.as_mut() {
+            hasher.update(&buf[..n]);
+        }
         *self.count += n as u64;
         (self.progress)(n as u64);
         Ok(n)
     }
 }
 
-/// Reads layer `index` of `source`. Errors name the layer (index and digest).
+/// The decompressed tar stream as the tar parser pulls it: hashed for the diff_id, charged to
+/// the image's budget, and — while the parser reads the headers of the next entry — limited so
+/// that no extended header can make it allocate more than [`MAX_EXTENDED_HEADER_BYTES`].
+struct TarStream<'a, R: Read> {
+    inner: R,
+    diff_hasher: StreamHasher,
+    limits: &'a ReadLimits,
+    /// `Some(n)`: the parser is between entries and may read `n` more bytes.
+    header_allowance: Rc<Cell<Option<u64>>>,
+}
+
+impl<R: Read> Read for TarStream<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(left) = self.header_allowance.get() {
+            if n as u64 > left {
+                return Err(io::Error::other(format!(
+                    "extended tar header (GNU long name/link or PAX) larger than {} bytes",
+                    MAX_EXTENDED_HEADER_BYTES
+                )));
+            }
+            self.header_allowance.set(Some(left - n as u64));
+        }
+        self.limits.charge(n as u64)?;
+        self.diff_hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// Reads layer `index` of `source`, verifying the blob against its digest and the decompressed
+/// stream against the config's diff_id. Errors name the layer (index and digest).
 pub fn read_layer(
     source: &dyn ImageSource,
     index: usize,
+    limits: &ReadLimits,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<LayerContents> {
     let desc = &source.layers()[index];
-    read_layer_inner(source, index, desc, progress)
+    read_layer_inner(source, index, desc, limits, progress)
         .with_context(|| format!("layer {index} ({})", layer_label(desc)))
 }
 
@@ -114,20 +194,42 @@ pub fn layer_label(desc: &LayerDescriptor) -> &str {
     }
 }
 
+/// Opens layer `index` decompressed (compression sniffed from the magic bytes), for readers
+/// that want one file back and verify nothing; the analysis uses [`read_layer`].
+pub fn open_decompressed<'a>(
+    source: &'a dyn ImageSource,
+    index: usize,
+) -> Result<Box<dyn Read + 'a>> {
+    let mut buffered = BufReader::with_capacity(256 << 10, source.open_layer(index)?);
+    Ok(match Compression::sniff(buffered.fill_buf()?) {
+        Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
+        Compression::Zstd => Box::new(zstd::stream::read::Decoder::with_buffer(buffered)?),
+        Compression::None => Box::new(buffered),
+    })
+}
+
 fn read_layer_inner(
     source: &dyn ImageSource,
     index: usize,
     desc: &LayerDescriptor,
+    limits: &ReadLimits,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<LayerContents> {
+    let diff_id = ExpectedDigest::parse(&desc.diff_id, "diff_id")?;
+    let blob_digest = if desc.digest.is_empty() {
+        None
+    } else {
+        Some(ExpectedDigest::parse(&desc.digest, "digest")?)
+    };
     let mut raw = source.open_layer(index)?;
-    let mut hasher = Sha256::new();
+    let mut blob_hasher = blob_digest.as_ref().map(|d| StreamHasher::new(d.algorithm));
     let mut count = 0u64;
     let mut contents;
+    let diff_hasher;
     {
         let hashing = HashingReader {
             inner: &mut raw,
-            hasher: &mut hasher,
+            hasher: &mut blob_hasher,
             count: &mut count,
             progress,
         };
@@ -148,65 +250,88 @@ fn read_layer_inner(
                 desc.media_type
             );
         }
-        contents = match compression {
-            Compression::Gzip => {
-                read_tar(flate2::bufread::MultiGzDecoder::new(buffered)).context("gzip layer")?
-            }
+        let hasher = StreamHasher::new(diff_id.algorithm);
+        (contents, diff_hasher) = match compression {
+            Compression::Gzip => read_tar(
+                flate2::bufread::MultiGzDecoder::new(buffered),
+                hasher,
+                limits,
+            )
+            .context("gzip layer")?,
             Compression::Zstd => {
                 let decoder =
                     zstd::stream::read::Decoder::with_buffer(buffered).context("zstd layer")?;
-                read_tar(decoder).context("zstd layer")?
+                read_tar(decoder, hasher, limits).context("zstd layer")?
             }
-            Compression::None => read_tar(buffered)?,
+            Compression::None => read_tar(buffered, hasher, limits)?,
         };
         contents.compression = Some(compression);
     }
     // Hash whatever follows the end of the compressed stream, so the digest covers the blob.
     let mut rest = HashingReader {
         inner: &mut raw,
-        hasher: &mut hasher,
+        hasher: &mut blob_hasher,
         count: &mut count,
         progress,
     };
     io::copy(&mut rest, &mut io::sink()).context("read failed")?;
     contents.blob_bytes = count;
-    let actual = format!("sha256:{}", hex::encode(hasher.finalize()));
-    let expected = if !desc.digest.is_empty() {
-        Some(&desc.digest)
-    } else if contents.compression == Some(Compression::None) && !desc.diff_id.is_empty() {
-        // An uncompressed blob's digest is its diff_id.
-        Some(&desc.diff_id)
-    } else {
-        None
-    };
-    if let Some(expected) = expected
-        && expected.starts_with("sha256:")
-        && *expected != actual
-    {
-        bail!("blob digest mismatch: expected {expected}, got {actual}");
+    if let (Some(hasher), Some(expected)) = (blob_hasher, &blob_digest) {
+        hasher.verify(expected, "blob digest")?;
     }
+    diff_hasher.verify(&diff_id, "diff_id")?;
     Ok(contents)
 }
 
 /// Streams a tar, recording every entry. Drains the stream to its end so gzip trailers are
-/// checked (a truncated or corrupt stream fails here).
-fn read_tar<R: Read>(reader: R) -> Result<LayerContents> {
-    let mut archive = tar::Archive::new(reader);
+/// checked (a truncated or corrupt stream fails here) and the diff_id covers every byte.
+fn read_tar<R: Read>(
+    reader: R,
+    diff_hasher: StreamHasher,
+    limits: &ReadLimits,
+) -> Result<(LayerContents, StreamHasher)> {
+    let header_allowance = Rc::new(Cell::new(None));
+    let stream = TarStream {
+        inner: reader,
+        diff_hasher,
+        limits,
+        header_allowance: Rc::clone(&header_allowance),
+    };
+    let mut archive = tar::Archive::new(stream);
     let mut contents = LayerContents::default();
     let mut buf = vec![0u8; 64 << 10];
-    let entries = archive.entries().context("not a tar stream")?;
-    for entry in entries {
+    let mut entries = archive.entries().context("not a tar stream")?;
+    // Bytes of the previous entry's data the parser skips itself (sparse data, which we never
+    // read expanded): allowed on top of the header limit.
+    let mut unread_data = 0u64;
+    loop {
+        // Headers, up to three extended headers, padding, and the end-of-archive blocks.
+        header_allowance.set(Some(
+            MAX_EXTENDED_HEADER_BYTES + 16 * 512 + unread_data.saturating_add(511) / 512 * 512,
+        ));
+        let next = entries.next();
+        header_allowance.set(None);
+        let Some(entry) = next else { break };
         let mut entry = entry.context("corrupt tar stream")?;
+        unread_data = 0;
         contents.entry_count += 1;
         let header = entry.header();
         let kind = header.entry_type();
+        if kind.is_gnu_sparse() {
+            // Read expanded, a sparse entry is its holes as zeros (4 EiB from a 20 KB
+            // archive): let the parser skip the stored data instead and fingerprint the map.
+            unread_data = header.entry_size().unwrap_or(0);
+        }
         if matches!(
             kind,
             tar::EntryType::XGlobalHeader | tar::EntryType::XHeader
         ) {
+            drain(&mut entry, kind.is_gnu_sparse(), &mut buf)?;
             continue;
         }
-        let size = entry.size();
+        // Nothing can really be bigger than the whole image may decompress to; capping here
+        // keeps every sum of sizes far from overflowing.
+        let size = entry.size().min(limits.max_decompressed_bytes);
         let mode = header.mode().unwrap_or(0) & 0o7777;
         let uid = header.uid().unwrap_or(0) as u32;
         let gid = header.gid().unwrap_or(0) as u32;
@@ -214,16 +339,21 @@ fn read_tar<R: Read>(reader: R) -> Result<LayerContents> {
         let link = entry
             .link_name_bytes()
             .map(|l| String::from_utf8_lossy(&l).into_owned());
+        let sparse_map_hash = kind
+            .is_gnu_sparse()
+            .then(|| xxhash_rust::xxh3::xxh3_64(&header.as_bytes()[386..495]));
         let Some(path) = normalize(&name) else {
             // The root itself (`./`): nothing to record, like dive.
+            drain(&mut entry, kind.is_gnu_sparse(), &mut buf)?;
             continue;
         };
-        contents.size += size;
+        contents.size = contents.size.saturating_add(size);
         let (parent, leaf) = match path.rsplit_once('/') {
             Some((parent, leaf)) => (parent, leaf),
             None => ("", path.as_str()),
         };
         if let Some(target) = leaf.strip_prefix(".wh.") {
+            drain(&mut entry, kind.is_gnu_sparse(), &mut buf)?;
             if target == ".wh..opq" {
                 contents.entries.push(RawEntry {
                     path: parent.to_string(),
@@ -256,8 +386,12 @@ fn read_tar<R: Read>(reader: R) -> Result<LayerContents> {
             tar::EntryType::Char => (EntryKind::CharDevice, 0),
             tar::EntryType::Block => (EntryKind::BlockDevice, 0),
             tar::EntryType::Fifo => (EntryKind::Fifo, 0),
-            _ => (EntryKind::File, hash_content(&mut entry, size, &mut buf)?),
+            _ => match sparse_map_hash {
+                Some(hash) => (EntryKind::File, hash),
+                None => (EntryKind::File, hash_content(&mut entry, size, &mut buf)?),
+            },
         };
+        drain(&mut entry, kind.is_gnu_sparse(), &mut buf)?;
         contents.entries.push(RawEntry {
             path,
             op: Op::Put(Entry {
@@ -270,9 +404,25 @@ fn read_tar<R: Read>(reader: R) -> Result<LayerContents> {
             }),
         });
     }
+    drop(entries);
     let mut inner = archive.into_inner();
     io::copy(&mut inner, &mut io::sink()).context("stream ends badly")?;
-    Ok(contents)
+    Ok((contents, inner.diff_hasher))
+}
+
+/// Reads what is left of an entry's data (a directory or whiteout with a size), so the parser
+/// only ever skips headers and padding; a sparse entry is left to the parser, which skips its
+/// stored bytes without expanding the holes.
+fn drain<R: Read>(entry: &mut R, sparse: bool, buf: &mut [u8]) -> Result<()> {
+    if sparse {
+        return Ok(());
+    }
+    loop {
+        match entry.read(buf).context("truncated entry data")? {
+            0 => return Ok(()),
+            _ => continue,
+        }
+    }
 }
 
 fn hash_content<R: Read>(entry: &mut R, size: u64, buf: &mut [u8]) -> Result<u64> {

@@ -2,8 +2,8 @@
 
 pub mod build;
 pub mod ci;
-pub mod cli;
 pub mod content;
+pub mod digest;
 pub mod export;
 pub mod layer;
 pub mod metrics;

@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::rule::{RuleSettings, Severity};
+use super::rules::labels::LabelType;
 
 /// The level at or above which a finding makes the run fail; `None` means never.
 pub type Threshold = Option<Severity>;
@@ -176,6 +177,34 @@ impl Config {
             })?
         };
         let bad = |what: String| ConfigError(format!("{}: invalid config: {what}", path.display()));
+        // A misspelt rule name would silently select, ignore or override nothing.
+        let named = raw
+            .ignored
+            .iter()
+            .map(|n| ("ignored", n))
+            .chain(raw.select.iter().flatten().map(|n| ("select", n)))
+            .chain(
+                [
+                    &raw.overrides.error,
+                    &raw.overrides.warning,
+                    &raw.overrides.info,
+                    &raw.overrides.style,
+                ]
+                .into_iter()
+                .flatten()
+                .map(|n| ("override", n)),
+            );
+        for (key, name) in named {
+            if let Err(message) = check_rule_name(name) {
+                let location = locate(text, name)
+                    .map(|(line, col)| format!(":{line}:{col}"))
+                    .unwrap_or_default();
+                return Err(ConfigError(format!(
+                    "{}{location}: invalid config: {key}: {message}",
+                    path.display()
+                )));
+            }
+        }
         let mut overrides = base.overrides.clone();
         for (list, severity) in [
             (&raw.overrides.style, Severity::Style),
@@ -190,10 +219,10 @@ impl Config {
             None => base.failure_threshold,
         };
         for (label, kind) in &raw.label_schema {
-            if !LABEL_TYPES.contains(&kind.as_str()) {
+            if LabelType::parse(kind).is_none() {
                 return Err(bad(format!(
                     "label-schema: `{label}` has unknown type `{kind}` (expected one of {})",
-                    LABEL_TYPES.join(", ")
+                    LabelType::names()
                 )));
             }
         }
@@ -241,9 +270,73 @@ impl Config {
     }
 }
 
-/// hadolint's label types for `label-schema`.
-pub const LABEL_TYPES: &[&str] = &["text", "url", "semver", "hash", "rfc3339", "spdx", "email"];
+/// Checks a rule name given by the user (command line or configuration file): a rule's code,
+/// kebab-case name or alias, a category, or a ShellCheck code (accepted for hadolint
+/// compatibility). The error is "unknown rule `X`", with the closest known name suggested.
+pub fn check_rule_name(name: &str) -> Result<(), String> {
+    let rules = super::rules::REGISTRY;
+    if rules.iter().any(|r| super::engine::designates(r, name)) || is_shellcheck_code(name) {
+        return Ok(());
+    }
+    let candidates = rules.iter().flat_map(|r| {
+        [r.code, r.name, r.category.as_str()]
+            .into_iter()
+            .chain(r.aliases.iter().copied())
+    });
+    let wanted = name.to_ascii_lowercase();
+    let best = candidates
+        .map(|c| (edit_distance(&wanted, &c.to_ascii_lowercase()), c))
+        .min_by_key(|(d, _)| *d)
+        .filter(|(d, c)| *d <= 2.max(c.len() / 4));
+    Err(match best {
+        Some((_, c)) => format!("unknown rule `{name}` (did you mean {c}?)"),
+        None => format!("unknown rule `{name}` (imglint --list-rules shows them all)"),
+    })
+}
 
+fn is_shellcheck_code(name: &str) -> bool {
+    name.len() == 6
+        && name[..2].eq_ignore_ascii_case("SC")
+        && name[2..].bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Levenshtein distance over characters (names are short).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
+/// `line:col` (1-based) of the first place `name` appears as a whole YAML scalar in `text`
+/// (serde does not keep positions of sequence items), or `None`.
+fn locate(text: &str, name: &str) -> Option<(usize, usize)> {
+    let is_name_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    for (n, line) in text.lines().enumerate() {
+        let code = line.split(" #").next().unwrap_or(line);
+        let mut from = 0;
+        while let Some(i) = code[from..].find(name) {
+            let at = from + i;
+            let before = code[..at].chars().next_back();
+            let after = code[at + name.len()..].chars().next();
+            if !before.is_some_and(is_name_char) && !after.is_some_and(is_name_char) {
+                return Some((n + 1, code[..at].chars().count() + 1));
+            }
+            from = at + name.len();
+        }
+    }
+    None
+}
+
+/// hadolint's label types for `label-schema`.
 /// Names looked for in each directory, best first.
 pub const CONFIG_FILE_NAMES: &[&str] = &[
     ".imglint.yaml",
@@ -259,20 +352,28 @@ pub fn discover(dir: &Path) -> Option<PathBuf> {
 }
 
 /// The nearest project configuration from `dir` up to the first directory holding `.git`
-/// (inclusive), or up to the filesystem root outside a repository.
+/// (inclusive). Outside a repository the search stops at the user's home directory
+/// (inclusive), and outside the home directory only `dir` itself is searched: a file in a
+/// shared directory such as `/tmp` must not configure (or silence) someone else's lint.
 pub fn discover_in_project(dir: &Path) -> Option<PathBuf> {
-    for ancestor in dir.ancestors() {
-        for name in CONFIG_FILE_NAMES {
-            let candidate = ancestor.join(name);
-            if candidate.is_file() {
-                return Some(candidate);
-            }
+    discover_below(dir, dirs::home_dir().as_deref())
+}
+
+fn discover_below(dir: &Path, home: Option<&Path>) -> Option<PathBuf> {
+    let repository = dir.ancestors().position(|a| a.join(".git").exists());
+    let limit = match (repository, home) {
+        (Some(root), _) => root,
+        (None, Some(home)) if dir.starts_with(home) => {
+            dir.ancestors().take_while(|a| a.starts_with(home)).count() - 1
         }
-        if ancestor.join(".git").exists() {
-            break;
-        }
-    }
-    None
+        (None, _) => 0,
+    };
+    dir.ancestors().take(limit + 1).find_map(|ancestor| {
+        CONFIG_FILE_NAMES
+            .iter()
+            .map(|name| ancestor.join(name))
+            .find(|candidate| candidate.is_file())
+    })
 }
 
 /// `$XDG_CONFIG_HOME/imglint/config.yaml` (or `.yml`), falling back to `~/.config`.
@@ -333,6 +434,48 @@ mod tests {
     fn empty_file_is_defaults() {
         let c = parse("\n").unwrap();
         assert!(c.ignored.is_empty() && c.failure_threshold.is_none());
+    }
+
+    #[test]
+    fn unknown_rule_names_are_errors_with_a_suggestion_and_position() {
+        let e = parse("select: [DL3O25]\n").unwrap_err();
+        assert_eq!(
+            e.0,
+            "cfg.yaml:1:10: invalid config: select: unknown rule `DL3O25` (did you mean DL3025?)"
+        );
+        let e = parse("ignored:\n  - DL3008\n  - DL9999\n").unwrap_err();
+        assert!(
+            e.0.starts_with("cfg.yaml:3:5: invalid config: ignored:"),
+            "{e}"
+        );
+        let e = parse("override:\n  error: [no-such-rule-at-all-really]\n").unwrap_err();
+        assert!(e.0.contains("override: unknown rule"), "{e}");
+        assert!(parse("ignored: [SC2086, security, DL3008]\n").is_ok());
+    }
+
+    #[test]
+    fn discovery_outside_a_repository_stops_at_home() {
+        let tmp = tempfile::tempdir().unwrap();
+        let home = tmp.path().join("home/me");
+        let project = home.join("src/app");
+        std::fs::create_dir_all(&project).unwrap();
+        std::fs::write(tmp.path().join("home/.hadolint.yaml"), "{}\n").unwrap();
+        assert_eq!(discover_below(&project, Some(&home)), None);
+        std::fs::write(home.join(".hadolint.yaml"), "{}\n").unwrap();
+        assert_eq!(
+            discover_below(&project, Some(&home)),
+            Some(home.join(".hadolint.yaml"))
+        );
+        // Outside the home directory only the directory itself counts.
+        let shared = tmp.path().join("shared/job");
+        std::fs::create_dir_all(&shared).unwrap();
+        std::fs::write(tmp.path().join("shared/.imglint.yaml"), "{}\n").unwrap();
+        assert_eq!(discover_below(&shared, Some(&home)), None);
+        std::fs::write(shared.join(".imglint.yaml"), "{}\n").unwrap();
+        assert_eq!(
+            discover_below(&shared, Some(&home)),
+            Some(shared.join(".imglint.yaml"))
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use super::config::{Config, Threshold};
 use super::pragma;
 use super::rule::{Category, Context, Rule, RuleSettings, Severity, Sink};
+use super::rules::il6202::RULE as UNUSED_PRAGMA;
 use crate::dockerfile::ast::Span;
 
 /// One problem found in one file.
@@ -40,6 +41,9 @@ pub struct Policy {
     pub threshold_from_cli: bool,
     pub disable_ignore_pragma: bool,
     pub settings: RuleSettings,
+    /// BuildKit's `BUILDKIT_DOCKERFILE_CHECK` (`skip=…;error=…;experimental=…`): replaces each
+    /// file's `# check=` directive, as BuildKit does.
+    pub buildkit_check: Option<String>,
 }
 
 impl Policy {
@@ -61,15 +65,29 @@ impl Policy {
             threshold_from_cli: false,
             disable_ignore_pragma: config.disable_ignore_pragma,
             settings: config.rule_settings(),
+            buildkit_check: None,
         }
     }
 
-    fn is_enabled(&self, rule: &Rule) -> bool {
+    fn is_enabled(&self, rule: &Rule, suppressions: &pragma::Suppressions) -> bool {
+        if rule.opt_in && !self.turns_on(rule, suppressions) {
+            return false;
+        }
         let selected = self
             .select
             .as_ref()
             .is_none_or(|names| names.iter().any(|n| designates(rule, n)));
-        selected && !self.ignored.iter().any(|n| designates(rule, n))
+        selected && !self.ignored.iter().any(|n| silences(rule, n))
+    }
+
+    /// Whether an opt-in rule is named explicitly: in `select`, in a severity override (how
+    /// hadolint enables DL3057), or, for a BuildKit check, in `# check=experimental=`.
+    fn turns_on(&self, rule: &Rule, suppressions: &pragma::Suppressions) -> bool {
+        let named = |name: &String| rule.answers_to(name);
+        self.select.iter().flatten().any(named)
+            || self.overrides.iter().any(|(n, _)| named(n))
+            || suppressions.experimental.iter().any(|(n, _)| named(n))
+            || (suppressions.experimental_all && !rule.aliases.is_empty())
     }
 
     fn severity_of(&self, rule: &Rule) -> Severity {
@@ -85,6 +103,12 @@ impl Policy {
 /// Whether `name` designates `rule`: its code, kebab-case name, an alias, or its category.
 pub fn designates(rule: &Rule, name: &str) -> bool {
     rule.answers_to(name) || rule.category.as_str().eq_ignore_ascii_case(name)
+}
+
+/// Whether ignoring or suppressing `name` drops `rule`'s findings: `name` designates the rule
+/// or its hadolint/BuildKit twin (`--ignore JSONArgsRecommended` also drops DL3025).
+pub fn silences(rule: &Rule, name: &str) -> bool {
+    designates(rule, name) || super::rules::twin(rule.code).is_some_and(|t| t.answers_to(name))
 }
 
 /// One Dockerfile to lint.
@@ -140,11 +164,13 @@ pub fn lint_parsed(
     policy: &Policy,
     rules: &[&'static Rule],
 ) -> LintedFile {
+    let suppressions = pragma::collect(dockerfile, policy.buildkit_check.as_deref());
     let suppressions = if policy.disable_ignore_pragma {
-        pragma::Suppressions::default()
+        suppressions.without_suppressions()
     } else {
-        pragma::collect(dockerfile)
+        suppressions
     };
+    let mut used = vec![false; suppressions.entries.len()];
     let ctx = Context::new(
         &input.path,
         &source,
@@ -153,7 +179,12 @@ pub fn lint_parsed(
         &policy.settings,
     );
     let mut findings = Vec::new();
-    for rule in rules.iter().copied().filter(|r| policy.is_enabled(r)) {
+    let enabled: Vec<&Rule> = rules
+        .iter()
+        .copied()
+        .filter(|r| policy.is_enabled(r, &suppressions))
+        .collect();
+    for rule in enabled.iter().copied() {
         if suppressions.skip_all_checks && rule.category != Category::Parse {
             continue;
         }
@@ -168,9 +199,13 @@ pub fn lint_parsed(
         }
         let severity = policy.severity_of(rule);
         for diagnostic in sink.diagnostics {
-            let suppressed = suppressions.suppresses(diagnostic.span.start.line, |name| {
-                (name == "*" && rule.category != Category::Parse) || designates(rule, name)
-            });
+            let mut suppressed = false;
+            for entry in suppressions.matching(diagnostic.span.start.line, |name| {
+                (name == "*" && rule.category != Category::Parse) || silences(rule, name)
+            }) {
+                used[entry] = true;
+                suppressed = true;
+            }
             if !suppressed {
                 findings.push(Finding {
                     code: rule.code,
@@ -182,6 +217,23 @@ pub fn lint_parsed(
                     span: diagnostic.span,
                 });
             }
+        }
+    }
+    if let Some(rule) = enabled.iter().find(|r| r.code == UNUSED_PRAGMA.code) {
+        let unused = suppressions.entries.iter().zip(&used).filter(|(e, u)| {
+            // A name from BUILDKIT_DOCKERFILE_CHECK has no place in the file to point at.
+            !**u && e.origin != Span::default()
+        });
+        for (entry, _) in unused.filter(|_| !suppressions.skip_all_checks) {
+            findings.push(Finding {
+                code: rule.code,
+                name: rule.name,
+                category: rule.category,
+                severity: policy.severity_of(rule),
+                message: format!("`{}` suppresses nothing here: remove it", entry.name),
+                file: input.display_name.clone(),
+                span: entry.origin,
+            });
         }
     }
     sort_findings(&mut findings);
@@ -280,6 +332,7 @@ mod tests {
         severity: Severity::Warning,
         summary: "A FROM",
         aliases: &["TestFromAlias"],
+        opt_in: false,
         doc: "# TS0001\n",
         check: check_from,
     };
@@ -290,6 +343,7 @@ mod tests {
         severity: Severity::Info,
         summary: "A RUN",
         aliases: &[],
+        opt_in: false,
         doc: "# TS0002\n",
         check: check_run,
     };
@@ -300,6 +354,7 @@ mod tests {
         severity: Severity::Error,
         summary: "Parse error",
         aliases: &[],
+        opt_in: false,
         doc: "# TS1000\n",
         check: check_parse,
     };
@@ -310,10 +365,28 @@ mod tests {
         severity: Severity::Error,
         summary: "Panics",
         aliases: &[],
+        opt_in: false,
         doc: "# TS9999\n",
         check: check_panics,
     };
-    static RULES: &[&Rule] = &[&FROM_RULE, &RUN_RULE, &PARSE_RULE, &PANIC_RULE];
+    static OPT_IN_RULE: Rule = Rule {
+        code: "TS0003",
+        name: "test-opt-in",
+        category: Category::Style,
+        severity: Severity::Info,
+        summary: "A FROM, when asked for",
+        aliases: &["TestExperimental"],
+        opt_in: true,
+        doc: "# TS0003\n",
+        check: check_from,
+    };
+    static RULES: &[&Rule] = &[
+        &FROM_RULE,
+        &RUN_RULE,
+        &PARSE_RULE,
+        &PANIC_RULE,
+        &OPT_IN_RULE,
+    ];
 
     fn run(text: &str, policy: &Policy) -> LintedFile {
         let input = Input {
@@ -417,6 +490,30 @@ mod tests {
         assert!(run(text, &p).fails());
         p.threshold_from_cli = true;
         assert!(!run(text, &p).fails());
+    }
+
+    #[test]
+    fn opt_in_rules_run_only_when_named() {
+        let has = |f: &LintedFile| f.findings.iter().any(|f| f.code == "TS0003");
+        assert!(!has(&run(TWO_STAGES, &Policy::new())));
+        let mut p = Policy::new();
+        p.select = Some(vec!["style".into()]);
+        assert!(!has(&run(TWO_STAGES, &p)), "a category does not turn it on");
+        p.select = Some(vec!["test-opt-in".into()]);
+        assert!(has(&run(TWO_STAGES, &p)));
+        let mut p = Policy::new();
+        p.overrides = vec![("TS0003".into(), Severity::Warning)];
+        let f = run(TWO_STAGES, &p);
+        assert!(has(&f) && f.findings.iter().any(|f| f.code == "TS0001"));
+        let text = format!("# check=experimental=TestExperimental\n{TWO_STAGES}");
+        assert!(has(&run(&text, &Policy::new())));
+        let text = format!("# check=experimental=all\n{TWO_STAGES}");
+        assert!(has(&run(&text, &Policy::new())));
+        // BUILDKIT_DOCKERFILE_CHECK replaces the file's directive.
+        let mut p = Policy::new();
+        p.buildkit_check = Some("skip=TS0001".into());
+        let f = run(&text, &p);
+        assert!(!has(&f) && f.findings.iter().all(|f| f.code != "TS0001"));
     }
 
     #[test]

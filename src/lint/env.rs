@@ -9,8 +9,9 @@
 //! joined. Unlike hadolint, which silently drops values it cannot read, a bad value is a
 //! one-line error naming the variable.
 
-use super::config::{Config, ConfigError, LABEL_TYPES, parse_threshold};
+use super::config::{Config, ConfigError, parse_threshold};
 use super::rule::Severity;
+use super::rules::labels::LabelType;
 use crate::report::Format;
 
 /// The variables, without their `HADOLINT_`/`IMGLINT_` prefix.
@@ -82,13 +83,13 @@ pub fn config_from(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, Co
         for spec in split_list(&value) {
             let (label, kind) = spec
                 .split_once(':')
-                .filter(|(l, k)| !l.is_empty() && LABEL_TYPES.contains(k))
+                .filter(|(l, k)| !l.is_empty() && LabelType::parse(k).is_some())
                 .ok_or_else(|| {
                     bad(
                         &name,
                         format!(
                             "`{spec}` is not LABEL:TYPE with TYPE one of {}",
-                            LABEL_TYPES.join(", ")
+                            LabelType::names()
                         ),
                     )
                 })?;

@@ -1,13 +1,14 @@
 //! The linter: rules over a parsed Dockerfile, configuration, pragmas, findings.
 //!
 //! Data flows one way: files ([`discover`]) and configuration ([`config`]) → [`engine`] (parse,
-//! rules, [`pragma`]s, overrides) → findings → `report`. [`cli`] wires it to the command line.
+//! rules, [`pragma`]s, overrides) → findings, which `report` renders. The command line that wires
+//! them together lives above both, in `crate::cli::lint`.
 
-pub mod cli;
 pub mod config;
 pub mod discover;
 pub mod engine;
 pub mod env;
+pub mod names;
 pub mod pragma;
 pub mod rule;
 pub mod rules;

@@ -11,27 +11,55 @@
 
 use crate::dockerfile::ast::{Dockerfile, Keyword, Span};
 
-/// Which findings a file suppresses. Names are matched later against a rule's code, name and
-/// aliases.
+/// One name suppressed over a range of lines, and the pragma that said so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// A rule name as written (`*` for `check=skip=all` above an instruction).
+    pub name: String,
+    /// Findings starting on `first..=last` are suppressed (the whole file for global forms).
+    pub first: u32,
+    pub last: u32,
+    /// The comment or directive that holds the name.
+    pub origin: Span,
+}
+
+/// Which findings a file suppresses, and which BuildKit experimental checks it turns on. Names
+/// are matched later against a rule's code, name and aliases.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Suppressions {
-    /// Names suppressed everywhere in the file.
-    pub global: Vec<String>,
+    pub entries: Vec<Entry>,
     /// `# check=skip=all`: every lint check (parse errors still surface).
     pub skip_all_checks: bool,
     /// `# check=error=true`: BuildKit fails the build on any check.
     pub checks_are_errors: bool,
-    /// (first line, last line, names): findings starting on these lines are suppressed.
-    pub ranges: Vec<(u32, u32, Vec<String>)>,
+    /// `# check=experimental=A,B`: opt-in BuildKit checks turned on, with the directive.
+    pub experimental: Vec<(String, Span)>,
+    /// `# check=experimental=all`.
+    pub experimental_all: bool,
 }
 
 impl Suppressions {
-    /// Whether `matches(name)` holds for a name that suppresses a finding starting at `line`.
-    pub fn suppresses(&self, line: u32, matches: impl Fn(&str) -> bool) -> bool {
-        self.global.iter().any(|n| matches(n))
-            || self.ranges.iter().any(|(first, last, names)| {
-                (*first..=*last).contains(&line) && names.iter().any(|n| matches(n))
-            })
+    /// The entries whose name satisfies `matches` and whose lines include `line`.
+    pub fn matching(
+        &self,
+        line: u32,
+        matches: impl Fn(&str) -> bool,
+    ) -> impl Iterator<Item = usize> {
+        self.entries
+            .iter()
+            .enumerate()
+            .filter(move |(_, e)| (e.first..=e.last).contains(&line) && matches(&e.name))
+            .map(|(i, _)| i)
+    }
+
+    /// Drops every suppression (`--disable-ignore-pragma`) but keeps what turns checks on.
+    pub fn without_suppressions(self) -> Suppressions {
+        Suppressions {
+            experimental: self.experimental,
+            experimental_all: self.experimental_all,
+            checks_are_errors: self.checks_are_errors,
+            ..Suppressions::default()
+        }
     }
 }
 
@@ -43,16 +71,35 @@ enum Scope {
     File,
 }
 
-/// Reads every pragma of a parsed file.
-pub fn collect(dockerfile: &Dockerfile) -> Suppressions {
+/// Reads every pragma of a parsed file. `check_override` is BuildKit's
+/// `BUILDKIT_DOCKERFILE_CHECK` value: when given, it replaces the file's `# check=` directive
+/// (as BuildKit does), while per-instruction `# check=skip=` comments still apply.
+pub fn collect(dockerfile: &Dockerfile, check_override: Option<&str>) -> Suppressions {
     let mut out = Suppressions::default();
-    for directive in &dockerfile.directives {
-        if directive.name == "check" {
-            let check = parse_check(&directive.value);
-            out.global.extend(check.skip);
-            out.skip_all_checks |= check.skip_all;
-            out.checks_are_errors |= check.error;
-        }
+    let whole_file = |name: String, origin: Span| Entry {
+        name,
+        first: 0,
+        last: u32::MAX,
+        origin,
+    };
+    let directives = dockerfile
+        .directives
+        .iter()
+        .filter(|d| d.name == "check")
+        .map(|d| (d.value.as_str(), d.span));
+    let checks: Vec<(&str, Span)> = match check_override {
+        Some(value) => vec![(value, Span::default())],
+        None => directives.collect(),
+    };
+    for (value, span) in checks {
+        let check = parse_check(value);
+        out.entries
+            .extend(check.skip.into_iter().map(|n| whole_file(n, span)));
+        out.skip_all_checks |= check.skip_all;
+        out.checks_are_errors |= check.error;
+        out.experimental
+            .extend(check.experimental.into_iter().map(|n| (n, span)));
+        out.experimental_all |= check.experimental_all;
     }
     for comment in &dockerfile.comments {
         let Some((scope, names, skip_all)) = parse_comment(&comment.text) else {
@@ -60,7 +107,9 @@ pub fn collect(dockerfile: &Dockerfile) -> Suppressions {
         };
         let line = comment.span.start.line;
         match scope {
-            Scope::File => out.global.extend(names),
+            Scope::File => out
+                .entries
+                .extend(names.into_iter().map(|n| whole_file(n, comment.span))),
             Scope::NextInstruction | Scope::Stage => {
                 let Some(next) = dockerfile
                     .instructions
@@ -70,7 +119,7 @@ pub fn collect(dockerfile: &Dockerfile) -> Suppressions {
                     continue;
                 };
                 let instruction = &dockerfile.instructions[next];
-                let range = if instruction.keyword == Keyword::From
+                let (first, last) = if instruction.keyword == Keyword::From
                     && (scope == Scope::Stage || skip_all || is_check_comment(&comment.text))
                 {
                     stage_lines(dockerfile, next)
@@ -85,7 +134,12 @@ pub fn collect(dockerfile: &Dockerfile) -> Suppressions {
                 } else {
                     names
                 };
-                out.ranges.push((range.0, range.1, names));
+                out.entries.extend(names.into_iter().map(|name| Entry {
+                    name,
+                    first,
+                    last,
+                    origin: comment.span,
+                }));
             }
         }
     }
@@ -114,6 +168,16 @@ fn stage_lines(dockerfile: &Dockerfile, from: usize) -> (u32, u32) {
 
 fn is_check_comment(text: &str) -> bool {
     text.trim_start().to_ascii_lowercase().starts_with("check=")
+}
+
+/// Whether a comment is a next-instruction `hadolint ignore=` / `imglint ignore=` pragma (not the
+/// `global`/`stage` forms, not BuildKit's `check=skip=`): what DL1001 reports.
+pub fn is_inline_ignore(text: &str) -> bool {
+    !is_check_comment(text)
+        && matches!(
+            parse_comment(text),
+            Some((Scope::NextInstruction, _, false))
+        )
 }
 
 /// Parses one comment's text (after `#`). Returns the scope, the names, and whether it is a
@@ -188,6 +252,8 @@ struct Check {
     skip: Vec<String>,
     skip_all: bool,
     error: bool,
+    experimental: Vec<String>,
+    experimental_all: bool,
 }
 
 fn parse_check(value: &str) -> Check {
@@ -205,6 +271,15 @@ fn parse_check(value: &str) -> Check {
                         check.skip_all = true;
                     } else {
                         check.skip.push(name.to_string());
+                    }
+                }
+            }
+            "experimental" => {
+                for name in val.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+                    if name.eq_ignore_ascii_case("all") {
+                        check.experimental_all = true;
+                    } else {
+                        check.experimental.push(name.to_string());
                     }
                 }
             }
@@ -261,9 +336,14 @@ mod tests {
             Check {
                 skip: vec!["A".into(), "B".into()],
                 skip_all: false,
-                error: true
+                error: true,
+                experimental: vec![],
+                experimental_all: false,
             }
         );
         assert!(parse_check("skip=all").skip_all);
+        let check = parse_check("experimental=InvalidDefinitionDescription;skip=all");
+        assert_eq!(check.experimental, ["InvalidDefinitionDescription"]);
+        assert!(check.skip_all && parse_check("experimental=all").experimental_all);
     }
 }

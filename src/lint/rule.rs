@@ -136,12 +136,7 @@ impl<'a> Context<'a> {
         if trimmed.split('/').any(|c| c == "..") {
             return None;
         }
-        let path = root.join(trimmed);
-        let meta = std::fs::metadata(&path).ok()?;
-        if !meta.is_file() || meta.len() > max_bytes {
-            return None;
-        }
-        std::fs::read_to_string(path).ok()
+        read_file_inside(root, &root.join(trimmed), max_bytes)
     }
 
     /// The per-file facts (parsed shell scripts of every RUN…), computed on first call.
@@ -149,6 +144,26 @@ impl<'a> Context<'a> {
         self.facts
             .get_or_init(|| crate::lint::rules::facts::Facts::build(self.dockerfile))
     }
+}
+
+/// Reads `path` only if, with every symlink resolved, it is a regular file of at most
+/// `max_bytes` inside `root` (the build context). BuildKit never dereferences a symlink out of
+/// the context, so neither may a rule: a link to a host file would put its content in a report.
+pub fn read_file_inside(root: &Path, path: &Path, max_bytes: u64) -> Option<String> {
+    use std::io::Read;
+    let root = root.canonicalize().ok()?;
+    let resolved = path.canonicalize().ok()?;
+    if !resolved.starts_with(&root) {
+        return None;
+    }
+    let file = std::fs::File::open(&resolved).ok()?;
+    let meta = file.metadata().ok()?;
+    if !meta.is_file() || meta.len() > max_bytes {
+        return None;
+    }
+    let mut text = String::new();
+    file.take(max_bytes).read_to_string(&mut text).ok()?;
+    Some(text)
 }
 
 /// A finding as a rule reports it; the engine adds file, code and final severity.
@@ -187,6 +202,10 @@ pub struct Rule {
     /// Other names the rule answers to in configuration and pragmas (BuildKit check names such
     /// as `JSONArgsRecommended`).
     pub aliases: &'static [&'static str],
+    /// Off by default (hadolint's "ignored by default" rules such as DL3057, BuildKit's
+    /// experimental checks): the rule runs only when named explicitly (code, name or alias, not
+    /// a category) in `select`, in a severity override, or in `# check=experimental=`.
+    pub opt_in: bool,
     /// The Markdown doc (`include_str!("../../../rules/<CODE>.md")`).
     pub doc: &'static str,
     pub check: fn(&Context, &mut Sink),

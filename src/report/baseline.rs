@@ -72,7 +72,7 @@ impl Baseline {
     pub fn filter(&self, files: &mut [LintedFile]) -> usize {
         let mut dropped = 0;
         for file in files {
-            let fingerprints = super::fingerprints(file);
+            let fingerprints = super::fingerprints(file, &super::LineIndex::new(&file.source));
             let before = file.findings.len();
             let mut keep = fingerprints
                 .iter()
@@ -91,7 +91,10 @@ pub fn render(files: &[LintedFile]) -> String {
         .flat_map(|file| {
             file.findings
                 .iter()
-                .zip(super::fingerprints(file))
+                .zip(super::fingerprints(
+                    file,
+                    &super::LineIndex::new(&file.source),
+                ))
                 .map(|(f, fingerprint)| Entry {
                     file: file.file.clone(),
                     code: f.code.to_string(),

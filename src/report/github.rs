@@ -28,9 +28,11 @@ pub fn write(files: &[LintedFile], out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-/// The message part: `%`, CR and LF are escaped (actions/toolkit `escapeData`).
+/// The message part: `%`, CR and LF are escaped (actions/toolkit `escapeData`); other control
+/// and bidi characters become visible escapes so a Dockerfile cannot drive the runner's log.
 pub fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
+    super::escape_text(text, &['\r', '\n'])
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }

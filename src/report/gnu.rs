@@ -3,6 +3,7 @@
 
 use std::io::{self, Write};
 
+use super::escape_text;
 use crate::lint::engine::LintedFile;
 
 pub fn write(files: &[LintedFile], out: &mut dyn Write) -> io::Result<()> {
@@ -10,11 +11,11 @@ pub fn write(files: &[LintedFile], out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             "{}:{}:{}: {}: {} [{}]",
-            f.file,
+            escape_text(&f.file, &[]),
             f.span.start.line,
             f.span.start.column,
             f.severity.as_str(),
-            f.message.replace('\n', " "),
+            escape_text(&f.message.replace('\n', " "), &[]),
             f.code
         )?;
     }

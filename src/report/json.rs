@@ -23,7 +23,7 @@ struct JsonFinding<'a> {
 }
 
 pub fn write(files: &[LintedFile], out: &mut dyn Write) -> io::Result<()> {
-    let findings: Vec<JsonFinding> = files
+    let findings = files
         .iter()
         .flat_map(|file| &file.findings)
         .map(|f| JsonFinding {
@@ -37,8 +37,7 @@ pub fn write(files: &[LintedFile], out: &mut dyn Write) -> io::Result<()> {
             column: f.span.start.column,
             end_line: f.span.end.line,
             end_column: f.span.end.column,
-        })
-        .collect();
-    serde_json::to_writer_pretty(&mut *out, &findings)?;
+        });
+    super::write_json_array(out, findings, 0)?;
     writeln!(out)
 }

@@ -15,6 +15,7 @@ pub mod sarif;
 pub mod sonarqube;
 pub mod tty;
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
@@ -100,19 +101,21 @@ pub struct ReportOptions {
     pub rules: &'static [&'static Rule],
 }
 
-/// Writes `files` in `format`.
+/// Writes `files` in `format`. JSON formats go through [`SafeJson`].
 pub fn write(
     format: Format,
     files: &[LintedFile],
     options: &ReportOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    let mut safe = SafeJson::new(&mut *out);
+    let json_out: &mut dyn Write = &mut safe;
     match format {
         Format::Tty => tty::write(files, options, out),
-        Format::Json => json::write(files, out),
-        Format::Sarif => sarif::write(files, options, out),
+        Format::Json => json::write(files, json_out),
+        Format::Sarif => sarif::write(files, options, json_out),
         Format::Checkstyle => checkstyle::write(files, out),
-        Format::Gitlab => gitlab::write(files, out),
+        Format::Gitlab => gitlab::write(files, json_out),
         Format::Github => github::write(files, out),
         Format::Gnu => gnu::write(files, out),
         Format::Codeclimate => codeclimate::write(files, out),
@@ -122,13 +125,74 @@ pub fn write(
     }
 }
 
-/// The text of 1-based `line` of `source` (without its line ending), or "".
-pub fn line_text(source: &str, line: u32) -> &str {
-    source
-        .split('\n')
-        .nth(line.saturating_sub(1) as usize)
-        .map(|l| l.strip_suffix('\r').unwrap_or(l))
-        .unwrap_or("")
+/// Where each line of a text starts, computed once per file so a finding's line is a binary
+/// search away (splitting the text per finding made reports quadratic in the file size).
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> LineIndex<'a> {
+        let starts = std::iter::once(0)
+            .chain(
+                text.bytes()
+                    .enumerate()
+                    .filter(|(_, b)| *b == b'\n')
+                    .map(|(i, _)| i + 1),
+            )
+            .collect();
+        LineIndex { text, starts }
+    }
+
+    /// The text of 1-based `line` (without its line ending), or "".
+    pub fn line(&self, line: u32) -> &'a str {
+        self.line_with_start(line).0
+    }
+
+    /// [`line`](Self::line) and the byte offset where it starts.
+    pub fn line_with_start(&self, line: u32) -> (&'a str, usize) {
+        let Some(&start) = (line as usize)
+            .checked_sub(1)
+            .and_then(|i| self.starts.get(i))
+        else {
+            return ("", self.text.len());
+        };
+        let end = self
+            .starts
+            .get(line as usize)
+            .map_or(self.text.len(), |next| next - 1);
+        let text = &self.text[start..end];
+        (text.strip_suffix('\r').unwrap_or(text), start)
+    }
+}
+
+/// Writes a JSON array one element at a time, so a report never exists twice in memory (as
+/// values and as text). Elements are pretty-printed and indented by `indent` spaces.
+pub fn write_json_array<T: serde::Serialize>(
+    out: &mut dyn Write,
+    items: impl IntoIterator<Item = T>,
+    indent: usize,
+) -> io::Result<()> {
+    let pad = " ".repeat(indent + 2);
+    let mut any = false;
+    out.write_all(b"[")?;
+    for item in items {
+        out.write_all(if any { b",\n" } else { b"\n" })?;
+        any = true;
+        let text = serde_json::to_string_pretty(&item)?;
+        for (i, line) in text.split('\n').enumerate() {
+            if i > 0 {
+                out.write_all(b"\n")?;
+            }
+            out.write_all(pad.as_bytes())?;
+            out.write_all(line.as_bytes())?;
+        }
+    }
+    if any {
+        write!(out, "\n{}", " ".repeat(indent))?;
+    }
+    out.write_all(b"]")
 }
 
 /// The last line a finding touches: spans are end-exclusive, so a span ending at column 1 of
@@ -145,17 +209,25 @@ pub fn end_line(finding: &Finding) -> u32 {
 /// Fingerprints that survive edits elsewhere in the file: a hash of the rule, the file and the
 /// finding's line with whitespace removed, plus `:n` for the n-th identical one. Returned in the
 /// order of `file.findings`.
-pub fn fingerprints(file: &LintedFile) -> Vec<String> {
+pub fn fingerprints(file: &LintedFile, lines: &LineIndex) -> Vec<String> {
     let mut seen: std::collections::HashMap<u64, u32> = std::collections::HashMap::new();
+    // Many findings on one long line hash it once per rule, not once per finding.
+    let mut line_hashes: std::collections::HashMap<(&str, u32), u64> =
+        std::collections::HashMap::new();
     file.findings
         .iter()
         .map(|f| {
-            let line: String = line_text(&file.source, f.span.start.line)
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .collect();
-            let key = format!("{}\0{}\0{}", f.code, file.file, line);
-            let hash = xxhash_rust::xxh3::xxh3_64(key.as_bytes());
+            let hash = *line_hashes
+                .entry((f.code, f.span.start.line))
+                .or_insert_with(|| {
+                    let line: String = lines
+                        .line(f.span.start.line)
+                        .chars()
+                        .filter(|c| !c.is_whitespace())
+                        .collect();
+                    let key = format!("{}\0{}\0{}", f.code, file.file, line);
+                    xxhash_rust::xxh3::xxh3_64(key.as_bytes())
+                });
             let n = seen.entry(hash).or_insert(0);
             *n += 1;
             format!("{hash:016x}:{n}")
@@ -163,7 +235,50 @@ pub fn fingerprints(file: &LintedFile) -> Vec<String> {
         .collect()
 }
 
-/// Escapes text for XML attributes and content.
+/// Characters that must never reach a terminal, log or editor raw: C0 and C1 controls, DEL,
+/// the Unicode line separators, and the bidi controls that reorder what a reader sees
+/// ("Trojan Source"). A Dockerfile or a file name holding them could forge or hide findings.
+pub fn is_unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{FFFE}'
+                | '\u{FFFF}'
+        )
+}
+
+/// Text for line-oriented formats (tty, gnu, github): every unsafe character becomes a visible
+/// escape (`\x1b`, `\u{202e}`), except those in `keep` (the format escapes them its own way).
+pub fn escape_text<'t>(text: &'t str, keep: &[char]) -> Cow<'t, str> {
+    if !text
+        .chars()
+        .any(|c| is_unsafe_char(c) && !keep.contains(&c))
+    {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if !is_unsafe_char(c) || keep.contains(&c) {
+            out.push(c);
+        } else if (c as u32) < 0x100 {
+            out.push_str(&format!("\\x{:02x}", c as u32));
+        } else {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Escapes text for XML attributes and content. Characters XML 1.0 cannot carry at all (C0
+/// controls other than tab/LF/CR, U+FFFE, U+FFFF) become U+FFFD; other unsafe characters are
+/// written as character references, so the document stays well-formed and nothing raw leaks.
 pub fn xml_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -176,10 +291,60 @@ pub fn xml_escape(text: &str) -> String {
             '\n' => out.push_str("&#10;"),
             '\r' => out.push_str("&#13;"),
             '\t' => out.push_str("&#9;"),
-            // Characters XML 1.0 cannot carry at all.
-            c if (c as u32) < 0x20 => out.push('\u{FFFD}'),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            c if is_unsafe_char(c) => out.push_str(&format!("&#x{:X};", c as u32)),
             c => out.push(c),
         }
     }
     out
+}
+
+/// Wraps a JSON writer so string values never carry DEL, C1 controls, line separators or bidi
+/// controls raw: serde_json escapes only C0, so these are rewritten as `\uXXXX` (they can only
+/// occur inside JSON strings, where the escape decodes to the same character).
+pub struct SafeJson<W: Write> {
+    inner: W,
+    pending: Vec<u8>,
+}
+
+impl<W: Write> SafeJson<W> {
+    pub fn new(inner: W) -> SafeJson<W> {
+        SafeJson {
+            inner,
+            pending: Vec::new(),
+        }
+    }
+}
+
+impl<W: Write> Write for SafeJson<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        let valid = match std::str::from_utf8(&self.pending) {
+            Ok(s) => s.len(),
+            // An incomplete character at the end waits for the next write.
+            Err(e) if e.error_len().is_none() => e.valid_up_to(),
+            Err(_) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "report is not UTF-8",
+                ));
+            }
+        };
+        let text = std::str::from_utf8(&self.pending[..valid]).expect("validated above");
+        let mut plain_from = 0;
+        for (i, c) in text.char_indices() {
+            if is_unsafe_char(c) && c as u32 >= 0x7F {
+                self.inner.write_all(&text.as_bytes()[plain_from..i])?;
+                write!(self.inner, "\\u{:04x}", c as u32)?;
+                plain_from = i + c.len_utf8();
+            }
+        }
+        self.inner.write_all(&text.as_bytes()[plain_from..])?;
+        self.pending.drain(..valid);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
 }

@@ -24,6 +24,8 @@ pub fn level(severity: Severity) -> &'static str {
     }
 }
 
+/// Streams the log: the run's header is built as a value (it is small), the results are
+/// written one by one, so memory stays flat however many findings there are.
 pub fn write(
     files: &[LintedFile],
     options: &super::ReportOptions,
@@ -32,73 +34,87 @@ pub fn write(
     let rules = options.rules;
     let mut index: BTreeMap<&str, usize> =
         rules.iter().enumerate().map(|(i, r)| (r.code, i)).collect();
-    let mut extra = Vec::new();
-    let mut results = Vec::new();
-    for file in files {
-        let uri = artifact_uri(&file.file, &options.cwd);
-        for (f, fingerprint) in file.findings.iter().zip(super::fingerprints(file)) {
-            let rule_index = match index.get(f.code) {
-                Some(i) => *i,
-                None => {
-                    // A finding from a rule outside the registry (embedding, tests): describe it
-                    // from the finding so ruleIndex stays valid.
-                    let i = rules.len() + extra.len();
-                    extra.push(json!({
-                        "id": f.code,
-                        "name": f.name,
-                        "shortDescription": { "text": f.name },
-                        "fullDescription": { "text": f.name },
-                        "help": { "text": f.name },
-                        "defaultConfiguration": { "level": level(f.severity) },
-                        "properties": { "tags": [f.category.as_str()] }
-                    }));
-                    index.insert(f.code, i);
-                    i
-                }
-            };
-            results.push(json!({
-                "ruleId": f.code,
-                "ruleIndex": rule_index,
-                "level": level(f.severity),
-                "message": { "text": f.message },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": uri, "uriBaseId": "%SRCROOT%" },
-                        "region": {
-                            "startLine": f.span.start.line,
-                            "startColumn": f.span.start.column,
-                            "endLine": f.span.end.line.max(f.span.start.line),
-                            "endColumn": f.span.end.column.max(1),
-                        }
-                    }
-                }],
-                "partialFingerprints": { "primaryLocationLineHash": fingerprint },
-                "properties": { "category": f.category.as_str(), "severity": f.severity.as_str() }
+    let mut descriptors: Vec<Value> = rules.iter().map(|r| descriptor(r)).collect();
+    for f in files.iter().flat_map(|file| &file.findings) {
+        if !index.contains_key(f.code) {
+            // A finding from a rule outside the registry (embedding, tests): describe it from
+            // the finding so ruleIndex stays valid.
+            index.insert(f.code, descriptors.len());
+            descriptors.push(json!({
+                "id": f.code,
+                "name": f.name,
+                "shortDescription": { "text": f.name },
+                "fullDescription": { "text": f.name },
+                "help": { "text": f.name },
+                "defaultConfiguration": { "level": level(f.severity) },
+                "properties": { "tags": [f.category.as_str()] }
             }));
         }
     }
-    let mut descriptors: Vec<Value> = rules.iter().map(|r| descriptor(r)).collect();
-    descriptors.extend(extra);
     let srcroot = format!("{}/", file_uri(&options.cwd));
-    let log = json!({
-        "$schema": SCHEMA_URI,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "imglint",
-                "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": INFORMATION_URI,
-                "rules": descriptors,
-            }},
-            "automationDetails": { "id": "imglint/" },
-            "originalUriBaseIds": { "%SRCROOT%": { "uri": srcroot } },
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }]
+    let head = |value: &Value| serde_json::to_string(value);
+    writeln!(out, "{{")?;
+    writeln!(out, "  \"$schema\": {},", head(&json!(SCHEMA_URI))?)?;
+    writeln!(out, "  \"version\": \"2.1.0\",")?;
+    writeln!(out, "  \"runs\": [")?;
+    writeln!(out, "    {{")?;
+    let tool = json!({ "driver": {
+        "name": "imglint",
+        "semanticVersion": env!("CARGO_PKG_VERSION"),
+        "version": env!("CARGO_PKG_VERSION"),
+        "informationUri": INFORMATION_URI,
+        "rules": descriptors,
+    }});
+    writeln!(out, "      \"tool\": {},", head(&tool)?)?;
+    writeln!(
+        out,
+        "      \"automationDetails\": {},",
+        head(&json!({ "id": "imglint/" }))?
+    )?;
+    writeln!(
+        out,
+        "      \"originalUriBaseIds\": {},",
+        head(&json!({ "%SRCROOT%": { "uri": srcroot } }))?
+    )?;
+    writeln!(out, "      \"columnKind\": \"unicodeCodePoints\",")?;
+    write!(out, "      \"results\": ")?;
+    let results = files.iter().flat_map(|file| {
+        let uri = artifact_uri(&file.file, &options.cwd);
+        let fingerprints = super::fingerprints(file, &super::LineIndex::new(&file.source));
+        let index = &index;
+        file.findings
+            .iter()
+            .zip(fingerprints)
+            .map(move |(f, fingerprint)| {
+                json!({
+                    "ruleId": f.code,
+                    "ruleIndex": index[f.code],
+                    "level": level(f.severity),
+                    "message": { "text": f.message },
+                    "locations": [{
+                        "physicalLocation": {
+                            "artifactLocation": { "uri": uri, "uriBaseId": "%SRCROOT%" },
+                            "region": {
+                                "startLine": f.span.start.line,
+                                "startColumn": f.span.start.column,
+                                "endLine": f.span.end.line.max(f.span.start.line),
+                                "endColumn": f.span.end.column.max(1),
+                            }
+                        }
+                    }],
+                    "partialFingerprints": { "primaryLocationLineHash": fingerprint },
+                    "properties": {
+                        "category": f.category.as_str(),
+                        "severity": f.severity.as_str()
+                    }
+                })
+            })
     });
-    serde_json::to_writer_pretty(&mut *out, &log)?;
-    writeln!(out)
+    super::write_json_array(out, results, 6)?;
+    writeln!(out)?;
+    writeln!(out, "    }}")?;
+    writeln!(out, "  ]")?;
+    writeln!(out, "}}")
 }
 
 /// A `reportingDescriptor` for one rule.

@@ -47,9 +47,10 @@ pub fn write(
         if !file.findings.is_empty() {
             files_with_findings += 1;
         }
+        let lines = super::LineIndex::new(&file.source);
         for f in &file.findings {
             counts[f.severity as usize] += 1;
-            write_finding(file, f, &paint, out)?;
+            write_finding(&lines, f, &paint, out)?;
         }
     }
     let total: usize = counts.iter().sum();
@@ -93,7 +94,7 @@ pub fn write(
 }
 
 fn write_finding(
-    file: &LintedFile,
+    lines: &super::LineIndex,
     f: &Finding,
     paint: &Paint,
     out: &mut dyn Write,
@@ -103,40 +104,23 @@ fn write_finding(
         "{}: {} {} {}",
         paint.wrap(
             "1",
-            &format!("{}:{}:{}", f.file, f.span.start.line, f.span.start.column)
+            &format!(
+                "{}:{}:{}",
+                super::escape_text(&f.file, &[]),
+                f.span.start.line,
+                f.span.start.column
+            )
         ),
         paint.wrap(severity_colour(f.severity), f.severity.as_str()),
         paint.wrap("1", &format!("{} {}:", f.code, f.name)),
-        f.message
-            .chars()
-            .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
-            .collect::<String>()
+        super::escape_text(&f.message, &[])
     )?;
     let first = f.span.start.line;
     let last = super::end_line(f).min(first + MAX_SNIPPET_LINES - 1);
     let width = last.to_string().len();
     let gutter = |n: &str| paint.wrap("34", &format!("{n:>width$} |"));
     for line in first..=last {
-        // Tabs become one space so the underline lines up column for column; control
-        // characters (a binary file, an escape sequence) must not reach the terminal.
-        let text: Vec<char> = super::line_text(&file.source, line)
-            .chars()
-            .map(|c| match c {
-                '\t' => ' ',
-                c if c.is_control() => '\u{FFFD}',
-                c => c,
-            })
-            .collect();
-        let from = if line == first {
-            f.span.start.column as usize - 1
-        } else {
-            text.iter().take_while(|c| **c == ' ').count()
-        };
-        let to = if line == f.span.end.line {
-            (f.span.end.column as usize).saturating_sub(1)
-        } else {
-            text.len()
-        };
+        let (text, from, to, cut_before, cut_after) = snippet_line(lines, line, f);
         let from = from.min(text.len());
         let to = to.clamp(from + 1, text.len().max(from + 1));
         // Very long lines are shown as a window around the span's start.
@@ -144,11 +128,11 @@ fn write_finding(
         let window_end = text.len().min(window_start + MAX_SNIPPET_WIDTH);
         let mut shown: String = text[window_start..window_end].iter().collect();
         let mut pad = from - window_start;
-        if window_start > 0 {
+        if window_start > 0 || cut_before {
             shown.insert(0, '…');
             pad += 1;
         }
-        if window_end < text.len() {
+        if window_end < text.len() || cut_after {
             shown.push('…');
         }
         let marks = (to.min(window_end.max(from + 1)) - from).max(1);
@@ -165,6 +149,74 @@ fn write_finding(
         writeln!(out, "{} …", gutter(""))?;
     }
     writeln!(out)
+}
+
+/// Lines longer than this many bytes are cut around the span before being shown, so a finding
+/// on a megabyte-long line costs the window, not the line.
+const LONG_LINE_BYTES: usize = 16 * MAX_SNIPPET_WIDTH;
+
+/// One line of the snippet as characters (tabs as spaces, unsafe characters replaced so they
+/// never reach the terminal), the span's start and end columns in it (0-based), and whether
+/// text was cut before or after it.
+fn snippet_line(
+    lines: &super::LineIndex,
+    line: u32,
+    f: &Finding,
+) -> (Vec<char>, usize, usize, bool, bool) {
+    let shown = |text: &str| -> Vec<char> {
+        text.chars()
+            .map(|c| match c {
+                '\t' => ' ',
+                c if super::is_unsafe_char(c) => '\u{FFFD}',
+                c => c,
+            })
+            .collect()
+    };
+    let (full, line_start) = lines.line_with_start(line);
+    let first = line == f.span.start.line;
+    let last = line == f.span.end.line;
+    if full.len() <= LONG_LINE_BYTES {
+        let text = shown(full);
+        let from = if first {
+            f.span.start.column as usize - 1
+        } else {
+            text.iter().take_while(|c| **c == ' ').count()
+        };
+        let to = if last {
+            (f.span.end.column as usize).saturating_sub(1)
+        } else {
+            text.len()
+        };
+        return (text, from, to, false, false);
+    }
+    // A long line: cut by byte offsets around the span (columns would need a scan of the line).
+    let boundary = |mut i: usize| {
+        i = i.min(full.len());
+        while !full.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let anchor = if first {
+        boundary(f.span.start.offset.saturating_sub(line_start))
+    } else {
+        0
+    };
+    let cut_start = boundary(anchor.saturating_sub(4 * MAX_SNIPPET_WIDTH));
+    let cut_end = boundary(anchor + 8 * MAX_SNIPPET_WIDTH);
+    let text = shown(&full[cut_start..cut_end]);
+    let from = if first {
+        full[cut_start..anchor].chars().count()
+    } else {
+        text.iter().take_while(|c| **c == ' ').count()
+    };
+    let to = if last {
+        let end = boundary(f.span.end.offset.saturating_sub(line_start)).clamp(anchor, cut_end);
+        from + full[anchor..end].chars().count()
+    } else {
+        text.len()
+    };
+    (text, from, to, cut_start > 0, cut_end < full.len())
 }
 
 #[cfg(test)]

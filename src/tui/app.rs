@@ -22,8 +22,7 @@ use super::keys::KeyMap;
 use super::state::State;
 use super::update::{clamp_scrolls, handle_event};
 use super::view::{self, Progress};
-use crate::image::build::build_image;
-use crate::image::layer::read_layer;
+use crate::image::build::{AnalyzeOptions, ReadProgress, analyze_with_progress};
 use crate::image::model::Image;
 use crate::image::source::ImageSource;
 
@@ -36,6 +35,8 @@ pub struct Options {
     pub preferences: Option<Preferences>,
     /// Where the file viewer reads contents from; `None` disables the content part.
     pub files: Option<Arc<dyn FileSource>>,
+    /// Limits for reading the image ([`run_source`]).
+    pub analyze: AnalyzeOptions,
 }
 
 pub type Term = Terminal<CrosstermBackend<Stdout>>;
@@ -129,61 +130,50 @@ pub fn run_source(source: Arc<dyn ImageSource>, mut options: Options) -> Result<
         options.files = Some(Arc::new(SourceFiles::new(source.clone())));
     }
     let reference = source.reference().to_string();
+    let analyze = options.analyze.clone();
     run_loading(
         &reference,
-        move |report| load_with_progress(source.as_ref(), report),
+        move |report| load_with_options(source.as_ref(), &analyze, report),
         options,
     )
 }
 
-/// The image core's analysis, with progress reported per layer and per byte read.
+/// [`load_with_options`] with the default limits.
 pub fn load_with_progress(
     source: &dyn ImageSource,
     report: &(dyn Fn(Progress) + Sync),
 ) -> Result<Image> {
-    use rayon::prelude::*;
-    use std::sync::atomic::AtomicU64;
-    let descriptors = source.layers();
-    let total: u64 = descriptors.iter().map(|d| d.compressed_size).sum();
-    let read = AtomicU64::new(0);
-    let layers_done = AtomicU64::new(0);
-    let count = descriptors.len();
-    let send = |layers: u64, bytes: u64| {
+    load_with_options(source, &AnalyzeOptions::default(), report)
+}
+
+/// The image core's analysis pipeline, its progress shown in the loading view.
+pub fn load_with_options(
+    source: &dyn ImageSource,
+    options: &AnalyzeOptions,
+    report: &(dyn Fn(Progress) + Sync),
+) -> Result<Image> {
+    let reference = source.reference().to_string();
+    let on_progress = |p: &ReadProgress| {
+        let done = p.bytes_read.min(p.bytes_total);
+        let message = if p.building {
+            "building the file tree and metrics…".to_string()
+        } else {
+            format!(
+                "reading {} layers ({} done): {} of {}",
+                p.layer_count,
+                p.layers_done,
+                super::view::human_size(done),
+                super::view::human_size(p.bytes_total)
+            )
+        };
         report(Progress {
-            reference: source.reference().to_string(),
-            done: bytes.min(total),
-            total,
-            message: format!(
-                "reading {count} layers ({layers} done): {} of {}",
-                super::view::human_size(bytes.min(total)),
-                super::view::human_size(total)
-            ),
+            reference: reference.clone(),
+            done,
+            total: p.bytes_total,
+            message,
         })
     };
-    send(0, 0);
-    let on_bytes = |n: u64| {
-        let before = read.fetch_add(n, Ordering::Relaxed);
-        // Report every ~1 MB so the channel is not flooded.
-        if (before + n) >> 20 != before >> 20 {
-            send(layers_done.load(Ordering::Relaxed), before + n);
-        }
-    };
-    let contents = (0..count)
-        .into_par_iter()
-        .map(|index| {
-            let result = read_layer(source, index, &on_bytes);
-            let done = layers_done.fetch_add(1, Ordering::Relaxed) + 1;
-            send(done, read.load(Ordering::Relaxed));
-            result
-        })
-        .collect::<Result<Vec<_>>>()?;
-    report(Progress {
-        reference: source.reference().to_string(),
-        done: total,
-        total,
-        message: "building the file tree and metrics…".to_string(),
-    });
-    Ok(build_image(source, contents))
+    analyze_with_progress(source, options, &on_progress)
 }
 
 /// Shows a progress view while `load` runs on another thread, then the interactive view.

@@ -2,13 +2,12 @@
 //! show (text, or a hex summary for binary content).
 //!
 //! The image core reads layers once to build the tree and keeps no bytes; the viewer goes back to
-//! the source for the single file asked for. [`ArchiveFiles`] does that for `docker save` tars
-//! (classic and Docker 25+ OCI layout, which both carry `manifest.json`).
+//! the source for the single file asked for: [`SourceFiles`] does that for every source through
+//! the image core's one [`read_file`](crate::image::content::read_file).
 
-use std::io::Read;
 use std::sync::Arc;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
 use crate::image::escape_name;
 use crate::image::model::Layer;
@@ -114,53 +113,14 @@ impl SourceFiles {
     }
 }
 
-fn normalise(path: &str) -> String {
-    crate::image::layer::normalize(path).unwrap_or_default()
-}
-
-/// Wraps a layer stream in the decompressor its magic bytes call for.
-fn decompressed<'a>(mut reader: impl Read + 'a) -> Result<Box<dyn Read + 'a>> {
-    let mut magic = [0u8; 4];
-    let mut got = 0;
-    while got < 4 {
-        let n = reader.read(&mut magic[got..])?;
-        if n == 0 {
-            break;
-        }
-        got += n;
-    }
-    let head = std::io::Cursor::new(magic[..got].to_vec());
-    let chained = head.chain(reader);
-    Ok(if got >= 2 && magic[..2] == [0x1f, 0x8b] {
-        Box::new(flate2::read::MultiGzDecoder::new(chained))
-    } else if got == 4 && magic == [0x28, 0xb5, 0x2f, 0xfd] {
-        Box::new(zstd::stream::read::Decoder::new(chained)?)
-    } else {
-        Box::new(chained)
-    })
-}
-
 impl FileSource for SourceFiles {
     fn read_file(&self, layer: &Layer, path: &str, limit: u64) -> Result<Vec<u8>> {
         let index = layer.index as usize;
-        let wanted = normalise(path);
-        let blob = self
-            .source
-            .open_layer(index)
-            .with_context(|| format!("layer {index} ({})", layer.digest))?;
-        let mut tar = tar::Archive::new(decompressed(blob)?);
-        for item in tar
-            .entries()
-            .with_context(|| format!("layer {index}: not a tar stream"))?
-        {
-            let item = item.with_context(|| format!("layer {index}: corrupt tar"))?;
-            if normalise(&item.path()?.to_string_lossy()) == wanted {
-                let mut bytes = Vec::new();
-                item.take(limit).read_to_end(&mut bytes)?;
-                return Ok(bytes);
-            }
+        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        match crate::image::content::read_file(self.source.as_ref(), index, path, limit)? {
+            Some(bytes) => Ok(bytes),
+            None => bail!("{}: not a regular file in layer {index}", escape_name(path)),
         }
-        bail!("{}: not found in layer {index}", escape_name(path))
     }
 }
 
@@ -186,11 +146,5 @@ mod tests {
             lines[1],
             format!("00000000  {:<47}  |.ELF...|", "7f 45 4c 46 00 01 02")
         );
-    }
-
-    #[test]
-    fn paths_are_normalised_into_the_root() {
-        assert_eq!(normalise("./app//x/../y"), "app/y");
-        assert_eq!(normalise("/../../etc/passwd"), "etc/passwd");
     }
 }

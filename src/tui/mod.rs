@@ -15,7 +15,9 @@ pub mod state;
 pub mod update;
 pub mod view;
 
-pub use app::{Options, load_with_progress, restore_terminal, run, run_loading, run_source};
+pub use app::{
+    Options, load_with_options, load_with_progress, restore_terminal, run, run_loading, run_source,
+};
 pub use state::State;
 
 #[cfg(test)]

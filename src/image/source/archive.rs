@@ -37,6 +37,22 @@ pub trait BlobStore: Send + Sync {
     }
 }
 
+/// Opens `path` for reading only if it is a regular file (following symlinks): a FIFO or a
+/// device in its place would block or never end.
+pub fn open_regular_file(path: &Path) -> Result<File> {
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("{}: cannot open", path.display()))?;
+    if !meta.is_file() {
+        bail!("{}: not a regular file", path.display());
+    }
+    let file = File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
+    // Checked again on the open handle, in case the path was swapped in between.
+    if !file.metadata().is_ok_and(|m| m.is_file()) {
+        bail!("{}: not a regular file", path.display());
+    }
+    Ok(file)
+}
+
 /// Normalises a name inside an archive or layout: no leading `./` or `/`, no `.` components,
 /// `..` resolved lexically (never above the top).
 pub fn clean_name(name: &str) -> String {
@@ -82,7 +98,7 @@ impl BlobStore for DirStore {
 
     fn open(&self, name: &str) -> Result<(Box<dyn Read + Send + '_>, u64)> {
         let path = self.resolve(name);
-        let file = File::open(&path).with_context(|| format!("{name}: cannot open"))?;
+        let file = open_regular_file(&path).with_context(|| format!("{name}: cannot open"))?;
         let len = file
             .metadata()
             .with_context(|| format!("{name}: cannot stat"))?
@@ -107,7 +123,7 @@ pub struct TarStore {
 
 impl TarStore {
     pub fn open(path: &Path) -> Result<TarStore> {
-        let file = File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
+        let file = open_regular_file(path)?;
         let mut archive = tar::Archive::new(file);
         let mut files = HashMap::new();
         let mut links: Vec<(String, String, bool)> = Vec::new();
@@ -187,8 +203,7 @@ impl BlobStore for TarStore {
             .files
             .get(&clean_name(name))
             .with_context(|| format!("{name}: not found in the archive"))?;
-        let mut file = File::open(&self.path)
-            .with_context(|| format!("{}: cannot open", self.path.display()))?;
+        let mut file = open_regular_file(&self.path)?;
         file.seek(SeekFrom::Start(slice.offset))
             .with_context(|| format!("{name}: cannot seek"))?;
         Ok((Box::new(file.take(slice.len)), slice.len))

@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "The Dockerfile has a syntax error",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL1000.md"),
     check,
 };

@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     category: Category::Correctness,
     severity: Severity::Error,
     summary: "Use absolute WORKDIR",
-    aliases: &["WorkdirRelativePath"],
+    aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3000.md"),
     check,
 };

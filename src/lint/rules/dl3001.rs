@@ -1,11 +1,7 @@
 //! DL3001: For some bash commands it makes no sense running them in a Docker container like ssh, vim, shutdown, service, ps, free, top, kill, mount, ifconfig.
 
-#[allow(unused_imports)]
-use crate::dockerfile::ast::Keyword;
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
-use crate::lint::rules::util::*;
+use crate::lint::rules::util::run_commands;
 
 pub static RULE: Rule = Rule {
     code: "DL3001",
@@ -14,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "For some bash commands it makes no sense running them in a Docker container like ssh, vim, shutdown, service, ps, free, top, kill, mount, ifconfig",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3001.md"),
     check,
 };

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Last USER should not be root",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3002.md"),
     check,
 };

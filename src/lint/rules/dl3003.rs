@@ -1,7 +1,7 @@
 //! DL3003: Use WORKDIR to switch to a directory.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::*;
+use crate::lint::rules::util::run_commands;
 
 pub static RULE: Rule = Rule {
     code: "DL3003",
@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Use WORKDIR to switch to a directory",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3003.md"),
     check,
 };

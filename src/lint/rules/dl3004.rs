@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "Do not use sudo as it leads to unpredictable behavior. Use a tool like gosu to enforce root",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3004.md"),
     check,
 };

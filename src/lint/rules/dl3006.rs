@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Always tag the version of an image explicitly",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3006.md"),
     check,
 };

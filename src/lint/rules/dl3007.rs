@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Using latest is prone to errors if the image will ever update",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3007.md"),
     check,
 };

@@ -1,7 +1,8 @@
 //! DL3008: Pin versions in apt-get install.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::*;
+use crate::lint::rules::packages::APT_VALUE_FLAGS;
+use crate::lint::rules::util::run_commands;
 
 pub static RULE: Rule = Rule {
     code: "DL3008",
@@ -10,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Pin versions in apt-get install",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3008.md"),
     check,
 };

@@ -1,7 +1,9 @@
 //! DL3009: apt lists are left in the layer.
 
+use crate::dockerfile::stages::final_chain;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::{APT_VALUE_FLAGS, final_chain, has_cache_mount, removes_any, runs};
+use crate::lint::rules::packages::APT_VALUE_FLAGS;
+use crate::lint::rules::util::{has_cache_mount, removes_any, runs};
 
 pub static RULE: Rule = Rule {
     code: "DL3009",
@@ -10,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "Delete the apt-get lists after installing something",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3009.md"),
     check,
 };
@@ -27,10 +30,12 @@ fn check(ctx: &Context, sink: &mut Sink) {
         }) else {
             continue;
         };
-        let cleaned = script
-            .commands
-            .iter()
-            .any(|c| removes_any(c, &["/var/lib/apt/lists"]));
+        // apt 2.7+ `apt-get dist-clean` removes the lists too (hadolint does not know it).
+        let cleaned = script.commands.iter().any(|c| {
+            removes_any(c, &["/var/lib/apt/lists"])
+                || ((c.is("apt-get") || c.is("apt"))
+                    && c.subcommand_is(APT_VALUE_FLAGS, &["dist-clean"]))
+        });
         let cached = has_cache_mount(instr, &["/var/lib/apt/lists"])
             || (has_cache_mount(instr, &["/var/lib/apt"])
                 && has_cache_mount(instr, &["/var/cache/apt"]));

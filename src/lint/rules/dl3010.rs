@@ -1,11 +1,9 @@
 //! DL3010: Use ADD for extracting archives into an image.
 
-#[allow(unused_imports)]
 use crate::dockerfile::ast::Keyword;
-#[allow(unused_imports)]
+use crate::dockerfile::stages::stage_instructions;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
-use crate::lint::rules::util::*;
+use crate::lint::rules::util::copy_sources;
 
 pub static RULE: Rule = Rule {
     code: "DL3010",
@@ -14,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "Use ADD for extracting archives into an image",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3010.md"),
     check,
 };

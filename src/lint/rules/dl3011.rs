@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "Valid UNIX ports range from 0 to 65535",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3011.md"),
     check,
 };

@@ -1,7 +1,8 @@
 //! DL3013: Pin versions in pip.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::*;
+use crate::lint::rules::packages::{PIP_VALUE_FLAGS, pip_args_start};
+use crate::lint::rules::util::run_commands;
 
 pub static RULE: Rule = Rule {
     code: "DL3013",
@@ -10,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Pin versions in pip",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3013.md"),
     check,
 };

@@ -1,7 +1,8 @@
 //! DL3015: Avoid additional packages by specifying `--no-install-recommends`.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::*;
+use crate::lint::rules::packages::APT_VALUE_FLAGS;
+use crate::lint::rules::util::run_commands;
 
 pub static RULE: Rule = Rule {
     code: "DL3015",
@@ -10,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "Avoid additional packages by specifying `--no-install-recommends`",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3015.md"),
     check,
 };

@@ -1,7 +1,7 @@
 //! DL3016: Pin versions in npm.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::*;
+use crate::lint::rules::util::run_commands;
 
 pub static RULE: Rule = Rule {
     code: "DL3016",
@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Pin versions in npm",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3016.md"),
     check,
 };

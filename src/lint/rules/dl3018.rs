@@ -1,7 +1,8 @@
 //! DL3018: Pin versions in apk add. Instead of `apk add <package>` use `apk add <package>=<version>`.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::*;
+use crate::lint::rules::packages::APK_VALUE_FLAGS;
+use crate::lint::rules::util::run_commands;
 
 pub static RULE: Rule = Rule {
     code: "DL3018",
@@ -10,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Pin versions in apk add. Instead of `apk add <package>` use `apk add <package>=<version>`",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3018.md"),
     check,
 };

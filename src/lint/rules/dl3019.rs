@@ -1,7 +1,8 @@
 //! DL3019: `apk add` without `--no-cache`.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::{APK_VALUE_FLAGS, has_cache_mount, removes_any, runs};
+use crate::lint::rules::packages::APK_VALUE_FLAGS;
+use crate::lint::rules::util::{has_cache_mount, removes_any, runs};
 
 pub static RULE: Rule = Rule {
     code: "DL3019",
@@ -10,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "Use the --no-cache switch to avoid the need to use --update and remove /var/cache/apk/*",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3019.md"),
     check,
 };

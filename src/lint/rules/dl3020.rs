@@ -2,7 +2,7 @@
 
 use crate::dockerfile::ast::Keyword;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::*;
+use crate::lint::rules::util::copy_sources;
 
 pub static RULE: Rule = Rule {
     code: "DL3020",
@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "Use COPY instead of ADD for files and folders",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3020.md"),
     check,
 };

@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "COPY with more than 2 arguments requires the last argument to end with /",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3021.md"),
     check,
 };

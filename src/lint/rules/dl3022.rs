@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "COPY --from should reference a previously defined FROM alias",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3022.md"),
     check,
 };

@@ -1,8 +1,8 @@
 //! DL3023: COPY --from cannot reference its own FROM alias.
 
 use crate::dockerfile::ast::Keyword;
+use crate::dockerfile::stages::stage_of;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::*;
 
 pub static RULE: Rule = Rule {
     code: "DL3023",
@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "COPY --from cannot reference its own FROM alias",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3023.md"),
     check,
 };

@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "FROM aliases (stage names) must be unique",
     aliases: &["DuplicateStageName"],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3024.md"),
     check,
 };

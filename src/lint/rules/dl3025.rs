@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     category: Category::MissingExec,
     severity: Severity::Warning,
     summary: "Use arguments JSON notation for CMD and ENTRYPOINT arguments",
-    aliases: &["JSONArgsRecommended"],
+    aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3025.md"),
     check,
 };

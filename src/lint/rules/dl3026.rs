@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "Use only an allowed registry in the FROM image",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3026.md"),
     check,
 };

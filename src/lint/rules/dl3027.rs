@@ -1,7 +1,7 @@
 //! DL3027: Do not use apt as it is meant to be an end-user tool, use apt-get or apt-cache instead.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::*;
+use crate::lint::rules::util::run_commands;
 
 pub static RULE: Rule = Rule {
     code: "DL3027",
@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Do not use apt as it is meant to be an end-user tool, use apt-get or apt-cache instead",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3027.md"),
     check,
 };

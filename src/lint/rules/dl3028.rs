@@ -1,7 +1,7 @@
 //! DL3028: Pin versions in gem install.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::*;
+use crate::lint::rules::util::run_commands;
 
 pub static RULE: Rule = Rule {
     code: "DL3028",
@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Pin versions in gem install",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3028.md"),
     check,
 };

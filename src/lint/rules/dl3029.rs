@@ -8,7 +8,8 @@ pub static RULE: Rule = Rule {
     category: Category::Portability,
     severity: Severity::Warning,
     summary: "Do not use --platform flag with FROM",
-    aliases: &["FromPlatformFlagConstDisallowed"],
+    aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3029.md"),
     check,
 };

@@ -1,7 +1,7 @@
 //! DL3030: Use the `-y` switch to avoid manual input `yum install -y <package>`.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::{YUM_VALUE_FLAGS, check_assume_yes};
+use crate::lint::rules::packages::{YUM_VALUE_FLAGS, check_assume_yes};
 
 pub static RULE: Rule = Rule {
     code: "DL3030",
@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Use the `-y` switch to avoid manual input `yum install -y <package>`",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3030.md"),
     check,
 };

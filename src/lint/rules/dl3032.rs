@@ -1,7 +1,7 @@
 //! DL3032: yum clean all missing after yum command.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::check_cache_cleanup;
+use crate::lint::rules::packages::check_cache_cleanup;
 use crate::shell::Command;
 
 pub static RULE: Rule = Rule {
@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "yum clean all missing after yum command",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3032.md"),
     check,
 };
@@ -18,7 +19,7 @@ pub static RULE: Rule = Rule {
 fn is_install(cmd: &Command) -> bool {
     cmd.is("yum")
         && cmd.subcommand_is(
-            crate::lint::rules::util::YUM_VALUE_FLAGS,
+            crate::lint::rules::packages::YUM_VALUE_FLAGS,
             &[
                 "install",
                 "groupinstall",

@@ -1,7 +1,7 @@
 //! DL3033: Specify version with `yum install <package>-<version>`.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::check_rpm_pins;
+use crate::lint::rules::packages::check_rpm_pins;
 
 pub static RULE: Rule = Rule {
     code: "DL3033",
@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Specify version with `yum install <package>-<version>`",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3033.md"),
     check,
 };

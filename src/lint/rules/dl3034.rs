@@ -1,7 +1,7 @@
 //! DL3034: Use the `-n`/`-y` switch to avoid manual input `zypper install -y <package>`.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::{ZYPPER_VALUE_FLAGS, check_assume_yes};
+use crate::lint::rules::packages::{ZYPPER_VALUE_FLAGS, check_assume_yes};
 
 pub static RULE: Rule = Rule {
     code: "DL3034",
@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Use the `-n`/`-y` switch to avoid manual input `zypper install -y <package>`",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3034.md"),
     check,
 };

@@ -1,11 +1,8 @@
 //! DL3035: Do not use zypper dist-upgrade.
 
-#[allow(unused_imports)]
-use crate::dockerfile::ast::Keyword;
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
-use crate::lint::rules::util::*;
+use crate::lint::rules::packages::ZYPPER_VALUE_FLAGS;
+use crate::lint::rules::util::run_commands;
 
 pub static RULE: Rule = Rule {
     code: "DL3035",
@@ -14,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Do not use zypper dist-upgrade",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3035.md"),
     check,
 };

@@ -1,7 +1,7 @@
 //! DL3036: zypper clean missing after zypper use.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::check_cache_cleanup;
+use crate::lint::rules::packages::check_cache_cleanup;
 use crate::shell::Command;
 
 pub static RULE: Rule = Rule {
@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "zypper clean missing after zypper use",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3036.md"),
     check,
 };
@@ -18,7 +19,7 @@ pub static RULE: Rule = Rule {
 fn is_install(cmd: &Command) -> bool {
     cmd.is("zypper")
         && cmd.subcommand_is(
-            crate::lint::rules::util::ZYPPER_VALUE_FLAGS,
+            crate::lint::rules::packages::ZYPPER_VALUE_FLAGS,
             &[
                 "install",
                 "in",

@@ -1,7 +1,8 @@
 //! DL3037: Specify version with `zypper install -y <package>=<version>`.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::*;
+use crate::lint::rules::packages::ZYPPER_VALUE_FLAGS;
+use crate::lint::rules::util::run_commands;
 
 pub static RULE: Rule = Rule {
     code: "DL3037",
@@ -10,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Specify version with `zypper install -y <package>=<version>`",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3037.md"),
     check,
 };

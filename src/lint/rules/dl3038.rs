@@ -1,7 +1,7 @@
 //! DL3038: Use the `-y` switch to avoid manual input `dnf install -y <package>`.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::{YUM_VALUE_FLAGS, check_assume_yes};
+use crate::lint::rules::packages::{YUM_VALUE_FLAGS, check_assume_yes};
 
 pub static RULE: Rule = Rule {
     code: "DL3038",
@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Use the `-y` switch to avoid manual input `dnf install -y <package>`",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3038.md"),
     check,
 };

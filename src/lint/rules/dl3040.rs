@@ -1,7 +1,7 @@
 //! DL3040: dnf clean all missing after dnf command.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::check_cache_cleanup;
+use crate::lint::rules::packages::check_cache_cleanup;
 use crate::shell::Command;
 
 pub static RULE: Rule = Rule {
@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "dnf clean all missing after dnf command",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3040.md"),
     check,
 };
@@ -18,7 +19,7 @@ pub static RULE: Rule = Rule {
 fn is_install(cmd: &Command) -> bool {
     (cmd.is("dnf") || cmd.is("microdnf"))
         && cmd.subcommand_is(
-            crate::lint::rules::util::YUM_VALUE_FLAGS,
+            crate::lint::rules::packages::YUM_VALUE_FLAGS,
             &[
                 "install",
                 "groupinstall",

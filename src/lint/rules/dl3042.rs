@@ -1,7 +1,8 @@
 //! DL3042: `pip install` keeps its download cache.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::{env_is_set, has_cache_mount, is_pip_install, runs};
+use crate::lint::rules::packages::is_pip_install;
+use crate::lint::rules::util::{env_is_set, has_cache_mount, runs};
 
 pub static RULE: Rule = Rule {
     code: "DL3042",
@@ -10,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Avoid use of cache directory with pip. Use `pip install --no-cache-dir <package>`",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3042.md"),
     check,
 };

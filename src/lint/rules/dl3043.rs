@@ -1,11 +1,7 @@
 //! DL3043: ONBUILD, FROM or MAINTAINER triggered from within ONBUILD instruction.
 
-#[allow(unused_imports)]
 use crate::dockerfile::ast::Keyword;
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
-use crate::lint::rules::util::*;
 
 pub static RULE: Rule = Rule {
     code: "DL3043",
@@ -14,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "ONBUILD, FROM or MAINTAINER triggered from within ONBUILD instruction",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3043.md"),
     check,
 };

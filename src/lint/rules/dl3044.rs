@@ -1,11 +1,8 @@
 //! DL3044: Do not refer to an environment variable within the same ENV statement where it is defined.
 
-#[allow(unused_imports)]
 use crate::dockerfile::ast::Keyword;
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
-use crate::lint::rules::util::*;
+use crate::lint::rules::util::{env_is_set, span_in};
 
 pub static RULE: Rule = Rule {
     code: "DL3044",
@@ -14,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "Do not refer to an environment variable within the same ENV statement where it is defined",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3044.md"),
     check,
 };

@@ -1,8 +1,8 @@
 //! DL3045: COPY to a relative destination without WORKDIR set.
 
 use crate::dockerfile::ast::Keyword;
+use crate::dockerfile::stages::stage_chain;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::*;
 
 pub static RULE: Rule = Rule {
     code: "DL3045",
@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "COPY to a relative destination without WORKDIR set",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3045.md"),
     check,
 };

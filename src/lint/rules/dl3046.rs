@@ -1,7 +1,7 @@
 //! DL3046: useradd without flag -l and high UID will result in excessively large Image.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::*;
+use crate::lint::rules::util::run_commands;
 
 pub static RULE: Rule = Rule {
     code: "DL3046",
@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "useradd without flag -l and high UID will result in excessively large Image",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3046.md"),
     check,
 };

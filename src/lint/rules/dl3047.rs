@@ -1,7 +1,7 @@
 //! DL3047: Avoid use of wget without progress bar. Use `wget --progress=dot:giga <url>`.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::*;
+use crate::lint::rules::util::run_commands;
 
 pub static RULE: Rule = Rule {
     code: "DL3047",
@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "Avoid use of wget without progress bar. Use `wget --progress=dot:giga <url>`",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3047.md"),
     check,
 };

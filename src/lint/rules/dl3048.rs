@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Style,
     summary: "Invalid Label Key",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3048.md"),
     check,
 };

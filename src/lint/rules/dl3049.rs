@@ -1,8 +1,9 @@
 //! DL3049: Label is missing.
 
 use crate::dockerfile::ast::Keyword;
+use crate::dockerfile::stages::stage_chain;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::*;
+use crate::lint::rules::util::head_span;
 
 pub static RULE: Rule = Rule {
     code: "DL3049",
@@ -11,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "Label is missing",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3049.md"),
     check,
 };

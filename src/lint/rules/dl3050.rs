@@ -1,7 +1,7 @@
 //! DL3050: Superfluous label(s) present.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::*;
+use crate::lint::rules::labels::label_pairs;
 
 pub static RULE: Rule = Rule {
     code: "DL3050",
@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "Superfluous label(s) present",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3050.md"),
     check,
 };

@@ -1,7 +1,7 @@
 //! DL3051: Label is empty.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::*;
+use crate::lint::rules::labels::label_pairs;
 
 pub static RULE: Rule = Rule {
     code: "DL3051",
@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Label is empty",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3051.md"),
     check,
 };

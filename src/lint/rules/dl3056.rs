@@ -1,7 +1,7 @@
 //! DL3056: Label is not a valid semantic version.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::check_label_type;
+use crate::lint::rules::labels::{LabelType, check_label_type};
 
 pub static RULE: Rule = Rule {
     code: "DL3056",
@@ -10,10 +10,11 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Label is not a valid semantic version",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3056.md"),
     check,
 };
 
 fn check(ctx: &Context, sink: &mut Sink) {
-    check_label_type(ctx, sink, "semver", "a semantic version");
+    check_label_type(ctx, sink, LabelType::Semver);
 }

@@ -1,7 +1,7 @@
 //! DL3058: Label is not a valid e-mail address.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::check_label_type;
+use crate::lint::rules::labels::{LabelType, check_label_type};
 
 pub static RULE: Rule = Rule {
     code: "DL3058",
@@ -10,10 +10,11 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Label is not a valid e-mail address",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3058.md"),
     check,
 };
 
 fn check(ctx: &Context, sink: &mut Sink) {
-    check_label_type(ctx, sink, "email", "an e-mail address");
+    check_label_type(ctx, sink, LabelType::Email);
 }

@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "Multiple consecutive RUN instructions. Consider consolidation",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3059.md"),
     check,
 };

@@ -1,7 +1,7 @@
 //! DL3060: yarn cache clean missing after yarn install was run.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::check_cache_cleanup;
+use crate::lint::rules::packages::check_cache_cleanup;
 use crate::shell::Command;
 
 pub static RULE: Rule = Rule {
@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "yarn cache clean missing after yarn install was run",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3060.md"),
     check,
 };

@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "Invalid instruction order. Dockerfile must begin with FROM, ARG or comment",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3061.md"),
     check,
 };

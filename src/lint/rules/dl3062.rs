@@ -1,7 +1,7 @@
 //! DL3062: Pin versions in go install. Instead of `go install <package>` use `go install <package>@<version>`.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::*;
+use crate::lint::rules::util::run_commands;
 
 pub static RULE: Rule = Rule {
     code: "DL3062",
@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Pin versions in go install. Instead of `go install <package>` use `go install <package>@<version>`",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3062.md"),
     check,
 };

@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Stage names should not be reserved words",
     aliases: &["ReservedStageName"],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3063.md"),
     check,
 };

@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "FROM --platform=$TARGETPLATFORM is redundant",
     aliases: &["RedundantTargetPlatform"],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3065.md"),
     check,
 };

@@ -1,7 +1,8 @@
 //! DL3066: the final USER is a name rather than a numeric UID.
 
+use crate::dockerfile::stages::effective_user;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::{effective_user, is_root_user, user_name};
+use crate::lint::rules::util::{is_root_user, user_name};
 
 pub static RULE: Rule = Rule {
     code: "DL3066",
@@ -10,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "Use a numeric UID in the last USER instruction",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3066.md"),
     check,
 };

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Do not copy the whole filesystem of another stage",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL3067.md"),
     check,
 };

@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "MAINTAINER is deprecated",
     aliases: &["MaintainerDeprecated"],
+    opt_in: false,
     doc: include_str!("../../../rules/DL4000.md"),
     check,
 };

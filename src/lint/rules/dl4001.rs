@@ -1,7 +1,7 @@
 //! DL4001: Either use Wget or Curl but not both.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::*;
+use crate::lint::rules::util::run_commands;
 
 pub static RULE: Rule = Rule {
     code: "DL4001",
@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Either use Wget or Curl but not both",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL4001.md"),
     check,
 };

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "Multiple ENTRYPOINT instructions found. Only the last one takes effect",
     aliases: &["MultipleInstructionsDisallowed"],
+    opt_in: false,
     doc: include_str!("../../../rules/DL4004.md"),
     check,
 };

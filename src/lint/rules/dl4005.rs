@@ -1,7 +1,7 @@
 //! DL4005: Use SHELL to change the default shell.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::*;
+use crate::lint::rules::util::run_commands;
 
 pub static RULE: Rule = Rule {
     code: "DL4005",
@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Use SHELL to change the default shell",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL4005.md"),
     check,
 };

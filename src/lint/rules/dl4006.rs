@@ -1,7 +1,7 @@
 //! DL4006: Set the SHELL option -o pipefail before RUN with a pipe in it.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::*;
+use crate::lint::rules::util::runs;
 
 pub static RULE: Rule = Rule {
     code: "DL4006",
@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Set the SHELL option -o pipefail before RUN with a pipe in it",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/DL4006.md"),
     check,
 };
@@ -32,7 +33,7 @@ fn check(ctx: &Context, sink: &mut Sink) {
                 || shell
                     .iter()
                     .any(|a| a.starts_with('-') && !a.starts_with("--") && a.contains("opipefail"));
-            if has_pipefail && ["bash", "zsh", "ash", "ksh", "mksh"].contains(&prog) {
+            if has_pipefail && crate::shell::shell_program(prog).is_some_and(|p| p.pipefail) {
                 continue;
             }
         }

@@ -14,6 +14,8 @@ pub struct Facts {
     /// Indexed like `Dockerfile::instructions`: the SHELL in force (exec-form words), `None`
     /// meaning the default `/bin/sh -c`.
     pub shells: Vec<Option<Vec<String>>>,
+    /// The ShellCheck-class findings of every RUN, computed once for all SC rules.
+    pub shell_findings: std::sync::OnceLock<Vec<crate::shell::check::ShellFinding>>,
 }
 
 impl Facts {
@@ -52,11 +54,19 @@ impl Facts {
                 Keyword::Healthcheck if !instr.healthcheck_none && !instr.args.is_empty() => {
                     Some(script_of(instr))
                 }
+                // `ONBUILD RUN …` runs in every child image: hadolint lints it like a RUN.
+                Keyword::Onbuild => onbuild_run(instr)
+                    .filter(|run| posix || run.is_exec_form())
+                    .map(script_of),
                 _ => None,
             };
             scripts.push(script);
         }
-        Facts { scripts, shells }
+        Facts {
+            scripts,
+            shells,
+            shell_findings: std::sync::OnceLock::new(),
+        }
     }
 
     /// The parsed script of instruction `index`, if it is one that runs commands.
@@ -65,12 +75,24 @@ impl Facts {
     }
 }
 
+/// The RUN an `ONBUILD RUN …` triggers (the instruction itself for a plain RUN).
+pub fn onbuild_run(instr: &Instruction) -> Option<&Instruction> {
+    match instr.keyword {
+        Keyword::Run => Some(instr),
+        Keyword::Onbuild => instr
+            .onbuild
+            .as_deref()
+            .filter(|inner| inner.keyword == Keyword::Run),
+        _ => None,
+    }
+}
+
 /// `["/bin/bash", "-o", "pipefail", "-c"]` is POSIX-like; PowerShell and cmd are not.
 pub fn is_posix_shell(shell: &[String]) -> bool {
     shell.first().is_none_or(|p| {
         let name = shell::basename(p).to_ascii_lowercase();
         let name = name.trim_end_matches(".exe");
-        ["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"].contains(&name)
+        shell::shell_program(name).is_some()
     })
 }
 
@@ -98,20 +120,14 @@ pub fn script_of(instr: &Instruction) -> Script {
     // `RUN python3 <<EOF` is not, and `RUN cat <<EOF > file` writes data.
     let runs_body = script.commands.is_empty()
         || (script.commands.len() == 1
-            && is_shell_program(script.commands[0].program())
+            && shell::is_script_shell(script.commands[0].program())
             && !script.commands[0].args.iter().any(|a| a.value == "-c"));
     if runs_body {
         for heredoc in &instr.heredocs {
-            let body = shell::parse(&heredoc.body);
-            script.parsed &= body.parsed;
-            script.commands.extend(body.commands);
+            script.append(shell::parse(&heredoc.body));
         }
     }
     script
-}
-
-fn is_shell_program(name: &str) -> bool {
-    ["sh", "bash", "ash", "dash", "zsh"].contains(&name)
 }
 
 /// Exec form `["apt-get", "install", "x"]` is one command; `["sh", "-c", "…"]` is parsed again.
@@ -142,9 +158,10 @@ fn exec_script(args: &[SourceText]) -> Script {
     let mut script = Script {
         commands: vec![command],
         parsed: true,
+        ..Script::default()
     };
     let c = &script.commands[0];
-    if is_shell_program(c.program()) {
+    if shell::is_script_shell(c.program()) {
         if let Some(pos) = c.args.iter().position(|a| {
             a.value == "-c"
                 || (a.value.starts_with('-') && !a.value.starts_with("--") && a.value.contains('c'))
@@ -155,8 +172,14 @@ fn exec_script(args: &[SourceText]) -> Script {
                     cmd.depth += 1;
                     cmd.in_shell_string = true;
                 }
-                script.parsed &= inner.parsed;
-                script.commands.extend(inner.commands);
+                for a in &mut inner.assignments {
+                    a.in_shell_string = true;
+                }
+                for f in &mut inner.for_loops {
+                    f.in_shell_string = true;
+                }
+                inner.unchecked_negations.clear();
+                script.append(inner);
             }
         }
     }

@@ -3,12 +3,13 @@
 use std::collections::BTreeMap;
 
 use crate::dockerfile::ast::{Instruction, Keyword};
+use crate::dockerfile::stages::stage_chain;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::container_path_join as join;
-use crate::lint::rules::util::{
-    APK_VALUE_FLAGS, APT_VALUE_FLAGS, copy_sources, has_cache_mount, installs_system_packages,
-    is_pip_install, stage_chain,
+use crate::lint::rules::packages::{
+    APK_VALUE_FLAGS, APT_VALUE_FLAGS, installs_system_packages, is_pip_install,
 };
+use crate::lint::rules::util::container_path_join as join;
+use crate::lint::rules::util::{copy_sources, has_cache_mount};
 use crate::shell::Command;
 
 pub static RULE: Rule = Rule {
@@ -18,6 +19,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Files removed in a later RUN still take space in the layer that created them",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/IL1001.md"),
     check,
 };

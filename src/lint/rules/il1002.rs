@@ -1,7 +1,7 @@
 //! IL1002: npm cache clean missing after npm install.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::check_cache_cleanup;
+use crate::lint::rules::packages::check_cache_cleanup;
 use crate::shell::Command;
 
 pub static RULE: Rule = Rule {
@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "npm cache clean missing after npm install",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/IL1002.md"),
     check,
 };

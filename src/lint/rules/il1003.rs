@@ -1,9 +1,9 @@
 //! IL1003: `chown -R`/`chmod -R` on files an earlier COPY/ADD brought in.
 
 use crate::dockerfile::ast::Keyword;
+use crate::dockerfile::stages::stage_instructions;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
 use crate::lint::rules::util::container_path_join as join;
-use crate::lint::rules::util::stage_instructions;
 
 pub static RULE: Rule = Rule {
     code: "IL1003",
@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Use COPY --chown/--chmod instead of chown -R/chmod -R in a later RUN",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/IL1003.md"),
     check,
 };

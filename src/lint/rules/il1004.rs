@@ -2,7 +2,8 @@
 
 use crate::dockerfile::ast::Keyword;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::{runs, system_packages};
+use crate::lint::rules::packages::system_packages;
+use crate::lint::rules::util::runs;
 
 pub static RULE: Rule = Rule {
     code: "IL1004",
@@ -11,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "Build toolchains in the final image: use a multi-stage build",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/IL1004.md"),
     check,
 };

@@ -1,10 +1,10 @@
 //! IL2001: the whole build context is copied before dependencies are installed.
 
 use crate::dockerfile::ast::Keyword;
+use crate::dockerfile::stages::stage_instructions;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::{
-    copies_whole_context, copy_sources, is_pip_install, pip_args_start, stage_instructions,
-};
+use crate::lint::rules::packages::{is_pip_install, pip_args_start};
+use crate::lint::rules::util::{copies_whole_context, copy_sources};
 use crate::shell::Command;
 
 pub static RULE: Rule = Rule {
@@ -14,6 +14,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Copy dependency manifests and install dependencies before copying the whole context",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/IL2001.md"),
     check,
 };

@@ -1,7 +1,8 @@
 //! IL2002: `apt-get update` in a RUN of its own.
 
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::{APK_VALUE_FLAGS, APT_VALUE_FLAGS, runs};
+use crate::lint::rules::packages::{APK_VALUE_FLAGS, APT_VALUE_FLAGS};
+use crate::lint::rules::util::runs;
 
 pub static RULE: Rule = Rule {
     code: "IL2002",
@@ -10,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Update the package index in the same RUN as the install",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/IL2002.md"),
     check,
 };

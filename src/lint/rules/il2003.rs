@@ -1,10 +1,10 @@
 //! IL2003: system packages are installed after the whole context was copied.
 
 use crate::dockerfile::ast::Keyword;
+use crate::dockerfile::stages::stage_instructions;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::{
-    copies_whole_context, installs_system_packages, stage_instructions,
-};
+use crate::lint::rules::packages::installs_system_packages;
+use crate::lint::rules::util::copies_whole_context;
 
 pub static RULE: Rule = Rule {
     code: "IL2003",
@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Install system packages before copying the build context",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/IL2003.md"),
     check,
 };

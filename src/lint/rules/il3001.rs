@@ -4,9 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use crate::dockerfile::ast::{Instruction, Keyword};
-use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
+use crate::dockerfile::stages::stage_chain;
+use crate::lint::rule::{Category, Context, Rule, Severity, Sink, read_file_inside};
 use crate::lint::rules::util::container_path_join as join;
-use crate::lint::rules::util::{copy_sources, stage_chain};
+use crate::lint::rules::util::copy_sources;
 use crate::shell::{self, basename};
 
 pub static RULE: Rule = Rule {
@@ -16,12 +17,16 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "The entrypoint script should `exec` the long-running program",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/IL3001.md"),
     check,
 };
 
 /// Scripts larger than this are not read (an entrypoint script is a few KiB).
 const MAX_SCRIPT_BYTES: u64 = 1 << 20;
+
+/// The longest command name quoted from a script in a message.
+const MAX_QUOTED_NAME: usize = 64;
 
 fn check(ctx: &Context, sink: &mut Sink) {
     let df = ctx.dockerfile;
@@ -67,7 +72,7 @@ fn check(ctx: &Context, sink: &mut Sink) {
         }
     }
     let target = match words.get(at) {
-        Some(w) if ["sh", "bash", "ash", "dash"].contains(&crate::shell::basename(&w.value)) => {
+        Some(w) if crate::shell::is_script_shell(crate::shell::basename(&w.value)) => {
             let rest = &words[at + 1..];
             if rest.iter().any(|a| a.value == "-c") {
                 return;
@@ -106,14 +111,22 @@ fn check(ctx: &Context, sink: &mut Sink) {
     if last_cmd.is("exec") || is_harmless(last_cmd.program()) {
         return;
     }
+    // Only the command's name is quoted from the script, and only if it looks like one: the
+    // script's text is not ours to print.
+    let program = last_cmd.program();
+    if program.is_empty()
+        || program.len() > MAX_QUOTED_NAME
+        || !program
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._+-".contains(c))
+    {
+        return;
+    }
     sink.report(
         target.span,
         format!(
-            "{} ends by running `{}` (line {}) without `exec`: the shell stays PID 1 and SIGTERM never reaches the program; write `exec {}`",
-            target.value,
-            last_cmd.program(),
-            last_cmd.name.span.start.line,
-            last_cmd.name.value,
+            "{} ends by running `{program}` (line {}) without `exec`: the shell stays PID 1 and SIGTERM never reaches the program; write `exec {program} …`",
+            target.value, last_cmd.name.span.start.line,
         ),
     );
 }
@@ -163,7 +176,7 @@ fn looks_like_shell_script(path: &str, body: &str) -> bool {
         } else {
             interp
         };
-        return ["sh", "bash", "ash", "dash", "zsh", "ksh"].contains(&interp);
+        return crate::shell::is_script_shell(interp);
     }
     path.ends_with(".sh")
 }
@@ -193,13 +206,7 @@ fn find_script(ctx: &Context, indices: &[usize], runner: usize, target: &str) ->
     // The runner resolves a relative path against the WORKDIR in force when it runs.
     match found? {
         Found::Inline(body) => Some(body),
-        Found::File(path) => {
-            let meta = std::fs::metadata(&path).ok()?;
-            if !meta.is_file() || meta.len() > MAX_SCRIPT_BYTES {
-                return None;
-            }
-            std::fs::read_to_string(path).ok()
-        }
+        Found::File(path) => read_file_inside(ctx.build_context?, &path, MAX_SCRIPT_BYTES),
     }
 }
 

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "A `sh -c` CMD/ENTRYPOINT should `exec` its last command",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/IL3002.md"),
     check,
 };

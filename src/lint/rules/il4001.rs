@@ -1,8 +1,8 @@
 //! IL4001: the final image runs as root because no USER is ever set for it.
 
 use crate::dockerfile::ast::Keyword;
+use crate::dockerfile::stages::effective_user;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::effective_user;
 
 pub static RULE: Rule = Rule {
     code: "IL4001",
@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "The final image runs as root: no USER is set for it",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/IL4001.md"),
     check,
 };
@@ -24,7 +25,7 @@ fn check(ctx: &Context, sink: &mut Sink) {
     if effective_user(df, last.index).is_some() {
         return;
     }
-    let chain = crate::lint::rules::util::stage_chain(df, last.index);
+    let chain = crate::dockerfile::stages::stage_chain(df, last.index);
     let root = &df.stages[*chain.last().unwrap_or(&last.index)];
     // Base images built to run unprivileged (distroless `:nonroot`, `nginx-unprivileged`…)
     // already set a non-root USER.

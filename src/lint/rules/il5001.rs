@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "A password or secret is written literally in the Dockerfile",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/IL5001.md"),
     check,
 };

@@ -2,7 +2,8 @@
 
 use crate::dockerfile::ast::Keyword;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::{run_commands, system_packages};
+use crate::lint::rules::packages::system_packages;
+use crate::lint::rules::util::run_commands;
 
 pub static RULE: Rule = Rule {
     code: "IL5002",
@@ -11,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Do not run an SSH server in a container",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/IL5002.md"),
     check,
 };

@@ -1,8 +1,9 @@
 //! IL5003: a non-root image exposes a privileged port.
 
 use crate::dockerfile::ast::Keyword;
+use crate::dockerfile::stages::{effective_user, stage_chain};
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::{effective_user, is_root_user, stage_chain, user_name};
+use crate::lint::rules::util::{is_root_user, user_name};
 
 pub static RULE: Rule = Rule {
     code: "IL5003",
@@ -11,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "A non-root image should not expose a port below 1024",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/IL5003.md"),
     check,
 };

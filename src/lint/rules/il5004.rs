@@ -10,18 +10,20 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Do not pipe a downloaded script into a shell",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/IL5004.md"),
     check,
 };
 
-const SHELLS: &[&str] = &[
-    "sh", "bash", "zsh", "ash", "dash", "ksh", "python", "python3", "perl", "ruby", "node",
-];
+/// Interpreters besides the shells that run a script piped into them.
+const INTERPRETERS: &[&str] = &["python", "python3", "perl", "ruby", "node"];
 
 fn check(ctx: &Context, sink: &mut Sink) {
     for (_, _, script) in runs(ctx) {
         for cmd in &script.commands {
-            if !SHELLS.contains(&cmd.program()) {
+            if crate::shell::shell_program(cmd.program()).is_none()
+                && !INTERPRETERS.contains(&cmd.program())
+            {
                 continue;
             }
             let downloads_in_pipe = cmd.pipeline_len > 1

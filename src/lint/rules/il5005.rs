@@ -2,7 +2,8 @@
 
 use crate::dockerfile::ast::Keyword;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::{is_pip_install, run_commands};
+use crate::lint::rules::packages::is_pip_install;
+use crate::lint::rules::util::run_commands;
 
 pub static RULE: Rule = Rule {
     code: "IL5005",
@@ -11,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Do not disable TLS certificate or package signature verification",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/IL5005.md"),
     check,
 };
@@ -23,6 +25,8 @@ fn disabling_env(key: &str, value: &str) -> bool {
         "NODE_TLS_REJECT_UNAUTHORIZED" | "PYTHONHTTPSVERIFY" => v == "0",
         "CURL_INSECURE" => v == "1" || v == "true",
         "NPM_CONFIG_STRICT_SSL" | "npm_config_strict_ssl" => v == "false",
+        // pip then accepts any certificate (or plain HTTP) from these hosts.
+        "PIP_TRUSTED_HOST" => !v.is_empty(),
         _ => false,
     }
 }
@@ -56,10 +60,22 @@ fn check(ctx: &Context, sink: &mut Sink) {
         let flag = match cmd.program() {
             "wget" => cmd.find_flag(&["--no-check-certificate"]),
             "curl" => cmd.find_flag(&["-k", "--insecure"]),
-            "yum" | "dnf" | "microdnf" | "rpm" => cmd.find_flag(&["--nogpgcheck", "--nosignature"]),
-            "apt-get" | "apt" => {
-                cmd.find_flag(&["--allow-unauthenticated", "--allow-insecure-repositories"])
-            }
+            "yum" | "dnf" | "microdnf" | "tdnf" | "rpm" => cmd
+                .find_flag(&["--nogpgcheck", "--nosignature", "--nodigest"])
+                .or_else(|| {
+                    cmd.args.iter().find(|a| {
+                        let v = a.value.to_ascii_lowercase();
+                        v.contains("sslverify=0")
+                            || v.contains("sslverify=false")
+                            || v.contains("gpgcheck=0")
+                            || v.contains("gpgcheck=false")
+                    })
+                }),
+            "apt-get" | "apt" => cmd.find_flag(&[
+                "--allow-unauthenticated",
+                "--allow-insecure-repositories",
+                "--force-yes",
+            ]),
             "apk" => cmd.find_flag(&["--allow-untrusted"]),
             "git" => cmd
                 .args

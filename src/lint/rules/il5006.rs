@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Do not make files world-writable (chmod 777)",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/IL5006.md"),
     check,
 };

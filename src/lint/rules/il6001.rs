@@ -1,8 +1,10 @@
 //! IL6001: a process supervisor runs several services in one container.
 
 use crate::dockerfile::ast::Keyword;
+use crate::dockerfile::stages::final_chain;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::{final_chain, run_commands, system_packages};
+use crate::lint::rules::packages::system_packages;
+use crate::lint::rules::util::run_commands;
 
 pub static RULE: Rule = Rule {
     code: "IL6001",
@@ -11,6 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "One service per container: avoid supervisord, s6 or runit",
     aliases: &[],
+    opt_in: false,
     doc: include_str!("../../../rules/IL6001.md"),
     check,
 };
@@ -57,7 +60,7 @@ fn check(ctx: &Context, sink: &mut Sink) {
         }
         let install = system_packages(cmd)
             .into_iter()
-            .chain(if crate::lint::rules::util::is_pip_install(cmd) {
+            .chain(if crate::lint::rules::packages::is_pip_install(cmd) {
                 cmd.positionals(&[])
             } else {
                 Vec::new()

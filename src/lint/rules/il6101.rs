@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Stage names should be lowercase",
     aliases: &["StageNameCasing"],
+    opt_in: false,
     doc: include_str!("../../../rules/IL6101.md"),
     check,
 };

@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "The AS keyword should match the casing of FROM",
     aliases: &["FromAsCasing"],
+    opt_in: false,
     doc: include_str!("../../../rules/IL6102.md"),
     check,
 };

@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "All instructions should use the same casing",
     aliases: &["ConsistentInstructionCasing"],
+    opt_in: false,
     doc: include_str!("../../../rules/IL6103.md"),
     check,
 };

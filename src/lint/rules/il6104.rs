@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Use key=value in ENV and LABEL",
     aliases: &["LegacyKeyValueFormat"],
+    opt_in: false,
     doc: include_str!("../../../rules/IL6104.md"),
     check,
 };

@@ -1,7 +1,8 @@
 //! IL6105: FROM uses an ARG that is not declared before the first FROM.
 
+use crate::dockerfile::stages::{PREDEFINED_ARGS, global_args_before};
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::*;
+use crate::lint::rules::util::edit_distance;
 
 pub static RULE: Rule = Rule {
     code: "IL6105",
@@ -10,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "FROM uses an ARG that is not declared before the first FROM",
     aliases: &["UndefinedArgInFrom"],
+    opt_in: false,
     doc: include_str!("../../../rules/IL6105.md"),
     check,
 };

@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "EXPOSE protocol should be lowercase",
     aliases: &["ExposeProtoCasing"],
+    opt_in: false,
     doc: include_str!("../../../rules/IL6106.md"),
     check,
 };

@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "EXPOSE should not define an IP address or host-port mapping",
     aliases: &["ExposeInvalidFormat"],
+    opt_in: false,
     doc: include_str!("../../../rules/IL6107.md"),
     check,
 };

@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Empty continuation line",
     aliases: &["NoEmptyContinuation"],
+    opt_in: false,
     doc: include_str!("../../../rules/IL6108.md"),
     check,
 };

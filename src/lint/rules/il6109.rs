@@ -1,7 +1,7 @@
 //! IL6109: A global ARG default makes the FROM image name empty or invalid.
 
+use crate::dockerfile::stages::global_args_before;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::*;
 
 pub static RULE: Rule = Rule {
     code: "IL6109",
@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "A global ARG default makes the FROM image name empty or invalid",
     aliases: &["InvalidDefaultArgInFrom"],
+    opt_in: false,
     doc: include_str!("../../../rules/IL6109.md"),
     check,
 };

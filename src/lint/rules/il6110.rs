@@ -1,16 +1,18 @@
-//! IL6110: A variable is used but never defined (probably a typo).
+//! IL6110: A variable is used but never defined (BuildKit's UndefinedVar).
 
-use crate::dockerfile::ast::Keyword;
+use crate::dockerfile::ast::{ImageRef, Keyword};
+use crate::dockerfile::stages::{PREDEFINED_ARGS, stage_chain};
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::util::*;
+use crate::lint::rules::util::edit_distance;
 
 pub static RULE: Rule = Rule {
     code: "IL6110",
     name: "undefined-var",
     category: Category::Correctness,
     severity: Severity::Warning,
-    summary: "A variable is used but never defined (probably a typo)",
+    summary: "A variable is used but never defined",
     aliases: &["UndefinedVar"],
+    opt_in: false,
     doc: include_str!("../../../rules/IL6110.md"),
     check,
 };
@@ -51,10 +53,27 @@ const BASE_ENV: &[&str] = &[
     "MAVEN_HOME",
 ];
 
+/// Whether the external base image may define `name` in its environment, which a linter cannot
+/// see: the common variables above, and `<IMAGE>_…` (official images set `PYTHON_VERSION`,
+/// `NODE_VERSION`…). `scratch` defines nothing.
+fn base_may_define(base: &ImageRef, name: &str) -> bool {
+    if base.unresolved {
+        return true;
+    }
+    if base.is_scratch() {
+        return false;
+    }
+    let image = base.repository.rsplit('/').next().unwrap_or("");
+    let prefix = format!("{}_", image.to_ascii_uppercase().replace(['-', '.'], "_"));
+    BASE_ENV.contains(&name) || (!image.is_empty() && name.starts_with(&prefix))
+}
+
 fn check(ctx: &Context, sink: &mut Sink) {
     let df = ctx.dockerfile;
     for stage in &df.stages {
         let chain = stage_chain(df, stage.index);
+        let root = chain.last().copied().unwrap_or(stage.index);
+        let base = &df.stages[root].image;
         for idx in stage.instructions.clone() {
             let instr = &df.instructions[idx];
             // BuildKit does not check RUN/CMD/ENTRYPOINT/HEALTHCHECK (the shell expands those).
@@ -66,6 +85,7 @@ fn check(ctx: &Context, sink: &mut Sink) {
                     | Keyword::Healthcheck
                     | Keyword::From
                     | Keyword::Onbuild
+                    | Keyword::Shell
                     | Keyword::Unknown
             ) {
                 continue;
@@ -96,29 +116,31 @@ fn check(ctx: &Context, sink: &mut Sink) {
             for word in words {
                 for name in crate::dockerfile::expand::referenced_variables(&word.value, df.escape)
                 {
+                    let has_default = word.value.contains(&format!("${{{name}:-"))
+                        || word.value.contains(&format!("${{{name}-"));
                     if defined.contains(&name)
+                        || has_default
                         || same_instr.contains(&name)
-                        || BASE_ENV.contains(&name.as_str())
                         || PREDEFINED_ARGS.contains(&name.as_str())
-                        || name.len() < 4
+                        || base_may_define(base, &name)
                     {
                         continue;
                     }
-                    // Only a near-miss of a defined name is reported: anything else may come
-                    // from the base image's environment, which we cannot see.
-                    let Some(close) = defined
+                    let known = defined
                         .iter()
+                        .map(String::as_str)
+                        .chain(BASE_ENV.iter().copied().filter(|_| !base.is_scratch()));
+                    let close = known
                         .filter(|d| d.len() >= 3)
-                        .min_by_key(|d| edit_distance(d, &name))
-                        .filter(|d| {
-                            edit_distance(d, &name) <= 2 && edit_distance(d, &name) * 3 < name.len()
-                        })
-                    else {
-                        continue;
-                    };
+                        .map(|d| (edit_distance(d, &name), d))
+                        .filter(|(dist, _)| *dist <= 2 && *dist * 3 < name.len())
+                        .min();
+                    let hint = close
+                        .map(|(_, d)| format!(" (did you mean ${d}?)"))
+                        .unwrap_or_default();
                     sink.report(
                         crate::lint::rules::util::span_in(word, &name),
-                        format!("Usage of undefined variable '${name}' (did you mean ${close}?)"),
+                        format!("Usage of undefined variable '${name}'{hint}"),
                     );
                 }
             }

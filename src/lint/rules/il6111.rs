@@ -1,11 +1,8 @@
 //! IL6111: COPY/ADD of a file excluded by .dockerignore.
 
-#[allow(unused_imports)]
 use crate::dockerfile::ast::Keyword;
-#[allow(unused_imports)]
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-#[allow(unused_imports)]
-use crate::lint::rules::util::*;
+use crate::lint::rules::util::copy_sources;
 
 pub static RULE: Rule = Rule {
     code: "IL6111",
@@ -14,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "COPY/ADD of a file excluded by .dockerignore",
     aliases: &["CopyIgnoredFile"],
+    opt_in: false,
     doc: include_str!("../../../rules/IL6111.md"),
     check,
 };

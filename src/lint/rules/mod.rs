@@ -4,9 +4,13 @@
 use super::rule::Rule;
 
 pub mod facts;
+pub mod labels;
+pub mod packages;
+pub mod sc;
 pub mod util;
 
 pub mod dl1000;
+pub mod dl1001;
 pub mod dl3000;
 pub mod dl3001;
 pub mod dl3002;
@@ -60,6 +64,7 @@ pub mod dl3053;
 pub mod dl3054;
 pub mod dl3055;
 pub mod dl3056;
+pub mod dl3057;
 pub mod dl3058;
 pub mod dl3059;
 pub mod dl3060;
@@ -85,6 +90,7 @@ pub mod il2002;
 pub mod il2003;
 pub mod il3001;
 pub mod il3002;
+pub mod il3003;
 pub mod il4001;
 pub mod il5001;
 pub mod il5002;
@@ -92,6 +98,10 @@ pub mod il5003;
 pub mod il5004;
 pub mod il5005;
 pub mod il5006;
+pub mod il5007;
+pub mod il5008;
+pub mod il5009;
+pub mod il5010;
 pub mod il6001;
 pub mod il6101;
 pub mod il6102;
@@ -104,10 +114,19 @@ pub mod il6108;
 pub mod il6109;
 pub mod il6110;
 pub mod il6111;
+pub mod il6112;
+pub mod il6113;
+pub mod il6114;
+pub mod il6115;
+pub mod il6116;
+pub mod il6117;
+pub mod il6201;
+pub mod il6202;
 
 /// Every rule, in code order.
 pub static REGISTRY: &[&Rule] = &[
     &dl1000::RULE,
+    &dl1001::RULE,
     &dl3000::RULE,
     &dl3001::RULE,
     &dl3002::RULE,
@@ -161,6 +180,7 @@ pub static REGISTRY: &[&Rule] = &[
     &dl3054::RULE,
     &dl3055::RULE,
     &dl3056::RULE,
+    &dl3057::RULE,
     &dl3058::RULE,
     &dl3059::RULE,
     &dl3060::RULE,
@@ -186,6 +206,7 @@ pub static REGISTRY: &[&Rule] = &[
     &il2003::RULE,
     &il3001::RULE,
     &il3002::RULE,
+    &il3003::RULE,
     &il4001::RULE,
     &il5001::RULE,
     &il5002::RULE,
@@ -193,6 +214,10 @@ pub static REGISTRY: &[&Rule] = &[
     &il5004::RULE,
     &il5005::RULE,
     &il5006::RULE,
+    &il5007::RULE,
+    &il5008::RULE,
+    &il5009::RULE,
+    &il5010::RULE,
     &il6001::RULE,
     &il6101::RULE,
     &il6102::RULE,
@@ -205,4 +230,59 @@ pub static REGISTRY: &[&Rule] = &[
     &il6109::RULE,
     &il6110::RULE,
     &il6111::RULE,
+    &il6112::RULE,
+    &il6113::RULE,
+    &il6114::RULE,
+    &il6115::RULE,
+    &il6116::RULE,
+    &il6117::RULE,
+    &il6201::RULE,
+    &il6202::RULE,
+    &sc::SC2002,
+    &sc::SC2005,
+    &sc::SC2006,
+    &sc::SC2010,
+    &sc::SC2016,
+    &sc::SC2028,
+    &sc::SC2035,
+    &sc::SC2038,
+    &sc::SC2043,
+    &sc::SC2046,
+    &sc::SC2048,
+    &sc::SC2059,
+    &sc::SC2068,
+    &sc::SC2086,
+    &sc::SC2116,
+    &sc::SC2155,
+    &sc::SC2162,
+    &sc::SC2174,
+    &sc::SC2181,
+    &sc::SC2226,
+    &sc::SC2251,
+    &sc::SC3009,
+    &sc::SC3014,
+    &sc::SC3030,
+    &sc::SC3037,
+    &sc::SC3040,
+    &sc::SC3046,
 ];
+
+/// hadolint rules paired with the BuildKit check of the same concern, kept as separate rules
+/// because their semantics differ. A suppression naming either one silences both, so
+/// `# check=skip=JSONArgsRecommended` keeps working for files linted with hadolint's DL3025.
+pub static TWINS: &[(&str, &str)] = &[
+    ("DL3000", "IL6116"),
+    ("DL3025", "IL6114"),
+    ("DL3029", "IL6115"),
+    ("DL3064", "IL6113"),
+];
+
+/// The twin of the rule with code `code` (see [`TWINS`]).
+pub fn twin(code: &str) -> Option<&'static Rule> {
+    let other = TWINS.iter().find_map(|&(a, b)| match code {
+        c if c == a => Some(b),
+        c if c == b => Some(a),
+        _ => None,
+    })?;
+    REGISTRY.iter().copied().find(|r| r.code == other)
+}

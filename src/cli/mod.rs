@@ -1,0 +1,6 @@
+//! The application layer: the two command lines. Each parses arguments, drives the library's
+//! layers in order and maps the outcome to an exit code; nothing in the library imports them.
+
+#[cfg(feature = "imgdive")]
+pub mod dive;
+pub mod lint;

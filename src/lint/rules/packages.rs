@@ -1,0 +1,242 @@
+//! What the linter knows about package managers: which options of apt-get, apk, pip, yum/dnf
+//! and zypper take a separate value (so their operands can be told from option values), what
+//! an install command installs, and the checks several package-manager rules share.
+
+use crate::lint::rule::{Context, Sink};
+use crate::lint::rules::util::{has_cache_mount, removes_any, run_commands, runs};
+use crate::shell::{Command, Word};
+
+/// apt-get options that take a separate argument.
+pub const APT_VALUE_FLAGS: &[&str] = &[
+    "-o",
+    "--option",
+    "-c",
+    "--config-file",
+    "-t",
+    "--target-release",
+];
+/// apk options that take a separate argument.
+pub const APK_VALUE_FLAGS: &[&str] = &[
+    "-X",
+    "--repository",
+    "-t",
+    "--virtual",
+    "-p",
+    "--root",
+    "--arch",
+    "--keys-dir",
+    "--repositories-file",
+    "--cache-dir",
+];
+/// pip options that take a separate argument.
+pub const PIP_VALUE_FLAGS: &[&str] = &[
+    "-r",
+    "--requirement",
+    "-c",
+    "--constraint",
+    "-e",
+    "--editable",
+    "-t",
+    "--target",
+    "-i",
+    "--index-url",
+    "--extra-index-url",
+    "-f",
+    "--find-links",
+    "--trusted-host",
+    "--prefix",
+    "--root",
+    "--platform",
+    "--python-version",
+    "--implementation",
+    "--abi",
+    "--src",
+    "--upgrade-strategy",
+    "--cache-dir",
+    "--progress-bar",
+    "--log",
+    "--proxy",
+    "--retries",
+    "--timeout",
+    "--exists-action",
+    "--cert",
+    "--client-cert",
+    "--no-binary",
+    "--only-binary",
+    "--install-option",
+    "--global-option",
+    "--config-settings",
+    "-C",
+];
+/// yum/dnf options that take a separate argument.
+pub const YUM_VALUE_FLAGS: &[&str] = &[
+    "-c",
+    "--config",
+    "--installroot",
+    "--enablerepo",
+    "--disablerepo",
+    "-x",
+    "--exclude",
+    "--releasever",
+    "--setopt",
+    "--repo",
+    "--repoid",
+    "--downloaddir",
+    "--destdir",
+    "--forcearch",
+    "-d",
+    "--debuglevel",
+    "-e",
+    "--errorlevel",
+    "--rpmverbosity",
+];
+/// zypper options that take a separate argument.
+pub const ZYPPER_VALUE_FLAGS: &[&str] = &[
+    "-r",
+    "--repo",
+    "-t",
+    "--type",
+    "--root",
+    "-R",
+    "--from",
+    "-p",
+    "--plus-repo",
+];
+
+/// Whether `cmd` is `pip install` / `pip3 install` / `python -m pip install`.
+pub fn is_pip_install(cmd: &Command) -> bool {
+    pip_args_start(cmd).is_some()
+}
+
+/// For pip invocations, the index of the first argument after `install`.
+pub fn pip_args_start(cmd: &Command) -> Option<usize> {
+    let prog = cmd.program();
+    let after_pip = if prog == "pip" || prog.starts_with("pip3") || prog.starts_with("pip2") {
+        0
+    } else if prog.starts_with("python") {
+        let m = cmd.args.iter().position(|a| a.value == "-m")?;
+        let module = cmd.args.get(m + 1)?;
+        if !(module.value == "pip" || module.value.starts_with("pip3")) {
+            return None;
+        }
+        m + 2
+    } else {
+        return None;
+    };
+    let rest = &cmd.args[after_pip..];
+    let install = rest.iter().position(|a| !a.is_flag())?;
+    (rest[install].value == "install").then_some(after_pip + install + 1)
+}
+
+/// Names of package-manager programs whose install subcommand installs system packages.
+pub fn installs_system_packages(cmd: &Command) -> bool {
+    match cmd.program() {
+        "apt-get" | "apt" => cmd.subcommand_is(APT_VALUE_FLAGS, &["install"]),
+        "apk" => cmd.subcommand_is(APK_VALUE_FLAGS, &["add"]),
+        "yum" | "dnf" | "microdnf" => cmd.subcommand_is(YUM_VALUE_FLAGS, &["install"]),
+        "zypper" => cmd.subcommand_is(ZYPPER_VALUE_FLAGS, &["install", "in"]),
+        _ => false,
+    }
+}
+
+/// The packages of a system package install (`apt-get install a b` → a, b).
+pub fn system_packages(cmd: &Command) -> Vec<&Word> {
+    let flags = match cmd.program() {
+        "apt-get" | "apt" => APT_VALUE_FLAGS,
+        "apk" => APK_VALUE_FLAGS,
+        "zypper" => ZYPPER_VALUE_FLAGS,
+        _ => YUM_VALUE_FLAGS,
+    };
+    if installs_system_packages(cmd) {
+        cmd.operands(flags)
+    } else {
+        Vec::new()
+    }
+}
+
+/// Shared check of the "package manager cache not cleaned in the same RUN" rules: flags each
+/// command accepted by `is_install` in a RUN where no command satisfies `is_cleanup`, no `rm`
+/// deletes one of `cache_paths`, and no cache mount covers them.
+pub fn check_cache_cleanup(
+    ctx: &Context,
+    sink: &mut Sink,
+    is_install: fn(&Command) -> bool,
+    is_cleanup: fn(&Command) -> bool,
+    cache_paths: &[&str],
+    message: &str,
+) {
+    for (_, instr, script) in runs(ctx) {
+        if has_cache_mount(instr, cache_paths) {
+            continue;
+        }
+        let cleaned = script
+            .commands
+            .iter()
+            .any(|c| is_cleanup(c) || removes_any(c, cache_paths));
+        if cleaned {
+            continue;
+        }
+        for cmd in script.commands.iter().filter(|c| is_install(c)) {
+            let at = cmd
+                .subcommand(&[])
+                .map(|w| cmd.name.span.cover(w.span))
+                .unwrap_or(cmd.name.span);
+            sink.report(at, message);
+        }
+    }
+}
+
+/// Shared check of the "non-interactive flag missing" rules (DL3014, DL3030, DL3034, DL3038):
+/// flags a command of `programs` running one of `subcommands` without any of `yes_flags`
+/// (matched as [`Command::has_flag`] does, so `-qy` counts as `-y`).
+pub fn check_assume_yes(
+    ctx: &Context,
+    sink: &mut Sink,
+    programs: &[&str],
+    value_flags: &[&str],
+    subcommands: &[&str],
+    yes_flags: &[&str],
+    message: &str,
+) {
+    for (_, _, cmd) in run_commands(ctx) {
+        if !programs.contains(&cmd.program()) || !cmd.subcommand_is(value_flags, subcommands) {
+            continue;
+        }
+        if cmd.has_flag(yes_flags) {
+            continue;
+        }
+        let at = cmd
+            .subcommand(value_flags)
+            .map(|w| cmd.name.span.cover(w.span))
+            .unwrap_or(cmd.name.span);
+        sink.report(at, message);
+    }
+}
+
+/// Shared check of the rpm pinning rules (DL3033 yum, DL3041 dnf): `name-<version>` pins.
+pub fn check_rpm_pins(ctx: &Context, sink: &mut Sink, programs: &[&str]) {
+    for (_, _, cmd) in run_commands(ctx) {
+        if !programs.contains(&cmd.program()) || !cmd.subcommand_is(YUM_VALUE_FLAGS, &["install"]) {
+            continue;
+        }
+        for pkg in cmd.operands(YUM_VALUE_FLAGS) {
+            let v = &pkg.value;
+            // `name-1.2.3`: a dash followed by a digit starts the version.
+            let pinned = v
+                .match_indices('-')
+                .any(|(i, _)| v[i + 1..].starts_with(|c: char| c.is_ascii_digit()));
+            if pinned
+                || v.ends_with(".rpm")
+                || v.contains('/')
+                || v.starts_with('@')
+                || pkg.is_dynamic()
+            {
+                continue;
+            }
+            sink.report(
+                pkg.span,
+                format!("Pin the version of `{v}` (`{v}-<version>`)"),
+            );
+        }
+    }
+}

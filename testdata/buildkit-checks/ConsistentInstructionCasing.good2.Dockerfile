@@ -1,0 +1,3 @@
+from alpine
+run echo hello > /greeting.txt
+entrypoint ["cat", "/greeting.txt"]

@@ -1,0 +1,2 @@
+FROM scratch
+COPY ./tmp/helloworld.txt /helloworld.txt

@@ -1,0 +1,1 @@
+FROM debian:latest AS deb-builder

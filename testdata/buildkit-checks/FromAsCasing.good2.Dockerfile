@@ -1,0 +1,1 @@
+from debian:latest as deb-builder

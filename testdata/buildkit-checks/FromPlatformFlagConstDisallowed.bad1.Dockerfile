@@ -1,0 +1,2 @@
+FROM --platform=linux/amd64 alpine AS base
+RUN apk add --no-cache git

@@ -1,0 +1,2 @@
+FROM alpine AS base
+RUN apk add --no-cache git

@@ -1,0 +1,2 @@
+FROM --platform=${BUILDPLATFORM} alpine AS base
+RUN apk add --no-cache git

@@ -1,0 +1,3 @@
+FROM alpine
+ENTRYPOINT my-program start
+# entrypoint becomes: /bin/sh -c my-program start

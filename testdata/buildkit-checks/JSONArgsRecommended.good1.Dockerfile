@@ -1,0 +1,3 @@
+FROM alpine
+ENTRYPOINT ["my-program", "start"]
+# entrypoint becomes: my-program start

@@ -1,0 +1,1 @@
+LABEL org.opencontainers.image.authors="moby@example.com"

@@ -1,0 +1,2 @@
+FROM alpine AS builder
+RUN apk add --no-cache git

@@ -1,0 +1,3 @@
+ARG AWS_ACCESS_KEY_ID
+ARG AWS_SECRET_ACCESS_KEY
+RUN aws s3 cp s3://my-bucket/file .

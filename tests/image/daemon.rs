@@ -1,0 +1,67 @@
+//! The daemon source against a real Docker-API socket: `podman system service` holding the
+//! waste image, loaded from the docker-archive buildah/skopeo made.
+
+use std::io::Read;
+
+use crate::support::{PodmanService, image};
+use imgtools::image::source::{ImageSource, daemon, docker_archive, sha256_digest};
+
+#[test]
+fn daemon_save_matches_the_docker_archive() {
+    let waste = image("waste");
+    let service = PodmanService::start();
+    service.load(&waste.join("docker-archive.tar"));
+
+    let from_daemon =
+        daemon::open_at(&service.docker_host(), "localhost/imgtools/waste:latest").expect("open");
+    let from_file = docker_archive::open(&waste.join("docker-archive.tar")).unwrap();
+    assert_eq!(
+        from_daemon.reference(),
+        "daemon://localhost/imgtools/waste:latest"
+    );
+    assert_eq!(from_daemon.config().digest(), from_file.config().digest());
+    let diff_ids = |s: &dyn ImageSource| -> Vec<String> {
+        s.layers().iter().map(|l| l.diff_id.clone()).collect()
+    };
+    assert_eq!(diff_ids(from_daemon.as_ref()), diff_ids(from_file.as_ref()));
+    assert_eq!(from_daemon.layers().len(), 7);
+    for index in 0..from_daemon.layers().len() {
+        let mut bytes = Vec::new();
+        from_daemon
+            .open_layer(index)
+            .unwrap()
+            .read_to_end(&mut bytes)
+            .unwrap();
+        // docker save stores layers uncompressed: the blob is the diff.
+        assert_eq!(sha256_digest(&bytes), from_daemon.layers()[index].diff_id);
+    }
+}
+
+#[test]
+fn daemon_unknown_image_and_missing_socket_are_one_line_errors() {
+    let service = PodmanService::start();
+    let err = daemon::open_at(&service.docker_host(), "localhost/imgtools/nothing:latest")
+        .err()
+        .expect("unknown image");
+    let message = format!("{err:#}");
+    assert!(
+        message.starts_with("daemon://localhost/imgtools/nothing:latest: "),
+        "{message}"
+    );
+    assert!(message.contains("no such image"), "{message}");
+    assert!(!message.contains('\n'), "{message}");
+
+    let missing = service.dir.path().join("nobody-listens.sock");
+    let host = format!("unix://{}", missing.display());
+    let message = format!(
+        "{:#}",
+        daemon::open_at(&host, "busybox:latest")
+            .err()
+            .expect("no socket")
+    );
+    assert!(
+        message.starts_with("daemon://busybox:latest: "),
+        "{message}"
+    );
+    assert!(message.contains(&host), "{message}");
+}

@@ -1,0 +1,14 @@
+//! imgdive's integration tests, one test binary: the analysis core on images built in the test
+//! (`analysis`), and real sources, registries, a Docker-API socket and the binary on images
+//! built by buildah (`support` builds and caches them).
+
+mod analysis;
+mod bad_input;
+mod cli;
+mod daemon;
+mod hostile;
+mod imglint_container;
+mod registry;
+mod snapshots;
+mod sources;
+mod support;

@@ -1,0 +1,235 @@
+//! The registry source against a real registry (docker-registry on 127.0.0.1) holding images
+//! built by buildah: same image as the OCI layout it was pushed from, platform resolution, the
+//! blob cache, and failures (digest mismatch, missing blob, unreachable registry).
+
+use std::io::Read;
+
+use crate::support::{Registry, image};
+use imgtools::image::source::{ImageSource, SourceOptions, oci, registry, sha256_digest};
+
+fn read_all(source: &dyn ImageSource, index: usize) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    source
+        .open_layer(index)
+        .expect("open layer")
+        .read_to_end(&mut bytes)
+        .expect("read layer");
+    bytes
+}
+
+#[test]
+fn registry_pull_matches_the_pushed_layout_and_is_cached() {
+    let waste = image("waste");
+    let registry = Registry::start();
+    registry.push(
+        &format!("oci:{}:latest", waste.join("oci-gzip").display()),
+        "imgtools/waste:latest",
+        false,
+    );
+    let cache = tempfile::tempdir().unwrap();
+    let options = SourceOptions::default();
+    let reference = format!("{}/imgtools/waste:latest", registry.addr);
+
+    let pulled = registry::pull(&reference, &options, cache.path()).expect("pull");
+    let layout = oci::open_dir(&waste.join("oci-gzip"), Some("latest"), &options).unwrap();
+    assert_eq!(pulled.config.digest(), layout.config().digest());
+    assert_eq!(pulled.layers, layout.layers().to_vec());
+    assert_eq!(
+        pulled.layers.len(),
+        7,
+        "waste.Dockerfile has 7 filesystem layers"
+    );
+    for (index, layer) in pulled.layers.iter().enumerate() {
+        let bytes = read_all(&pulled, index);
+        assert_eq!(sha256_digest(&bytes), layer.digest, "layer {index}");
+        assert_eq!(bytes.len() as u64, layer.compressed_size);
+    }
+    let first_gets = registry.blob_gets();
+    assert_eq!(first_gets, 8, "config + 7 layers downloaded once each");
+
+    // Second open: the manifest is asked for again (tags move), no blob is downloaded.
+    let again = registry::pull(&reference, &options, cache.path()).expect("second pull");
+    assert_eq!(again.layers, pulled.layers);
+    assert_eq!(
+        registry.blob_gets(),
+        first_gets,
+        "second open downloaded blobs"
+    );
+}
+
+#[test]
+fn registry_index_resolves_to_the_requested_platform() {
+    let platform = image("platform");
+    let registry = Registry::start();
+    registry.push(
+        &format!("oci:{}:latest", platform.join("oci-index").display()),
+        "imgtools/platform:latest",
+        true,
+    );
+    let reference = format!("{}/imgtools/platform:latest", registry.addr);
+    let cache = tempfile::tempdir().unwrap();
+    let pull = |platform: Option<&str>| {
+        let options = SourceOptions {
+            platform: platform.map(str::to_string),
+            ..SourceOptions::default()
+        };
+        registry::pull(&reference, &options, cache.path())
+    };
+
+    let arm = pull(Some("linux/arm64")).expect("arm64");
+    assert_eq!(arm.config.parsed.architecture, "arm64");
+    let amd = pull(Some("linux/amd64")).expect("amd64");
+    assert_eq!(amd.config.parsed.architecture, "amd64");
+    assert_ne!(arm.layers[0].digest, amd.layers[0].digest);
+
+    let host = pull(None).expect("host platform");
+    let host_arch = registry::Platform::host().architecture;
+    assert_eq!(host.config.parsed.architecture, host_arch);
+
+    let err = pull(Some("linux/s390x")).err().expect("no s390x image");
+    let message = format!("{err:#}");
+    assert!(message.contains("linux/s390x"), "{message}");
+    assert!(message.contains(&reference), "{message}");
+}
+
+#[test]
+fn registry_blob_with_wrong_bytes_is_refused_and_not_cached() {
+    let waste = image("waste");
+    let registry = Registry::start();
+    registry.push(
+        &format!("oci:{}:latest", waste.join("oci-gzip").display()),
+        "imgtools/waste:latest",
+        false,
+    );
+    let layout = oci::open_dir(
+        &waste.join("oci-gzip"),
+        Some("latest"),
+        &SourceOptions::default(),
+    )
+    .unwrap();
+    let victim = layout.layers()[2].digest.clone();
+    // Flip bytes of the stored blob: the registry serves it as it is on disk.
+    let path = registry.blob_data_path(&victim);
+    let mut data = std::fs::read(&path).expect("blob in registry storage");
+    let middle = data.len() / 2;
+    data[middle] ^= 0xff;
+    std::fs::write(&path, data).unwrap();
+
+    let cache = tempfile::tempdir().unwrap();
+    let reference = format!("{}/imgtools/waste:latest", registry.addr);
+    let err = registry::pull(&reference, &SourceOptions::default(), cache.path())
+        .err()
+        .expect("digest mismatch must fail");
+    let message = format!("{err:#}");
+    assert!(message.contains(&reference), "{message}");
+    assert!(message.contains("layer 2"), "{message}");
+    assert!(message.contains(&victim), "{message}");
+    assert!(message.contains("do not match the digest"), "{message}");
+    assert!(!message.contains('\n'), "{message}");
+    let cached = cache
+        .path()
+        .join("blobs/sha256")
+        .join(victim.trim_start_matches("sha256:"));
+    assert!(!cached.exists(), "a corrupt blob entered the cache");
+    let leftovers: Vec<_> = std::fs::read_dir(cache.path().join("blobs/sha256"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".partial-"))
+        .collect();
+    assert!(leftovers.is_empty(), "partial downloads left behind");
+}
+
+#[test]
+fn registry_missing_blob_and_unknown_image_name_the_reference() {
+    let waste = image("waste");
+    let registry = Registry::start();
+    registry.push(
+        &format!("oci:{}:latest", waste.join("oci-gzip").display()),
+        "imgtools/waste:latest",
+        false,
+    );
+    let cache = tempfile::tempdir().unwrap();
+    let options = SourceOptions::default();
+
+    let unknown = format!("{}/imgtools/nothing:latest", registry.addr);
+    let message = format!(
+        "{:#}",
+        registry::pull(&unknown, &options, cache.path())
+            .err()
+            .expect("unknown image")
+    );
+    assert!(message.starts_with(&unknown), "{message}");
+    assert!(message.contains("not found"), "{message}");
+
+    let layout = oci::open_dir(&waste.join("oci-gzip"), Some("latest"), &options).unwrap();
+    let victim = layout.layers()[4].digest.clone();
+    std::fs::remove_file(registry.blob_data_path(&victim)).unwrap();
+    let reference = format!("{}/imgtools/waste:latest", registry.addr);
+    let message = format!(
+        "{:#}",
+        registry::pull(&reference, &options, cache.path())
+            .err()
+            .expect("missing blob")
+    );
+    assert!(message.starts_with(&reference), "{message}");
+    assert!(
+        message.contains(&format!("layer 4 ({victim})")),
+        "{message}"
+    );
+    assert!(message.contains("not found"), "{message}");
+}
+
+#[test]
+fn unreachable_registry_is_one_line_naming_the_reference() {
+    let port = crate::support::free_port();
+    let reference = format!("127.0.0.1:{port}/imgtools/waste:latest");
+    let cache = tempfile::tempdir().unwrap();
+    let message = format!(
+        "{:#}",
+        registry::pull(&reference, &SourceOptions::default(), cache.path())
+            .err()
+            .expect("nothing listens")
+    );
+    assert!(message.starts_with(&reference), "{message}");
+    assert!(message.contains("cannot connect"), "{message}");
+    assert!(!message.contains('\n'), "{message}");
+}
+
+#[test]
+fn anonymous_pull_goes_through_the_bearer_token_flow() {
+    let waste = image("waste");
+    let tokens = crate::support::TokenServer::start();
+    let registry = Registry::start_with_token_server(&tokens);
+    // The registry answers 401 with a Bearer challenge without a token.
+    assert_eq!(
+        crate::support::http_get_status(&registry.addr, "/v2/"),
+        Some(401)
+    );
+    registry.push(
+        &format!("oci:{}:latest", waste.join("oci-gzip").display()),
+        "imgtools/waste:latest",
+        false,
+    );
+    let before = tokens.requests.lock().unwrap().len();
+    let cache = tempfile::tempdir().unwrap();
+    let reference = format!("{}/imgtools/waste:latest", registry.addr);
+    let pulled = registry::pull(&reference, &SourceOptions::default(), cache.path())
+        .expect("pull with an anonymous bearer token");
+    assert_eq!(pulled.layers.len(), 7);
+    let requests = tokens.requests.lock().unwrap()[before..].to_vec();
+    assert!(!requests.is_empty(), "no token was asked for");
+    for request in &requests {
+        assert!(request.authorization.is_none(), "anonymous: {request:?}");
+        assert!(
+            request.path_and_query.contains("imgtools%2Fwaste%3Apull")
+                || request.path_and_query.contains("imgtools/waste:pull"),
+            "{request:?}"
+        );
+        assert!(
+            request
+                .path_and_query
+                .contains(crate::support::TOKEN_SERVICE),
+            "{request:?}"
+        );
+    }
+}
