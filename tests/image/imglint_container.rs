@@ -93,7 +93,7 @@ fn lints_stdin_like_the_hadolint_image() {
     assert_eq!(sarif["version"], "2.1.0");
     assert!(!sarif["runs"][0]["results"].as_array().unwrap().is_empty());
 
-    let o = podman_run(&[image], "FROM ubuntu:24.04\nCMD [\"true\"]\n");
+    let o = podman_run(&[image], "FROM ubuntu:24.04\nUSER 10001\nCMD [\"true\"]\n");
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
 }
 
