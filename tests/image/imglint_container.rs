@@ -46,9 +46,21 @@ fn image() -> &'static str {
     IMAGE
 }
 
+/// `podman run` options this project's machines need: crun cannot start containers in their
+/// sandbox (no cgroup controllers, rlimits above the sandbox's), runc with modest rlimits can.
+const RUN_OPTIONS: &[&str] = &[
+    "--runtime",
+    "runc",
+    "--ulimit",
+    "nofile=1024:1024",
+    "--ulimit",
+    "nproc=1024:1024",
+];
+
 fn podman_run(args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new("podman")
         .args(["run", "--rm", "-i", "--network=none"])
+        .args(RUN_OPTIONS)
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -81,7 +93,7 @@ fn lints_stdin_like_the_hadolint_image() {
     assert_eq!(sarif["version"], "2.1.0");
     assert!(!sarif["runs"][0]["results"].as_array().unwrap().is_empty());
 
-    let o = podman_run(&[image], "FROM ubuntu:24.04\nCMD [\"true\"]\n");
+    let o = podman_run(&[image], "FROM ubuntu:24.04\nUSER 10001\nCMD [\"true\"]\n");
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
 }
 
@@ -166,7 +178,8 @@ fn git(dir: &Path, args: &[&str]) {
 }
 
 /// pre-commit's `language: docker_image` hook, with podman standing in for docker (a `docker`
-/// on PATH that execs podman: pre-commit only runs `docker run` and `docker system info`).
+/// on PATH that runs podman: pre-commit only runs `docker run`, `docker inspect` and
+/// `docker system info`).
 #[test]
 fn pre_commit_docker_image_hook_runs_the_image() {
     image();
@@ -174,19 +187,17 @@ fn pre_commit_docker_image_hook_runs_the_image() {
     let work = tempfile::tempdir().unwrap();
     let shim = work.path().join("bin");
     std::fs::create_dir(&shim).unwrap();
-    std::os::unix::fs::symlink(
-        String::from_utf8(
-            Command::new("sh")
-                .args(["-c", "command -v podman"])
-                .output()
-                .unwrap()
-                .stdout,
-        )
-        .unwrap()
-        .trim(),
-        shim.join("docker"),
+    // `docker run …` becomes `podman run RUN_OPTIONS …`; everything else goes to podman as is.
+    let docker = shim.join("docker");
+    std::fs::write(
+        &docker,
+        format!(
+            "#!/bin/sh\nif [ \"$1\" = run ]; then shift; exec podman run {} \"$@\"; fi\nexec podman \"$@\"\n",
+            RUN_OPTIONS.join(" ")
+        ),
     )
     .unwrap();
+    std::fs::set_permissions(&docker, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let repo = work.path().join("project");
     std::fs::create_dir(&repo).unwrap();
     git(&repo, &["init", "-q"]);
