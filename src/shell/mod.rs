@@ -667,9 +667,7 @@ fn command_substitutions(raw: &str) -> Vec<Range<usize>> {
 
 /// For `sh -c "script"`, the script word.
 fn shell_string(cmd: &Command) -> Option<&Word> {
-    if shell_program(cmd.program()).is_none() {
-        return None;
-    }
+    shell_program(cmd.program())?;
     let mut args = cmd.args.iter();
     while let Some(a) = args.next() {
         if !a.is_flag() {
