@@ -292,13 +292,33 @@ fn details_panes_show_layer_and_image_figures() {
         screen.contains(&format!("Digest:  sha256:{:064x}", 0xabc0)[..60]),
         "{screen}"
     );
-    assert!(screen.contains("Total size:           9.07 kB"), "{screen}");
-    assert!(screen.contains("Efficiency:           98.76 %"), "{screen}");
-    assert!(screen.contains("Reclaimable:          8.93 kB"), "{screen}");
-    assert!(
-        screen.contains("    2      8.89 kB  /app/cache/build.log"),
-        "{screen}"
+    // The figures come from the image's own analysis, not from numbers typed in here.
+    let m = &s.image.metrics;
+    let total = format!("Total size:           {}", view::human(m.total_size));
+    assert!(screen.contains(&total), "{total}\n{screen}");
+    let efficiency = format!("Efficiency:           {:.2} %", m.efficiency * 100.0);
+    assert!(screen.contains(&efficiency), "{efficiency}\n{screen}");
+    let reclaimable = format!("Reclaimable:          {}", view::human(m.reclaimable_bytes));
+    assert!(screen.contains(&reclaimable), "{reclaimable}\n{screen}");
+    let worst = m
+        .inefficient
+        .first()
+        .expect("the sample image wastes space");
+    let row = format!(
+        "{:>5}  {:>11}  {}",
+        worst.count,
+        view::human(worst.bytes),
+        worst.path
     );
+    assert!(screen.contains(&row), "{row}\n{screen}");
+}
+
+#[test]
+fn sizes_are_formatted_in_decimal_units_like_dive() {
+    assert_eq!(view::human(0), "0 B");
+    assert_eq!(view::human(8_893), "8.89 kB");
+    assert_eq!(view::human(9_070), "9.07 kB");
+    assert_eq!(view::human(1_160_000_000), "1.16 GB");
 }
 
 #[test]
