@@ -325,7 +325,8 @@ fn without_a_terminal_it_says_to_use_ci_or_json() {
     );
 }
 
-/// Not run on its own: [`a_panic_inside_the_tui_restores_the_terminal`] runs it inside tmux.
+/// Not run on its own: [`a_panic_inside_the_tui_restores_the_terminal`] runs it inside tmux (by
+/// its full name in the folded test binary, `e2e::panicking_inside_the_tui`).
 #[test]
 #[ignore = "run inside tmux by a_panic_inside_the_tui_restores_the_terminal"]
 #[should_panic(expected = "deliberate panic inside the TUI")]
@@ -344,7 +345,7 @@ fn a_panic_inside_the_tui_restores_the_terminal() {
     let exe = std::env::current_exe().unwrap();
     let t = Tmux::start_program(
         &exe.display().to_string(),
-        "--exact panicking_inside_the_tui --ignored --nocapture --test-threads=1",
+        "--exact e2e::panicking_inside_the_tui --ignored --nocapture --test-threads=1",
         None,
     );
     t.wait_for("ABOUT-TO-PANIC");
