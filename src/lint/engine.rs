@@ -130,6 +130,8 @@ pub struct LintedFile {
     /// The decoded text (BOM removed); span offsets index into it.
     pub source: String,
     pub findings: Vec<Finding>,
+    /// Spans of literal secrets in `source`, which reports that show source text mask.
+    pub secrets: Vec<Span>,
     /// The threshold in force for this file.
     pub failure_threshold: Threshold,
 }
@@ -242,10 +244,16 @@ pub fn lint_parsed(
     } else {
         policy.failure_threshold
     };
+    // Found whichever rules are enabled: a report must not show a secret because IL5001 is off.
+    let secrets = crate::lint::secrets::literal_secrets(&ctx)
+        .into_iter()
+        .map(|s| s.value)
+        .collect();
     LintedFile {
         file: input.display_name.clone(),
         source,
         findings,
+        secrets,
         failure_threshold,
     }
 }

@@ -12,5 +12,6 @@ pub mod names;
 pub mod pragma;
 pub mod rule;
 pub mod rules;
+pub mod secrets;
 
 pub use engine::{Finding, LintedFile};

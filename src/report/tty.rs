@@ -4,8 +4,10 @@
 
 use std::io::{self, Write};
 
+use crate::dockerfile::ast::Span;
 use crate::lint::engine::{Finding, LintedFile};
 use crate::lint::rule::Severity;
+use crate::lint::secrets::SHOWN_PREFIX_CHARS;
 
 /// At most this many lines of a multi-line span are shown.
 const MAX_SNIPPET_LINES: u32 = 4;
@@ -50,7 +52,7 @@ pub fn write(
         let lines = super::LineIndex::new(&file.source);
         for f in &file.findings {
             counts[f.severity as usize] += 1;
-            write_finding(&lines, f, &paint, out)?;
+            write_finding(&lines, &file.secrets, f, &paint, out)?;
         }
     }
     let total: usize = counts.iter().sum();
@@ -95,6 +97,7 @@ pub fn write(
 
 fn write_finding(
     lines: &super::LineIndex,
+    secrets: &[Span],
     f: &Finding,
     paint: &Paint,
     out: &mut dyn Write,
@@ -120,7 +123,7 @@ fn write_finding(
     let width = last.to_string().len();
     let gutter = |n: &str| paint.wrap("34", &format!("{n:>width$} |"));
     for line in first..=last {
-        let (text, from, to, cut_before, cut_after) = snippet_line(lines, line, f);
+        let (text, from, to, cut_before, cut_after) = snippet_line(lines, secrets, line, f);
         let from = from.min(text.len());
         let to = to.clamp(from + 1, text.len().max(from + 1));
         // Very long lines are shown as a window around the span's start.
@@ -156,27 +159,45 @@ fn write_finding(
 const LONG_LINE_BYTES: usize = 16 * MAX_SNIPPET_WIDTH;
 
 /// One line of the snippet as characters (tabs as spaces, unsafe characters replaced so they
-/// never reach the terminal), the span's start and end columns in it (0-based), and whether
-/// text was cut before or after it.
+/// never reach the terminal, literal secrets masked after their first characters), the span's
+/// start and end columns in it (0-based), and whether text was cut before or after it.
 fn snippet_line(
     lines: &super::LineIndex,
+    secrets: &[Span],
     line: u32,
     f: &Finding,
 ) -> (Vec<char>, usize, usize, bool, bool) {
-    let shown = |text: &str| -> Vec<char> {
-        text.chars()
-            .map(|c| match c {
-                '\t' => ' ',
-                c if super::is_unsafe_char(c) => '\u{FFFD}',
-                c => c,
+    let (full, line_start) = lines.line_with_start(line);
+    // `text` starts at byte `offset` of the source; one output character per input character,
+    // so columns stay aligned with the carets.
+    let shown = |text: &str, offset: usize| -> Vec<char> {
+        let mut secret_chars_seen = 0;
+        text.char_indices()
+            .map(|(i, c)| {
+                let at = offset + i;
+                let in_secret = secrets
+                    .iter()
+                    .any(|s| s.start.offset <= at && at < s.end.offset);
+                if in_secret && !c.is_whitespace() {
+                    secret_chars_seen += 1;
+                    if secret_chars_seen > SHOWN_PREFIX_CHARS {
+                        return '*';
+                    }
+                } else {
+                    secret_chars_seen = 0;
+                }
+                match c {
+                    '\t' => ' ',
+                    c if super::is_unsafe_char(c) => '\u{FFFD}',
+                    c => c,
+                }
             })
             .collect()
     };
-    let (full, line_start) = lines.line_with_start(line);
     let first = line == f.span.start.line;
     let last = line == f.span.end.line;
     if full.len() <= LONG_LINE_BYTES {
-        let text = shown(full);
+        let text = shown(full, line_start);
         let from = if first {
             f.span.start.column as usize - 1
         } else {
@@ -204,7 +225,7 @@ fn snippet_line(
     };
     let cut_start = boundary(anchor.saturating_sub(4 * MAX_SNIPPET_WIDTH));
     let cut_end = boundary(anchor + 8 * MAX_SNIPPET_WIDTH);
-    let text = shown(&full[cut_start..cut_end]);
+    let text = shown(&full[cut_start..cut_end], line_start + cut_start);
     let from = if first {
         full[cut_start..anchor].chars().count()
     } else {
@@ -239,6 +260,7 @@ mod tests {
         let file = LintedFile {
             file: "Dockerfile".into(),
             source,
+            secrets: Vec::new(),
             findings: vec![Finding {
                 code: "XX0001",
                 name: "x-rule",
@@ -279,6 +301,7 @@ mod tests {
         let file = LintedFile {
             file: "D".into(),
             source,
+            secrets: Vec::new(),
             findings: vec![Finding {
                 code: "XX0001",
                 name: "x",

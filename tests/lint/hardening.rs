@@ -380,3 +380,45 @@ fn fail_closed_on_unknown_names_and_empty_directories() {
         stderr(&o)
     );
 }
+
+/// A literal secret in the Dockerfile is never printed in full, in any output format, even
+/// with the rule that reports it disabled (the snippet of another finding shows its line).
+#[test]
+fn literal_secrets_are_masked_in_every_format() {
+    let dir = sandbox();
+    let secrets = [
+        "hunter2hunter2",
+        "ghp_abcdefghijklmnop",
+        "s3cretpw",
+        "pw1234567",
+    ];
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        format!(
+            "FROM alpine:3.19\nENV DB_PASSWORD={}\nARG API_TOKEN=\"{}\"\n\
+             RUN echo 'root:{}' | chpasswd && useradd -p {} bob\n",
+            secrets[0], secrets[1], secrets[2], secrets[3]
+        ),
+    )
+    .unwrap();
+    for (name, _) in imgtools::report::FORMAT_NAMES {
+        for ignore in ["DL3000", "IL5001"] {
+            let out = imglint(
+                dir.path(),
+                &["--format", name, "--ignore", ignore, "Dockerfile"],
+            );
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(!text.is_empty(), "{name}: no output: {}", stderr(&out));
+            for secret in secrets {
+                assert!(
+                    !text.contains(secret),
+                    "{name} (--ignore {ignore}) printed {secret} in full:\n{text}"
+                );
+            }
+        }
+    }
+    // The tty snippet keeps the first characters, so the user can tell which value it is.
+    let out = imglint(dir.path(), &["Dockerfile"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("ENV DB_PASSWORD=hu************"), "{text}");
+}
