@@ -216,6 +216,23 @@ pub struct ForLoop {
     pub before_command: usize,
 }
 
+/// Shell constructs some checks look for (outside `sh -c` strings), recorded while the
+/// syntax tree is at hand.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Constructs {
+    /// `[[ … ]]` tests.
+    pub double_brackets: Vec<Span>,
+    /// The targets of `&>` / `&>>` redirections.
+    pub output_and_error: Vec<Span>,
+    /// `A && B || C` lists (the span of `A`) where `B` is not a test and `C` is more than an
+    /// `echo`, `exit`, `true` or assignment: `C` also runs when `A` succeeds and `B` fails.
+    pub shorthand_ifs: Vec<Span>,
+    /// Indexes in [`Script::commands`] of simple commands whose failure nothing looks at:
+    /// outside what ShellCheck counts as conditions (the left side of `&&`/`||`, the last
+    /// command of an `if`/`while`/`until` condition, and everything inside those).
+    pub unchecked_statuses: Vec<usize>,
+}
+
 /// A parsed shell script.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Script {
@@ -227,6 +244,7 @@ pub struct Script {
     /// `! cmd` statements whose status nothing reads (not a condition, not the last of their
     /// list): under `set -e` the negation also disables the exit on failure.
     pub unchecked_negations: Vec<Span>,
+    pub constructs: Constructs,
     /// False when the parser rejected the text (then `commands` is empty).
     pub parsed: bool,
 }
@@ -249,6 +267,13 @@ impl Script {
                 f
             }));
         self.unchecked_negations.extend(other.unchecked_negations);
+        let c = other.constructs;
+        self.constructs.double_brackets.extend(c.double_brackets);
+        self.constructs.output_and_error.extend(c.output_and_error);
+        self.constructs.shorthand_ifs.extend(c.shorthand_ifs);
+        self.constructs
+            .unchecked_statuses
+            .extend(c.unchecked_statuses.into_iter().map(|i| i + offset));
     }
 
     pub fn commands(&self) -> impl Iterator<Item = &Command> {

@@ -4,8 +4,9 @@
 use std::ops::Range;
 
 use brush_parser::ast;
+use brush_parser::ast::SourceLocation;
 
-use super::command::{Assignment, Command, Connector, ForLoop};
+use super::command::{Assignment, Command, Connector, Constructs, ForLoop};
 use super::span::{CharOffsets, Mapper};
 use super::word::{Word, basename, unquote};
 use crate::dockerfile::ast::Span;
@@ -16,6 +17,7 @@ pub(super) struct Builder {
     pub(super) assignments: Vec<Assignment>,
     pub(super) for_loops: Vec<ForLoop>,
     pub(super) unchecked_negations: Vec<Span>,
+    pub(super) constructs: Constructs,
     next_pipeline: usize,
 }
 
@@ -42,6 +44,7 @@ impl Builder {
         mapper: &Mapper,
         depth: usize,
         nested: bool,
+        condition: bool,
     ) -> bool {
         if depth > MAX_DEPTH || !reasonable_nesting(text) {
             return false;
@@ -63,6 +66,7 @@ impl Builder {
             mapper,
             depth,
             nested,
+            condition,
         };
         for list in &program.complete_commands {
             self.compound_list(&mut ctx, list, Connector::Sequence, ListKind::Returning);
@@ -82,14 +86,21 @@ impl Builder {
             let conn = if i == 0 { first } else { Connector::Sequence };
             let and_or = &item.0;
             // `! cmd` on its own whose status nothing reads.
+            let last = i + 1 == count;
             let unread = match kind {
                 ListKind::Body => true,
-                ListKind::Returning | ListKind::Condition => i + 1 < count,
+                ListKind::Returning | ListKind::Condition => !last,
             };
+            let outer = w.condition;
+            w.condition |= matches!(kind, ListKind::Condition) && last;
             let unchecked =
                 !w.nested && and_or.first.bang && and_or.additional.is_empty() && unread;
             let before = self.commands.len();
             self.and_or(w, and_or, conn);
+            if !w.nested && !w.condition {
+                self.shorthand_ifs(w, and_or);
+            }
+            w.condition = outer;
             if unchecked {
                 if let Some(c) = self.commands[before..].iter().find(|c| c.depth == w.depth) {
                     self.unchecked_negations.push(c.name.span);
@@ -99,11 +110,49 @@ impl Builder {
     }
 
     fn and_or(&mut self, w: &mut Walk, list: &ast::AndOrList, first: Connector) {
-        self.pipeline(w, &list.first, first);
-        for next in &list.additional {
-            match next {
-                ast::AndOr::And(p) => self.pipeline(w, p, Connector::And),
-                ast::AndOr::Or(p) => self.pipeline(w, p, Connector::Or),
+        let last = list.additional.len();
+        let outer = w.condition;
+        for (i, (pipeline, conn)) in std::iter::once((&list.first, first))
+            .chain(list.additional.iter().map(|next| match next {
+                ast::AndOr::And(p) => (p, Connector::And),
+                ast::AndOr::Or(p) => (p, Connector::Or),
+            }))
+            .enumerate()
+        {
+            // Every pipeline but the last is tested by the `&&`/`||` after it.
+            w.condition = outer || i < last;
+            self.pipeline(w, pipeline, conn);
+        }
+        w.condition = outer;
+    }
+
+    /// ShellCheck's SC2015 pattern: `A && B || C` with a `B` that can fail for reasons other
+    /// than a test and a `C` that does real work.
+    fn shorthand_ifs(&mut self, w: &Walk, list: &ast::AndOrList) {
+        // Only at the end of the list: `A && B || C && D` tests the `||` with the `&&` after
+        // it, which ShellCheck counts as a condition.
+        if let [.., ast::AndOr::And(b), ast::AndOr::Or(c)] = list.additional.as_slice() {
+            let is_test = single(b).is_some_and(|cmd| match cmd {
+                ast::Command::ExtendedTest(..) => true,
+                ast::Command::Simple(s) => {
+                    matches!(simple_name(s), Some("[" | "test"))
+                }
+                _ => false,
+            });
+            let harmless = single(c).is_some_and(|cmd| match cmd {
+                ast::Command::Simple(s) => match simple_name(s) {
+                    None => true,
+                    Some(name) => matches!(
+                        basename(name),
+                        "echo" | "exit" | "return" | "printf" | "true" | ":"
+                    ),
+                },
+                _ => false,
+            });
+            if !is_test && !harmless {
+                if let Some(loc) = list.first.location() {
+                    self.constructs.shorthand_ifs.push(w.span_of(&loc));
+                }
             }
         }
     }
@@ -138,7 +187,11 @@ impl Builder {
                 }
                 body => self.compound(w, body, conn),
             },
-            ast::Command::ExtendedTest(..) => {}
+            ast::Command::ExtendedTest(test, _) => {
+                if !w.nested {
+                    self.constructs.double_brackets.push(w.span_of(&test.loc));
+                }
+            }
         }
     }
 
@@ -249,7 +302,14 @@ impl Builder {
                     ast::IoRedirect::File(_, _, ast::IoFileRedirectTarget::Filename(t)) => {
                         redirect_targets.push(w.word(t))
                     }
-                    ast::IoRedirect::OutputAndError(t, _) => redirect_targets.push(w.word(t)),
+                    ast::IoRedirect::OutputAndError(t, append) => {
+                        let target = w.word(t);
+                        // ShellCheck flags `&>` only; `&>>` passes unremarked.
+                        if !w.nested && !append {
+                            self.constructs.output_and_error.push(target.span);
+                        }
+                        redirect_targets.push(target)
+                    }
                     _ => {}
                 },
                 Some(ast::CommandPrefixOrSuffixItem::ProcessSubstitution(..)) => {}
@@ -292,7 +352,7 @@ impl Builder {
                     _ => Mapper::Fixed(word.span),
                 };
                 let inner = word.raw[range].to_string();
-                self.parse_into(&inner, &mapper, w.depth + 1, w.nested);
+                self.parse_into(&inner, &mapper, w.depth + 1, w.nested, w.condition);
             }
         }
         let mut words = words.into_iter();
@@ -312,6 +372,9 @@ impl Builder {
             in_shell_string: w.nested,
         };
         let inner = shell_string(&command).cloned();
+        if !w.condition && !w.nested {
+            self.constructs.unchecked_statuses.push(self.commands.len());
+        }
         self.commands.push(command);
         if let Some(inner) = &inner {
             let mapper = match (w.mapper, inner.value_offset, inner_offset(inner)) {
@@ -322,7 +385,7 @@ impl Builder {
                 _ => Mapper::Fixed(inner.span),
             };
             let value = inner.value.clone();
-            self.parse_into(&value, &mapper, w.depth + 1, true);
+            self.parse_into(&value, &mapper, w.depth + 1, true, w.condition);
         }
     }
 }
@@ -472,9 +535,31 @@ struct Walk<'a> {
     mapper: &'a Mapper<'a>,
     depth: usize,
     nested: bool,
+    /// Inside what ShellCheck calls a condition: the left side of `&&`/`||`, or the last
+    /// command of an `if`/`while`/`until` condition (and everything nested in them).
+    condition: bool,
+}
+
+/// The only command of a pipeline.
+fn single(pipeline: &ast::Pipeline) -> Option<&ast::Command> {
+    match pipeline.seq.as_slice() {
+        [only] => Some(only),
+        _ => None,
+    }
+}
+
+/// The program name of a simple command as written (`None` for a bare assignment).
+fn simple_name(cmd: &ast::SimpleCommand) -> Option<&str> {
+    cmd.word_or_name.as_ref().map(|w| w.value.as_str())
 }
 
 impl Walk<'_> {
+    /// The file span of a parser location.
+    fn span_of(&self, loc: &brush_parser::SourceSpan) -> Span {
+        self.mapper
+            .span(self.offsets.byte(loc.start.index)..self.offsets.byte(loc.end.index))
+    }
+
     fn word(&self, word: &ast::Word) -> Word {
         let range = match &word.loc {
             Some(loc) => self.offsets.byte(loc.start.index)..self.offsets.byte(loc.end.index),

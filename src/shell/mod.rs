@@ -17,7 +17,7 @@ pub mod programs;
 mod span;
 mod word;
 
-pub use command::{Assignment, Command, Connector, ForLoop, Script};
+pub use command::{Assignment, Command, Connector, Constructs, ForLoop, Script};
 pub use programs::{is_script_shell, shell_program};
 pub use word::{Word, basename, unquote};
 
@@ -28,12 +28,19 @@ use span::Mapper;
 /// Parses a RUN body or other shell text taken from the Dockerfile.
 pub fn parse(text: &SourceText) -> Script {
     let mut builder = Builder::default();
-    let ok = builder.parse_into(&text.value, &Mapper::Source { text, base: 0 }, 0, false);
+    let ok = builder.parse_into(
+        &text.value,
+        &Mapper::Source { text, base: 0 },
+        0,
+        false,
+        false,
+    );
     Script {
         commands: builder.commands,
         assignments: builder.assignments,
         for_loops: builder.for_loops,
         unchecked_negations: builder.unchecked_negations,
+        constructs: builder.constructs,
         parsed: ok,
     }
 }

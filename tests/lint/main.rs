@@ -22,4 +22,5 @@ mod rules_pragmas;
 mod rules_shell_fuzz;
 mod rules_shellcheck_recall;
 mod sarif_schema;
+mod shellcheck_oracle;
 mod snapshots;

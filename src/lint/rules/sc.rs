@@ -9,9 +9,20 @@ use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
 use crate::lint::rules::facts::script_of;
 use crate::shell::check::{self, Dialect, Pass, ShellFinding};
 
-/// One row per check: code, kebab-case name, category, severity (ShellCheck's), summary.
+/// Whether a row is marked `opt_in` (ShellCheck's optional checks, off unless enabled).
+macro_rules! sc_opt_in {
+    () => {
+        false
+    };
+    (opt_in) => {
+        true
+    };
+}
+
+/// One row per check: code, kebab-case name, category, severity (ShellCheck's), `opt_in` for
+/// ShellCheck's optional checks, summary.
 macro_rules! sc_rules {
-    ($($code:ident $name:literal $category:ident $severity:ident $summary:literal;)*) => {
+    ($($code:ident $name:literal $category:ident $severity:ident $($opt_in:ident)? $summary:literal;)*) => {
         $(
             pub static $code: Rule = Rule {
                 code: stringify!($code),
@@ -20,7 +31,7 @@ macro_rules! sc_rules {
                 severity: Severity::$severity,
                 summary: $summary,
                 aliases: &[],
-                opt_in: false,
+                opt_in: sc_opt_in!($($opt_in)?),
                 doc: include_str!(concat!("../../../rules/", stringify!($code), ".md")),
                 check: |ctx, sink| report(ctx, sink, stringify!($code)),
             };
@@ -35,29 +46,42 @@ sc_rules! {
     SC2005 "useless-echo-substitution" Style Style "Useless echo of a command substitution";
     SC2006 "legacy-backticks" Style Style "Use $(...) instead of legacy backticks";
     SC2010 "ls-grep" Correctness Warning "Don't use ls | grep: use a glob";
+    SC2012 "ls-output" Correctness Info "Use find instead of ls to better handle non-alphanumeric filenames";
+    SC2015 "and-or-not-if-then-else" Correctness Info "A && B || C is not if-then-else: C may run when A is true";
     SC2016 "single-quoted-expansion" Correctness Info "Expressions don't expand in single quotes";
     SC2028 "echo-escapes" Portability Info "echo may not expand escape sequences: use printf";
     SC2035 "glob-as-option" Correctness Info "Use ./*glob* or -- *glob* so names with dashes are not options";
     SC2038 "find-xargs-unsafe" Correctness Warning "Use find -print0 | xargs -0 for arbitrary file names";
     SC2043 "single-iteration-loop" Correctness Warning "This loop only ever runs once";
+    SC2044 "for-over-find-output" Correctness Warning "For loops over find output are fragile: use find -exec or a while read loop";
+    SC2045 "for-over-ls-output" Correctness Error "Iterating over ls output is fragile: use globs";
     SC2046 "unquoted-command-substitution" Correctness Warning "Quote command substitutions to prevent word splitting";
     SC2048 "unquoted-dollar-star" Correctness Warning "Use \"$@\" (with quotes) instead of unquoted $*";
     SC2059 "printf-format-variable" Correctness Info "Don't use variables in the printf format string";
+    SC2064 "trap-double-quotes" Correctness Warning "Use single quotes, otherwise this expands now rather than when signalled";
     SC2068 "unquoted-dollar-at" Correctness Error "Double quote array expansions to avoid re-splitting";
     SC2086 "unquoted-variable" Correctness Info "Double quote to prevent globbing and word splitting";
+    SC2102 "char-class-duplicates" Correctness Info "Ranges can only match single chars (mentioned due to duplicates)";
     SC2116 "useless-echo-in-substitution" Style Style "Useless echo inside $(...)";
     SC2155 "declare-and-assign" Correctness Warning "Declare and assign separately to avoid masking return values";
     SC2162 "read-without-r" Correctness Info "read without -r mangles backslashes";
+    SC2164 "unchecked-cd" Correctness Warning "Use cd ... || exit in case cd fails";
     SC2174 "mkdir-p-mode" Correctness Warning "With mkdir -p, -m only applies to the deepest directory";
     SC2181 "indirect-exit-code" Style Style "Check the exit code directly, not with $?";
+    SC2206 "array-from-unquoted-variable" Correctness Warning "Quote to prevent word splitting, or split robustly with mapfile or read -a";
+    SC2207 "array-from-command-output" Correctness Warning "Prefer mapfile or read -a to split command output";
     SC2226 "ln-without-destination" Correctness Warning "ln has no destination";
+    SC2230 "which-non-standard" Portability Info opt_in "which is non-standard: use the builtin command -v";
     SC2251 "bang-skips-errexit" Correctness Info "A ! that is not a condition disables set -e for that command";
     SC3009 "sh-brace-expansion" Portability Warning "In POSIX sh, brace expansion is undefined";
+    SC3010 "sh-double-brackets" Portability Warning "In POSIX sh, [[ ]] is undefined";
     SC3014 "sh-double-equals" Portability Warning "In POSIX sh, == in place of = is undefined";
+    SC3020 "sh-output-and-error-redirect" Portability Warning "In POSIX sh, &> is undefined";
     SC3030 "sh-arrays" Portability Warning "In POSIX sh, arrays are undefined";
     SC3037 "sh-echo-flags" Portability Warning "In POSIX sh, echo flags are undefined";
     SC3040 "sh-pipefail" Portability Warning "In POSIX sh, set -o pipefail is undefined";
     SC3046 "sh-source" Portability Warning "In POSIX sh, source in place of . is undefined";
+    SC3054 "sh-array-references" Portability Warning "In POSIX sh, array references are undefined";
 }
 
 fn report(ctx: &Context, sink: &mut Sink, code: &str) {

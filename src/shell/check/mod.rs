@@ -80,6 +80,14 @@ pub static CHECKS: &[Check] = &[
         run: commands::ls_grep,
     },
     Check {
+        code: "SC2012",
+        run: commands::ls_output,
+    },
+    Check {
+        code: "SC2015",
+        run: commands::shorthand_if,
+    },
+    Check {
         code: "SC2016",
         run: quoting::single_quoted_expansion,
     },
@@ -100,6 +108,14 @@ pub static CHECKS: &[Check] = &[
         run: commands::single_iteration_loop,
     },
     Check {
+        code: "SC2044",
+        run: commands::for_in_find,
+    },
+    Check {
+        code: "SC2045",
+        run: commands::for_in_ls,
+    },
+    Check {
         code: "SC2046",
         run: quoting::unquoted_substitution,
     },
@@ -112,12 +128,20 @@ pub static CHECKS: &[Check] = &[
         run: commands::printf_format_variable,
     },
     Check {
+        code: "SC2064",
+        run: commands::trap_quotes,
+    },
+    Check {
         code: "SC2068",
         run: quoting::unquoted_at,
     },
     Check {
         code: "SC2086",
         run: quoting::unquoted_variable,
+    },
+    Check {
+        code: "SC2102",
+        run: commands::char_range_glob,
     },
     Check {
         code: "SC2116",
@@ -132,6 +156,10 @@ pub static CHECKS: &[Check] = &[
         run: commands::read_without_r,
     },
     Check {
+        code: "SC2164",
+        run: commands::unchecked_cd,
+    },
+    Check {
         code: "SC2174",
         run: commands::mkdir_p_m,
     },
@@ -140,8 +168,20 @@ pub static CHECKS: &[Check] = &[
         run: commands::exit_code_test,
     },
     Check {
+        code: "SC2206",
+        run: quoting::array_from_variable,
+    },
+    Check {
+        code: "SC2207",
+        run: quoting::array_from_command,
+    },
+    Check {
         code: "SC2226",
         run: commands::ln_without_destination,
+    },
+    Check {
+        code: "SC2230",
+        run: commands::which,
     },
     Check {
         code: "SC2251",
@@ -152,8 +192,16 @@ pub static CHECKS: &[Check] = &[
         run: posix::brace_expansion,
     },
     Check {
+        code: "SC3010",
+        run: posix::double_brackets,
+    },
+    Check {
         code: "SC3014",
         run: posix::double_equals,
+    },
+    Check {
+        code: "SC3020",
+        run: posix::output_and_error,
     },
     Check {
         code: "SC3030",
@@ -170,6 +218,10 @@ pub static CHECKS: &[Check] = &[
     Check {
         code: "SC3046",
         run: posix::source,
+    },
+    Check {
+        code: "SC3054",
+        run: posix::array_references,
     },
 ];
 
@@ -271,7 +323,7 @@ impl<'s> Pass<'s> {
     }
 }
 
-fn lex_word(word: &Word) -> LexedWord<'_> {
+pub(super) fn lex_word(word: &Word) -> LexedWord<'_> {
     LexedWord {
         word,
         tokens: lex(&word.raw),

@@ -125,3 +125,60 @@ pub fn source(pass: &Pass, out: &mut Findings) {
         );
     }
 }
+
+pub fn double_brackets(pass: &Pass, out: &mut Findings) {
+    if pass.dialect != Dialect::Sh {
+        return;
+    }
+    for span in &pass.script.constructs.double_brackets {
+        out.report("SC3010", *span, "In POSIX sh, [[ ]] is undefined.");
+    }
+}
+
+pub fn output_and_error(pass: &Pass, out: &mut Findings) {
+    if pass.dialect != Dialect::Sh {
+        return;
+    }
+    for span in &pass.script.constructs.output_and_error {
+        out.report("SC3020", *span, "In POSIX sh, &> is undefined.");
+    }
+}
+
+pub fn array_references(pass: &Pass, out: &mut Findings) {
+    if !posix(pass) {
+        return;
+    }
+    for c in &pass.commands {
+        for w in c.args.iter().chain(&c.redirects) {
+            for t in &w.tokens {
+                let Token::Param { range, .. } = t else {
+                    continue;
+                };
+                let body = w
+                    .text(range)
+                    .strip_prefix("${")
+                    .and_then(|b| b.strip_suffix('}'))
+                    .unwrap_or("");
+                if is_array_reference(body) {
+                    out.report(
+                        "SC3054",
+                        w.span_of(range),
+                        "In POSIX sh, array references are undefined.",
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// `NAME[…]` (the inside of `${NAME[…]}`).
+fn is_array_reference(body: &str) -> bool {
+    let Some(open) = body.find('[') else {
+        return false;
+    };
+    open > 0
+        && body.ends_with(']')
+        && body[..open]
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}

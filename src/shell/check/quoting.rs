@@ -256,21 +256,129 @@ pub fn declare_and_assign(pass: &Pass, out: &mut Findings) {
 }
 
 pub fn backticks(pass: &Pass, out: &mut Findings) {
-    for c in &pass.commands {
-        for w in c.args.iter().chain(&c.redirects) {
-            for t in &w.tokens {
-                if let Token::Command {
-                    range,
-                    backtick: true,
-                    ..
-                } = t
-                {
-                    out.report(
-                        "SC2006",
-                        w.span_of(range),
-                        "Use $(...) notation instead of legacy backticks `...`.",
-                    );
-                }
+    let loop_words: Vec<LexedWord> = pass
+        .script
+        .for_loops
+        .iter()
+        .filter(|l| !l.in_shell_string)
+        .flat_map(|l| &l.values)
+        .map(super::lex_word)
+        .collect();
+    let command_words = pass
+        .commands
+        .iter()
+        .flat_map(|c| c.args.iter().chain(&c.redirects));
+    for w in command_words.chain(&loop_words) {
+        for t in &w.tokens {
+            if let Token::Command {
+                range,
+                backtick: true,
+                ..
+            } = t
+            {
+                out.report(
+                    "SC2006",
+                    w.span_of(range),
+                    "Use $(...) notation instead of legacy backticks `...`.",
+                );
+            }
+        }
+    }
+}
+
+/// Array assignments `NAME=( … )` outside `sh -c` strings, with their elements lexed: the
+/// whole assignment as a word (for spans) and the tokens of its value, offset into that word.
+fn array_assignments<'s>(pass: &Pass<'s>) -> Vec<(crate::shell::Word, Vec<Token>)> {
+    pass.script
+        .assignments
+        .iter()
+        .filter(|a| !a.in_shell_string && a.raw_value.starts_with('('))
+        .map(|a| {
+            let raw = format!("{}={}", a.name, a.raw_value);
+            let offset = raw.len() - a.raw_value.len();
+            let tokens = super::lex(&a.raw_value)
+                .into_iter()
+                .map(|t| shift(t, offset))
+                .collect();
+            let word = crate::shell::Word {
+                value: raw.clone(),
+                raw,
+                span: a.span,
+                value_offset: None,
+            };
+            (word, tokens)
+        })
+        .collect()
+}
+
+fn shift(token: Token, by: usize) -> Token {
+    let moved = |r: &std::ops::Range<usize>| r.start + by..r.end + by;
+    match token {
+        Token::Text { range, quote } => Token::Text {
+            range: moved(&range),
+            quote,
+        },
+        Token::Param {
+            range,
+            param,
+            quoted,
+        } => Token::Param {
+            range: moved(&range),
+            param,
+            quoted,
+        },
+        Token::Command {
+            range,
+            inner,
+            quoted,
+            backtick,
+        } => Token::Command {
+            range: moved(&range),
+            inner: moved(&inner),
+            quoted,
+            backtick,
+        },
+        Token::Arithmetic { range, quoted } => Token::Arithmetic {
+            range: moved(&range),
+            quoted,
+        },
+    }
+}
+
+pub fn array_from_variable(pass: &Pass, out: &mut Findings) {
+    for (word, tokens) in array_assignments(pass) {
+        for t in &tokens {
+            // Specials and lengths (`$#`, `${#arr[@]}`) never split.
+            if let Token::Param {
+                range,
+                param: Param::Named(_) | Param::Positional | Param::AllStar,
+                quoted: false,
+            } = t
+            {
+                out.report(
+                    "SC2206",
+                    super::sub_span(&word, range),
+                    "Quote to prevent word splitting/globbing, or split robustly with mapfile or read -a.",
+                );
+            }
+        }
+    }
+}
+
+pub fn array_from_command(pass: &Pass, out: &mut Findings) {
+    for (word, tokens) in array_assignments(pass) {
+        for t in &tokens {
+            if let Token::Command {
+                range,
+                quoted: false,
+                ..
+            } = t
+            {
+                out.report(
+                    "SC2207",
+                    super::sub_span(&word, range),
+                    "Prefer mapfile or read -a to split command output (or quote to avoid splitting).",
+                );
             }
         }
     }
