@@ -110,6 +110,10 @@ pub struct Args {
     /// `# check=skip=`).
     #[arg(long)]
     pub disable_ignore_pragma: bool,
+    /// Also run the installed `shellcheck` on every RUN for the ShellCheck codes imglint does
+    /// not check natively (exit 2 when it cannot be run).
+    #[arg(long)]
+    pub shellcheck: bool,
     /// Allowed registry for base images (repeatable; enables the trusted-registry rule).
     #[arg(long = "trusted-registry", value_name = "REGISTRY")]
     pub trusted_registries: Vec<String>,
@@ -477,6 +481,15 @@ fn policy_for(config: &Config, args: &Args) -> Result<Policy, Fatal> {
         policy.threshold_from_cli = true;
     }
     policy.disable_ignore_pragma |= args.disable_ignore_pragma;
+    policy.shellcheck |= args.shellcheck;
+    if policy.shellcheck {
+        // Asked once per run, whatever the number of configurations.
+        static VERSION: std::sync::OnceLock<Result<String, String>> = std::sync::OnceLock::new();
+        VERSION
+            .get_or_init(crate::lint::shellcheck::version)
+            .as_ref()
+            .map_err(|e| Fatal(format!("--shellcheck: {e}")))?;
+    }
     policy.buildkit_check = std::env::var("BUILDKIT_DOCKERFILE_CHECK")
         .ok()
         .filter(|v| !v.trim().is_empty());

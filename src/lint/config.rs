@@ -90,6 +90,8 @@ struct RawConfig {
     #[serde(default)]
     disable_ignore_pragma: Option<bool>,
     #[serde(default)]
+    shellcheck: Option<bool>,
+    #[serde(default)]
     no_fail: Option<bool>,
     #[serde(default)]
     no_color: Option<bool>,
@@ -116,6 +118,8 @@ pub struct Config {
     pub label_schema: BTreeMap<String, String>,
     pub strict_labels: bool,
     pub disable_ignore_pragma: bool,
+    /// Also run the installed `shellcheck` (imglint's `shellcheck: true`).
+    pub shellcheck: bool,
     pub no_fail: bool,
     pub no_color: bool,
     /// hadolint's `verbose`: say on stderr which configuration applies and what is linted.
@@ -252,6 +256,7 @@ impl Config {
             disable_ignore_pragma: raw
                 .disable_ignore_pragma
                 .unwrap_or(base.disable_ignore_pragma),
+            shellcheck: raw.shellcheck.unwrap_or(base.shellcheck),
             no_fail: raw.no_fail.unwrap_or(base.no_fail),
             no_color: raw.no_color.unwrap_or(base.no_color),
             verbose: raw.verbose.unwrap_or(base.verbose),

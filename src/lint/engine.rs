@@ -44,6 +44,9 @@ pub struct Policy {
     /// BuildKit's `BUILDKIT_DOCKERFILE_CHECK` (`skip=…;error=…;experimental=…`): replaces each
     /// file's `# check=` directive, as BuildKit does.
     pub buildkit_check: Option<String>,
+    /// Also run the installed `shellcheck` for the codes imglint does not check natively
+    /// (`--shellcheck`, `shellcheck: true`).
+    pub shellcheck: bool,
 }
 
 impl Policy {
@@ -66,6 +69,7 @@ impl Policy {
             disable_ignore_pragma: config.disable_ignore_pragma,
             settings: config.rule_settings(),
             buildkit_check: None,
+            shellcheck: config.shellcheck,
         }
     }
 
@@ -186,6 +190,27 @@ pub fn lint_parsed(
         .copied()
         .filter(|r| policy.is_enabled(r, &suppressions))
         .collect();
+    // Keeps a finding unless a pragma suppresses it (and marks that pragma used).
+    let mut record = |rule: &Rule, span: Span, message: String| {
+        let mut suppressed = false;
+        for entry in suppressions.matching(span.start.line, |name| {
+            (name == "*" && rule.category != Category::Parse) || silences(rule, name)
+        }) {
+            used[entry] = true;
+            suppressed = true;
+        }
+        if !suppressed {
+            findings.push(Finding {
+                code: rule.code,
+                name: rule.name,
+                category: rule.category,
+                severity: policy.severity_of(rule),
+                message,
+                file: input.display_name.clone(),
+                span,
+            });
+        }
+    };
     for rule in enabled.iter().copied() {
         if suppressions.skip_all_checks && rule.category != Category::Parse {
             continue;
@@ -199,26 +224,23 @@ pub fn lint_parsed(
             );
             continue;
         }
-        let severity = policy.severity_of(rule);
         for diagnostic in sink.diagnostics {
-            let mut suppressed = false;
-            for entry in suppressions.matching(diagnostic.span.start.line, |name| {
-                (name == "*" && rule.category != Category::Parse) || silences(rule, name)
-            }) {
-                used[entry] = true;
-                suppressed = true;
+            record(rule, diagnostic.span, diagnostic.message);
+        }
+    }
+    if policy.shellcheck && !suppressions.skip_all_checks {
+        match super::shellcheck::check(&ctx) {
+            Ok(bridged) => {
+                for f in bridged {
+                    if policy.is_enabled(f.rule, &suppressions) {
+                        record(f.rule, f.span, f.message);
+                    }
+                }
             }
-            if !suppressed {
-                findings.push(Finding {
-                    code: rule.code,
-                    name: rule.name,
-                    category: rule.category,
-                    severity,
-                    message: diagnostic.message,
-                    file: input.display_name.clone(),
-                    span: diagnostic.span,
-                });
-            }
+            Err(e) => eprintln!(
+                "imglint: {}: shellcheck: {e}; its findings are missing",
+                input.display_name
+            ),
         }
     }
     if let Some(rule) = enabled.iter().find(|r| r.code == UNUSED_PRAGMA.code) {

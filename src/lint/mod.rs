@@ -13,5 +13,6 @@ pub mod pragma;
 pub mod rule;
 pub mod rules;
 pub mod secrets;
+pub mod shellcheck;
 
 pub use engine::{Finding, LintedFile};

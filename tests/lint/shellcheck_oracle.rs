@@ -169,3 +169,88 @@ fn native_checks_agree_with_shellcheck() {
         disagreements.join("\n")
     );
 }
+
+/// `--shellcheck`: the installed ShellCheck adds the codes imglint does not check natively, at
+/// exact Dockerfile positions (continuation lines and heredoc bodies included), through the
+/// same configuration and pragmas as every rule, and never repeats a native code.
+#[test]
+fn the_shellcheck_bridge_adds_foreign_codes_at_dockerfile_positions() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let dockerfile = "FROM debian:12-slim\n\
+                      ARG VERSION=1.2\n\
+                      # hadolint ignore=SC2034\n\
+                      RUN unused=1; echo \"$VERSION\"\n\
+                      RUN foo=1; echo $bar; \\\n    \tlocal y=2\n\
+                      RUN <<EOF\nset -e\necho hi | read x\nEOF\n";
+    std::fs::write(dir.path().join("Dockerfile"), dockerfile).unwrap();
+    let run = |args: &[&str], program: &str| {
+        Command::new(env!("CARGO_BIN_EXE_imglint"))
+            .args(args)
+            .current_dir(dir.path())
+            .env("HOME", dir.path())
+            .env("IMGLINT_SHELLCHECK", program)
+            .output()
+            .unwrap()
+    };
+    let findings = |out: &std::process::Output| -> Vec<(String, u64, u64)> {
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        json.as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"].as_str().unwrap().starts_with("SC"))
+            .map(|f| {
+                (
+                    f["code"].as_str().unwrap().to_string(),
+                    f["line"].as_u64().unwrap(),
+                    f["column"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let out = run(&["--shellcheck", "-f", "json", "Dockerfile"], "shellcheck");
+    let found = findings(&out);
+    let expected = [
+        // Line 4's SC2034 is suppressed by the hadolint pragma.
+        ("SC2034", 5, 5),  // foo appears unused
+        ("SC2086", 5, 17), // native: reported once, not again by ShellCheck
+        ("SC2154", 5, 17), // bar is referenced but not assigned
+        ("SC3043", 6, 6),  // `local` in sh, after a tab on the continuation line
+        ("SC2034", 6, 12),
+        ("SC2162", 9, 11), // native, in the heredoc body
+        ("SC2034", 9, 16),
+    ];
+    let mut expected: Vec<(String, u64, u64)> = expected
+        .iter()
+        .map(|(c, l, col)| (c.to_string(), *l, *col))
+        .collect();
+    expected.sort_by_key(|(c, l, col)| (*l, *col, c.clone()));
+    let mut sorted = found.clone();
+    sorted.sort_by_key(|(c, l, col)| (*l, *col, c.clone()));
+    assert_eq!(sorted, expected, "{}", String::from_utf8_lossy(&out.stderr));
+
+    // Without the flag: the native codes only.
+    let out = run(&["-f", "json", "Dockerfile"], "shellcheck");
+    let codes: BTreeSet<String> = findings(&out).into_iter().map(|f| f.0).collect();
+    assert_eq!(codes, BTreeSet::from(["SC2086".into(), "SC2162".into()]));
+
+    // Configuration: `shellcheck: true`, and its codes ignored like any rule's.
+    std::fs::write(
+        dir.path().join(".imglint.yaml"),
+        "shellcheck: true\nignored: [SC2154]\n",
+    )
+    .unwrap();
+    let out = run(&["-f", "json", "Dockerfile"], "shellcheck");
+    let codes: BTreeSet<String> = findings(&out).into_iter().map(|f| f.0).collect();
+    assert!(
+        codes.contains("SC3043") && !codes.contains("SC2154"),
+        "{codes:?}"
+    );
+
+    // Not installed: exit 2 and one line saying so.
+    let out = run(&["Dockerfile"], "/nonexistent/shellcheck");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("--shellcheck") && stderr.contains("/nonexistent/shellcheck"));
+}

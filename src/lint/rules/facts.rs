@@ -101,33 +101,43 @@ pub fn script_of(instr: &Instruction) -> Script {
     let mut script = if instr.form == Form::Exec {
         exec_script(&instr.args)
     } else {
-        match instr.args.first() {
-            // The bodies are not part of this text, so `<<EOF` markers are blanked out (same
-            // length, so spans stay exact) for the shell parser to see just the command.
-            Some(text) if !instr.heredocs.is_empty() => {
-                let mut blanked = text.clone();
-                blanked.value = blank_heredoc_markers(&text.value, &instr.heredocs);
-                shell::parse(&blanked)
-            }
-            Some(text) => shell::parse(text),
+        match command_text(instr) {
+            Some(text) => shell::parse(&text),
             None => Script {
                 parsed: true,
                 ..Script::default()
             },
         }
     };
-    // `RUN <<EOF` (or `RUN bash <<EOF`, `RUN sh -e <<EOF`): the body is a shell script.
-    // `RUN python3 <<EOF` is not, and `RUN cat <<EOF > file` writes data.
-    let runs_body = script.commands.is_empty()
-        || (script.commands.len() == 1
-            && shell::is_script_shell(script.commands[0].program())
-            && !script.commands[0].args.iter().any(|a| a.value == "-c"));
-    if runs_body {
+    if runs_heredoc_bodies(&script) {
         for heredoc in &instr.heredocs {
             script.append(shell::parse(&heredoc.body));
         }
     }
     script
+}
+
+/// A shell-form instruction's command line. Heredoc bodies are not part of this text, so
+/// `<<EOF` markers are blanked out (same length, so spans stay exact) for the shell to see
+/// just the command.
+pub fn command_text(instr: &Instruction) -> Option<std::borrow::Cow<'_, SourceText>> {
+    let text = instr.args.first()?;
+    if instr.heredocs.is_empty() {
+        return Some(std::borrow::Cow::Borrowed(text));
+    }
+    let mut blanked = text.clone();
+    blanked.value = blank_heredoc_markers(&text.value, &instr.heredocs);
+    Some(std::borrow::Cow::Owned(blanked))
+}
+
+/// Whether the shell runs the heredoc bodies as scripts, given the parsed command line:
+/// `RUN <<EOF`, `RUN bash <<EOF`, `RUN sh -e <<EOF` do; `RUN python3 <<EOF` does not, and
+/// `RUN cat <<EOF > file` writes data.
+pub fn runs_heredoc_bodies(command: &Script) -> bool {
+    command.commands.is_empty()
+        || (command.commands.len() == 1
+            && shell::is_script_shell(command.commands[0].program())
+            && !command.commands[0].args.iter().any(|a| a.value == "-c"))
 }
 
 /// Exec form `["apt-get", "install", "x"]` is one command; `["sh", "-c", "…"]` is parsed again.

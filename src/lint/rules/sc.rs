@@ -106,12 +106,18 @@ const PREDEFINED: &[&str] = &[
     "no_proxy",
 ];
 
-/// Runs every check over every RUN (shell form, heredocs, ONBUILD RUN) of a file.
-pub fn analyze(dockerfile: &Dockerfile, facts: &super::facts::Facts) -> Vec<ShellFinding> {
+/// Calls `visit` for every RUN a POSIX-like shell runs (shell form and heredocs, `ONBUILD
+/// RUN` triggers included) with the instruction's index, the RUN itself, its parsed script,
+/// its dialect and the variable names it sees with a value (the stage's ARG and ENV names,
+/// inherited from a parent stage, and the proxy variables).
+pub fn for_each_shell_run<'d>(
+    dockerfile: &'d Dockerfile,
+    facts: &super::facts::Facts,
+    mut visit: impl FnMut(usize, &'d Instruction, &crate::shell::Script, Dialect, &HashSet<String>),
+) {
     let predefined: HashSet<String> = PREDEFINED.iter().map(|s| s.to_string()).collect();
     // ARG and ENV names known in each stage so far (a stage built FROM another inherits).
     let mut known_by_stage: Vec<HashSet<String>> = Vec::new();
-    let mut out = Vec::new();
     for (idx, instr) in dockerfile.instructions.iter().enumerate() {
         let Some(stage) = instr.stage else {
             continue;
@@ -150,11 +156,19 @@ pub fn analyze(dockerfile: &Dockerfile, facts: &super::facts::Facts) -> Vec<Shel
         let Some(dialect) = dialect_of(run, program.as_deref()) else {
             continue;
         };
+        visit(idx, run, script, dialect, known);
+    }
+}
+
+/// Runs every check over every RUN (shell form, heredocs, ONBUILD RUN) of a file.
+pub fn analyze(dockerfile: &Dockerfile, facts: &super::facts::Facts) -> Vec<ShellFinding> {
+    let mut out = Vec::new();
+    for_each_shell_run(dockerfile, facts, |_, run, script, dialect, known| {
         let pass = Pass::new(script, dialect, known);
         let mut findings = check::analyze(&pass, |_| true);
         drop_disabled_in_heredocs(run, &mut findings);
         out.extend(findings);
-    }
+    });
     out
 }
 
