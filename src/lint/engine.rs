@@ -303,6 +303,11 @@ pub fn sort_findings(findings: &mut [Finding]) {
 
 /// Lints many files in parallel; the result is in input order.
 pub fn lint_all(inputs: &[(Input, &Policy)], rules: &[&'static Rule]) -> Vec<LintedFile> {
+    // One file (the pre-commit and editor case) is linted on this thread: starting rayon's
+    // pool would cost more than the lint.
+    if let [(input, policy)] = inputs {
+        return vec![lint(input, policy, rules)];
+    }
     inputs
         .par_iter()
         .map(|(input, policy)| lint(input, policy, rules))
