@@ -12,6 +12,7 @@ use super::pragma;
 use super::rule::{Category, Context, Rule, RuleSettings, Severity, Sink};
 use super::rules::il6202::RULE as UNUSED_PRAGMA;
 use crate::dockerfile::ast::Span;
+use crate::lint::fix::Fix;
 
 /// One problem found in one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +26,8 @@ pub struct Finding {
     /// The file as the user named it (or `--stdin-filename`, or `-`).
     pub file: String,
     pub span: Span,
+    /// The edits that would repair it, when its rule has a fix.
+    pub fix: Option<Fix>,
 }
 
 /// What decides which rules run and how their findings count, for one file.
@@ -215,6 +218,7 @@ pub fn lint_parsed(
                     message: diagnostic.message,
                     file: input.display_name.clone(),
                     span: diagnostic.span,
+                    fix: diagnostic.fix,
                 });
             }
         }
@@ -233,6 +237,7 @@ pub fn lint_parsed(
                 message: format!("`{}` suppresses nothing here: remove it", entry.name),
                 file: input.display_name.clone(),
                 span: entry.origin,
+                fix: None,
             });
         }
     }

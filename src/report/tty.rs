@@ -247,6 +247,7 @@ mod tests {
                 message: "msg".into(),
                 file: "Dockerfile".into(),
                 span,
+                fix: None,
             }],
             failure_threshold: Some(Severity::Info),
         };
@@ -287,6 +288,7 @@ mod tests {
                 message: "m\x1b]0;title\x07".into(),
                 file: "D".into(),
                 span: Span::new(pos(1, 305), pos(1, 306)),
+                fix: None,
             }],
             failure_threshold: None,
         };

@@ -2,6 +2,7 @@
 
 use crate::dockerfile::stages::final_chain;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
+use crate::lint::rules::edits::append_to_run;
 use crate::lint::rules::packages::APT_VALUE_FLAGS;
 use crate::lint::rules::util::{has_cache_mount, removes_any, runs};
 
@@ -40,9 +41,11 @@ fn check(ctx: &Context, sink: &mut Sink) {
             || (has_cache_mount(instr, &["/var/lib/apt"])
                 && has_cache_mount(instr, &["/var/cache/apt"]));
         if !cleaned && !cached {
-            sink.report(
+            let message = "Delete /var/lib/apt/lists in the same RUN as apt-get install (`&& rm -rf /var/lib/apt/lists/*`): a later deletion keeps the bytes in this layer";
+            sink.report_fix(
                 update.span(),
-                "Delete /var/lib/apt/lists in the same RUN as apt-get install (`&& rm -rf /var/lib/apt/lists/*`): a later deletion keeps the bytes in this layer",
+                message,
+                append_to_run(ctx, instr, "rm -rf /var/lib/apt/lists/*"),
             );
         }
     }

@@ -1,8 +1,10 @@
 //! The rule registry: one file per rule (`<code>.rs`, doc in `rules/<CODE>.md`), listed
 //! once here in code order.
 
+use super::fix::Applicability;
 use super::rule::Rule;
 
+pub mod edits;
 pub mod facts;
 pub mod labels;
 pub mod packages;
@@ -122,6 +124,11 @@ pub mod il6116;
 pub mod il6117;
 pub mod il6201;
 pub mod il6202;
+
+/// The rules that have a fix, and its tier: `--fix` applies the safe ones, `--unsafe-fixes` the
+/// others too. A rule attaches its edits with `Sink::report_fix`; tests check that every fix a
+/// rule emits is of the tier listed here.
+pub static FIXABLE: &[(&str, Applicability)] = &[];
 
 /// Every rule, in code order.
 pub static REGISTRY: &[&Rule] = &[
