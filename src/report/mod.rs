@@ -20,6 +20,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 use crate::lint::engine::{Finding, LintedFile};
+use crate::lint::fix::FixMode;
 use crate::lint::rule::Rule;
 
 /// Output formats, as `--format` names them.
@@ -99,6 +100,8 @@ pub struct ReportOptions {
     pub cwd: PathBuf,
     /// Every rule, for SARIF's `rules[]`.
     pub rules: &'static [&'static Rule],
+    /// Which fixes count as fixable (`[*]` and the summary's count).
+    pub fix_mode: FixMode,
 }
 
 /// Writes `files` in `format`. JSON formats go through [`SafeJson`].

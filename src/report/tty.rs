@@ -255,6 +255,7 @@ mod tests {
             color,
             cwd: "/".into(),
             rules: &[],
+            fix_mode: Default::default(),
         };
         let mut out = Vec::new();
         write(&[file], &options, &mut out).unwrap();
@@ -296,6 +297,7 @@ mod tests {
             color: false,
             cwd: "/".into(),
             rules: &[],
+            fix_mode: Default::default(),
         };
         let mut out = Vec::new();
         write(&[file], &options, &mut out).unwrap();

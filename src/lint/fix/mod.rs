@@ -101,7 +101,7 @@ impl Fix {
 }
 
 /// Which fixes to apply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct FixMode {
     /// Also apply unsafe fixes.
     pub unsafe_fixes: bool,
@@ -216,6 +216,19 @@ pub fn fix_file(
         linted,
         skipped: None,
     }
+}
+
+/// Fixes many files in parallel; the result is in input order.
+pub fn fix_all(
+    inputs: &[(Input, &Policy)],
+    rules: &[&'static Rule],
+    mode: FixMode,
+) -> Vec<FixedFile> {
+    use rayon::prelude::*;
+    inputs
+        .par_iter()
+        .map(|(input, policy)| fix_file(input, policy, rules, mode))
+        .collect()
 }
 
 fn record(finding: &Finding, reason: String) -> FixRecord {
