@@ -20,7 +20,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 use crate::lint::engine::{Finding, LintedFile};
-use crate::lint::fix::FixMode;
+use crate::lint::fix::{Fix, FixMode};
 use crate::lint::rule::Rule;
 
 /// Output formats, as `--format` names them.
@@ -153,6 +153,20 @@ impl<'a> LineIndex<'a> {
         self.line_with_start(line).0
     }
 
+    /// The 1-based line and column (in characters) of byte `offset`; an offset inside a
+    /// character or past the end is clamped.
+    pub fn position(&self, offset: usize) -> (u32, u32) {
+        let offset = offset.min(self.text.len());
+        let index = self.starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.starts[index];
+        let mut end = offset;
+        while !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let column = self.text[start..end].chars().count() + 1;
+        (index as u32 + 1, column as u32)
+    }
+
     /// [`line`](Self::line) and the byte offset where it starts.
     pub fn line_with_start(&self, line: u32) -> (&'a str, usize) {
         let Some(&start) = (line as usize)
@@ -168,6 +182,35 @@ impl<'a> LineIndex<'a> {
         let text = &self.text[start..end];
         (text.strip_suffix('\r').unwrap_or(text), start)
     }
+}
+
+/// One edit of a fix in report coordinates: 1-based lines and columns (end exclusive) and the
+/// replacement text.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct EditRegion<'a> {
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+    pub replacement: &'a str,
+}
+
+/// The edits of `fix` in report coordinates.
+pub fn edit_regions<'a>(lines: &LineIndex, fix: &'a Fix) -> Vec<EditRegion<'a>> {
+    fix.edits
+        .iter()
+        .map(|edit| {
+            let (line, column) = lines.position(edit.range.start);
+            let (end_line, end_column) = lines.position(edit.range.end);
+            EditRegion {
+                line,
+                column,
+                end_line,
+                end_column,
+                replacement: &edit.replacement,
+            }
+        })
+        .collect()
 }
 
 /// Writes a JSON array one element at a time, so a report never exists twice in memory (as

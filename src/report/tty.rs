@@ -1,5 +1,6 @@
 //! `--format tty` (the default): for each finding `file:line:col`, severity, code and name,
 //! message, then the offending lines with the span underlined; a summary line at the end.
+//! A finding `--fix` would repair is marked `[*]`, and the summary counts them.
 //! Colour only when asked for (the CLI decides: a terminal, no `--no-color`, no `NO_COLOR`).
 
 use std::io::{self, Write};
@@ -43,6 +44,8 @@ pub fn write(
     let paint = Paint { on: options.color };
     let mut counts = [0usize; 4];
     let mut files_with_findings = 0;
+    // Findings `--fix` would repair, and those only `--unsafe-fixes` would.
+    let (mut fixable, mut unsafe_only) = (0usize, 0usize);
     for file in files {
         if !file.findings.is_empty() {
             files_with_findings += 1;
@@ -50,7 +53,13 @@ pub fn write(
         let lines = super::LineIndex::new(&file.source);
         for f in &file.findings {
             counts[f.severity as usize] += 1;
-            write_finding(&lines, f, &paint, out)?;
+            let marked = f
+                .fix
+                .as_ref()
+                .is_some_and(|fix| options.fix_mode.allows(fix));
+            fixable += usize::from(marked);
+            unsafe_only += usize::from(f.fix.is_some() && !marked);
+            write_finding(&lines, f, marked, &paint, out)?;
         }
     }
     let total: usize = counts.iter().sum();
@@ -89,16 +98,34 @@ pub fn write(
             by_severity.join(", "),
             plural(files_with_findings, "file"),
             files.len()
-        )
+        )?;
+        write_fixable(fixable, unsafe_only, out)
+    }
+}
+
+/// `[*] 3 fixable with `imglint --fix` (2 more with `--unsafe-fixes`)`, when there are any.
+fn write_fixable(fixable: usize, unsafe_only: usize, out: &mut dyn Write) -> io::Result<()> {
+    let more = format!("{unsafe_only} more with `--fix --unsafe-fixes`");
+    match (fixable, unsafe_only) {
+        (0, 0) => Ok(()),
+        (0, _) => writeln!(out, "No fixes available ({more})"),
+        (n, 0) => writeln!(out, "[*] {n} fixable with `imglint --fix`"),
+        (n, _) => writeln!(out, "[*] {n} fixable with `imglint --fix` ({more})"),
     }
 }
 
 fn write_finding(
     lines: &super::LineIndex,
     f: &Finding,
+    fixable: bool,
     paint: &Paint,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    let code = if fixable {
+        format!("{} [*] {}:", f.code, f.name)
+    } else {
+        format!("{} {}:", f.code, f.name)
+    };
     writeln!(
         out,
         "{}: {} {} {}",
@@ -112,7 +139,7 @@ fn write_finding(
             )
         ),
         paint.wrap(severity_colour(f.severity), f.severity.as_str()),
-        paint.wrap("1", &format!("{} {}:", f.code, f.name)),
+        paint.wrap("1", &code),
         super::escape_text(&f.message, &[])
     )?;
     let first = f.span.start.line;
