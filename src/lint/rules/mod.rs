@@ -128,7 +128,26 @@ pub mod il6202;
 /// The rules that have a fix, and its tier: `--fix` applies the safe ones, `--unsafe-fixes` the
 /// others too. A rule attaches its edits with `Sink::report_fix`; tests check that every fix a
 /// rule emits is of the tier listed here.
-pub static FIXABLE: &[(&str, Applicability)] = &[];
+pub static FIXABLE: &[(&str, Applicability)] = &[
+    ("DL3000", Applicability::Safe),
+    ("DL3009", Applicability::Safe),
+    ("DL3014", Applicability::Safe),
+    ("DL3015", Applicability::Unsafe),
+    ("DL3019", Applicability::Safe),
+    ("DL3020", Applicability::Safe),
+    ("DL3025", Applicability::Safe),
+    ("DL3027", Applicability::Safe),
+    ("DL3030", Applicability::Safe),
+    ("DL3032", Applicability::Safe),
+    ("DL3036", Applicability::Safe),
+    ("DL3038", Applicability::Safe),
+    ("DL3040", Applicability::Safe),
+    ("DL3042", Applicability::Safe),
+    ("DL4000", Applicability::Safe),
+    ("IL6102", Applicability::Safe),
+    ("IL6103", Applicability::Safe),
+    ("IL6104", Applicability::Safe),
+];
 
 /// Every rule, in code order.
 pub static REGISTRY: &[&Rule] = &[
