@@ -2,7 +2,8 @@
 //! code. The binary only calls [`main`].
 //!
 //! Exit codes: 0 no finding at or above the failure threshold; 1 findings at or above it (with
-//! `--dump`: parse errors); 2 usage, configuration or I/O error.
+//! `--dump`: parse errors; with `--diff`: a fix would change a file); 2 usage, configuration or
+//! I/O error (with `--fix`: a fixed file could not be written).
 
 use std::collections::HashMap;
 use std::ffi::OsString;
@@ -86,7 +87,7 @@ pub struct Args {
     /// Print a rule's documentation and exit.
     #[arg(long, value_name = "CODE")]
     pub explain: Option<String>,
-    /// List every rule and exit.
+    /// List every rule (code, name, category, severity, fix: safe, unsafe or -) and exit.
     #[arg(long)]
     pub list_rules: bool,
     /// No colours (also: the NO_COLOR environment variable, or output that is not a terminal).
@@ -261,17 +262,18 @@ fn find_rule(name: &str) -> Option<&'static Rule> {
 fn list_rules(out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(
         out,
-        "{:<8} {:<36} {:<16} {:<8} SUMMARY",
-        "CODE", "NAME", "CATEGORY", "SEVERITY"
+        "{:<8} {:<36} {:<16} {:<8} {:<6} SUMMARY",
+        "CODE", "NAME", "CATEGORY", "SEVERITY", "FIX"
     )?;
     for rule in REGISTRY {
         writeln!(
             out,
-            "{:<8} {:<36} {:<16} {:<8} {}{}",
+            "{:<8} {:<36} {:<16} {:<8} {:<6} {}{}",
             rule.code,
             rule.name,
             rule.category.as_str(),
             rule.severity.as_str(),
+            rule.fix_applicability().map_or("-", |a| a.as_str()),
             if rule.opt_in { "(opt-in) " } else { "" },
             rule.summary
         )?;
