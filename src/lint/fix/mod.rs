@@ -303,13 +303,9 @@ fn accept<'f>(
     selected: &[&'f Finding],
     drop: &mut dyn FnMut(&Finding, String),
 ) -> Vec<&'f Finding> {
-    let check = |set: &[&Finding]| -> Result<(), String> {
-        let fixed = apply(text, set.iter().map(|f| f.fix.as_ref().expect("fix")));
-        let edits: Vec<&Edit> = set
-            .iter()
-            .flat_map(|f| &f.fix.as_ref().expect("fix").edits)
-            .collect();
-        verify(text, before, &fixed, &edits)
+    let check = |set: &[&Finding]| -> Result<String, String> {
+        let fixes: Vec<&Fix> = set.iter().filter_map(|f| f.fix.as_ref()).collect();
+        apply_verified(text, before, &fixes)
     };
     if check(selected).is_ok() {
         return selected.to_vec();
@@ -317,7 +313,7 @@ fn accept<'f>(
     let mut sound = Vec::new();
     for finding in selected {
         match check(std::slice::from_ref(finding)) {
-            Ok(()) => sound.push(*finding),
+            Ok(_) => sound.push(*finding),
             Err(why) => drop(finding, why),
         }
     }
@@ -325,6 +321,23 @@ fn accept<'f>(
         sound.truncate(1);
     }
     sound
+}
+
+/// [`apply`], then [`verify`]: the fixed text, or why it is refused. `before` is the parse of
+/// `text`.
+pub fn apply_verified(text: &str, before: &Dockerfile, fixes: &[&Fix]) -> Result<String, String> {
+    let edits: Vec<&Edit> = fixes.iter().flat_map(|f| &f.edits).collect();
+    for edit in &edits {
+        let ok = edit.range.start <= edit.range.end
+            && edit.range.end <= text.len()
+            && text.is_char_boundary(edit.range.start)
+            && text.is_char_boundary(edit.range.end);
+        if !ok {
+            return Err("its edit does not fall on the file's characters".into());
+        }
+    }
+    let fixed = apply(text, fixes.iter().copied());
+    verify(text, before, &fixed, &edits).map(|()| fixed)
 }
 
 /// Applies the edits of `fixes` (which do not collide) from the end of the text backwards, so
@@ -343,14 +356,6 @@ pub fn apply<'a>(text: &str, fixes: impl Iterator<Item = &'a Fix>) -> String {
 /// before, and every instruction no edit touches is still there, at its shifted offset, byte for
 /// byte.
 fn verify(text: &str, before: &Dockerfile, fixed: &str, edits: &[&Edit]) -> Result<(), String> {
-    for edit in edits {
-        let ok = edit.range.end <= text.len()
-            && text.is_char_boundary(edit.range.start)
-            && text.is_char_boundary(edit.range.end);
-        if !ok {
-            return Err("its edit does not fall on the file's characters".into());
-        }
-    }
     let after = crate::dockerfile::parse(fixed);
     if after.errors.len() > before.errors.len() {
         let error = &after.errors[0].message;
