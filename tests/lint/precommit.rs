@@ -46,16 +46,78 @@ fn rust_and_system_hooks_differ_only_in_language() {
             .unwrap_or_else(|| panic!("hook {id}"))
             .clone()
     };
-    let (mut rust, mut system) = (find("imglint"), find("imglint-system"));
-    assert_eq!(rust["language"].as_str(), Some("rust"));
-    assert_eq!(system["language"].as_str(), Some("system"));
-    for hook in [&mut rust, &mut system] {
-        let map = hook.as_mapping_mut().unwrap();
-        for key in ["id", "language", "description"] {
-            map.remove(key);
+    for (rust, system) in [
+        ("imglint", "imglint-system"),
+        ("imglint-fix", "imglint-fix-system"),
+    ] {
+        let (mut rust, mut system) = (find(rust), find(system));
+        assert_eq!(rust["language"].as_str(), Some("rust"));
+        assert_eq!(system["language"].as_str(), Some("system"));
+        for hook in [&mut rust, &mut system] {
+            let map = hook.as_mapping_mut().unwrap();
+            for key in ["id", "language", "description"] {
+                map.remove(key);
+            }
         }
+        assert_eq!(rust, system);
     }
-    assert_eq!(rust, system);
+    assert_eq!(find("imglint-fix")["entry"].as_str(), Some("imglint --fix"));
+}
+
+#[test]
+fn the_fix_hook_fixes_then_passes() {
+    let work = tempfile::tempdir().unwrap();
+    let repo = work.path().join("project");
+    std::fs::create_dir(&repo).unwrap();
+    git(&repo, &["init", "-q"]);
+    std::fs::write(
+        repo.join("Dockerfile"),
+        "FROM alpine:3.20\nADD app /app\nUSER 10001\nCMD app\n",
+    )
+    .unwrap();
+    git(&repo, &["add", "."]);
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_imglint")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = || {
+        Command::new("pre-commit")
+            .args([
+                "try-repo",
+                env!("CARGO_MANIFEST_DIR"),
+                "imglint-fix-system",
+                "--all-files",
+            ])
+            .current_dir(&repo)
+            .env("PATH", &path)
+            .env("PRE_COMMIT_HOME", work.path().join("cache"))
+            .env("XDG_CONFIG_HOME", work.path().join("config"))
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("pre-commit is needed for this test (pip install pre-commit)")
+    };
+    let out = run();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a fixed file fails the hook:\n{text}"
+    );
+    assert!(text.contains("files were modified by this hook"), "{text}");
+    assert_eq!(
+        std::fs::read_to_string(repo.join("Dockerfile")).unwrap(),
+        "FROM alpine:3.20\nCOPY app /app\nUSER 10001\nCMD [\"app\"]\n"
+    );
+    git(&repo, &["add", "."]);
+    let out = run();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 #[test]
