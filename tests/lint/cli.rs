@@ -155,10 +155,10 @@ fn tty_gnu_github_checkstyle_gitlab() {
         !tty.contains('\x1b'),
         "no colour when stdout is not a terminal"
     );
-    assert!(
-        tty.lines().last().unwrap().contains("in 1 file of 1"),
-        "{tty}"
-    );
+    // The summary, then how many findings --fix would repair (CMD's shell form).
+    let last: Vec<&str> = tty.lines().rev().take(2).collect();
+    assert!(last[1].contains("in 1 file of 1"), "{tty}");
+    assert_eq!(last[0], "[*] 1 fixable with `imglint --fix`", "{tty}");
 
     let gnu = stdout(&s.run(&["-f", "gnu", "Dockerfile"]));
     assert!(
