@@ -45,7 +45,7 @@ fn check(ctx: &Context, sink: &mut Sink) {
             sink.report_fix(
                 update.span(),
                 message,
-                append_to_run(ctx, instr, "rm -rf /var/lib/apt/lists/*"),
+                append_to_run(ctx, instr, script, "rm -rf /var/lib/apt/lists/*"),
             );
         }
     }

@@ -6,7 +6,7 @@
 use crate::dockerfile::ast::{Form, Instruction, Span};
 use crate::lint::fix::{Applicability, Edit, Fix};
 use crate::lint::rule::Context;
-use crate::shell::{Command, Word};
+use crate::shell::{Command, Script, Word};
 
 /// The file text `span` covers.
 pub fn text_at<'c>(ctx: &'c Context, span: Span) -> Option<&'c str> {
@@ -39,26 +39,31 @@ pub fn replace_word(ctx: &Context, cmd: &Command, word: &Word, replacement: &str
     word_is_exact(ctx, cmd, word).then(|| Fix::safe(vec![Edit::replace(word.span, replacement)]))
 }
 
-/// Appends ` && <command>` to the end of a shell-form RUN, when the script ends in a plain
-/// command (no trailing `;`, `&`, `|`, comment or heredoc) and the result parses as the same
-/// script plus that one command.
-pub fn append_to_run(ctx: &Context, run: &Instruction, command: &str) -> Option<Fix> {
+/// Appends ` && <command>` to the end of a shell-form RUN (`script` is its parse), when the
+/// script ends in a plain command (no trailing `;`, `&`, `|`, comment or heredoc) and the
+/// result parses as the same script plus that one command.
+pub fn append_to_run(
+    ctx: &Context,
+    run: &Instruction,
+    script: &Script,
+    command: &str,
+) -> Option<Fix> {
     if run.form != Form::Shell || !run.heredocs.is_empty() {
         return None;
     }
-    let script = run.args.first()?;
-    let value = script.value.trim_end();
+    let text = run.args.first()?;
+    let value = text.value.trim_end();
     if value.is_empty() || value.ends_with(['&', '|', ';', '\\', '`']) {
         return None;
     }
     // The end of the value must be where the file says: compare the last continuation piece.
-    let last_piece = script.pieces.last().map_or(0, |p| p.value_offset);
+    let last_piece = text.pieces.last().map_or(0, |p| p.value_offset);
     let tail = value.get(last_piece.min(value.len())..)?;
-    let end = script.span_of(0..value.len()).end.offset;
+    let end = text.span_of(0..value.len()).end.offset;
     if ctx.source.get(end.checked_sub(tail.len())?..end) != Some(tail) {
         return None;
     }
-    let before = crate::shell::parse_str(value);
+    let before = script;
     let after = crate::shell::parse_str(&format!("{value} && {command}"));
     let added = after.commands.last()?;
     let sound = before.parsed

@@ -189,7 +189,7 @@ pub fn check_cache_cleanup(
             sink.report_fix(
                 at,
                 message,
-                cleanup.and_then(|c| append_to_run(ctx, instr, &c)),
+                cleanup.and_then(|c| append_to_run(ctx, instr, script, &c)),
             );
         }
     }
