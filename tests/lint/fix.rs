@@ -89,6 +89,13 @@ const CASES: &[(&str, &str, &str)] = &[
         "FROM a:1\nUSER 1\nENTRYPOINT [\"/bin/sh\", \"-c\", \"run   \\\"$X\\\"\"]\nCMD [\"/bin/sh\", \"-c\", \"echo hi | cat\"]\n",
         "FROM a:1\nUSER 1\nENTRYPOINT [\"/bin/sh\", \"-c\", \"run   \\\"$X\\\"\"]\nCMD [\"/bin/sh\", \"-c\", \"echo hi | cat\"]\n",
     ),
+    // IL1003 (unsafe): the owner moves to the COPY right before, the RUN goes; not when the
+    // RUN does more, or a WORKDIR stands between.
+    (
+        "FROM a:1\nCOPY . /app\r\nRUN chown -R 1:1 /app\r\nUSER 1\nCOPY x /x\nRUN chown -R 1:1 /x && ls\nCOPY y /y\nWORKDIR /\nRUN chown -R 1 /y\n",
+        "FROM a:1\nCOPY . /app\r\nRUN chown -R 1:1 /app\r\nUSER 1\nCOPY x /x\nRUN chown -R 1:1 /x && ls\nCOPY y /y\nWORKDIR /\nRUN chown -R 1 /y\n",
+        "FROM a:1\nCOPY --chown=1:1 . /app\r\nUSER 1\nCOPY x /x\nRUN chown -R 1:1 /x && ls\nCOPY y /y\nWORKDIR /\nRUN chown -R 1 /y\n",
+    ),
     // Under SHELL the shell form is not /bin/sh -c: no fix.
     (
         "FROM a:1\nSHELL [\"bash\", \"-c\"]\nUSER 1\nCMD run\n",
@@ -282,6 +289,7 @@ const PIECES: &[&str] = &[
     "RUN sh -c 'apt install x'",
     "RUN apt-get install -y x=1 || true",
     "ONBUILD RUN pip install y==2",
+    "COPY . /srv\nRUN chown -R 1:1 /srv",
 ];
 
 fn generated(seed: u64) -> String {
