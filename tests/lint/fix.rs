@@ -43,6 +43,12 @@ const CASES: &[(&str, &str, &str)] = &[
         "FROM a:1\nRUN apt-get update && apt-get install -y curl=1 && rm -rf /var/lib/apt/lists/*\n",
         "FROM a:1\nRUN apt-get update && apt-get install --no-install-recommends -y curl=1 && rm -rf /var/lib/apt/lists/*\n",
     ),
+    // DL3009: not when a later RUN installs with the lists this one downloaded.
+    (
+        "FROM a:1\nRUN apt-get update && apt-get install -y --no-install-recommends x=1\nRUN apt-get install -y --no-install-recommends y=1 && rm -rf /var/lib/apt/lists/*\n",
+        "FROM a:1\nRUN apt-get update && apt-get install -y --no-install-recommends x=1\nRUN apt-get install -y --no-install-recommends y=1 && rm -rf /var/lib/apt/lists/*\n",
+        "FROM a:1\nRUN apt-get update && apt-get install -y --no-install-recommends x=1\nRUN apt-get install -y --no-install-recommends y=1 && rm -rf /var/lib/apt/lists/*\n",
+    ),
     // `apt search` has no apt-get twin; a trailing `;` leaves no plain end to append to.
     (
         "FROM a:1\nRUN apt search x\nRUN apt-get update && apt-get install -y --no-install-recommends x=1;\n",
@@ -95,6 +101,12 @@ const CASES: &[(&str, &str, &str)] = &[
         "FROM a:1\nCOPY . /app\r\nRUN chown -R 1:1 /app\r\nUSER 1\nCOPY x /x\nRUN chown -R 1:1 /x && ls\nCOPY y /y\nWORKDIR /\nRUN chown -R 1 /y\n",
         "FROM a:1\nCOPY . /app\r\nRUN chown -R 1:1 /app\r\nUSER 1\nCOPY x /x\nRUN chown -R 1:1 /x && ls\nCOPY y /y\nWORKDIR /\nRUN chown -R 1 /y\n",
         "FROM a:1\nCOPY --chown=1:1 . /app\r\nUSER 1\nCOPY x /x\nRUN chown -R 1:1 /x && ls\nCOPY y /y\nWORKDIR /\nRUN chown -R 1 /y\n",
+    ),
+    // IL2002 (unsafe): a lone update joins the install RUN right after it, then DL3009 cleans.
+    (
+        "FROM a:1\nRUN apt-get update\nRUN apt-get install -y --no-install-recommends x=1\nRUN apk update\nRUN echo\n",
+        "FROM a:1\nRUN apt-get update\nRUN apt-get install -y --no-install-recommends x=1\nRUN apk update\nRUN echo\n",
+        "FROM a:1\nRUN apt-get update && apt-get install -y --no-install-recommends x=1 && rm -rf /var/lib/apt/lists/*\nRUN apk update\nRUN echo\n",
     ),
     // Under SHELL the shell form is not /bin/sh -c: no fix.
     (
@@ -169,6 +181,7 @@ const MAY_REVEAL: &[(&str, &str)] = &[
     ("DL3027", "DL3014"),
     ("DL3027", "DL3015"),
     ("DL3027", "DL3009"),
+    ("DL3009", "IL1001"),
 ];
 
 /// The properties of one file, for both tiers; returns how many fixes applied (safe tier).
@@ -188,6 +201,18 @@ fn check_properties(name: &str, bytes: &[u8], failures: &mut Vec<String>) -> usi
         }
         if mode == SAFE {
             applied = first.applied.len();
+        }
+        // Every fix is of the tier its rule declares in the registry.
+        for record in first.applied.iter().chain(&first.dropped) {
+            let rule = REGISTRY.iter().find(|r| r.code == record.code).unwrap();
+            if rule.fix_applicability() != Some(record.applicability) {
+                failures.push(format!(
+                    "{name}: {} made a {:?} fix, the registry says {:?}",
+                    record.code,
+                    record.applicability,
+                    rule.fix_applicability()
+                ));
+            }
         }
         let again = fix_file(
             &Input {
@@ -290,6 +315,7 @@ const PIECES: &[&str] = &[
     "RUN apt-get install -y x=1 || true",
     "ONBUILD RUN pip install y==2",
     "COPY . /srv\nRUN chown -R 1:1 /srv",
+    "RUN apt-get update\nRUN apt-get install -y x=1",
 ];
 
 fn generated(seed: u64) -> String {

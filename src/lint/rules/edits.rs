@@ -83,3 +83,31 @@ pub fn keyword_like(written: &str, canonical: &str) -> String {
         canonical.to_ascii_lowercase()
     }
 }
+
+/// Deletes the lines of `instr` (which must start its line, after blanks at most) with their
+/// line ending. On the last line of a file without a final newline, the line ending before it
+/// goes instead, so the file still ends without one.
+pub fn delete_lines(ctx: &Context, instr: &Instruction) -> Option<Edit> {
+    let source = ctx.source;
+    let offset = instr.span.start.offset;
+    let mut start = source.get(..offset)?.rfind('\n').map_or(0, |i| i + 1);
+    if !source[start..offset].chars().all(|c| c == ' ' || c == '\t') {
+        return None;
+    }
+    let end = source
+        .get(instr.span.end.offset..)?
+        .find('\n')
+        .map_or(source.len(), |i| instr.span.end.offset + i + 1);
+    if !source[..end].ends_with('\n') {
+        let before = &source[..start];
+        start -= if before.ends_with("\r\n") {
+            2
+        } else {
+            usize::from(before.ends_with('\n'))
+        };
+    }
+    Some(Edit {
+        range: start..end,
+        replacement: String::new(),
+    })
+}

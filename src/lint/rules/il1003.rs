@@ -4,6 +4,7 @@ use crate::dockerfile::ast::{Instruction, Keyword};
 use crate::dockerfile::stages::stage_instructions;
 use crate::lint::fix::{Edit, Fix};
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
+use crate::lint::rules::edits::delete_lines;
 use crate::lint::rules::util::container_path_join as join;
 use crate::shell::Script;
 
@@ -141,43 +142,11 @@ fn chown_fix(
     if !simple || !copy_is_plain || dest != target || !run.inner_comments.is_empty() {
         return None;
     }
-    let mut start = line_start(ctx.source, run.span.start.offset)?;
-    let end = line_end(ctx.source, run.span.end.offset);
-    if !ctx.source[..end].ends_with('\n') {
-        // The last line, with no final newline: the line ending before it goes instead, so the
-        // file still ends without one.
-        let before = &ctx.source[..start];
-        start -= if before.ends_with("\r\n") {
-            2
-        } else {
-            usize::from(before.ends_with('\n'))
-        };
-    }
     Some(Fix::unsafe_edits(vec![
         Edit::insert(
             copy.keyword_span.end.offset,
             format!(" --chown={}", owner.value),
         ),
-        Edit {
-            range: start..end,
-            replacement: String::new(),
-        },
+        delete_lines(ctx, run)?,
     ]))
-}
-
-/// Where the line holding `offset` starts, when only blanks precede `offset` on it.
-fn line_start(source: &str, offset: usize) -> Option<usize> {
-    let start = source.get(..offset)?.rfind('\n').map_or(0, |i| i + 1);
-    source[start..offset]
-        .chars()
-        .all(|c| c == ' ' || c == '\t')
-        .then_some(start)
-}
-
-/// Just after the line ending that follows `offset` (or the end of the text).
-fn line_end(source: &str, offset: usize) -> usize {
-    source
-        .get(offset..)
-        .and_then(|rest| rest.find('\n'))
-        .map_or(source.len(), |i| offset + i + 1)
 }

@@ -145,6 +145,7 @@ pub static FIXABLE: &[(&str, Applicability)] = &[
     ("DL3042", Applicability::Safe),
     ("DL4000", Applicability::Safe),
     ("IL1003", Applicability::Unsafe),
+    ("IL2002", Applicability::Unsafe),
     ("IL6102", Applicability::Safe),
     ("IL6103", Applicability::Safe),
     ("IL6104", Applicability::Safe),
