@@ -133,6 +133,9 @@ pub fn write(
 pub struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    /// Per line, whether it is all ASCII (a column is then a byte count); computed on the first
+    /// [`position`](Self::position), so reports without fixes never pay for it.
+    ascii: std::sync::OnceLock<Vec<bool>>,
 }
 
 impl<'a> LineIndex<'a> {
@@ -145,7 +148,11 @@ impl<'a> LineIndex<'a> {
                     .map(|(i, _)| i + 1),
             )
             .collect();
-        LineIndex { text, starts }
+        LineIndex {
+            text,
+            starts,
+            ascii: std::sync::OnceLock::new(),
+        }
     }
 
     /// The text of 1-based `line` (without its line ending), or "".
@@ -159,6 +166,22 @@ impl<'a> LineIndex<'a> {
         let offset = offset.min(self.text.len());
         let index = self.starts.partition_point(|&s| s <= offset) - 1;
         let start = self.starts[index];
+        let ascii = self.ascii.get_or_init(|| {
+            let mut flags = vec![true; self.starts.len()];
+            let mut line = 0;
+            for b in self.text.bytes() {
+                if b == b'\n' {
+                    line += 1;
+                } else if !b.is_ascii() {
+                    flags[line] = false;
+                }
+            }
+            flags
+        });
+        if ascii[index] {
+            // Counting characters of a long line once per edit would make reports quadratic.
+            return (index as u32 + 1, (offset - start + 1) as u32);
+        }
         let mut end = offset;
         while !self.text.is_char_boundary(end) {
             end -= 1;
