@@ -547,3 +547,33 @@ fn stdin_fix_only_show_fixes_unsafe_and_configuration() {
             .any(|l| l.starts_with("DL3006 ") && l.contains(" - "))
     );
 }
+
+#[test]
+fn json_and_sarif_fix_regions_count_characters() {
+    let s = Sandbox::new();
+    // The edit on line 3 ends after a two-byte character: column 13 in characters, not 14.
+    let o = s.run_stdin(
+        &["-f", "json", "--select", "DL4000", "-"],
+        "FROM a:1\nUSER 1\nMAINTAINER é\n",
+    );
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    let fix = &findings[0]["fix"];
+    assert_eq!(fix["applicability"], "safe");
+    assert_eq!(
+        fix["edits"][0],
+        serde_json::json!({"line": 3, "column": 1, "end_line": 3, "end_column": 13,
+            "replacement": "LABEL org.opencontainers.image.authors=\"é\""})
+    );
+    let o = s.run_stdin(
+        &["-f", "sarif", "--select", "DL4000", "-"],
+        "FROM a:1\nUSER 1\nMAINTAINER é\n",
+    );
+    let log: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let replacement =
+        &log["runs"][0]["results"][0]["fixes"][0]["artifactChanges"][0]["replacements"][0];
+    assert_eq!(replacement["deletedRegion"]["endColumn"], 13);
+    assert_eq!(
+        replacement["insertedContent"]["text"],
+        "LABEL org.opencontainers.image.authors=\"é\""
+    );
+}
