@@ -108,6 +108,12 @@ const CASES: &[(&str, &str, &str)] = &[
         "FROM a:1\nRUN apt-get update\nRUN apt-get install -y --no-install-recommends x=1\nRUN apk update\nRUN echo\n",
         "FROM a:1\nRUN apt-get update && apt-get install -y --no-install-recommends x=1 && rm -rf /var/lib/apt/lists/*\nRUN apk update\nRUN echo\n",
     ),
+    // IL1001 (unsafe): a RUN that only removes what an earlier RUN downloaded joins that RUN.
+    (
+        "FROM a:1\nRUN curl -fsSLo /tmp/x.tgz https://e.com/x.tgz\nUSER 1\nRUN rm -f /tmp/x.tgz\nRUN rm /opt/y\n",
+        "FROM a:1\nRUN curl -fsSLo /tmp/x.tgz https://e.com/x.tgz\nUSER 1\nRUN rm -f /tmp/x.tgz\nRUN rm /opt/y\n",
+        "FROM a:1\nRUN curl -fsSLo /tmp/x.tgz https://e.com/x.tgz && rm -f /tmp/x.tgz\nUSER 1\nRUN rm /opt/y\n",
+    ),
     // Under SHELL the shell form is not /bin/sh -c: no fix.
     (
         "FROM a:1\nSHELL [\"bash\", \"-c\"]\nUSER 1\nCMD run\n",
@@ -316,6 +322,7 @@ const PIECES: &[&str] = &[
     "ONBUILD RUN pip install y==2",
     "COPY . /srv\nRUN chown -R 1:1 /srv",
     "RUN apt-get update\nRUN apt-get install -y x=1",
+    "RUN wget -O /tmp/a.zip https://e.com/a.zip\nRUN rm -rf /tmp/a.zip",
 ];
 
 fn generated(seed: u64) -> String {

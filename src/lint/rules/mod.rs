@@ -144,6 +144,7 @@ pub static FIXABLE: &[(&str, Applicability)] = &[
     ("DL3040", Applicability::Safe),
     ("DL3042", Applicability::Safe),
     ("DL4000", Applicability::Safe),
+    ("IL1001", Applicability::Unsafe),
     ("IL1003", Applicability::Unsafe),
     ("IL2002", Applicability::Unsafe),
     ("IL6102", Applicability::Safe),
