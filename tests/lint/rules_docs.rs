@@ -364,7 +364,10 @@ fn fix_sections_show_what_the_fix_writes() {
             .iter()
             .any(|f| f.code == rule.code && f.fix.is_some())
         {
-            failures.push(format!("{}: a fixable finding is left after fixing", rule.code));
+            failures.push(format!(
+                "{}: a fixable finding is left after fixing",
+                rule.code
+            ));
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
