@@ -36,6 +36,27 @@ fn hooks() -> Vec<serde_norway::Value> {
     serde_norway::from_str(&text).unwrap()
 }
 
+/// `pre-commit try-repo <this repository> ARGS…` in `repo`, with the freshly built imglint first
+/// on PATH (for the `*-system` hooks) and pre-commit's cache and config under `work`.
+fn try_repo(repo: &Path, work: &Path, args: &[&str]) -> std::process::Output {
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_imglint")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    Command::new("pre-commit")
+        .args(["try-repo", env!("CARGO_MANIFEST_DIR")])
+        .args(args)
+        .current_dir(repo)
+        .env("PATH", &path)
+        .env("PRE_COMMIT_HOME", work.join("cache"))
+        .env("XDG_CONFIG_HOME", work.join("config"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("pre-commit is needed for this test (pip install pre-commit)")
+}
+
 #[test]
 fn rust_and_system_hooks_differ_only_in_language() {
     let hooks = hooks();
@@ -76,28 +97,7 @@ fn the_fix_hook_fixes_then_passes() {
     )
     .unwrap();
     git(&repo, &["add", "."]);
-    let bin_dir = Path::new(env!("CARGO_BIN_EXE_imglint")).parent().unwrap();
-    let path = format!(
-        "{}:{}",
-        bin_dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let run = || {
-        Command::new("pre-commit")
-            .args([
-                "try-repo",
-                env!("CARGO_MANIFEST_DIR"),
-                "imglint-fix-system",
-                "--all-files",
-            ])
-            .current_dir(&repo)
-            .env("PATH", &path)
-            .env("PRE_COMMIT_HOME", work.path().join("cache"))
-            .env("XDG_CONFIG_HOME", work.path().join("config"))
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("pre-commit is needed for this test (pip install pre-commit)")
-    };
+    let run = || try_repo(&repo, work.path(), &["imglint-fix-system", "--all-files"]);
     let out = run();
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert_eq!(
@@ -139,28 +139,12 @@ fn pre_commit_runs_the_hook_on_dockerfiles_only() {
     std::fs::write(repo.join("README.md"), "FROM ubuntu\n").unwrap();
     git(&repo, &["add", "."]);
 
-    let bin_dir = Path::new(env!("CARGO_BIN_EXE_imglint")).parent().unwrap();
-    let path = format!(
-        "{}:{}",
-        bin_dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
     let run = || {
-        Command::new("pre-commit")
-            .args([
-                "try-repo",
-                env!("CARGO_MANIFEST_DIR"),
-                "imglint-system",
-                "--all-files",
-                "--verbose",
-            ])
-            .current_dir(&repo)
-            .env("PATH", &path)
-            .env("PRE_COMMIT_HOME", work.path().join("cache"))
-            .env("XDG_CONFIG_HOME", work.path().join("config"))
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("pre-commit is needed for this test (pip install pre-commit)")
+        try_repo(
+            &repo,
+            work.path(),
+            &["imglint-system", "--all-files", "--verbose"],
+        )
     };
     let out = run();
     let text = format!(
