@@ -36,6 +36,15 @@ fn hooks() -> Vec<serde_norway::Value> {
     serde_norway::from_str(&text).unwrap()
 }
 
+/// A scratch directory holding an empty git repository `project/`.
+fn new_repo() -> (tempfile::TempDir, std::path::PathBuf) {
+    let work = tempfile::tempdir().unwrap();
+    let repo = work.path().join("project");
+    std::fs::create_dir(&repo).unwrap();
+    git(&repo, &["init", "-q"]);
+    (work, repo)
+}
+
 /// `pre-commit try-repo <this repository> ARGS…` in `repo`, with the freshly built imglint first
 /// on PATH (for the `*-system` hooks) and pre-commit's cache and config under `work`.
 fn try_repo(repo: &Path, work: &Path, args: &[&str]) -> std::process::Output {
@@ -87,10 +96,7 @@ fn rust_and_system_hooks_differ_only_in_language() {
 
 #[test]
 fn the_fix_hook_fixes_then_passes() {
-    let work = tempfile::tempdir().unwrap();
-    let repo = work.path().join("project");
-    std::fs::create_dir(&repo).unwrap();
-    git(&repo, &["init", "-q"]);
+    let (work, repo) = new_repo();
     std::fs::write(
         repo.join("Dockerfile"),
         "FROM alpine:3.20\nADD app /app\nUSER 10001\nCMD app\n",
@@ -122,10 +128,7 @@ fn the_fix_hook_fixes_then_passes() {
 
 #[test]
 fn pre_commit_runs_the_hook_on_dockerfiles_only() {
-    let work = tempfile::tempdir().unwrap();
-    let repo = work.path().join("project");
-    std::fs::create_dir(&repo).unwrap();
-    git(&repo, &["init", "-q"]);
+    let (work, repo) = new_repo();
     std::fs::write(
         repo.join("Dockerfile"),
         "FROM ubuntu\nUSER 10001\nCMD node server.js\n",
