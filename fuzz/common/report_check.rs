@@ -38,6 +38,7 @@ pub fn lint_and_check_every_format(data: &[u8]) {
             color,
             cwd: "/work".into(),
             rules: REGISTRY,
+            fix_mode: Default::default(),
         };
         for format in FORMATS {
             if color && format != Format::Tty {

@@ -2,7 +2,8 @@
 //! code. The binary only calls [`main`].
 //!
 //! Exit codes: 0 no finding at or above the failure threshold; 1 findings at or above it (with
-//! `--dump`: parse errors); 2 usage, configuration or I/O error.
+//! `--dump`: parse errors; with `--diff`: a fix would change a file); 2 usage, configuration or
+//! I/O error (with `--fix`: a fixed file could not be written).
 
 use std::collections::HashMap;
 use std::ffi::OsString;
@@ -14,6 +15,7 @@ use clap::Parser;
 use crate::lint::config::{self, Config, parse_threshold};
 use crate::lint::discover;
 use crate::lint::engine::{self, Input, Policy};
+use crate::lint::fix::{self, FixMode, FixedFile};
 use crate::lint::rule::{Rule, Severity};
 use crate::lint::rules::REGISTRY;
 use crate::lint::rules::labels::LabelType;
@@ -85,7 +87,7 @@ pub struct Args {
     /// Print a rule's documentation and exit.
     #[arg(long, value_name = "CODE")]
     pub explain: Option<String>,
-    /// List every rule and exit.
+    /// List every rule (code, name, category, severity, fix: safe, unsafe or -) and exit.
     #[arg(long)]
     pub list_rules: bool,
     /// No colours (also: the NO_COLOR environment variable, or output that is not a terminal).
@@ -140,6 +142,26 @@ pub struct Args {
     /// Say on stderr which configuration applies and which files are linted.
     #[arg(short = 'V', long)]
     pub verbose: bool,
+    /// Apply the safe fixes in place (to stdout for `-`), then report what remains. Also
+    /// `fix: true` in the configuration.
+    #[arg(long, conflicts_with_all = ["write_baseline", "dump"])]
+    pub fix: bool,
+    /// Print a unified diff of what --fix would change and write nothing; exit 1 when there is
+    /// a diff, 0 when there is none.
+    #[arg(long, conflicts_with_all = ["write_baseline", "dump"])]
+    pub diff: bool,
+    /// Also apply the unsafe fixes (they may change what the image contains or does) when
+    /// fixing, and count them as fixable in the report. Also `unsafe-fixes: true` in the
+    /// configuration.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Apply the fixes as --fix does and report nothing else; exit 0 unless a file could not be
+    /// fixed (2).
+    #[arg(long, conflicts_with_all = ["write_baseline", "dump"])]
+    pub fix_only: bool,
+    /// After fixing, list on stderr what was fixed in each file.
+    #[arg(long)]
+    pub show_fixes: bool,
     /// Refuse (exit 2) any input larger than this; bytes, or with a K, M or G suffix (binary).
     #[arg(long, value_name = "SIZE", default_value = "16M", value_parser = parse_size)]
     pub max_file_size: u64,
@@ -244,17 +266,18 @@ fn find_rule(name: &str) -> Option<&'static Rule> {
 fn list_rules(out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(
         out,
-        "{:<8} {:<36} {:<16} {:<8} SUMMARY",
-        "CODE", "NAME", "CATEGORY", "SEVERITY"
+        "{:<8} {:<36} {:<16} {:<8} {:<6} SUMMARY",
+        "CODE", "NAME", "CATEGORY", "SEVERITY", "FIX"
     )?;
     for rule in REGISTRY {
         writeln!(
             out,
-            "{:<8} {:<36} {:<16} {:<8} {}{}",
+            "{:<8} {:<36} {:<16} {:<8} {:<6} {}{}",
             rule.code,
             rule.name,
             rule.category.as_str(),
             rule.severity.as_str(),
+            rule.fix_applicability().map_or("-", |a| a.as_str()),
             if rule.opt_in { "(opt-in) " } else { "" },
             rule.summary
         )?;
@@ -539,7 +562,28 @@ fn lint(args: &Args) -> Result<i32, Fatal> {
         .into_iter()
         .map(|(input, i)| (input, &policies[i]))
         .collect();
-    let mut linted = engine::lint_all(&with_policies, REGISTRY);
+    let fix_mode = FixMode {
+        unsafe_fixes: args.unsafe_fixes || run_config.unsafe_fixes,
+    };
+    let fixing = args.diff || args.fix || args.fix_only || run_config.fix;
+    let mut write_failed = false;
+    let mut linted = if fixing {
+        let fixed = fix::fix_all(&with_policies, REGISTRY, fix_mode);
+        report_dropped_fixes(&fixed);
+        if args.diff {
+            return print_diffs(args, &with_policies, &fixed);
+        }
+        write_failed = write_fixes(&files, &with_policies, &fixed)?;
+        if args.show_fixes {
+            show_fixes(&fixed);
+        }
+        if args.fix_only {
+            return Ok(if write_failed { EXIT_ERROR } else { EXIT_OK });
+        }
+        fixed.into_iter().map(|f| f.linted).collect()
+    } else {
+        engine::lint_all(&with_policies, REGISTRY)
+    };
     if let Some(path) = &args.write_baseline {
         return write_baseline(path, &files, &linted);
     }
@@ -548,8 +592,103 @@ fn lint(args: &Args) -> Result<i32, Fatal> {
         rename_in_report(&mut linted, name);
     }
     let format = report_format(args, &run_config)?;
-    write_report(args, &run_config, format, &linted, cwd)?;
+    // With `-` fixed, stdout holds the fixed file: the report goes to stderr.
+    let stdout_taken = fixing && files.iter().any(|f| f == Path::new("-"));
+    write_report(
+        args,
+        &run_config,
+        format,
+        &linted,
+        cwd,
+        fix_mode,
+        stdout_taken,
+    )?;
+    if write_failed {
+        return Ok(EXIT_ERROR);
+    }
     Ok(exit_code(args, &run_config, format, &linted))
+}
+
+/// Fixes that were computed but not applied (they would have broken the file), and files left
+/// alone, one line each on stderr.
+fn report_dropped_fixes(fixed: &[FixedFile]) {
+    for file in fixed {
+        if let Some(why) = &file.skipped {
+            eprintln!("imglint: {}: {why}", file.linted.file);
+        }
+        for drop in &file.dropped {
+            eprintln!(
+                "imglint: {}:{}: {} fix not applied: {}",
+                file.linted.file, drop.line, drop.code, drop.reason
+            );
+        }
+    }
+}
+
+/// `--diff`: the unified diff of every file a fix would change, on stdout; exit 1 when there
+/// is one.
+fn print_diffs(
+    args: &Args,
+    inputs: &[(Input, &Policy)],
+    fixed: &[FixedFile],
+) -> Result<i32, Fatal> {
+    let mut any = false;
+    write_output(args, |out| {
+        for ((input, _), file) in inputs.iter().zip(fixed) {
+            let diff = fix::diff::unified(&input.display_name, &file.original, &file.fixed);
+            any |= !diff.is_empty();
+            out.write_all(diff.as_bytes())?;
+        }
+        Ok(())
+    })?;
+    Ok(if any { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+/// Writes every changed file back (atomically, unless it changed on disk meanwhile) and, for
+/// `-`, the fixed text to stdout. Returns whether some file could not be written (each failure
+/// is one line on stderr; the other files are still written).
+fn write_fixes(
+    files: &[PathBuf],
+    inputs: &[(Input, &Policy)],
+    fixed: &[FixedFile],
+) -> Result<bool, Fatal> {
+    let mut failed = false;
+    for ((path, (input, _)), file) in files.iter().zip(inputs).zip(fixed) {
+        let bytes = file.fixed_bytes(&input.bytes);
+        if path == Path::new("-") {
+            let mut out = std::io::stdout().lock();
+            quiet_on_closed_pipe(out.write_all(&bytes).and_then(|_| out.flush()))?;
+            continue;
+        }
+        if !file.changed() {
+            continue;
+        }
+        let written = fix::write::ReadState::of(path, input.bytes.clone())
+            .map_err(|e| format!("{}: cannot fix: {e}", path.display()))
+            .and_then(|read| fix::write::replace(path, &read, &bytes));
+        if let Err(message) = written {
+            eprintln!("imglint: {message}");
+            failed = true;
+        }
+    }
+    Ok(failed)
+}
+
+/// `--show-fixes`: per file, how many findings of each rule were fixed.
+fn show_fixes(fixed: &[FixedFile]) {
+    let total: usize = fixed.iter().map(|f| f.applied.len()).sum();
+    let plural = if total == 1 { "" } else { "s" };
+    eprintln!("Fixed {total} finding{plural}:");
+    for file in fixed.iter().filter(|f| !f.applied.is_empty()) {
+        eprintln!("- {}:", file.linted.file);
+        let mut counts: std::collections::BTreeMap<(&str, &str), usize> = Default::default();
+        for record in &file.applied {
+            *counts.entry((record.code, record.name)).or_default() += 1;
+        }
+        for ((code, name), n) in counts {
+            eprintln!("    {n} × {code} ({name})");
+        }
+    }
 }
 
 /// The report format: the command line's, else the configuration's (names were checked when
@@ -708,6 +847,8 @@ fn write_report(
     format: Format,
     linted: &[engine::LintedFile],
     cwd: PathBuf,
+    fix_mode: FixMode,
+    stdout_taken: bool,
 ) -> Result<(), Fatal> {
     let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let color = format == Format::Tty
@@ -715,12 +856,18 @@ fn write_report(
         && !args.no_color
         && !run_config.no_color
         && !no_color_env
+        && !stdout_taken
         && std::io::stdout().is_terminal();
     let options = ReportOptions {
         color,
         cwd,
         rules: REGISTRY,
+        fix_mode,
     };
+    if stdout_taken && args.output.is_none() {
+        let mut err = std::io::stderr().lock();
+        return report::write(format, linted, &options, &mut err).map_err(Fatal::from);
+    }
     write_output(args, |out| report::write(format, linted, &options, out))
 }
 

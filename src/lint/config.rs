@@ -101,6 +101,10 @@ struct RawConfig {
     format: Option<String>,
     #[serde(default)]
     formats: Option<Vec<String>>,
+    #[serde(default)]
+    fix: Option<bool>,
+    #[serde(default)]
+    unsafe_fixes: Option<bool>,
 }
 
 /// A configuration file, validated.
@@ -126,6 +130,10 @@ pub struct Config {
     pub verbose: bool,
     /// The output format named in the file (`format`, or the first of `formats`).
     pub format: Option<String>,
+    /// `fix: true`: every run applies the safe fixes, as `--fix` does.
+    pub fix: bool,
+    /// `unsafe-fixes: true`: fixing also applies the unsafe fixes, as `--unsafe-fixes` does.
+    pub unsafe_fixes: bool,
 }
 
 /// A configuration file that could not be read or understood: one line, naming the file.
@@ -261,6 +269,8 @@ impl Config {
             no_color: raw.no_color.unwrap_or(base.no_color),
             verbose: raw.verbose.unwrap_or(base.verbose),
             format: format.or_else(|| base.format.clone()),
+            fix: raw.fix.unwrap_or(base.fix),
+            unsafe_fixes: raw.unsafe_fixes.unwrap_or(base.unsafe_fixes),
         })
     }
 

@@ -12,6 +12,7 @@ use super::pragma;
 use super::rule::{Category, Context, Rule, RuleSettings, Severity, Sink};
 use super::rules::il6202::RULE as UNUSED_PRAGMA;
 use crate::dockerfile::ast::Span;
+use crate::lint::fix::Fix;
 
 /// One problem found in one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +26,8 @@ pub struct Finding {
     /// The file as the user named it (or `--stdin-filename`, or `-`).
     pub file: String,
     pub span: Span,
+    /// The edits that would repair it, when its rule has a fix.
+    pub fix: Option<Fix>,
 }
 
 /// What decides which rules run and how their findings count, for one file.
@@ -191,7 +194,7 @@ pub fn lint_parsed(
         .filter(|r| policy.is_enabled(r, &suppressions))
         .collect();
     // Keeps a finding unless a pragma suppresses it (and marks that pragma used).
-    let mut record = |rule: &Rule, span: Span, message: String| {
+    let mut record = |rule: &Rule, span: Span, message: String, fix: Option<Fix>| {
         let mut suppressed = false;
         for entry in suppressions.matching(span.start.line, |name| {
             (name == "*" && rule.category != Category::Parse) || silences(rule, name)
@@ -208,6 +211,7 @@ pub fn lint_parsed(
                 message,
                 file: input.display_name.clone(),
                 span,
+                fix,
             });
         }
     };
@@ -225,7 +229,7 @@ pub fn lint_parsed(
             continue;
         }
         for diagnostic in sink.diagnostics {
-            record(rule, diagnostic.span, diagnostic.message);
+            record(rule, diagnostic.span, diagnostic.message, diagnostic.fix);
         }
     }
     if policy.shellcheck && !suppressions.skip_all_checks {
@@ -233,7 +237,7 @@ pub fn lint_parsed(
             Ok(bridged) => {
                 for f in bridged {
                     if policy.is_enabled(f.rule, &suppressions) {
-                        record(f.rule, f.span, f.message);
+                        record(f.rule, f.span, f.message, None);
                     }
                 }
             }
@@ -257,6 +261,7 @@ pub fn lint_parsed(
                 message: format!("`{}` suppresses nothing here: remove it", entry.name),
                 file: input.display_name.clone(),
                 span: entry.origin,
+                fix: None,
             });
         }
     }

@@ -8,6 +8,7 @@ pub mod config;
 pub mod discover;
 pub mod engine;
 pub mod env;
+pub mod fix;
 pub mod names;
 pub mod pragma;
 pub mod rule;

@@ -10,6 +10,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::dockerfile::ast::{Dockerfile, Span};
+use crate::lint::fix::{Applicability, Fix};
 
 /// How bad a finding is. Ordered: `Style < Info < Warning < Error`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -171,6 +172,8 @@ pub fn read_file_inside(root: &Path, path: &Path, max_bytes: u64) -> Option<Stri
 pub struct Diagnostic {
     pub span: Span,
     pub message: String,
+    /// The edits that would repair it, when the rule knows them.
+    pub fix: Option<Fix>,
 }
 
 /// Collects a rule's diagnostics.
@@ -184,6 +187,17 @@ impl Sink {
         self.diagnostics.push(Diagnostic {
             span,
             message: message.into(),
+            fix: None,
+        });
+    }
+
+    /// Reports a finding with the fix that repairs it, when the rule could build one (see
+    /// [`crate::lint::fix`]).
+    pub fn report_fix(&mut self, span: Span, message: impl Into<String>, fix: Option<Fix>) {
+        self.diagnostics.push(Diagnostic {
+            span,
+            message: message.into(),
+            fix,
         });
     }
 }
@@ -215,6 +229,16 @@ impl Rule {
     /// Where the rule's doc is published.
     pub fn help_uri(&self) -> String {
         format!("{}/{}.md", HELP_BASE_URI, self.code)
+    }
+
+    /// Whether the rule has a fix, and how safe it is (the registry's [`FIXABLE`] table).
+    ///
+    /// [`FIXABLE`]: crate::lint::rules::FIXABLE
+    pub fn fix_applicability(&self) -> Option<Applicability> {
+        crate::lint::rules::FIXABLE
+            .iter()
+            .find(|(code, _)| *code == self.code)
+            .map(|(_, a)| *a)
     }
 
     /// Whether `name` (a code, the kebab-case name or an alias) designates this rule.

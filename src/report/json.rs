@@ -1,6 +1,8 @@
 //! `--format json`: a flat array; exactly the fields `code`, `name`, `category`, `severity`,
 //! `message`, `file`, `line`, `column`, `end_line`, `end_column` (1-based; `end_column` is
-//! exclusive, the column just after the last character, as in SARIF).
+//! exclusive, the column just after the last character, as in SARIF); a finding whose rule can
+//! repair it adds `fix`: `applicability` (`safe` or `unsafe`) and `edits`, each with `line`,
+//! `column`, `end_line`, `end_column` (same conventions) and the `replacement` text.
 
 use std::io::{self, Write};
 
@@ -20,13 +22,25 @@ struct JsonFinding<'a> {
     column: u32,
     end_line: u32,
     end_column: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    applicability: &'static str,
+    edits: Vec<super::EditRegion<'a>>,
 }
 
 pub fn write(files: &[LintedFile], out: &mut dyn Write) -> io::Result<()> {
-    let findings = files
-        .iter()
-        .flat_map(|file| &file.findings)
-        .map(|f| JsonFinding {
+    let findings = files.iter().flat_map(|file| {
+        // Built only for files with a fix: most reports never index their lines.
+        let lines = file
+            .findings
+            .iter()
+            .any(|f| f.fix.is_some())
+            .then(|| super::LineIndex::new(&file.source));
+        file.findings.iter().map(move |f| JsonFinding {
             code: f.code,
             name: f.name,
             category: f.category.as_str(),
@@ -37,7 +51,16 @@ pub fn write(files: &[LintedFile], out: &mut dyn Write) -> io::Result<()> {
             column: f.span.start.column,
             end_line: f.span.end.line,
             end_column: f.span.end.column,
-        });
+            fix: f
+                .fix
+                .as_ref()
+                .zip(lines.as_ref())
+                .map(|(fix, lines)| JsonFix {
+                    applicability: fix.applicability.as_str(),
+                    edits: super::edit_regions(lines, fix),
+                }),
+        })
+    });
     super::write_json_array(out, findings, 0)?;
     writeln!(out)
 }

@@ -20,6 +20,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 use crate::lint::engine::{Finding, LintedFile};
+use crate::lint::fix::{Fix, FixMode};
 use crate::lint::rule::Rule;
 
 /// Output formats, as `--format` names them.
@@ -99,6 +100,8 @@ pub struct ReportOptions {
     pub cwd: PathBuf,
     /// Every rule, for SARIF's `rules[]`.
     pub rules: &'static [&'static Rule],
+    /// Which fixes count as fixable (`[*]` and the summary's count).
+    pub fix_mode: FixMode,
 }
 
 /// Writes `files` in `format`. JSON formats go through [`SafeJson`].
@@ -130,6 +133,9 @@ pub fn write(
 pub struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    /// Per line, whether it is all ASCII (a column is then a byte count); computed on the first
+    /// [`position`](Self::position), so reports without fixes never pay for it.
+    ascii: std::sync::OnceLock<Vec<bool>>,
 }
 
 impl<'a> LineIndex<'a> {
@@ -142,12 +148,46 @@ impl<'a> LineIndex<'a> {
                     .map(|(i, _)| i + 1),
             )
             .collect();
-        LineIndex { text, starts }
+        LineIndex {
+            text,
+            starts,
+            ascii: std::sync::OnceLock::new(),
+        }
     }
 
     /// The text of 1-based `line` (without its line ending), or "".
     pub fn line(&self, line: u32) -> &'a str {
         self.line_with_start(line).0
+    }
+
+    /// The 1-based line and column (in characters) of byte `offset`; an offset inside a
+    /// character or past the end is clamped.
+    pub fn position(&self, offset: usize) -> (u32, u32) {
+        let offset = offset.min(self.text.len());
+        let index = self.starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.starts[index];
+        let ascii = self.ascii.get_or_init(|| {
+            let mut flags = vec![true; self.starts.len()];
+            let mut line = 0;
+            for b in self.text.bytes() {
+                if b == b'\n' {
+                    line += 1;
+                } else if !b.is_ascii() {
+                    flags[line] = false;
+                }
+            }
+            flags
+        });
+        if ascii[index] {
+            // Counting characters of a long line once per edit would make reports quadratic.
+            return (index as u32 + 1, (offset - start + 1) as u32);
+        }
+        let mut end = offset;
+        while !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let column = self.text[start..end].chars().count() + 1;
+        (index as u32 + 1, column as u32)
     }
 
     /// [`line`](Self::line) and the byte offset where it starts.
@@ -165,6 +205,35 @@ impl<'a> LineIndex<'a> {
         let text = &self.text[start..end];
         (text.strip_suffix('\r').unwrap_or(text), start)
     }
+}
+
+/// One edit of a fix in report coordinates: 1-based lines and columns (end exclusive) and the
+/// replacement text.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct EditRegion<'a> {
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+    pub replacement: &'a str,
+}
+
+/// The edits of `fix` in report coordinates.
+pub fn edit_regions<'a>(lines: &LineIndex, fix: &'a Fix) -> Vec<EditRegion<'a>> {
+    fix.edits
+        .iter()
+        .map(|edit| {
+            let (line, column) = lines.position(edit.range.start);
+            let (end_line, end_column) = lines.position(edit.range.end);
+            EditRegion {
+                line,
+                column,
+                end_line,
+                end_column,
+                replacement: &edit.replacement,
+            }
+        })
+        .collect()
 }
 
 /// Writes a JSON array one element at a time, so a report never exists twice in memory (as

@@ -10,6 +10,7 @@ use std::path::{Component, Path};
 use serde_json::{Value, json};
 
 use crate::lint::engine::LintedFile;
+use crate::lint::fix::Fix;
 use crate::lint::rule::{Rule, Severity};
 
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -80,13 +81,14 @@ pub fn write(
     write!(out, "      \"results\": ")?;
     let results = files.iter().flat_map(|file| {
         let uri = artifact_uri(&file.file, &options.cwd);
-        let fingerprints = super::fingerprints(file, &super::LineIndex::new(&file.source));
+        let lines = super::LineIndex::new(&file.source);
+        let fingerprints = super::fingerprints(file, &lines);
         let index = &index;
         file.findings
             .iter()
             .zip(fingerprints)
             .map(move |(f, fingerprint)| {
-                json!({
+                let mut result = json!({
                     "ruleId": f.code,
                     "ruleIndex": index[f.code],
                     "level": level(f.severity),
@@ -107,7 +109,11 @@ pub fn write(
                         "category": f.category.as_str(),
                         "severity": f.severity.as_str()
                     }
-                })
+                });
+                if let Some(fix) = &f.fix {
+                    result["fixes"] = json!([sarif_fix(fix, &lines, &uri)]);
+                }
+                result
             })
     });
     super::write_json_array(out, results, 6)?;
@@ -115,6 +121,33 @@ pub fn write(
     writeln!(out, "    }}")?;
     writeln!(out, "  ]")?;
     writeln!(out, "}}")
+}
+
+/// A SARIF `fix`: one `artifactChange` on the finding's file, one `replacement` per edit
+/// (`deletedRegion` empty for an insertion, `insertedContent` empty for a deletion).
+fn sarif_fix(fix: &Fix, lines: &super::LineIndex, uri: &str) -> Value {
+    let replacements: Vec<Value> = super::edit_regions(lines, fix)
+        .into_iter()
+        .map(|edit| {
+            json!({
+                "deletedRegion": {
+                    "startLine": edit.line,
+                    "startColumn": edit.column,
+                    "endLine": edit.end_line,
+                    "endColumn": edit.end_column,
+                },
+                "insertedContent": { "text": edit.replacement }
+            })
+        })
+        .collect();
+    json!({
+        "description": { "text": format!("{} fix", fix.applicability.as_str()) },
+        "artifactChanges": [{
+            "artifactLocation": { "uri": uri, "uriBaseId": "%SRCROOT%" },
+            "replacements": replacements
+        }],
+        "properties": { "applicability": fix.applicability.as_str() }
+    })
 }
 
 /// A `reportingDescriptor` for one rule.

@@ -1,5 +1,6 @@
 //! `--format tty` (the default): for each finding `file:line:col`, severity, code and name,
 //! message, then the offending lines with the span underlined; a summary line at the end.
+//! A finding `--fix` would repair is marked `[*]`, and the summary counts them.
 //! Colour only when asked for (the CLI decides: a terminal, no `--no-color`, no `NO_COLOR`).
 
 use std::io::{self, Write};
@@ -45,6 +46,8 @@ pub fn write(
     let paint = Paint { on: options.color };
     let mut counts = [0usize; 4];
     let mut files_with_findings = 0;
+    // Findings `--fix` would repair, and those only `--unsafe-fixes` would.
+    let (mut fixable, mut unsafe_only) = (0usize, 0usize);
     for file in files {
         if !file.findings.is_empty() {
             files_with_findings += 1;
@@ -52,7 +55,13 @@ pub fn write(
         let lines = super::LineIndex::new(&file.source);
         for f in &file.findings {
             counts[f.severity as usize] += 1;
-            write_finding(&lines, &file.secrets, f, &paint, out)?;
+            let marked = f
+                .fix
+                .as_ref()
+                .is_some_and(|fix| options.fix_mode.allows(fix));
+            fixable += usize::from(marked);
+            unsafe_only += usize::from(f.fix.is_some() && !marked);
+            write_finding(&lines, &file.secrets, f, marked, &paint, out)?;
         }
     }
     let total: usize = counts.iter().sum();
@@ -91,7 +100,19 @@ pub fn write(
             by_severity.join(", "),
             plural(files_with_findings, "file"),
             files.len()
-        )
+        )?;
+        write_fixable(fixable, unsafe_only, out)
+    }
+}
+
+/// `[*] 3 fixable with `imglint --fix` (2 more with `--unsafe-fixes`)`, when there are any.
+fn write_fixable(fixable: usize, unsafe_only: usize, out: &mut dyn Write) -> io::Result<()> {
+    let more = format!("{unsafe_only} more with `--fix --unsafe-fixes`");
+    match (fixable, unsafe_only) {
+        (0, 0) => Ok(()),
+        (0, _) => writeln!(out, "No fixes available ({more})"),
+        (n, 0) => writeln!(out, "[*] {n} fixable with `imglint --fix`"),
+        (n, _) => writeln!(out, "[*] {n} fixable with `imglint --fix` ({more})"),
     }
 }
 
@@ -99,9 +120,15 @@ fn write_finding(
     lines: &super::LineIndex,
     secrets: &[Span],
     f: &Finding,
+    fixable: bool,
     paint: &Paint,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    let code = if fixable {
+        format!("{} [*] {}:", f.code, f.name)
+    } else {
+        format!("{} {}:", f.code, f.name)
+    };
     writeln!(
         out,
         "{}: {} {} {}",
@@ -115,7 +142,7 @@ fn write_finding(
             )
         ),
         paint.wrap(severity_colour(f.severity), f.severity.as_str()),
-        paint.wrap("1", &format!("{} {}:", f.code, f.name)),
+        paint.wrap("1", &code),
         super::escape_text(&f.message, &[])
     )?;
     let first = f.span.start.line;
@@ -269,6 +296,7 @@ mod tests {
                 message: "msg".into(),
                 file: "Dockerfile".into(),
                 span,
+                fix: None,
             }],
             failure_threshold: Some(Severity::Info),
         };
@@ -276,6 +304,7 @@ mod tests {
             color,
             cwd: "/".into(),
             rules: &[],
+            fix_mode: Default::default(),
         };
         let mut out = Vec::new();
         write(&[file], &options, &mut out).unwrap();
@@ -310,6 +339,7 @@ mod tests {
                 message: "m\x1b]0;title\x07".into(),
                 file: "D".into(),
                 span: Span::new(pos(1, 305), pos(1, 306)),
+                fix: None,
             }],
             failure_threshold: None,
         };
@@ -317,6 +347,7 @@ mod tests {
             color: false,
             cwd: "/".into(),
             rules: &[],
+            fix_mode: Default::default(),
         };
         let mut out = Vec::new();
         write(&[file], &options, &mut out).unwrap();

@@ -9,13 +9,13 @@ use serde_json::Value;
 
 /// A throw-away repository (it has a `.git` directory, so configuration search stops there) and
 /// an empty user config home.
-struct Sandbox {
+pub(crate) struct Sandbox {
     repo: tempfile::TempDir,
     home: tempfile::TempDir,
 }
 
 impl Sandbox {
-    fn new() -> Sandbox {
+    pub(crate) fn new() -> Sandbox {
         let repo = tempfile::tempdir().unwrap();
         std::fs::create_dir(repo.path().join(".git")).unwrap();
         Sandbox {
@@ -24,18 +24,18 @@ impl Sandbox {
         }
     }
 
-    fn path(&self, rel: &str) -> PathBuf {
+    pub(crate) fn path(&self, rel: &str) -> PathBuf {
         self.repo.path().join(rel)
     }
 
-    fn write(&self, rel: &str, text: &str) -> &Self {
+    pub(crate) fn write(&self, rel: &str, text: &str) -> &Self {
         let p = self.path(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, text).unwrap();
         self
     }
 
-    fn cmd(&self, args: &[&str]) -> Command {
+    pub(crate) fn cmd(&self, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_imglint"));
         c.args(args)
             .current_dir(self.repo.path())
@@ -45,11 +45,11 @@ impl Sandbox {
         c
     }
 
-    fn run(&self, args: &[&str]) -> Output {
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
         self.cmd(args).output().unwrap()
     }
 
-    fn run_stdin(&self, args: &[&str], input: &str) -> Output {
+    pub(crate) fn run_stdin(&self, args: &[&str], input: &str) -> Output {
         let mut child = self
             .cmd(args)
             .stdin(Stdio::piped())
@@ -67,11 +67,11 @@ impl Sandbox {
     }
 }
 
-fn stdout(o: &Output) -> String {
+pub(crate) fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-fn stderr(o: &Output) -> String {
+pub(crate) fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
@@ -155,10 +155,10 @@ fn tty_gnu_github_checkstyle_gitlab() {
         !tty.contains('\x1b'),
         "no colour when stdout is not a terminal"
     );
-    assert!(
-        tty.lines().last().unwrap().contains("in 1 file of 1"),
-        "{tty}"
-    );
+    // The summary, then how many findings --fix would repair (CMD's shell form).
+    let last: Vec<&str> = tty.lines().rev().take(2).collect();
+    assert!(last[1].contains("in 1 file of 1"), "{tty}");
+    assert_eq!(last[0], "[*] 1 fixable with `imglint --fix`", "{tty}");
 
     let gnu = stdout(&s.run(&["-f", "gnu", "Dockerfile"]));
     assert!(

@@ -97,6 +97,7 @@ fn assert_scales_linearly(name: &str, make: impl Fn(usize) -> String, small: usi
         color: true,
         cwd: "/work".into(),
         rules: REGISTRY,
+        fix_mode: Default::default(),
     };
     for format in FORMATS {
         let time = |linted: &[imgtools::lint::LintedFile]| {

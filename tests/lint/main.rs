@@ -5,6 +5,7 @@
 mod buildkit_checks;
 mod cli;
 mod dropin;
+mod fix;
 mod hardening;
 mod parser_buildkit;
 mod parser_corpus;

@@ -36,6 +36,36 @@ fn hooks() -> Vec<serde_norway::Value> {
     serde_norway::from_str(&text).unwrap()
 }
 
+/// A scratch directory holding an empty git repository `project/`.
+fn new_repo() -> (tempfile::TempDir, std::path::PathBuf) {
+    let work = tempfile::tempdir().unwrap();
+    let repo = work.path().join("project");
+    std::fs::create_dir(&repo).unwrap();
+    git(&repo, &["init", "-q"]);
+    (work, repo)
+}
+
+/// `pre-commit try-repo <this repository> ARGS…` in `repo`, with the freshly built imglint first
+/// on PATH (for the `*-system` hooks) and pre-commit's cache and config under `work`.
+fn try_repo(repo: &Path, work: &Path, args: &[&str]) -> std::process::Output {
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_imglint")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    Command::new("pre-commit")
+        .args(["try-repo", env!("CARGO_MANIFEST_DIR")])
+        .args(args)
+        .current_dir(repo)
+        .env("PATH", &path)
+        .env("PRE_COMMIT_HOME", work.join("cache"))
+        .env("XDG_CONFIG_HOME", work.join("config"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("pre-commit is needed for this test (pip install pre-commit)")
+}
+
 #[test]
 fn rust_and_system_hooks_differ_only_in_language() {
     let hooks = hooks();
@@ -46,24 +76,59 @@ fn rust_and_system_hooks_differ_only_in_language() {
             .unwrap_or_else(|| panic!("hook {id}"))
             .clone()
     };
-    let (mut rust, mut system) = (find("imglint"), find("imglint-system"));
-    assert_eq!(rust["language"].as_str(), Some("rust"));
-    assert_eq!(system["language"].as_str(), Some("system"));
-    for hook in [&mut rust, &mut system] {
-        let map = hook.as_mapping_mut().unwrap();
-        for key in ["id", "language", "description"] {
-            map.remove(key);
+    for (rust, system) in [
+        ("imglint", "imglint-system"),
+        ("imglint-fix", "imglint-fix-system"),
+    ] {
+        let (mut rust, mut system) = (find(rust), find(system));
+        assert_eq!(rust["language"].as_str(), Some("rust"));
+        assert_eq!(system["language"].as_str(), Some("system"));
+        for hook in [&mut rust, &mut system] {
+            let map = hook.as_mapping_mut().unwrap();
+            for key in ["id", "language", "description"] {
+                map.remove(key);
+            }
         }
+        assert_eq!(rust, system);
     }
-    assert_eq!(rust, system);
+    assert_eq!(find("imglint-fix")["entry"].as_str(), Some("imglint --fix"));
+}
+
+#[test]
+fn the_fix_hook_fixes_then_passes() {
+    let (work, repo) = new_repo();
+    std::fs::write(
+        repo.join("Dockerfile"),
+        "FROM alpine:3.20\nADD app /app\nUSER 10001\nCMD app\n",
+    )
+    .unwrap();
+    git(&repo, &["add", "."]);
+    let run = || try_repo(&repo, work.path(), &["imglint-fix-system", "--all-files"]);
+    let out = run();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a fixed file fails the hook:\n{text}"
+    );
+    assert!(text.contains("files were modified by this hook"), "{text}");
+    assert_eq!(
+        std::fs::read_to_string(repo.join("Dockerfile")).unwrap(),
+        "FROM alpine:3.20\nCOPY app /app\nUSER 10001\nCMD [\"app\"]\n"
+    );
+    git(&repo, &["add", "."]);
+    let out = run();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 #[test]
 fn pre_commit_runs_the_hook_on_dockerfiles_only() {
-    let work = tempfile::tempdir().unwrap();
-    let repo = work.path().join("project");
-    std::fs::create_dir(&repo).unwrap();
-    git(&repo, &["init", "-q"]);
+    let (work, repo) = new_repo();
     std::fs::write(
         repo.join("Dockerfile"),
         "FROM ubuntu\nUSER 10001\nCMD node server.js\n",
@@ -77,28 +142,12 @@ fn pre_commit_runs_the_hook_on_dockerfiles_only() {
     std::fs::write(repo.join("README.md"), "FROM ubuntu\n").unwrap();
     git(&repo, &["add", "."]);
 
-    let bin_dir = Path::new(env!("CARGO_BIN_EXE_imglint")).parent().unwrap();
-    let path = format!(
-        "{}:{}",
-        bin_dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
     let run = || {
-        Command::new("pre-commit")
-            .args([
-                "try-repo",
-                env!("CARGO_MANIFEST_DIR"),
-                "imglint-system",
-                "--all-files",
-                "--verbose",
-            ])
-            .current_dir(&repo)
-            .env("PATH", &path)
-            .env("PRE_COMMIT_HOME", work.path().join("cache"))
-            .env("XDG_CONFIG_HOME", work.path().join("config"))
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("pre-commit is needed for this test (pip install pre-commit)")
+        try_repo(
+            &repo,
+            work.path(),
+            &["imglint-system", "--all-files", "--verbose"],
+        )
     };
     let out = run();
     let text = format!(

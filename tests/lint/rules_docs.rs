@@ -7,6 +7,9 @@
 //! - the first ```` ```dockerfile ```` block under *Example* is the bad example, followed by
 //!   `<!-- expect: line 3 -->` (or `3:10`, or several separated by commas);
 //! - the first ```` ```dockerfile ```` block under *Use instead* is the good example;
+//! - a rule with a fix (the registry's `FIXABLE`) ends with `## Fix`: what the fix does and
+//!   whether it is safe, then a ```` ```dockerfile ```` block that is exactly the bad example
+//!   after `--fix` (`--fix --unsafe-fixes` for an unsafe fix) of this rule alone;
 //! - ```` ```context: path/in/context ```` blocks create build-context files for the example of
 //!   the section they are in;
 //! - a ```` ```yaml config ```` block gives settings in `.hadolint.yaml` syntax
@@ -16,6 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use imgtools::lint::engine::{self, Input, Policy};
+use imgtools::lint::fix::{FixMode, fix_file};
 use imgtools::lint::rule::{Category, Rule, RuleSettings};
 use imgtools::lint::rules::REGISTRY;
 
@@ -31,6 +35,7 @@ struct Doc {
     sections: Vec<String>,
     bad: Example,
     good: Example,
+    fixed: Option<String>,
     expect: Vec<(u32, Option<u32>)>,
     config: Option<String>,
 }
@@ -62,7 +67,9 @@ fn parse_doc(text: &str) -> Doc {
                 "Use instead" => Some(&mut doc.good),
                 _ => None,
             };
-            if info == "yaml config" {
+            if info == "dockerfile" && section == "Fix" && doc.fixed.is_none() {
+                doc.fixed = Some(body);
+            } else if info == "yaml config" {
                 doc.config = Some(body);
             } else if let Some(path) = info.strip_prefix("context:") {
                 match target {
@@ -239,12 +246,11 @@ fn docs_and_registry_match() {
             "{}: doc title must be `# CODE name`",
             rule.code
         );
-        assert_eq!(
-            doc.sections,
-            ["What it does", "Why is this bad?", "Example", "Use instead"],
-            "{}: doc sections",
-            rule.code
-        );
+        let mut sections = vec!["What it does", "Why is this bad?", "Example", "Use instead"];
+        if rule.fix_applicability().is_some() {
+            sections.push("Fix");
+        }
+        assert_eq!(doc.sections, sections, "{}: doc sections", rule.code);
     }
     for code in docs.keys() {
         assert!(codes.contains(code.as_str()), "rules/{code}.md has no rule");
@@ -309,4 +315,60 @@ fn registry_is_sorted_unique_and_well_formed() {
             );
         }
     }
+}
+
+/// Every fixable rule's `## Fix` block is what fixing its bad example with that rule alone
+/// produces, and no finding of the rule with a fix is left.
+#[test]
+fn fix_sections_show_what_the_fix_writes() {
+    let mut failures = Vec::new();
+    for rule in REGISTRY.iter().filter(|r| r.fix_applicability().is_some()) {
+        let doc = parse_doc(rule.doc);
+        let (Some(bad), Some(want)) = (&doc.bad.dockerfile, &doc.fixed) else {
+            failures.push(format!(
+                "{}: no ```dockerfile block under ## Fix",
+                rule.code
+            ));
+            continue;
+        };
+        let input = Input {
+            display_name: "Dockerfile".into(),
+            path: "Dockerfile".into(),
+            bytes: bad.as_bytes().to_vec(),
+            build_context: None,
+        };
+        let mut policy = Policy::new();
+        policy.select = Some(vec![rule.code.to_string()]);
+        policy.settings = settings(doc.config.as_deref());
+        let mode = FixMode { unsafe_fixes: true };
+        let fixed = fix_file(&input, &policy, REGISTRY, mode);
+        if &fixed.fixed != want {
+            failures.push(format!(
+                "{}: fixing the bad example gives\n{}\nthe doc shows\n{}",
+                rule.code, fixed.fixed, want
+            ));
+        }
+        if fixed
+            .applied
+            .iter()
+            .any(|a| Some(a.applicability) != rule.fix_applicability())
+        {
+            failures.push(format!(
+                "{}: a fix of another tier than the registry's",
+                rule.code
+            ));
+        }
+        if fixed
+            .linted
+            .findings
+            .iter()
+            .any(|f| f.code == rule.code && f.fix.is_some())
+        {
+            failures.push(format!(
+                "{}: a fixable finding is left after fixing",
+                rule.code
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }

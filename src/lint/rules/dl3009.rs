@@ -2,8 +2,10 @@
 
 use crate::dockerfile::stages::final_chain;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
+use crate::lint::rules::edits::append_to_run;
 use crate::lint::rules::packages::APT_VALUE_FLAGS;
 use crate::lint::rules::util::{has_cache_mount, removes_any, runs};
+use crate::shell::Command;
 
 pub static RULE: Rule = Rule {
     code: "DL3009",
@@ -21,7 +23,7 @@ fn check(ctx: &Context, sink: &mut Sink) {
     // Only stages whose layers end up in the final image matter (as hadolint: the last stage and
     // stages it is built FROM).
     let keep = final_chain(ctx.dockerfile);
-    for (_, instr, script) in runs(ctx) {
+    for (idx, instr, script) in runs(ctx) {
         if !instr.stage.is_some_and(|s| keep.contains(&s)) {
             continue;
         }
@@ -40,10 +42,25 @@ fn check(ctx: &Context, sink: &mut Sink) {
             || (has_cache_mount(instr, &["/var/lib/apt"])
                 && has_cache_mount(instr, &["/var/cache/apt"]));
         if !cleaned && !cached {
-            sink.report(
-                update.span(),
-                "Delete /var/lib/apt/lists in the same RUN as apt-get install (`&& rm -rf /var/lib/apt/lists/*`): a later deletion keeps the bytes in this layer",
-            );
+            let message = "Delete /var/lib/apt/lists in the same RUN as apt-get install (`&& rm -rf /var/lib/apt/lists/*`): a later deletion keeps the bytes in this layer";
+            let fix = (!later_run_needs_lists(ctx, idx))
+                .then(|| append_to_run(ctx, instr, script, "rm -rf /var/lib/apt/lists/*"))
+                .flatten();
+            sink.report_fix(update.span(), message, fix);
         }
     }
+}
+
+/// Whether a RUN after instruction `idx` runs apt without updating the lists itself: it relies
+/// on the lists this RUN downloaded, so deleting them here would break it (the fix is then not
+/// offered).
+fn later_run_needs_lists(ctx: &Context, idx: usize) -> bool {
+    let apt = |c: &Command| c.is("apt-get") || c.is("apt") || c.is("apt-cache") || c.is("aptitude");
+    runs(ctx).filter(|(i, _, _)| *i > idx).any(|(_, _, later)| {
+        later.commands.iter().any(apt)
+            && !later
+                .commands
+                .iter()
+                .any(|c| apt(c) && c.subcommand_is(APT_VALUE_FLAGS, &["update"]))
+    })
 }

@@ -25,6 +25,7 @@ fn check(ctx: &Context, sink: &mut Sink) {
         APT_VALUE_FLAGS,
         &["install"],
         &yes,
+        Some("-y"),
         "Without `-y` the command waits for a confirmation that never comes and the build fails: add `-y`",
     );
 }

@@ -1,6 +1,8 @@
 //! DL3015: Avoid additional packages by specifying `--no-install-recommends`.
 
+use crate::lint::fix::Applicability;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
+use crate::lint::rules::edits::insert_after_word;
 use crate::lint::rules::packages::APT_VALUE_FLAGS;
 use crate::lint::rules::util::run_commands;
 
@@ -31,12 +33,24 @@ fn check(ctx: &Context, sink: &mut Sink) {
                         .to_ascii_lowercase()
                         .contains("apt::install-recommends=0")
             });
-        if !off {
-            let at = cmd
-                .subcommand(APT_VALUE_FLAGS)
-                .map(|w| cmd.name.span.cover(w.span))
-                .unwrap_or(cmd.name.span);
-            sink.report(at, "apt-get also installs \"recommended\" packages you did not ask for: add `--no-install-recommends`");
+        if off {
+            continue;
         }
+        let message = "apt-get also installs \"recommended\" packages you did not ask for: add `--no-install-recommends`";
+        let install = cmd.subcommand(APT_VALUE_FLAGS);
+        let at = install
+            .map(|w| cmd.name.span.cover(w.span))
+            .unwrap_or(cmd.name.span);
+        // Unsafe: the image gets fewer packages, and the build may need one of them.
+        let fix = install.and_then(|w| {
+            insert_after_word(
+                ctx,
+                cmd,
+                w,
+                "--no-install-recommends",
+                Applicability::Unsafe,
+            )
+        });
+        sink.report_fix(at, message, fix);
     }
 }

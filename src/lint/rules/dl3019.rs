@@ -1,6 +1,8 @@
 //! DL3019: `apk add` without `--no-cache`.
 
+use crate::lint::fix::Applicability;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
+use crate::lint::rules::edits::insert_after_word;
 use crate::lint::rules::packages::APK_VALUE_FLAGS;
 use crate::lint::rules::util::{has_cache_mount, removes_any, runs};
 
@@ -30,14 +32,13 @@ fn check(ctx: &Context, sink: &mut Sink) {
                 && !cmd.has_flag(&["--no-cache"])
                 && !cleaned
             {
-                let at = cmd
-                    .subcommand(APK_VALUE_FLAGS)
-                    .map(|w| w.span)
-                    .unwrap_or(cmd.name.span);
-                sink.report(
-                    at,
-                    "`apk add` keeps the package index in /var/cache/apk in this layer: use `apk add --no-cache`",
-                );
+                let message = "`apk add` keeps the package index in /var/cache/apk in this layer: use `apk add --no-cache`";
+                let add = cmd.subcommand(APK_VALUE_FLAGS);
+                let fix = add.and_then(|w| {
+                    insert_after_word(ctx, cmd, w, "--no-cache", Applicability::Safe)
+                });
+                let at = add.map(|w| w.span).unwrap_or(cmd.name.span);
+                sink.report_fix(at, message, fix);
             }
         }
     }

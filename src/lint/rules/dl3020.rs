@@ -1,7 +1,9 @@
 //! DL3020: Use COPY instead of ADD for files and folders.
 
 use crate::dockerfile::ast::Keyword;
+use crate::lint::fix::{Edit, Fix};
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
+use crate::lint::rules::edits::keyword_like;
 use crate::lint::rules::util::copy_sources;
 
 pub static RULE: Rule = Rule {
@@ -40,18 +42,37 @@ fn is_archive(path: &str) -> bool {
     .any(|ext| p.ends_with(ext))
 }
 
+/// A source ADD treats as more than a local path: a URL, a git remote, an archive it would
+/// unpack, or a variable that could be any of those.
+fn is_special(path: &str) -> bool {
+    path.contains("://") || path.starts_with("git@") || is_archive(path) || path.contains('$')
+}
+
 fn check(ctx: &Context, sink: &mut Sink) {
     for instr in &ctx.dockerfile.instructions {
         if instr.keyword != Keyword::Add || !instr.heredocs.is_empty() {
             continue;
         }
+        // The keyword becomes COPY only when every source is local and no flag is ADD's own.
+        let add_only_flag = ["checksum", "keep-git-dir", "unpack"]
+            .iter()
+            .any(|f| instr.flag(f).is_some());
+        let fix = (!add_only_flag && !copy_sources(instr).iter().any(|s| is_special(&s.value)))
+            .then(|| {
+                Fix::safe(vec![Edit::replace(
+                    instr.keyword_span,
+                    keyword_like(&instr.keyword_text, "COPY"),
+                )])
+            });
         for src in copy_sources(instr) {
             let v = &src.value;
-            let remote = v.contains("://") || v.starts_with("git@");
-            if remote || is_archive(v) || v.contains('$') {
+            if is_special(v) {
                 continue;
             }
-            sink.report(src.span, format!("ADD of a local path (`{v}`) is COPY with surprises (it would unpack archives, fetch URLs): use COPY"));
+            let message = format!(
+                "ADD of a local path (`{v}`) is COPY with surprises (it would unpack archives, fetch URLs): use COPY"
+            );
+            sink.report_fix(src.span, message, fix.clone());
         }
     }
 }

@@ -42,6 +42,7 @@ fn check(ctx: &Context, sink: &mut Sink) {
         is_install,
         is_cleanup,
         &["/var/cache/yum"],
+        Some("clean all"),
         "yum keeps downloaded packages and metadata in /var/cache/yum in this layer: end the RUN with `yum clean all`",
     );
 }

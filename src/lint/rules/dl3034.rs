@@ -31,6 +31,7 @@ fn check(ctx: &Context, sink: &mut Sink) {
             "patch",
         ],
         &["-y", "-n", "--non-interactive", "--no-confirm"],
+        None,
         "Without `-n`/`-y` the command waits for a confirmation that never comes and the build fails: add `-n`/`-y`",
     );
 }

@@ -43,6 +43,7 @@ fn check(ctx: &Context, sink: &mut Sink) {
         is_install,
         is_cleanup,
         &["/var/cache/zypp"],
+        Some("clean"),
         "zypper keeps downloaded packages in /var/cache/zypp in this layer: end the RUN with `zypper clean`",
     );
 }

@@ -23,6 +23,7 @@ fn check(ctx: &Context, sink: &mut Sink) {
         YUM_VALUE_FLAGS,
         &["install", "groupinstall", "localinstall"],
         &["-y", "--assumeyes"],
+        Some("-y"),
         "Without `-y` the command waits for a confirmation that never comes and the build fails: add `-y`",
     );
 }

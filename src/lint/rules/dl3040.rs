@@ -42,6 +42,7 @@ fn check(ctx: &Context, sink: &mut Sink) {
         is_install,
         is_cleanup,
         &["/var/cache/dnf", "/var/cache/yum"],
+        Some("clean all"),
         "dnf keeps downloaded packages and metadata in /var/cache/dnf in this layer: end the RUN with `dnf clean all`",
     );
 }

@@ -1,7 +1,9 @@
 //! DL3042: `pip install` keeps its download cache.
 
+use crate::lint::fix::Applicability;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
-use crate::lint::rules::packages::is_pip_install;
+use crate::lint::rules::edits::insert_after_word;
+use crate::lint::rules::packages::{is_pip_install, pip_args_start};
 use crate::lint::rules::util::{env_is_set, has_cache_mount, runs};
 
 pub static RULE: Rule = Rule {
@@ -40,10 +42,12 @@ fn check(ctx: &Context, sink: &mut Sink) {
             if off || exported {
                 continue;
             }
-            sink.report(
-                cmd.span(),
-                "pip keeps downloaded wheels in ~/.cache/pip in this layer: add `--no-cache-dir` (or set PIP_NO_CACHE_DIR=1, or use a cache mount)",
-            );
+            let message = "pip keeps downloaded wheels in ~/.cache/pip in this layer: add `--no-cache-dir` (or set PIP_NO_CACHE_DIR=1, or use a cache mount)";
+            let install = pip_args_start(cmd).and_then(|i| cmd.args.get(i - 1));
+            let fix = install.and_then(|w| {
+                insert_after_word(ctx, cmd, w, "--no-cache-dir", Applicability::Safe)
+            });
+            sink.report_fix(cmd.span(), message, fix);
         }
     }
 }

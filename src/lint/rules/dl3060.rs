@@ -43,6 +43,7 @@ fn check(ctx: &Context, sink: &mut Sink) {
             "/root/.cache/yarn",
             "/root/.yarn",
         ],
+        None,
         "yarn keeps every downloaded package in its cache in this layer: end the RUN with `yarn cache clean` (or use a cache mount)",
     );
 }

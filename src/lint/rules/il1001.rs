@@ -4,13 +4,15 @@ use std::collections::BTreeMap;
 
 use crate::dockerfile::ast::{Instruction, Keyword};
 use crate::dockerfile::stages::stage_chain;
+use crate::lint::fix::Fix;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
+use crate::lint::rules::edits::{append_to_run, delete_lines, text_at};
 use crate::lint::rules::packages::{
     APK_VALUE_FLAGS, APT_VALUE_FLAGS, installs_system_packages, is_pip_install,
 };
 use crate::lint::rules::util::container_path_join as join;
 use crate::lint::rules::util::{copy_sources, has_cache_mount};
-use crate::shell::Command;
+use crate::shell::{Command, Script, Word};
 
 pub static RULE: Rule = Rule {
     code: "IL1001",
@@ -29,6 +31,8 @@ pub static RULE: Rule = Rule {
 struct Origin {
     line: u32,
     what: String,
+    /// The RUN that created it (its instruction index); `None` for COPY/ADD.
+    run: Option<usize>,
 }
 
 fn check(ctx: &Context, sink: &mut Sink) {
@@ -83,12 +87,16 @@ fn check(ctx: &Context, sink: &mut Sink) {
                                         .find(|(p, _)| covers(&pattern, p))
                                         .map(|(p, o)| (p.clone(), o.clone()));
                                     if let Some((p, origin)) = hit {
-                                        sink.report(
+                                        let fix = origin.run.and_then(|creator| {
+                                            move_rm(ctx, creator, instr, script, cmd, w)
+                                        });
+                                        sink.report_fix(
                                             w.span,
                                             format!(
                                                 "{p} was added by {} on line {}; removing it in a later RUN does not shrink the image. Delete it in the same RUN that created it (or use a cache mount / multi-stage build)",
                                                 origin.what, origin.line
                                             ),
+                                            fix,
                                         );
                                         created.retain(|p, _| !covers(&pattern, p));
                                     }
@@ -96,7 +104,14 @@ fn check(ctx: &Context, sink: &mut Sink) {
                             }
                             for (path, what) in creations(cmd, &workdir, cwd_known) {
                                 if !has_cache_mount(instr, &[path.as_str()]) {
-                                    this_run.insert(path, Origin { line, what });
+                                    this_run.insert(
+                                        path,
+                                        Origin {
+                                            line,
+                                            what,
+                                            run: Some(idx),
+                                        },
+                                    );
                                 }
                             }
                         }
@@ -144,6 +159,7 @@ fn record_copy(instr: &Instruction, workdir: &str, created: &mut BTreeMap<String
             Origin {
                 line,
                 what: kw.clone(),
+                run: None,
             },
         );
     }
@@ -205,4 +221,33 @@ fn creations(cmd: &Command, workdir: &str, cwd_known: bool) -> Vec<(String, Stri
         add(&target.value, "a redirection");
     }
     out
+}
+
+/// A RUN that is only `rm [flags] /path` of something one earlier RUN of the same stage
+/// created: the `rm` is appended to that RUN (`&& rm -rf /path`) and its own RUN deleted.
+/// Unsafe: the instructions between the two may have used the file.
+fn move_rm(
+    ctx: &Context,
+    creator: usize,
+    rm_run: &Instruction,
+    script: &Script,
+    rm: &Command,
+    path: &Word,
+) -> Option<Fix> {
+    let creating = ctx.dockerfile.instructions.get(creator)?;
+    let alone = script.commands.len() == 1
+        && rm.positionals(&[]).len() == 1
+        && path.value.starts_with('/')
+        && path.raw == path.value
+        && rm.name.raw == "rm"
+        && rm_run.flags.is_empty()
+        && creating.stage == rm_run.stage;
+    if !alone {
+        return None;
+    }
+    let command = text_at(ctx, rm.span())?;
+    let append = append_to_run(ctx, creating, ctx.facts().script(creator)?, command)?;
+    let mut edits = append.edits;
+    edits.push(delete_lines(ctx, rm_run)?);
+    Some(Fix::unsafe_edits(edits))
 }

@@ -37,6 +37,7 @@ fn check(ctx: &Context, sink: &mut Sink) {
         is_install,
         is_cleanup,
         &["/root/.npm", "/home/node/.npm"],
+        None,
         "npm keeps every downloaded tarball in ~/.npm in this layer: end the RUN with `npm cache clean --force` (or use a cache mount on /root/.npm)",
     );
 }

@@ -1,9 +1,12 @@
 //! IL1003: `chown -R`/`chmod -R` on files an earlier COPY/ADD brought in.
 
-use crate::dockerfile::ast::Keyword;
+use crate::dockerfile::ast::{Instruction, Keyword};
 use crate::dockerfile::stages::stage_instructions;
+use crate::lint::fix::{Edit, Fix};
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
+use crate::lint::rules::edits::delete_lines;
 use crate::lint::rules::util::container_path_join as join;
+use crate::shell::Script;
 
 pub static RULE: Rule = Rule {
     code: "IL1003",
@@ -23,7 +26,11 @@ fn check(ctx: &Context, sink: &mut Sink) {
         let mut workdir = String::from("/");
         // Destinations of earlier COPY/ADD in this stage, with their line.
         let mut copied: Vec<(String, u32)> = Vec::new();
+        // The instruction before this one and, for a COPY, its destination.
+        let mut previous: Option<(&Instruction, String)> = None;
         for (idx, instr) in stage_instructions(df, stage) {
+            let before = previous.take();
+            previous = Some((instr, String::new()));
             match instr.keyword {
                 Keyword::Workdir => {
                     if let Some(a) = instr.args.first() {
@@ -33,8 +40,9 @@ fn check(ctx: &Context, sink: &mut Sink) {
                 Keyword::Copy | Keyword::Add => {
                     if let Some(dest) = instr.args.last() {
                         if !dest.value.contains('$') && instr.args.len() >= 2 {
-                            copied
-                                .push((join(&workdir, &dest.value), instr.keyword_span.start.line));
+                            let joined = join(&workdir, &dest.value);
+                            copied.push((joined.clone(), instr.keyword_span.start.line));
+                            previous = Some((instr, joined));
                         }
                     }
                 }
@@ -76,13 +84,17 @@ fn check(ctx: &Context, sink: &mut Sink) {
                                 } else {
                                     "--chmod"
                                 };
-                                sink.report(
+                                let fix = before.as_ref().and_then(|(copy, dest)| {
+                                    chown_fix(ctx, copy, dest, instr, script, &target)
+                                });
+                                sink.report_fix(
                                     cmd.name.span.cover(path.span),
                                     format!(
                                         "`{} -R {}` rewrites every file copied to {dest} on line {line}, storing them all a second time in this layer: use `COPY {flag}=…` instead",
                                         cmd.program(),
                                         path.value
                                     ),
+                                    fix,
                                 );
                                 break;
                             }
@@ -93,4 +105,48 @@ fn check(ctx: &Context, sink: &mut Sink) {
             }
         }
     }
+}
+
+/// `COPY src /app` then `RUN chown -R u:g /app` → `COPY --chown=u:g src /app`, the RUN
+/// deleted: only when the RUN is that one command, right after the COPY (not ADD, no `--chown`
+/// or `--chmod` yet, no heredoc), on the COPY's destination. Unsafe: `chown -R` also changed
+/// files that were in the directory before the COPY, which `--chown` leaves to their owner.
+fn chown_fix(
+    ctx: &Context,
+    copy: &Instruction,
+    dest: &str,
+    run: &Instruction,
+    script: &Script,
+    target: &str,
+) -> Option<Fix> {
+    let [cmd] = script.commands.as_slice() else {
+        return None;
+    };
+    let owner = cmd.args.iter().find(|a| !a.is_flag())?;
+    let simple = cmd.is("chown")
+        && cmd.name.raw == "chown"
+        && cmd.args.len() == 3
+        && cmd
+            .args
+            .iter()
+            .filter(|a| a.is_flag())
+            .all(|a| a.value == "-R")
+        && !owner.is_dynamic()
+        && !owner.value.contains('.')
+        && owner.raw == owner.value;
+    let copy_is_plain = copy.keyword == Keyword::Copy
+        && copy.heredocs.is_empty()
+        && copy.flag("chown").is_none()
+        && copy.flag("chmod").is_none()
+        && copy.stage == run.stage;
+    if !simple || !copy_is_plain || dest != target || !run.inner_comments.is_empty() {
+        return None;
+    }
+    Some(Fix::unsafe_edits(vec![
+        Edit::insert(
+            copy.keyword_span.end.offset,
+            format!(" --chown={}", owner.value),
+        ),
+        delete_lines(ctx, run)?,
+    ]))
 }

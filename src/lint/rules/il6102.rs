@@ -1,6 +1,8 @@
 //! IL6102: The AS keyword should match the casing of FROM.
 
+use crate::lint::fix::{Edit, Fix};
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
+use crate::lint::rules::edits::text_at;
 
 pub static RULE: Rule = Rule {
     code: "IL6102",
@@ -27,14 +29,15 @@ fn check(ctx: &Context, sink: &mut Sink) {
         let as_upper = as_kw.value.chars().all(|c| c.is_uppercase());
         let as_lower = as_kw.value.chars().all(|c| c.is_lowercase());
         if (from_upper && !as_upper) || (from_lower && !as_lower) {
-            sink.report(
+            let want = if from_upper { "AS" } else { "as" };
+            let exact = text_at(ctx, as_kw.span) == Some(as_kw.value.as_str());
+            sink.report_fix(
                 as_kw.span,
                 format!(
-                    "'{}' and '{}' keywords' casing do not match: write `{}`",
-                    as_kw.value,
-                    kw,
-                    if from_upper { "AS" } else { "as" }
+                    "'{}' and '{}' keywords' casing do not match: write `{want}`",
+                    as_kw.value, kw
                 ),
+                exact.then(|| Fix::safe(vec![Edit::replace(as_kw.span, want)])),
             );
         }
     }

@@ -1,7 +1,9 @@
 //! IL6103: All instructions should use the same casing.
 
 use crate::dockerfile::ast::Keyword;
+use crate::lint::fix::{Edit, Fix};
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
+use crate::lint::rules::edits::text_at;
 
 pub static RULE: Rule = Rule {
     code: "IL6103",
@@ -44,9 +46,11 @@ fn check(ctx: &Context, sink: &mut Sink) {
             } else {
                 text.to_lowercase()
             };
-            sink.report(
+            let exact = text_at(ctx, instr.keyword_span) == Some(text.as_str());
+            sink.report_fix(
                 instr.keyword_span,
                 format!("Command '{text}' should match the case of the command majority ({want})"),
+                exact.then(|| Fix::safe(vec![Edit::replace(instr.keyword_span, want)])),
             );
         }
     }

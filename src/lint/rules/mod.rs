@@ -1,8 +1,10 @@
 //! The rule registry: one file per rule (`<code>.rs`, doc in `rules/<CODE>.md`), listed
 //! once here in code order.
 
+use super::fix::Applicability;
 use super::rule::Rule;
 
+pub mod edits;
 pub mod facts;
 pub mod labels;
 pub mod packages;
@@ -122,6 +124,33 @@ pub mod il6116;
 pub mod il6117;
 pub mod il6201;
 pub mod il6202;
+
+/// The rules that have a fix, and its tier: `--fix` applies the safe ones, `--unsafe-fixes` the
+/// others too. A rule attaches its edits with `Sink::report_fix`; tests check that every fix a
+/// rule emits is of the tier listed here.
+pub static FIXABLE: &[(&str, Applicability)] = &[
+    ("DL3000", Applicability::Safe),
+    ("DL3009", Applicability::Safe),
+    ("DL3014", Applicability::Safe),
+    ("DL3015", Applicability::Unsafe),
+    ("DL3019", Applicability::Safe),
+    ("DL3020", Applicability::Safe),
+    ("DL3025", Applicability::Safe),
+    ("DL3027", Applicability::Safe),
+    ("DL3030", Applicability::Safe),
+    ("DL3032", Applicability::Safe),
+    ("DL3036", Applicability::Safe),
+    ("DL3038", Applicability::Safe),
+    ("DL3040", Applicability::Safe),
+    ("DL3042", Applicability::Safe),
+    ("DL4000", Applicability::Safe),
+    ("IL1001", Applicability::Unsafe),
+    ("IL1003", Applicability::Unsafe),
+    ("IL2002", Applicability::Unsafe),
+    ("IL6102", Applicability::Safe),
+    ("IL6103", Applicability::Safe),
+    ("IL6104", Applicability::Safe),
+];
 
 /// Every rule, in code order.
 pub static REGISTRY: &[&Rule] = &[

@@ -2,7 +2,9 @@
 //! and zypper take a separate value (so their operands can be told from option values), what
 //! an install command installs, and the checks several package-manager rules share.
 
+use crate::lint::fix::Applicability;
 use crate::lint::rule::{Context, Sink};
+use crate::lint::rules::edits::{append_to_run, insert_after_word};
 use crate::lint::rules::util::{has_cache_mount, removes_any, run_commands, runs};
 use crate::shell::{Command, Word};
 
@@ -156,13 +158,15 @@ pub fn system_packages(cmd: &Command) -> Vec<&Word> {
 
 /// Shared check of the "package manager cache not cleaned in the same RUN" rules: flags each
 /// command accepted by `is_install` in a RUN where no command satisfies `is_cleanup`, no `rm`
-/// deletes one of `cache_paths`, and no cache mount covers them.
+/// deletes one of `cache_paths`, and no cache mount covers them. With `cleanup_args`, the fix
+/// appends `&& <program> <cleanup_args>` to the RUN (`&& yum clean all`).
 pub fn check_cache_cleanup(
     ctx: &Context,
     sink: &mut Sink,
     is_install: fn(&Command) -> bool,
     is_cleanup: fn(&Command) -> bool,
     cache_paths: &[&str],
+    cleanup_args: Option<&str>,
     message: &str,
 ) {
     for (_, instr, script) in runs(ctx) {
@@ -181,14 +185,21 @@ pub fn check_cache_cleanup(
                 .subcommand(&[])
                 .map(|w| cmd.name.span.cover(w.span))
                 .unwrap_or(cmd.name.span);
-            sink.report(at, message);
+            let cleanup = cleanup_args.map(|args| format!("{} {args}", cmd.program()));
+            sink.report_fix(
+                at,
+                message,
+                cleanup.and_then(|c| append_to_run(ctx, instr, script, &c)),
+            );
         }
     }
 }
 
 /// Shared check of the "non-interactive flag missing" rules (DL3014, DL3030, DL3034, DL3038):
 /// flags a command of `programs` running one of `subcommands` without any of `yes_flags`
-/// (matched as [`Command::has_flag`] does, so `-qy` counts as `-y`).
+/// (matched as [`Command::has_flag`] does, so `-qy` counts as `-y`). With `fix_flag`, the fix
+/// inserts it after the subcommand.
+#[allow(clippy::too_many_arguments)]
 pub fn check_assume_yes(
     ctx: &Context,
     sink: &mut Sink,
@@ -196,6 +207,7 @@ pub fn check_assume_yes(
     value_flags: &[&str],
     subcommands: &[&str],
     yes_flags: &[&str],
+    fix_flag: Option<&str>,
     message: &str,
 ) {
     for (_, _, cmd) in run_commands(ctx) {
@@ -205,11 +217,14 @@ pub fn check_assume_yes(
         if cmd.has_flag(yes_flags) {
             continue;
         }
-        let at = cmd
-            .subcommand(value_flags)
+        let subcommand = cmd.subcommand(value_flags);
+        let at = subcommand
             .map(|w| cmd.name.span.cover(w.span))
             .unwrap_or(cmd.name.span);
-        sink.report(at, message);
+        let fix = fix_flag
+            .zip(subcommand)
+            .and_then(|(flag, word)| insert_after_word(ctx, cmd, word, flag, Applicability::Safe));
+        sink.report_fix(at, message, fix);
     }
 }
 
