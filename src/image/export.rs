@@ -10,6 +10,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::config::ImageSettings;
 use super::model::{Entry, EntryKind, Image, NodeId, Reclaimable};
 
 #[derive(Serialize)]
@@ -69,6 +70,8 @@ pub struct Extras {
     pub config_digest: String,
     pub os: String,
     pub architecture: String,
+    /// The image's settings and annotations ([`ImageSettings`]).
+    pub config: ImageSettings,
     pub user_wasted_percent: f64,
     pub reclaimable_bytes: u64,
     pub reclaimable: Vec<Reclaimable>,
@@ -87,6 +90,8 @@ pub struct ExtraLayer {
     pub compressed_size: u64,
     pub size_bytes: u64,
     pub entry_count: u64,
+    /// The `created` time of the history entry that made the layer.
+    pub created: Option<String>,
     pub empty_before: Vec<String>,
 }
 
@@ -380,6 +385,7 @@ pub fn dive_export<'a>(image: &'a Image, index: &'a LayerIndex) -> DiveExport<'a
             config_digest: image.config_digest.clone(),
             os: image.os.clone(),
             architecture: image.architecture.clone(),
+            config: image.config.clone(),
             user_wasted_percent: m.user_wasted_percent,
             reclaimable_bytes: m.reclaimable_bytes,
             reclaimable: m.reclaimable.clone(),
@@ -395,6 +401,7 @@ pub fn dive_export<'a>(image: &'a Image, index: &'a LayerIndex) -> DiveExport<'a
                     compressed_size: l.compressed_size,
                     size_bytes: l.size,
                     entry_count: l.entry_count,
+                    created: l.created.clone(),
                     empty_before: l.empty_before.clone(),
                 })
                 .collect(),

@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod ci;
+pub mod config;
 pub mod content;
 pub mod digest;
 pub mod export;

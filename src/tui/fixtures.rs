@@ -1,5 +1,6 @@
 //! Hand-built images for the TUI's tests and its key benchmark (not part of the public API).
 
+use crate::image::config::ImageSettings;
 use crate::image::model::{
     Entry, EntryKind, Image, InefficientPath, Layer, Metrics, NodeId, PathNode, PathTree, Version,
 };
@@ -138,11 +139,28 @@ fn layer(index: u32, size: u64, command: &str, empty_before: &[&str]) -> Layer {
         compressed_size: size / 2,
         size,
         command: command.to_string(),
+        created: Some(format!("2024-05-0{}T12:00:00Z", index % 9 + 1)),
         empty_before: empty_before.iter().map(|s| s.to_string()).collect(),
         entry_count: 0,
         dive_id: format!("{:064x}", index as u64 + 0xabc0),
         opaque_dirs: Vec::new(),
         compression: "none".to_string(),
+    }
+}
+
+/// The demo's config: a user, a command, an environment and a label.
+fn sample_settings() -> ImageSettings {
+    ImageSettings {
+        user: "app".to_string(),
+        working_dir: "/app".to_string(),
+        cmd: Some(vec!["/app/bin/hello.sh".to_string()]),
+        env: vec!["PATH=/usr/bin:/bin".to_string(), "APP_HOME=/app".to_string()],
+        exposed_ports: vec!["8080/tcp".to_string()],
+        labels: [("org.example.team".to_string(), "tools".to_string())].into(),
+        created: Some("2024-05-04T12:00:00Z".to_string()),
+        architecture: "amd64".to_string(),
+        os: "linux".to_string(),
+        ..ImageSettings::default()
     }
 }
 
@@ -179,6 +197,7 @@ pub fn sample_image() -> Image {
         config_digest: format!("sha256:{:064x}", 7),
         os: "linux".to_string(),
         architecture: "amd64".to_string(),
+        config: sample_settings(),
         layers: vec![
             layer(0, 101, "/bin/sh -c #(nop) COPY dir:abc in / ", &[]),
             layer(
@@ -254,6 +273,7 @@ pub fn synthetic_image(files: usize, layers: u32) -> Image {
         config_digest: format!("sha256:{:064x}", 1),
         os: "linux".to_string(),
         architecture: "amd64".to_string(),
+        config: ImageSettings::default(),
         layers: (0..layers)
             .map(|l| {
                 layer(

@@ -32,6 +32,7 @@ pub enum Action {
     ToggleFiletreeAttributes,
     ToggleSortOrder,
     OpenFile,
+    ImageConfig,
     Help,
 }
 
@@ -45,7 +46,7 @@ pub enum Scope {
 }
 
 impl Action {
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 25] = [
         Action::Quit,
         Action::ToggleView,
         Action::FilterFiles,
@@ -69,6 +70,7 @@ impl Action {
         Action::ToggleFiletreeAttributes,
         Action::ToggleSortOrder,
         Action::OpenFile,
+        Action::ImageConfig,
         Action::Help,
     ];
 
@@ -98,6 +100,7 @@ impl Action {
             Action::ToggleFiletreeAttributes => "toggle-filetree-attributes",
             Action::ToggleSortOrder => "toggle-sort-order",
             Action::OpenFile => "open-file",
+            Action::ImageConfig => "image-config",
             Action::Help => "help",
         }
     }
@@ -127,6 +130,7 @@ impl Action {
             Action::ToggleFiletreeAttributes => "hide / show file attributes",
             Action::ToggleSortOrder => "sort by name / size",
             Action::OpenFile => "open file viewer and path history",
+            Action::ImageConfig => "image config: user, command, env, labels, annotations",
             Action::Help => "this help",
         }
     }
@@ -173,6 +177,7 @@ impl Action {
             Action::ToggleFiletreeAttributes => "ctrl+b",
             Action::ToggleSortOrder => "ctrl+o",
             Action::OpenFile => "enter,o",
+            Action::ImageConfig => "i",
             Action::Help => "?,f1",
         }
     }

@@ -85,6 +85,9 @@ pub struct State {
     pub viewer: Option<Viewer>,
     pub help: bool,
     pub help_scroll: usize,
+    /// The image config overlay (user, command, environment, labels, annotations).
+    pub image_config: bool,
+    pub image_config_scroll: usize,
     /// A one-line message for the status bar (the last jump, why a file cannot be shown…).
     pub message: Option<String>,
     pub quit: bool,
@@ -131,6 +134,8 @@ impl State {
             viewer: None,
             help: false,
             help_scroll: 0,
+            image_config: false,
+            image_config_scroll: 0,
             message: None,
             quit: false,
             width: 80,

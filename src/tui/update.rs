@@ -53,6 +53,10 @@ pub fn handle_key(state: &mut State, key: &KeyEvent) {
         }
         return;
     }
+    if state.image_config {
+        image_config_key(state, &actions, key);
+        return;
+    }
     if state.viewer.is_some() {
         viewer_key(state, &actions, key);
         return;
@@ -99,6 +103,22 @@ fn edit_filter(state: &mut State, key: &KeyEvent) {
     }
 }
 
+fn image_config_key(state: &mut State, actions: &[Action], key: &KeyEvent) {
+    let max = state.image.config.display_lines().len().saturating_sub(1);
+    match actions.first() {
+        Some(Action::Up) => state.image_config_scroll = state.image_config_scroll.saturating_sub(1),
+        Some(Action::Down) => state.image_config_scroll = (state.image_config_scroll + 1).min(max),
+        Some(Action::Home) => state.image_config_scroll = 0,
+        Some(Action::End) => state.image_config_scroll = max,
+        Some(
+            Action::Quit | Action::ImageConfig | Action::CloseFilterFiles | Action::OpenFile,
+        ) => state.image_config = false,
+        Some(Action::Help) => state.help = true,
+        _ if key.code == KeyCode::Esc => state.image_config = false,
+        _ => {}
+    }
+}
+
 fn viewer_key(state: &mut State, actions: &[Action], key: &KeyEvent) {
     let page = view::areas(state).viewer_body_height.max(1);
     let Some(viewer) = state.viewer.as_mut() else {
@@ -126,6 +146,10 @@ pub fn apply(state: &mut State, action: Action) {
         Action::Help => {
             state.help = true;
             state.help_scroll = 0;
+        }
+        Action::ImageConfig => {
+            state.image_config = true;
+            state.image_config_scroll = 0;
         }
         Action::ToggleView => {
             if state.focus == Pane::Tree {
@@ -463,7 +487,7 @@ pub fn clamp_scrolls(state: &mut State) {
 }
 
 fn handle_mouse(state: &mut State, mouse: &MouseEvent) {
-    if state.help || state.filter.editing {
+    if state.help || state.image_config || state.filter.editing {
         return;
     }
     let pos = Position::new(mouse.column, mouse.row);

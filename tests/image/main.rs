@@ -5,6 +5,7 @@
 mod analysis;
 mod bad_input;
 mod cli;
+mod config;
 mod daemon;
 mod hostile;
 mod imglint_container;

@@ -210,4 +210,8 @@ impl ImageSource for DaemonImage {
     fn open_layer(&self, index: usize) -> Result<Box<dyn Read + Send + '_>> {
         self.inner.open_layer(index)
     }
+
+    fn annotations(&self) -> std::collections::BTreeMap<String, String> {
+        self.inner.annotations()
+    }
 }

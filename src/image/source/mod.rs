@@ -6,6 +6,7 @@
 //! Layer blobs are handed out as they are stored (possibly compressed); the layer reader sniffs
 //! the compression and verifies the digest, so every source gets the same checks.
 
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -71,6 +72,13 @@ pub struct ImageConfig {
     pub rootfs: RootFs,
     #[serde(default)]
     pub history: Vec<HistoryEntry>,
+    /// What the container runs with (`User`, `Cmd`, `Env`…).
+    #[serde(default)]
+    pub config: Option<crate::image::config::RunConfig>,
+    #[serde(default)]
+    pub created: Option<String>,
+    #[serde(default)]
+    pub author: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -105,6 +113,11 @@ pub trait ImageSource: Send + Sync {
     fn layers(&self) -> &[LayerDescriptor];
     /// The blob of layer `index` as stored (compressed or not).
     fn open_layer(&self, index: usize) -> Result<Box<dyn Read + Send + '_>>;
+    /// The index's, the index entry's and the manifest's annotations, merged (the manifest's
+    /// win); empty where the format has none.
+    fn annotations(&self) -> BTreeMap<String, String> {
+        BTreeMap::new()
+    }
 }
 
 /// Options that the command line passes through to every source.

@@ -1,4 +1,5 @@
-//! The layer details pane: digest, diff id, sizes, full command of the selected layer.
+//! The layer details pane: digest, diff id, sizes, creation time (from the config's history)
+//! and full command of the selected layer.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -43,6 +44,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
                 human(layer.compressed_size),
                 layer.entry_count
             ),
+        ),
+        field(
+            "Created:",
+            layer
+                .created
+                .as_deref()
+                .map_or_else(|| "(not recorded)".to_string(), escape_name),
         ),
     ];
     let [top, bottom] =

@@ -2,6 +2,7 @@
 //! function of the state too, so the mouse handler can hit-test the same rectangles.
 
 mod help;
+mod image_config;
 mod image_details;
 mod layer_details;
 mod layers;
@@ -62,7 +63,7 @@ pub fn areas(state: &State) -> Areas {
     let layers_height = layer_lines.clamp(4, (left.height * 2 / 5).max(4));
     let [layers, layer_details, image_details] = Layout::vertical([
         Constraint::Length(layers_height),
-        Constraint::Length(8),
+        Constraint::Length(9),
         Constraint::Min(IMAGE_SUMMARY_LINES + 2),
     ])
     .areas(left);
@@ -103,6 +104,9 @@ pub fn draw(frame: &mut Frame, state: &State) {
     if state.viewer.is_some() {
         viewer::draw(frame, &areas, state);
     }
+    if state.image_config {
+        image_config::draw(frame, frame.area(), state);
+    }
     if state.help {
         help::draw(frame, frame.area(), state);
     }
@@ -133,7 +137,7 @@ pub(crate) fn pane_block(title: String, focused: bool) -> Block<'static> {
 }
 
 pub(crate) fn focused(state: &State, pane: Pane) -> bool {
-    state.focus == pane && state.viewer.is_none() && !state.help
+    state.focus == pane && state.viewer.is_none() && !state.help && !state.image_config
 }
 
 /// The colour of a change; every coloured row also carries [`change_marker`].
