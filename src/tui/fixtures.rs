@@ -154,7 +154,10 @@ fn sample_settings() -> ImageSettings {
         user: "app".to_string(),
         working_dir: "/app".to_string(),
         cmd: Some(vec!["/app/bin/hello.sh".to_string()]),
-        env: vec!["PATH=/usr/bin:/bin".to_string(), "APP_HOME=/app".to_string()],
+        env: vec![
+            "PATH=/usr/bin:/bin".to_string(),
+            "APP_HOME=/app".to_string(),
+        ],
         exposed_ports: vec!["8080/tcp".to_string()],
         labels: [("org.example.team".to_string(), "tools".to_string())].into(),
         created: Some("2024-05-04T12:00:00Z".to_string()),

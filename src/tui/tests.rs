@@ -431,6 +431,50 @@ fn help_overlay_lists_every_action() {
 }
 
 #[test]
+fn image_config_overlay_shows_every_setting_and_closes() {
+    let mut s = state();
+    key(&mut s, KeyCode::Char('i'));
+    assert!(s.image_config);
+    let screen = render(&s);
+    for needle in [
+        "Image config · i closes",
+        "User         app",
+        "WorkingDir   /app",
+        r#"Cmd          ["/app/bin/hello.sh"]"#,
+        "Env          APP_HOME=/app",
+        "ExposedPorts 8080/tcp",
+        "Label        org.example.team=tools",
+        "Created      2024-05-04T12:00:00Z",
+        "Platform     linux/amd64",
+    ] {
+        assert!(screen.contains(needle), "{needle}: {screen}");
+    }
+    // Keys other than close and scroll do nothing while it is up; the panes lose focus marks.
+    key(&mut s, KeyCode::Tab);
+    assert_eq!(s.focus, Pane::Layers);
+    assert!(!render(&s).contains("● Layers"));
+    key(&mut s, KeyCode::Down);
+    assert_eq!(s.image_config_scroll, 1);
+    key(&mut s, KeyCode::Esc);
+    assert!(!s.image_config);
+    key(&mut s, KeyCode::Char('i'));
+    key(&mut s, KeyCode::Char('i'));
+    assert!(!s.image_config, "its own key closes it");
+}
+
+#[test]
+fn layer_details_show_the_history_date_and_both_counts() {
+    let mut s = state();
+    key(&mut s, KeyCode::Down);
+    let screen = render(&s);
+    assert!(screen.contains("Created: 2024-05-02T12:00:00Z"), "{screen}");
+    assert!(
+        screen.contains("Layer:   2 of 4 (index 1 in --json, counted from 0)"),
+        "{screen}"
+    );
+}
+
+#[test]
 fn status_bar_shows_the_focused_pane_keys_and_toggle_states() {
     let mut s = state();
     let screen = render(&s);

@@ -110,9 +110,9 @@ fn image_config_key(state: &mut State, actions: &[Action], key: &KeyEvent) {
         Some(Action::Down) => state.image_config_scroll = (state.image_config_scroll + 1).min(max),
         Some(Action::Home) => state.image_config_scroll = 0,
         Some(Action::End) => state.image_config_scroll = max,
-        Some(
-            Action::Quit | Action::ImageConfig | Action::CloseFilterFiles | Action::OpenFile,
-        ) => state.image_config = false,
+        Some(Action::Quit | Action::ImageConfig | Action::CloseFilterFiles | Action::OpenFile) => {
+            state.image_config = false
+        }
         Some(Action::Help) => state.help = true,
         _ if key.code == KeyCode::Esc => state.image_config = false,
         _ => {}

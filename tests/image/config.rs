@@ -36,21 +36,34 @@ fn imgdive_json(source: &str) -> Value {
 
 /// A map's keys, sorted, as a JSON list (`{"8080/tcp": {}}` → `["8080/tcp"]`); none → `[]`.
 fn keys(map: &Value) -> Value {
-    let mut keys: Vec<&String> = map.as_object().map(|m| m.keys().collect()).unwrap_or_default();
+    let mut keys: Vec<&String> = map
+        .as_object()
+        .map(|m| m.keys().collect())
+        .unwrap_or_default();
     keys.sort();
     json!(keys)
 }
 
 fn or(value: &Value, default: Value) -> Value {
-    if value.is_null() { default } else { value.clone() }
+    if value.is_null() {
+        default
+    } else {
+        value.clone()
+    }
 }
 
 #[test]
 fn config_equals_skopeo_inspect_in_every_form() {
     let dir = image("config");
     let oci = format!("oci:{}:latest", dir.join("oci-gzip").display());
-    let archive = format!("docker-archive:{}", dir.join("docker-archive.tar").display());
-    for (ours, theirs) in [(oci.clone(), oci.clone()), (archive.clone(), archive.clone())] {
+    let archive = format!(
+        "docker-archive:{}",
+        dir.join("docker-archive.tar").display()
+    );
+    for (ours, theirs) in [
+        (oci.clone(), oci.clone()),
+        (archive.clone(), archive.clone()),
+    ] {
         let want = skopeo(&["inspect", "--config", &theirs]);
         let got = imgdive_json(&ours);
         let config = &got["imgdive"]["config"];
@@ -78,7 +91,11 @@ fn config_equals_skopeo_inspect_in_every_form() {
         assert_eq!(config["user"], "1000:1000", "{ours}");
         assert_eq!(config["workingDir"], "/srv/app", "{ours}");
         assert_eq!(config["entrypoint"], json!(["/bin/sh", "-c"]), "{ours}");
-        assert_eq!(config["exposedPorts"], json!(["53/udp", "8080/tcp"]), "{ours}");
+        assert_eq!(
+            config["exposedPorts"],
+            json!(["53/udp", "8080/tcp"]),
+            "{ours}"
+        );
         assert_eq!(config["volumes"], json!(["/data"]), "{ours}");
         assert_eq!(config["labels"]["team"], "tools", "{ours}");
         assert!(
@@ -105,7 +122,11 @@ fn config_equals_skopeo_inspect_in_every_form() {
         let layers = got["imgdive"]["layers"].as_array().unwrap();
         assert_eq!(layers.len(), dated.len(), "{ours}");
         for (layer, created) in layers.iter().zip(dated) {
-            assert_eq!(&layer["created"], created, "{ours}: layer {}", layer["index"]);
+            assert_eq!(
+                &layer["created"], created,
+                "{ours}: layer {}",
+                layer["index"]
+            );
         }
     }
 
@@ -113,12 +134,17 @@ fn config_equals_skopeo_inspect_in_every_form() {
     let manifest = skopeo(&["inspect", "--raw", &oci]);
     let got = imgdive_json(&oci);
     let annotations = &got["imgdive"]["config"]["annotations"];
-    let expected = manifest["annotations"].as_object().expect("manifest annotations");
+    let expected = manifest["annotations"]
+        .as_object()
+        .expect("manifest annotations");
     assert!(!expected.is_empty());
     for (key, value) in expected {
         assert_eq!(&annotations[key], value, "annotation {key}");
     }
     assert_eq!(annotations["org.opencontainers.image.ref.name"], "latest");
     // A classic docker-archive has no annotations.
-    assert_eq!(imgdive_json(&archive)["imgdive"]["config"]["annotations"], json!({}));
+    assert_eq!(
+        imgdive_json(&archive)["imgdive"]["config"]["annotations"],
+        json!({})
+    );
 }

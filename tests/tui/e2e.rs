@@ -259,6 +259,35 @@ fn keys_come_from_the_config_file() {
 }
 
 #[test]
+fn image_config_overlay_and_layer_dates() {
+    let t = Tmux::start("testdata/images/demo.tar", None);
+    let screen = t.wait_for("Layers (1/5)");
+    // The demo image's history dates (scripts/images/build-demo.sh fixes them at the epoch).
+    assert!(
+        screen.contains("Created: 1970-01-01T00:00:00Z"),
+        "layer date:\n{screen}"
+    );
+    assert!(
+        screen.contains("(index 0 in --json, counted from 0)"),
+        "{screen}"
+    );
+    t.keys(&["i"]);
+    let screen = t.wait_for("Image config");
+    for needle in [
+        r#"Cmd          ["/app/bin/hello.sh"]"#,
+        "Env          APP_HOME=/app",
+        "Label        org.opencontainers.image.title=imgdive demo",
+        "Platform     linux/",
+    ] {
+        assert!(screen.contains(needle), "{needle}:\n{screen}");
+    }
+    t.keys(&["Escape"]);
+    t.wait("overlay closed", |s| !s.contains("Image config"));
+    t.keys(&["q"]);
+    assert_restored(&t.wait_for("EXIT=0"));
+}
+
+#[test]
 fn a_corrupt_layer_restores_the_terminal_and_names_the_layer() {
     let dir = tempfile::tempdir().unwrap();
     let demo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/images/demo.tar");

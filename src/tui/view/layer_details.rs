@@ -33,6 +33,16 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let fields = vec![
+        // The TUI counts layers from 1 (dive does); JSON, `--ci` and `extract --layer` from 0.
+        field(
+            "Layer:",
+            format!(
+                "{} of {} (index {} in --json, counted from 0)",
+                state.layer + 1,
+                state.image.layers.len(),
+                layer.index
+            ),
+        ),
         // Digests come from the image's manifest and config: untrusted text like file names.
         field("Digest:", escape_name(&layer.digest)),
         field("Diff id:", escape_name(&layer.diff_id)),

@@ -63,7 +63,7 @@ pub fn areas(state: &State) -> Areas {
     let layers_height = layer_lines.clamp(4, (left.height * 2 / 5).max(4));
     let [layers, layer_details, image_details] = Layout::vertical([
         Constraint::Length(layers_height),
-        Constraint::Length(9),
+        Constraint::Length(10),
         Constraint::Min(IMAGE_SUMMARY_LINES + 2),
     ])
     .areas(left);
