@@ -15,7 +15,9 @@ use crate::image::ci::{self, CiRules, Status};
 use crate::image::escape_name;
 use crate::image::export::write_dive_export;
 use crate::image::model::Image;
-use crate::image::source::{self, SourceOptions, SourceSpec};
+use crate::image::source::SourceSpec;
+
+use super::read::ReadArgs;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -75,38 +77,12 @@ pub struct Args {
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
 
-    /// Platform to pick from a multi-platform image (os/arch[/variant]).
-    #[arg(long, value_name = "OS/ARCH")]
-    pub platform: Option<String>,
-
-    /// Registry host reachable over plain HTTP (repeatable).
-    #[arg(long = "insecure-registry", value_name = "HOST")]
-    pub insecure_registry: Vec<String>,
-
     /// How many inefficient files the CI summary lists.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub top: usize,
 
-    /// Never show the progress bar.
-    #[arg(long)]
-    pub no_progress: bool,
-
-    /// Stop with an error once all layers together decompress to more than SIZE ("64GiB",
-    /// "500MB", bytes, or "disabled"); guards against decompression bombs.
-    #[arg(long, value_name = "SIZE", default_value = "64GiB")]
-    pub max_decompressed_bytes: String,
-}
-
-impl Args {
-    fn analyze_options(&self) -> Result<crate::image::AnalyzeOptions> {
-        let max = ci::parse_bytes(&self.max_decompressed_bytes)
-            .context("--max-decompressed-bytes")?
-            .unwrap_or(u64::MAX);
-        Ok(crate::image::AnalyzeOptions {
-            progress: !self.no_progress,
-            max_decompressed_bytes: max,
-        })
-    }
+    #[command(flatten)]
+    pub read: ReadArgs,
 }
 
 fn ci_from_env() -> bool {
@@ -125,6 +101,13 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    // `imgdive extract …` and `imgdive diff …`: an image named like a command is reached with
+    // a prefix (`./extract`, `docker://extract`).
+    match args.get(1).and_then(|a| a.to_str()) {
+        Some("extract") => return super::extract::main_with_args(&args),
+        _ => {}
+    }
     let args = match Args::try_parse_from(args) {
         Ok(args) => args,
         Err(err) => {
@@ -185,16 +168,9 @@ where
 /// The interactive explorer (issue #5): reads the image behind its own progress view, and
 /// keeps the source open so the file viewer can read contents back.
 fn run_tui(source: &str, args: &Args) -> ExitCode {
-    let opened = SourceSpec::parse(source).and_then(|spec| {
-        let options = SourceOptions {
-            platform: args.platform.clone(),
-            insecure_registries: args.insecure_registry.clone(),
-        };
-        source::open(&spec, &options)
-    });
-    let result = opened.and_then(|opened| {
+    let result = args.read.open(source).and_then(|opened| {
         let options = crate::tui::Options {
-            analyze: args.analyze_options()?,
+            analyze: args.read.analyze_options()?,
             ..crate::tui::Options::default()
         };
         crate::tui::run_source(std::sync::Arc::from(opened), options)
@@ -229,7 +205,7 @@ fn load_rules(args: &Args) -> Result<CiRules> {
 }
 
 /// The file or directory SOURCE reads from, if it is local.
-fn input_path(source: &str) -> Option<PathBuf> {
+pub(super) fn input_path(source: &str) -> Option<PathBuf> {
     match SourceSpec::parse(source).ok()? {
         SourceSpec::DockerArchive(path)
         | SourceSpec::OciDir { path, .. }
@@ -240,14 +216,7 @@ fn input_path(source: &str) -> Option<PathBuf> {
 
 /// SOURCE → analysed image.
 pub fn read_image(source: &str, args: &Args) -> Result<Image> {
-    let spec = SourceSpec::parse(source)?;
-    let options = SourceOptions {
-        platform: args.platform.clone(),
-        insecure_registries: args.insecure_registry.clone(),
-    };
-    let analyze_options = args.analyze_options()?;
-    let opened = source::open(&spec, &options)?;
-    crate::image::analyze(opened.as_ref(), &analyze_options)
+    Ok(args.read.read(source)?.1)
 }
 
 /// Writes the JSON export to `path` without ever replacing what the user did not ask to
@@ -309,7 +278,7 @@ fn hard_links(_meta: &std::fs::Metadata) -> u64 {
 
 /// Whether `output` is the input file (same device and inode, through any link or `..`) or lies
 /// inside the input directory (an OCI layout).
-fn is_same_or_inside(output: &Path, input: &Path) -> bool {
+pub(super) fn is_same_or_inside(output: &Path, input: &Path) -> bool {
     let Ok(input_canon) = input.canonicalize() else {
         return false;
     };

@@ -3,4 +3,8 @@
 
 #[cfg(feature = "imgdive")]
 pub mod dive;
+#[cfg(feature = "imgdive")]
+pub mod extract;
 pub mod lint;
+#[cfg(feature = "imgdive")]
+pub mod read;

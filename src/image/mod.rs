@@ -6,6 +6,7 @@ pub mod config;
 pub mod content;
 pub mod digest;
 pub mod export;
+pub mod extract;
 pub mod layer;
 pub mod metrics;
 pub mod model;

@@ -1,0 +1,63 @@
+//! The options every imgdive command that reads an image shares (`imgdive`, `imgdive extract`,
+//! `imgdive diff`): which platform, which registries over plain HTTP, progress, the
+//! decompression budget.
+
+use anyhow::{Context, Result};
+
+use crate::image::AnalyzeOptions;
+use crate::image::ci;
+use crate::image::model::Image;
+use crate::image::source::{self, ImageSource, SourceOptions, SourceSpec};
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct ReadArgs {
+    /// Platform to pick from a multi-platform image (os/arch[/variant]).
+    #[arg(long, value_name = "OS/ARCH")]
+    pub platform: Option<String>,
+
+    /// Registry host reachable over plain HTTP (repeatable).
+    #[arg(long = "insecure-registry", value_name = "HOST")]
+    pub insecure_registry: Vec<String>,
+
+    /// Never show the progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+
+    /// Stop with an error once all layers together decompress to more than SIZE ("64GiB",
+    /// "500MB", bytes, or "disabled"); guards against decompression bombs.
+    #[arg(long, value_name = "SIZE", default_value = "64GiB")]
+    pub max_decompressed_bytes: String,
+}
+
+impl ReadArgs {
+    pub fn source_options(&self) -> SourceOptions {
+        SourceOptions {
+            platform: self.platform.clone(),
+            insecure_registries: self.insecure_registry.clone(),
+        }
+    }
+
+    pub fn analyze_options(&self) -> Result<AnalyzeOptions> {
+        let max = ci::parse_bytes(&self.max_decompressed_bytes)
+            .context("--max-decompressed-bytes")?
+            .unwrap_or(u64::MAX);
+        Ok(AnalyzeOptions {
+            progress: !self.no_progress,
+            max_decompressed_bytes: max,
+        })
+    }
+
+    /// Opens SOURCE (nothing is read but the manifest and config).
+    pub fn open(&self, source: &str) -> Result<Box<dyn ImageSource>> {
+        let spec = SourceSpec::parse(source)?;
+        source::open(&spec, &self.source_options())
+    }
+
+    /// SOURCE → the source and its analysis.
+    pub fn read(&self, source: &str) -> Result<(Box<dyn ImageSource>, Image)> {
+        let analyze_options = self.analyze_options()?;
+        let opened = self.open(source)?;
+        let image = crate::image::analyze(opened.as_ref(), &analyze_options)?;
+        Ok((opened, image))
+    }
+}
