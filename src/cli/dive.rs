@@ -30,7 +30,7 @@ pub enum Format {
 #[command(
     name = "imgdive",
     version,
-    after_help = "SOURCE: docker-archive:PATH | PATH.tar | oci:DIR[:ref] | oci-archive:PATH[:ref] |\n        docker://REF | registry://REF | daemon://REF | IMAGE[:TAG]\n\nExit codes: 0 ok / rules passed, 1 a CI rule failed, 2 usage error or unreadable image."
+    after_help = "SOURCE: docker-archive:PATH | PATH.tar | oci:DIR[:ref] | oci-archive:PATH[:ref] |\n        docker://REF | registry://REF | daemon://REF | IMAGE[:TAG]\n\nCommands: imgdive extract SOURCE PATH [-o DEST] [--layer N] [--tar] [--force]\n          imgdive diff A B [--json FILE|-] [--ci] [--highest-size-increase 20MB|10%]\n          (see imgdive extract --help, imgdive diff --help)\n\nExit codes: 0 ok / rules passed, 1 a CI rule failed, 2 usage error or unreadable image."
 )]
 pub struct Args {
     /// The image to read.
@@ -106,6 +106,7 @@ where
     // a prefix (`./extract`, `docker://extract`).
     match args.get(1).and_then(|a| a.to_str()) {
         Some("extract") => return super::extract::main_with_args(&args),
+        Some("diff") => return super::diff::main_with_args(&args),
         _ => {}
     }
     let args = match Args::try_parse_from(args) {
@@ -138,7 +139,7 @@ where
         Err(err) => return fail(&format!("{err:#}")),
     };
     if let Some(path) = &args.json
-        && let Err(err) = write_json(&image, path, input_path(&source).as_deref())
+        && let Err(err) = write_json(&image, path, input_path(&source).as_deref().as_slice())
     {
         return fail(&format!("{err:#}"));
     }
@@ -224,15 +225,22 @@ pub fn read_image(source: &str, args: &Args) -> Result<Image> {
 /// temporary file next to it renamed over it (a failure never leaves half a file); anything else
 /// (a symlink, FIFO, device, a file with other hard links) is written through, so it stays what
 /// it is. The image being read is never a destination.
-fn write_json(image: &Image, path: &Path, input: Option<&Path>) -> Result<()> {
+fn write_json(image: &Image, path: &Path, input: &[&Path]) -> Result<()> {
+    write_output(path, input, &|w| write_dive_export(image, w))
+}
+
+/// [`write_json`] for any writer of JSON (`imgdive diff --json` too).
+pub(super) fn write_output(
+    path: &Path,
+    input: &[&Path],
+    write: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     if path == Path::new("-") || path == Path::new("/dev/stdout") {
         let stdout = std::io::stdout().lock();
-        return write_dive_export(image, std::io::BufWriter::new(stdout)).context("writing JSON");
+        return write(&mut std::io::BufWriter::new(stdout)).context("writing JSON");
     }
     let shown = || escape_name(&path.display().to_string());
-    if let Some(input) = input
-        && is_same_or_inside(path, input)
-    {
+    if input.iter().any(|input| is_same_or_inside(path, input)) {
         anyhow::bail!(
             "{}: refusing to write the JSON export over the image being read",
             shown()
@@ -243,14 +251,14 @@ fn write_json(image: &Image, path: &Path, input: Option<&Path>) -> Result<()> {
         .as_ref()
         .is_none_or(|m| m.file_type().is_file() && hard_links(m) <= 1);
     let result = if replace {
-        write_json_replacing(image, path)
+        write_replacing(path, write)
     } else {
         std::fs::OpenOptions::new()
             .write(true)
             .truncate(true)
             .open(path)
             .map_err(anyhow::Error::from)
-            .and_then(|file| Ok(write_dive_export(image, std::io::BufWriter::new(file))?))
+            .and_then(|file| Ok(write(&mut std::io::BufWriter::new(file))?))
     };
     result.with_context(|| format!("{}: cannot write JSON", shown()))
 }
@@ -303,7 +311,10 @@ pub(super) fn is_same_or_inside(output: &Path, input: &Path) -> bool {
 }
 
 /// Temp file next to `path`, then rename over it.
-fn write_json_replacing(image: &Image, path: &Path) -> Result<()> {
+fn write_replacing(
+    path: &Path,
+    write: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -319,7 +330,7 @@ fn write_json_replacing(image: &Image, path: &Path) -> Result<()> {
             .create_new(true)
             .open(&tmp)?;
         let mut writer = std::io::BufWriter::new(file);
-        write_dive_export(image, &mut writer)?;
+        write(&mut writer)?;
         writer
             .into_inner()
             .map_err(|e| e.into_error())?

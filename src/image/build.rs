@@ -129,11 +129,13 @@ pub fn analyze_with_progress(
         bytes_read.load(Ordering::Relaxed),
         true,
     ));
-    Ok(build_image(source, contents))
+    let layers: Vec<&LayerContents> = contents.iter().collect();
+    Ok(build_image(source, &layers))
 }
 
-/// Assembles the image from layers already read (in order).
-pub fn build_image(source: &dyn ImageSource, contents: Vec<LayerContents>) -> Image {
+/// Assembles the image from layers already read (in order; a layer two images share may be
+/// passed to both).
+pub fn build_image(source: &dyn ImageSource, contents: &[&LayerContents]) -> Image {
     let config = source.config();
     let descriptors = source.layers();
 
@@ -184,7 +186,7 @@ pub fn build_image(source: &dyn ImageSource, contents: Vec<LayerContents>) -> Im
     let trailing_empty = pending_empty;
 
     let mut layers = Vec::with_capacity(descriptors.len());
-    for (index, (desc, layer)) in descriptors.iter().zip(&contents).enumerate() {
+    for (index, (desc, layer)) in descriptors.iter().zip(contents).enumerate() {
         let (command, created, empty_before) = commands
             .get(index)
             .cloned()

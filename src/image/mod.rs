@@ -4,6 +4,7 @@ pub mod build;
 pub mod ci;
 pub mod config;
 pub mod content;
+pub mod diff;
 pub mod digest;
 pub mod export;
 pub mod extract;

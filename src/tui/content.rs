@@ -5,12 +5,14 @@
 //! the source for the single file asked for: [`SourceFiles`] does that for every source through
 //! the image core's one [`read_file`](crate::image::content::read_file).
 
+use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::{Result, bail};
 
 use crate::image::escape_name;
-use crate::image::model::Layer;
+use crate::image::extract::{self, Written};
+use crate::image::model::{Image, Layer};
 use crate::image::source::ImageSource;
 
 /// The viewer reads at most this much of a file.
@@ -20,6 +22,13 @@ pub const VIEW_LIMIT: u64 = 1 << 20;
 pub trait FileSource: Send + Sync {
     /// Up to `limit` bytes of `path` (absolute, `/`-separated) as stored in `layer`.
     fn read_file(&self, layer: &Layer, path: &str, limit: u64) -> Result<Vec<u8>>;
+
+    /// Writes `path` (a file, link or directory tree) as the image is after `layer` into
+    /// `dest`, never replacing what exists there ([`crate::image::extract`]).
+    fn extract(&self, image: &Image, path: &str, layer: u32, dest: &Path) -> Result<Written> {
+        let _ = (image, path, layer, dest);
+        bail!("no image source to extract from")
+    }
 }
 
 /// What the viewer shows for a file.
@@ -121,6 +130,11 @@ impl FileSource for SourceFiles {
             Some(bytes) => Ok(bytes),
             None => bail!("{}: not a regular file in layer {index}", escape_name(path)),
         }
+    }
+
+    fn extract(&self, image: &Image, path: &str, layer: u32, dest: &Path) -> Result<Written> {
+        let selection = extract::select(image, path, Some(layer))?;
+        extract::write_dir(self.source.as_ref(), &selection, dest, false)
     }
 }
 

@@ -32,6 +32,7 @@ pub enum Action {
     ToggleFiletreeAttributes,
     ToggleSortOrder,
     OpenFile,
+    ExtractFile,
     ImageConfig,
     Help,
 }
@@ -46,7 +47,7 @@ pub enum Scope {
 }
 
 impl Action {
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 26] = [
         Action::Quit,
         Action::ToggleView,
         Action::FilterFiles,
@@ -70,6 +71,7 @@ impl Action {
         Action::ToggleFiletreeAttributes,
         Action::ToggleSortOrder,
         Action::OpenFile,
+        Action::ExtractFile,
         Action::ImageConfig,
         Action::Help,
     ];
@@ -100,6 +102,7 @@ impl Action {
             Action::ToggleFiletreeAttributes => "toggle-filetree-attributes",
             Action::ToggleSortOrder => "toggle-sort-order",
             Action::OpenFile => "open-file",
+            Action::ExtractFile => "extract-file",
             Action::ImageConfig => "image-config",
             Action::Help => "help",
         }
@@ -130,6 +133,7 @@ impl Action {
             Action::ToggleFiletreeAttributes => "hide / show file attributes",
             Action::ToggleSortOrder => "sort by name / size",
             Action::OpenFile => "open file viewer and path history",
+            Action::ExtractFile => "write the selected file or directory to the working directory",
             Action::ImageConfig => "image config: user, command, env, labels, annotations",
             Action::Help => "this help",
         }
@@ -145,7 +149,8 @@ impl Action {
             | Action::ToggleModifiedFiles
             | Action::ToggleUnmodifiedFiles
             | Action::ToggleFiletreeAttributes
-            | Action::ToggleSortOrder => Scope::Tree,
+            | Action::ToggleSortOrder
+            | Action::ExtractFile => Scope::Tree,
             _ => Scope::Global,
         }
     }
@@ -177,6 +182,7 @@ impl Action {
             Action::ToggleFiletreeAttributes => "ctrl+b",
             Action::ToggleSortOrder => "ctrl+o",
             Action::OpenFile => "enter,o",
+            Action::ExtractFile => "ctrl+e",
             Action::ImageConfig => "i",
             Action::Help => "?,f1",
         }

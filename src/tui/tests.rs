@@ -463,6 +463,18 @@ fn image_config_overlay_shows_every_setting_and_closes() {
 }
 
 #[test]
+fn extract_without_a_source_says_so_on_the_status_line() {
+    let mut s = state();
+    key(&mut s, KeyCode::Tab);
+    ctrl(&mut s, 'e');
+    let message = s.message.clone().unwrap_or_default();
+    assert!(
+        message.starts_with("cannot extract /app") && message.contains("no image source"),
+        "{message}"
+    );
+}
+
+#[test]
 fn layer_details_show_the_history_date_and_both_counts() {
     let mut s = state();
     key(&mut s, KeyCode::Down);

@@ -10,6 +10,9 @@ use super::keys::{Action, Scope};
 use super::rows::{CompareMode, SortOrder};
 use super::state::{HistoryEntry, Pane, State, Viewer};
 use super::view::{self, LayerRow};
+use std::path::Path;
+
+use crate::image::escape_name;
 use crate::image::model::EntryKind;
 
 /// Applies one terminal event.
@@ -229,6 +232,7 @@ pub fn apply(state: &mut State, action: Action) {
             state.invalidate_rows();
             state.refresh();
         }
+        Action::ExtractFile => extract_selected(state),
         Action::OpenFile => match state.focus {
             Pane::Tree => {
                 if let Some(node) = state.selected_node() {
@@ -331,6 +335,41 @@ fn tree_right(state: &mut State) {
 
 /// Opens the viewer on the selected tree row: its content as shown in the selected layer and
 /// the list of layers that touched it.
+/// dive's extract-file: the selected path, as the image is at the selected layer, written into
+/// the working directory under its own name; the status line says where (or why not).
+fn extract_selected(state: &mut State) {
+    let Some(node) = state.selected_node() else {
+        return;
+    };
+    let path = state.image.tree.path(node);
+    let shown = escape_name(&path);
+    let result = match &state.files {
+        Some(files) => files.extract(&state.image, &path, state.layer as u32, Path::new(".")),
+        None => Err(anyhow::anyhow!("no image source to extract from")),
+    };
+    state.message = Some(match result {
+        Ok(w) => {
+            let name = escape_name(&state.image.tree.node(node).name);
+            let cwd = std::env::current_dir()
+                .map(|d| escape_name(&d.display().to_string()))
+                .unwrap_or_else(|_| ".".to_string());
+            format!(
+                "extracted {shown} (layer {}) to {cwd}/{name}: {} files, {} dirs, {} links{}",
+                state.layer + 1,
+                w.files,
+                w.dirs,
+                w.links,
+                if w.skipped.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} skipped", w.skipped.len())
+                }
+            )
+        }
+        Err(e) => format!("cannot extract {shown}: {}", escape_name(&format!("{e:#}"))),
+    });
+}
+
 pub fn open_viewer(state: &mut State) {
     let Some(node) = state.selected_node() else {
         return;

@@ -1108,3 +1108,52 @@ fn bytes_kept_alive_by_a_hard_link_are_not_reclaimable() {
     assert_eq!(m.reclaimable.len(), 1);
     assert_eq!(m.reclaimable[0].path, "/gone");
 }
+
+#[test]
+fn extract_never_writes_through_a_symlink_from_the_image() {
+    let outside = tempfile::tempdir().unwrap();
+    let target = outside
+        .path()
+        .to_str()
+        .unwrap()
+        .trim_start_matches('/')
+        .to_string();
+    // Layer 0 makes `esc` a symlink out of the root; layer 1 writes a file "under" it, and a
+    // file whose tar name climbs out with `..`.
+    let l0 = LayerTar::new()
+        .symlink("esc", &format!("/{target}"))
+        .dir("d/")
+        .file("d/f", b"ok")
+        .finish();
+    let l1 = LayerTar::new()
+        .file("esc/pwned", b"x")
+        .file("../../../d/g", b"y")
+        .finish();
+    let image = TestImage {
+        layers: vec![l0, l1],
+        commands: vec!["/bin/sh -c a".into(), "/bin/sh -c b".into()],
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let layout = dir.path().join("oci");
+    image.write_oci_dir(&layout, Comp::Gzip);
+    let dest = dir.path().join("out");
+    let out = imgdive(
+        &[
+            "extract",
+            &format!("oci:{}", layout.display()),
+            "/",
+            "-o",
+            dest.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+    assert!(dest.join("esc").is_symlink());
+    assert_eq!(std::fs::read(dest.join("d/f")).unwrap(), b"ok");
+    assert_eq!(
+        std::fs::read(dest.join("d/g")).unwrap(),
+        b"y",
+        "`..` stays in the root"
+    );
+}

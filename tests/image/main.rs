@@ -7,6 +7,8 @@ mod bad_input;
 mod cli;
 mod config;
 mod daemon;
+mod diff;
+mod extract;
 mod hostile;
 mod imglint_container;
 mod registry;

@@ -34,6 +34,11 @@ impl Tmux {
     }
 
     fn start_program(program: &str, args: &str, config: Option<&str>) -> Tmux {
+        Tmux::start_in(program, args, config, Path::new(env!("CARGO_MANIFEST_DIR")))
+    }
+
+    /// Like [`Tmux::start_program`], in the working directory `cwd`.
+    fn start_in(program: &str, args: &str, config: Option<&str>, cwd: &Path) -> Tmux {
         let ok = Command::new("tmux")
             .arg("-V")
             .output()
@@ -59,7 +64,7 @@ impl Tmux {
         let bin = program;
         let script = format!(
             "cd {root}; XDG_CONFIG_HOME={cfg} HOME={cfg} {bin} {args}; rc=$?; stty -a | tr ' ' '\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo; echo EXIT=$rc; sleep 600",
-            root = Path::new(env!("CARGO_MANIFEST_DIR")).display(),
+            root = cwd.display(),
             cfg = tmux._config.path().display(),
         );
         let out = tmux.tmux(&[
@@ -283,6 +288,36 @@ fn image_config_overlay_and_layer_dates() {
     }
     t.keys(&["Escape"]);
     t.wait("overlay closed", |s| !s.contains("Image config"));
+    t.keys(&["q"]);
+    assert_restored(&t.wait_for("EXIT=0"));
+}
+
+#[test]
+fn ctrl_e_extracts_the_selection_into_the_working_directory() {
+    let cwd = tempfile::tempdir().unwrap();
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/images/demo.tar");
+    let t = Tmux::start_in(
+        env!("CARGO_BIN_EXE_imgdive"),
+        &demo.display().to_string(),
+        None,
+        cwd.path(),
+    );
+    t.wait_for("Layers (1/5)");
+    // Layer 2 writes /app/cache/build.log (layer 3 deletes it); the aggregated view at layer 2
+    // starts with the /app directory.
+    t.keys(&["Down", "C-a", "Tab"]);
+    t.wait_for("Aggregated Layer Contents (layer 2)");
+    t.keys(&["C-e"]);
+    let screen = t.wait_for("extracted /app (layer 2)");
+    assert!(
+        screen.contains(&format!("to {}/app", cwd.path().display())),
+        "{screen}"
+    );
+    let log = std::fs::read_to_string(cwd.path().join("app/cache/build.log")).unwrap();
+    assert_eq!(log.lines().count(), 2000);
+    // Again: nothing is replaced, and the status line says why.
+    t.keys(&["C-e"]);
+    t.wait_for("cannot extract /app");
     t.keys(&["q"]);
     assert_restored(&t.wait_for("EXIT=0"));
 }
