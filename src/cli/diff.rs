@@ -68,35 +68,19 @@ pub struct DiffArgs {
 
 /// Runs `imgdive diff` (`args[0]` is the program, `args[1]` is `diff`).
 pub fn main_with_args(args: &[OsString]) -> ExitCode {
-    let argv = std::iter::once(OsString::from("imgdive diff")).chain(args.iter().skip(2).cloned());
-    let args = match DiffArgs::try_parse_from(argv) {
-        Ok(args) => args,
-        Err(err) => {
-            let code = if err.use_stderr() { 2 } else { 0 };
-            let _ = err.print();
-            return ExitCode::from(code);
-        }
-    };
-    match run(&args) {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::from(1),
-        Err(err) => {
-            eprintln!("imgdive diff: error: {}", escape_name(&format!("{err:#}")));
-            ExitCode::from(2)
-        }
-    }
+    super::read::run_command("diff", args, |args: &DiffArgs| {
+        Ok(if run(args)? {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        })
+    })
 }
 
 /// Whether the CI rule (if asked for) passed.
 fn run(args: &DiffArgs) -> Result<bool> {
     let limit = if args.ci {
-        let mut rules = if args.ci_config.is_file() {
-            CiRules::from_file(&args.ci_config)?
-        } else if args.ci_config != Path::new(".dive-ci") {
-            anyhow::bail!("{}: no such CI config file", args.ci_config.display());
-        } else {
-            CiRules::default()
-        };
+        let mut rules = CiRules::from_config_arg(&args.ci_config)?;
         if let Some(value) = &args.highest_size_increase {
             rules
                 .set("highestSizeIncrease", value)

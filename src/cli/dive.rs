@@ -183,13 +183,7 @@ fn run_tui(source: &str, args: &Args) -> ExitCode {
 }
 
 fn load_rules(args: &Args) -> Result<CiRules> {
-    let mut rules = if args.ci_config.is_file() {
-        CiRules::from_file(&args.ci_config)?
-    } else if args.ci_config != Path::new(".dive-ci") {
-        anyhow::bail!("{}: no such CI config file", args.ci_config.display());
-    } else {
-        CiRules::default()
-    };
+    let mut rules = CiRules::from_config_arg(&args.ci_config)?;
     for (key, value) in [
         ("lowestEfficiency", &args.lowest_efficiency),
         ("highestWastedBytes", &args.highest_wasted_bytes),

@@ -55,26 +55,9 @@ pub struct ExtractArgs {
 
 /// Runs `imgdive extract` (`args[0]` is the program, `args[1]` is `extract`).
 pub fn main_with_args(args: &[OsString]) -> ExitCode {
-    let argv =
-        std::iter::once(OsString::from("imgdive extract")).chain(args.iter().skip(2).cloned());
-    let args = match ExtractArgs::try_parse_from(argv) {
-        Ok(args) => args,
-        Err(err) => {
-            let code = if err.use_stderr() { 2 } else { 0 };
-            let _ = err.print();
-            return ExitCode::from(code);
-        }
-    };
-    match run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!(
-                "imgdive extract: error: {}",
-                escape_name(&format!("{err:#}"))
-            );
-            ExitCode::from(2)
-        }
-    }
+    super::read::run_command("extract", args, |args: &ExtractArgs| {
+        run(args).map(|()| ExitCode::SUCCESS)
+    })
 }
 
 fn run(args: &ExtractArgs) -> Result<()> {

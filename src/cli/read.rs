@@ -2,6 +2,9 @@
 //! `imgdive diff`): which platform, which registries over plain HTTP, progress, the
 //! decompression budget.
 
+use std::ffi::OsString;
+use std::process::ExitCode;
+
 use anyhow::{Context, Result};
 
 use crate::image::AnalyzeOptions;
@@ -60,4 +63,28 @@ impl ReadArgs {
         let image = crate::image::analyze(opened.as_ref(), &analyze_options)?;
         Ok((opened, image))
     }
+}
+
+/// Runs a sub-command (`imgdive NAME …`): parses `args` after the program and NAME, runs it, and
+/// turns an error into one escaped line on stderr and exit code 2.
+pub fn run_command<A: clap::Parser>(
+    name: &str,
+    args: &[OsString],
+    run: impl FnOnce(&A) -> Result<ExitCode>,
+) -> ExitCode {
+    let argv = std::iter::once(OsString::from(format!("imgdive {name}")))
+        .chain(args.iter().skip(2).cloned());
+    let parsed = match A::try_parse_from(argv) {
+        Ok(parsed) => parsed,
+        Err(err) => {
+            let code = if err.use_stderr() { 2 } else { 0 };
+            let _ = err.print();
+            return ExitCode::from(code);
+        }
+    };
+    run(&parsed).unwrap_or_else(|err| {
+        let message = crate::image::escape_name(&format!("{err:#}"));
+        eprintln!("imgdive {name}: error: {message}");
+        ExitCode::from(2)
+    })
 }

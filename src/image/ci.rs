@@ -156,6 +156,18 @@ impl CiRules {
         Ok(())
     }
 
+    /// The rules `--ci-config PATH` names: the file when it exists; dive's defaults when the
+    /// default `.dive-ci` does not; an error when another named file does not.
+    pub fn from_config_arg(path: &Path) -> Result<CiRules> {
+        if path.is_file() {
+            CiRules::from_file(path)
+        } else if path != Path::new(".dive-ci") {
+            bail!("{}: no such CI config file", path.display());
+        } else {
+            Ok(CiRules::default())
+        }
+    }
+
     /// Reads a `.dive-ci` file (`rules:` with dive's keys) over the defaults.
     pub fn from_file(path: &Path) -> Result<CiRules> {
         let text = std::fs::read_to_string(path)
