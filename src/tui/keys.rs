@@ -31,6 +31,7 @@ pub enum Action {
     ToggleUnmodifiedFiles,
     ToggleFiletreeAttributes,
     ToggleSortOrder,
+    ToggleWrapTree,
     OpenFile,
     ExtractFile,
     ImageConfig,
@@ -47,7 +48,7 @@ pub enum Scope {
 }
 
 impl Action {
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 27] = [
         Action::Quit,
         Action::ToggleView,
         Action::FilterFiles,
@@ -70,6 +71,7 @@ impl Action {
         Action::ToggleUnmodifiedFiles,
         Action::ToggleFiletreeAttributes,
         Action::ToggleSortOrder,
+        Action::ToggleWrapTree,
         Action::OpenFile,
         Action::ExtractFile,
         Action::ImageConfig,
@@ -101,6 +103,7 @@ impl Action {
             Action::ToggleUnmodifiedFiles => "toggle-unmodified-files",
             Action::ToggleFiletreeAttributes => "toggle-filetree-attributes",
             Action::ToggleSortOrder => "toggle-sort-order",
+            Action::ToggleWrapTree => "toggle-wrap-tree",
             Action::OpenFile => "open-file",
             Action::ExtractFile => "extract-file",
             Action::ImageConfig => "image-config",
@@ -132,6 +135,7 @@ impl Action {
             Action::ToggleUnmodifiedFiles => "hide / show unmodified files",
             Action::ToggleFiletreeAttributes => "hide / show file attributes",
             Action::ToggleSortOrder => "sort by name / size",
+            Action::ToggleWrapTree => "wrap long names in the tree",
             Action::OpenFile => "open file viewer and path history",
             Action::ExtractFile => "write the selected file or directory to the working directory",
             Action::ImageConfig => "image config: user, command, env, labels, annotations",
@@ -150,6 +154,7 @@ impl Action {
             | Action::ToggleUnmodifiedFiles
             | Action::ToggleFiletreeAttributes
             | Action::ToggleSortOrder
+            | Action::ToggleWrapTree
             | Action::ExtractFile => Scope::Tree,
             _ => Scope::Global,
         }
@@ -181,6 +186,7 @@ impl Action {
             Action::ToggleUnmodifiedFiles => "ctrl+u",
             Action::ToggleFiletreeAttributes => "ctrl+b",
             Action::ToggleSortOrder => "ctrl+o",
+            Action::ToggleWrapTree => "ctrl+p",
             Action::OpenFile => "enter,o",
             Action::ExtractFile => "ctrl+e",
             Action::ImageConfig => "i",

@@ -71,6 +71,8 @@ pub struct State {
     pub hidden: HiddenKinds,
     pub sort: SortOrder,
     pub show_attributes: bool,
+    /// Long names wrap onto more lines in the tree (dive's toggle-wrap-tree).
+    pub wrap_tree: bool,
     /// Share of the width the file tree takes.
     pub tree_width: f64,
     pub collapsed: HashSet<NodeId>,
@@ -123,6 +125,7 @@ impl State {
             hidden: HiddenKinds::default(),
             sort: SortOrder::Name,
             show_attributes: true,
+            wrap_tree: false,
             tree_width: 0.5,
             collapsed: HashSet::new(),
             filter: Filter::default(),

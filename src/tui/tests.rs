@@ -463,6 +463,30 @@ fn image_config_overlay_shows_every_setting_and_closes() {
 }
 
 #[test]
+fn ctrl_p_wraps_long_names_in_the_tree() {
+    let mut s = state();
+    s.width = 90;
+    ctrl(&mut s, 'a');
+    key(&mut s, KeyCode::Tab);
+    let before = render(&s);
+    assert!(
+        before.contains("config.ini") || !before.contains("config.i"),
+        "{before}"
+    );
+    ctrl(&mut s, 'p');
+    assert!(s.wrap_tree);
+    let screen = render(&s);
+    let lines: Vec<&str> = screen.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("config.i") && !l.contains("config.ini"))
+        .unwrap_or_else(|| panic!("no wrapped name:\n{screen}"));
+    assert!(lines[at + 1].contains("ni"), "{screen}");
+    ctrl(&mut s, 'p');
+    assert!(!s.wrap_tree);
+}
+
+#[test]
 fn extract_without_a_source_says_so_on_the_status_line() {
     let mut s = state();
     key(&mut s, KeyCode::Tab);

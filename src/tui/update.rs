@@ -233,6 +233,7 @@ pub fn apply(state: &mut State, action: Action) {
             state.refresh();
         }
         Action::ExtractFile => extract_selected(state),
+        Action::ToggleWrapTree => state.wrap_tree = !state.wrap_tree,
         Action::OpenFile => match state.focus {
             Pane::Tree => {
                 if let Some(node) = state.selected_node() {

@@ -303,12 +303,12 @@ fn ctrl_e_extracts_the_selection_into_the_working_directory() {
         cwd.path(),
     );
     t.wait_for("Layers (1/5)");
-    // Layer 2 writes /app/cache/build.log (layer 3 deletes it); the aggregated view at layer 2
-    // starts with the /app directory.
-    t.keys(&["Down", "C-a", "Tab"]);
-    t.wait_for("Aggregated Layer Contents (layer 2)");
+    // Layer 3 (of 5, as the TUI counts) writes /app/cache/build.log, which layer 4 deletes; the
+    // aggregated view at layer 3 has /app on its first row.
+    t.keys(&["Down", "Down", "C-a", "Tab", "g"]);
+    t.wait_for("Aggregated Layer Contents (layer 3)");
     t.keys(&["C-e"]);
-    let screen = t.wait_for("extracted /app (layer 2)");
+    let screen = t.wait_for("extracted /app (layer 3)");
     assert!(
         screen.contains(&format!("to {}/app", cwd.path().display())),
         "{screen}"
@@ -318,6 +318,7 @@ fn ctrl_e_extracts_the_selection_into_the_working_directory() {
     // Again: nothing is replaced, and the status line says why.
     t.keys(&["C-e"]);
     t.wait_for("cannot extract /app");
+    assert!(std::fs::read_dir(cwd.path()).unwrap().count() == 1);
     t.keys(&["q"]);
     assert_restored(&t.wait_for("EXIT=0"));
 }

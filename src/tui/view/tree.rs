@@ -108,9 +108,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let height = inner.height.saturating_sub(1) as usize;
     let tree = &state.image.tree;
     let view = state.tree_view();
-    for (index, row) in rows.iter().enumerate().skip(state.tree_scroll).take(height) {
+    let width = inner.width as usize;
+    // One row's lines: one, or with wrapping on (dive's toggle-wrap-tree), as many as its name
+    // needs, continuation lines indented to the name column.
+    let row_lines = |index: usize, row: &crate::tui::rows::Row| -> Vec<Line<'static>> {
         let Some(info) = view.get(row.node) else {
-            continue;
+            return Vec::new();
         };
         let entry = shown_entry(tree, row.node, info);
         let node = tree.node(row.node);
@@ -144,18 +147,57 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         if index == state.tree_cursor {
             style = style.patch(selected_style(is_focused));
         }
-        lines.push(Line::from(vec![
-            Span::styled(attrs, style),
-            Span::styled(guide, style),
-            Span::styled(
-                name,
-                if is_dir {
-                    style.add_modifier(Modifier::BOLD)
-                } else {
-                    style
-                },
-            ),
-        ]));
+        let name_style = if is_dir {
+            style.add_modifier(Modifier::BOLD)
+        } else {
+            style
+        };
+        let indent = attrs.chars().count() + guide.chars().count();
+        let pieces = if state.wrap_tree {
+            wrap_chars(&name, width.saturating_sub(indent).max(8))
+        } else {
+            vec![name]
+        };
+        let mut out = Vec::with_capacity(pieces.len());
+        for (i, piece) in pieces.into_iter().enumerate() {
+            if i == 0 {
+                out.push(Line::from(vec![
+                    Span::styled(attrs.clone(), style),
+                    Span::styled(guide.clone(), style),
+                    Span::styled(piece, name_style),
+                ]));
+            } else {
+                out.push(Line::from(vec![
+                    Span::raw(" ".repeat(indent)),
+                    Span::styled(piece, name_style),
+                ]));
+            }
+        }
+        out
+    };
+    // With wrapping, rows take several lines: start late enough that the cursor row shows.
+    let mut first = state.tree_scroll;
+    if state.wrap_tree && state.tree_cursor >= first {
+        let mut used = 0;
+        let mut start = state.tree_cursor + 1;
+        while start > first {
+            let need = rows
+                .get(start - 1)
+                .map_or(1, |r| row_lines(start - 1, r).len().max(1));
+            if used + need > height {
+                break;
+            }
+            used += need;
+            start -= 1;
+        }
+        first = start.max(first).min(state.tree_cursor);
+    }
+    for (index, row) in rows.iter().enumerate().skip(first) {
+        let more = row_lines(index, row);
+        if lines.len() - 1 + more.len() > height {
+            break;
+        }
+        lines.extend(more);
     }
     if rows.is_empty() {
         let why = if state.filter.regex.is_some() {
@@ -166,4 +208,16 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         lines.push(Line::styled(why, Style::new().add_modifier(Modifier::DIM)));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Splits `text` into pieces of at most `width` characters.
+fn wrap_chars(text: &str, width: usize) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.is_empty() {
+        return vec![String::new()];
+    }
+    chars
+        .chunks(width.max(1))
+        .map(|c| c.iter().collect())
+        .collect()
 }
