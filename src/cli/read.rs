@@ -10,10 +10,15 @@ use anyhow::{Context, Result};
 use crate::image::AnalyzeOptions;
 use crate::image::ci;
 use crate::image::model::Image;
-use crate::image::source::{self, ImageSource, SourceOptions, SourceSpec};
+use crate::image::source::{self, Engine, ImageSource, SourceOptions, SourceSpec};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct ReadArgs {
+    /// dive's --source: read a SOURCE without a scheme from `docker` (the daemon, as
+    /// daemon://), `podman` (the podman command, as podman://) or `docker-archive` (a tar).
+    #[arg(long = "source", value_name = "ENGINE")]
+    pub engine: Option<String>,
+
     /// Platform to pick from a multi-platform image (os/arch[/variant]).
     #[arg(long, value_name = "OS/ARCH")]
     pub platform: Option<String>,
@@ -52,7 +57,10 @@ impl ReadArgs {
 
     /// Opens SOURCE (nothing is read but the manifest and config).
     pub fn open(&self, source: &str) -> Result<Box<dyn ImageSource>> {
-        let spec = SourceSpec::parse(source)?;
+        let spec = match &self.engine {
+            Some(engine) => Engine::parse(engine)?.spec(source)?,
+            None => SourceSpec::parse(source)?,
+        };
         source::open(&spec, &self.source_options())
     }
 

@@ -481,6 +481,29 @@ mod tests {
     }
 
     #[test]
+    fn every_dive_keybinding_name_is_accepted() {
+        // dive v0.13's keybinding section, as `dive` writes it (cmd/dive/cli/internal/options).
+        let dive = "keybinding:\n  quit: ctrl+c\n  toggle-view: tab\n  filter-files: ctrl+f\n  \
+            close-filter-files: esc\n  up: up,k\n  down: down,j\n  left: left,h\n  \
+            right: right,l\n  page-up: pgup\n  page-down: pgdn\n  compare-all: ctrl+a\n  \
+            compare-layer: ctrl+l\n  toggle-collapse-dir: space\n  \
+            toggle-collapse-all-dir: ctrl+space\n  toggle-added-files: ctrl+a\n  \
+            toggle-removed-files: ctrl+r\n  toggle-modified-files: ctrl+m\n  \
+            toggle-unmodified-files: ctrl+u\n  toggle-filetree-attributes: ctrl+b\n  \
+            toggle-sort-order: ctrl+o\n  toggle-wrap-tree: ctrl+p\n  extract-file: ctrl+e\n";
+        let mut map = KeyMap::default();
+        map.apply_config(dive, Path::new("dive.yaml")).unwrap();
+        assert_eq!(
+            map.actions(&ev(KeyCode::Char('e'), KeyModifiers::CONTROL)),
+            &[Action::ExtractFile]
+        );
+        assert_eq!(
+            map.actions(&ev(KeyCode::Char('p'), KeyModifiers::CONTROL)),
+            &[Action::ToggleWrapTree]
+        );
+    }
+
+    #[test]
     fn config_rebinds_and_rejects_unknown_names() {
         let mut map = KeyMap::default();
         map.apply_config(

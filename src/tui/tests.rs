@@ -468,20 +468,13 @@ fn ctrl_p_wraps_long_names_in_the_tree() {
     s.width = 90;
     ctrl(&mut s, 'a');
     key(&mut s, KeyCode::Tab);
-    let before = render(&s);
-    assert!(
-        before.contains("config.ini") || !before.contains("config.i"),
-        "{before}"
-    );
+    // The pane is narrower than the attribute columns: names are cut off.
+    assert!(!render(&s).contains("config.ini"));
     ctrl(&mut s, 'p');
     assert!(s.wrap_tree);
     let screen = render(&s);
-    let lines: Vec<&str> = screen.lines().collect();
-    let at = lines
-        .iter()
-        .position(|l| l.contains("config.i") && !l.contains("config.ini"))
-        .unwrap_or_else(|| panic!("no wrapped name:\n{screen}"));
-    assert!(lines[at + 1].contains("ni"), "{screen}");
+    assert!(screen.contains("config.ini"), "{screen}");
+    assert!(screen.contains("hello.sh"), "{screen}");
     ctrl(&mut s, 'p');
     assert!(!s.wrap_tree);
 }

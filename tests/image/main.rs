@@ -11,6 +11,7 @@ mod diff;
 mod extract;
 mod hostile;
 mod imglint_container;
+mod podman_source;
 mod registry;
 mod snapshots;
 mod sources;

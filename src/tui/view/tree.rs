@@ -152,9 +152,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         } else {
             style
         };
-        let indent = attrs.chars().count() + guide.chars().count();
+        let mut indent = attrs.chars().count() + guide.chars().count();
         let pieces = if state.wrap_tree {
-            wrap_chars(&name, width.saturating_sub(indent).max(8))
+            let first = width.saturating_sub(indent);
+            // A pane too narrow for a name column: continuation lines use the whole width.
+            if first < 8 {
+                indent = 0;
+            }
+            wrap_chars(&name, first, width.saturating_sub(indent))
         } else {
             vec![name]
         };
@@ -210,14 +215,16 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-/// Splits `text` into pieces of at most `width` characters.
-fn wrap_chars(text: &str, width: usize) -> Vec<String> {
+/// Splits `text` into a first piece of at most `first` characters (possibly empty) and then
+/// pieces of at most `rest`.
+fn wrap_chars(text: &str, first: usize, rest: usize) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
-    if chars.is_empty() {
-        return vec![String::new()];
-    }
-    chars
-        .chunks(width.max(1))
-        .map(|c| c.iter().collect())
-        .collect()
+    let head = first.min(chars.len());
+    let mut pieces = vec![chars[..head].iter().collect::<String>()];
+    pieces.extend(
+        chars[head..]
+            .chunks(rest.max(1))
+            .map(|c| c.iter().collect()),
+    );
+    pieces
 }
