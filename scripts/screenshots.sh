@@ -71,4 +71,7 @@ shot 05-jump "Image details: Enter on an inefficient path jumps to it in the tre
 keys '?'
 wait_for "Help · keys"
 shot 06-help "? lists every key (configurable in \$XDG_CONFIG_HOME/imgdive/config.yaml)"
+keys Escape i
+wait_for "Image config"
+shot 07-image-config "i: the image config — command, environment, labels, dates, annotations"
 keys Escape q
