@@ -73,6 +73,10 @@ pub struct Args {
     #[arg(short = 'j', long, value_name = "FILE")]
     pub json: Option<PathBuf>,
 
+    /// How the TUI's file tree starts sorted: name, or size (biggest first).
+    #[arg(long, value_name = "ORDER", value_parser = ["name", "size"])]
+    pub sort: Option<String>,
+
     /// CI report format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
@@ -172,6 +176,7 @@ fn run_tui(source: &str, args: &Args) -> ExitCode {
     let result = args.read.open(source).and_then(|opened| {
         let options = crate::tui::Options {
             analyze: args.read.analyze_options()?,
+            sort_by_size: args.sort.as_deref() == Some("size"),
             ..crate::tui::Options::default()
         };
         crate::tui::run_source(std::sync::Arc::from(opened), options)

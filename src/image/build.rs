@@ -233,6 +233,7 @@ pub fn build_image(source: &dyn ImageSource, contents: &[&LayerContents]) -> Ima
         .map(|(layer, ids)| metrics::DiveLayer::from_entries(&tree, &layer.entries, ids))
         .collect();
     let metrics = metrics::compute(&tree, &layers, &dive_layers);
+    let duplicates = super::duplicates::find(&tree);
 
     Image {
         reference: source.reference().to_string(),
@@ -244,6 +245,7 @@ pub fn build_image(source: &dyn ImageSource, contents: &[&LayerContents]) -> Ima
         trailing_empty,
         tree,
         metrics,
+        duplicates,
     }
 }
 

@@ -11,6 +11,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::config::ImageSettings;
+use super::duplicates::Duplicate;
 use super::model::{Entry, EntryKind, Image, NodeId, Reclaimable};
 
 #[derive(Serialize)]
@@ -75,6 +76,8 @@ pub struct Extras {
     pub user_wasted_percent: f64,
     pub reclaimable_bytes: u64,
     pub reclaimable: Vec<Reclaimable>,
+    /// Content stored under several paths (not counted in reclaimable bytes).
+    pub duplicates: Vec<Duplicate>,
     pub layers: Vec<ExtraLayer>,
     pub trailing_empty: Vec<String>,
 }
@@ -389,6 +392,7 @@ pub fn dive_export<'a>(image: &'a Image, index: &'a LayerIndex) -> DiveExport<'a
             user_wasted_percent: m.user_wasted_percent,
             reclaimable_bytes: m.reclaimable_bytes,
             reclaimable: m.reclaimable.clone(),
+            duplicates: image.duplicates.clone(),
             layers: image
                 .layers
                 .iter()

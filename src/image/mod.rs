@@ -6,6 +6,7 @@ pub mod config;
 pub mod content;
 pub mod diff;
 pub mod digest;
+pub mod duplicates;
 pub mod export;
 pub mod extract;
 pub mod layer;

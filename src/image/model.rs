@@ -272,4 +272,6 @@ pub struct Image {
     pub trailing_empty: Vec<String>,
     pub tree: PathTree,
     pub metrics: Metrics,
+    /// Content stored under several paths ([`super::duplicates`]), most bytes first.
+    pub duplicates: Vec<super::duplicates::Duplicate>,
 }

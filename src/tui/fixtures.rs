@@ -195,6 +195,7 @@ pub fn sample_image() -> Image {
     b.record(3, "/app/bin/hello.sh", Some(file(44, 0o755, 1)));
     b.record(3, "/app/config.ini", Some(file(12, 0o644, 7)));
     let tree = b.finish();
+    let duplicates = crate::image::duplicates::find(&tree);
     Image {
         reference: "docker-archive:sample.tar".to_string(),
         config_digest: format!("sha256:{:064x}", 7),
@@ -219,6 +220,7 @@ pub fn sample_image() -> Image {
         ],
         trailing_empty: vec!["/bin/sh -c #(nop) CMD [\"/app/bin/hello.sh\"]".to_string()],
         tree,
+        duplicates,
         metrics: Metrics {
             total_size: 9073,
             efficiency: 0.9876,
@@ -270,6 +272,7 @@ pub fn synthetic_image(files: usize, layers: u32) -> Image {
         }
     }
     let tree = b.finish();
+    let duplicates = crate::image::duplicates::find(&tree);
     let total: u64 = layer_sizes.iter().sum();
     Image {
         reference: format!("synthetic:{files}-files"),
@@ -289,6 +292,7 @@ pub fn synthetic_image(files: usize, layers: u32) -> Image {
             .collect(),
         trailing_empty: Vec::new(),
         tree,
+        duplicates,
         metrics: Metrics {
             total_size: total,
             efficiency: 0.5,

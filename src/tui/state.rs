@@ -158,6 +158,9 @@ impl State {
         self.show_attributes = prefs.show_attributes;
         self.tree_width = prefs.tree_width;
         self.hidden = prefs.hidden;
+        if prefs.sort_by_size {
+            self.sort = SortOrder::SizeDesc;
+        }
         if prefs.aggregated {
             self.compare = CompareMode::Aggregated;
         }

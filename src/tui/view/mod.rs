@@ -43,7 +43,7 @@ pub struct Areas {
 }
 
 /// Lines of the image details pane above its table (border + summary + table header).
-const IMAGE_SUMMARY_LINES: u16 = 7;
+const IMAGE_SUMMARY_LINES: u16 = 8;
 
 pub fn areas(state: &State) -> Areas {
     let full = Rect::new(0, 0, state.width, state.height);
