@@ -57,7 +57,7 @@ wait_for "Aggregated Layer Contents"
 shot 02-aggregated "ctrl+a: the image as of layer 4, marked against layer 1; Tab to the tree"
 
 keys / c o n f i g '|' m o t d Enter
-wait_for "Filter (regex): config|motd"
+wait_for "): config|motd"
 shot 03-filter "/ filters paths by regex, keeping their parents"
 
 keys Home Down Enter

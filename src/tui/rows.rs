@@ -46,12 +46,46 @@ impl HiddenKinds {
     }
 }
 
+/// A size filter (`>10MB`, `<1KB`): only files strictly bigger (or smaller) show, with their
+/// parent directories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SizeFilter {
+    pub bigger: bool,
+    pub bytes: u64,
+}
+
+impl SizeFilter {
+    /// `>SIZE` or `<SIZE` (SIZE as `--ci` sizes: `10MB`, `10MiB`, bytes); `None` otherwise.
+    pub fn parse(text: &str) -> Option<Result<SizeFilter, String>> {
+        let (bigger, rest) = match text.trim_start().chars().next()? {
+            '>' => (true, &text.trim_start()[1..]),
+            '<' => (false, &text.trim_start()[1..]),
+            _ => return None,
+        };
+        Some(match crate::image::ci::parse_bytes(rest) {
+            Ok(Some(bytes)) => Ok(SizeFilter { bigger, bytes }),
+            Ok(None) => Err("a size such as >10MB or <1KiB".to_string()),
+            Err(e) => Err(format!("{e:#}")),
+        })
+    }
+
+    pub fn accepts(self, size: u64) -> bool {
+        if self.bigger {
+            size > self.bytes
+        } else {
+            size < self.bytes
+        }
+    }
+}
+
 /// Everything that decides which nodes are visible, compared to know when to recompute.
 #[derive(Debug, Clone)]
 pub struct ViewKey {
     pub layer: u32,
     pub mode: CompareMode,
     pub filter: Option<Regex>,
+    /// Files outside this size range are not shown (directories follow their files).
+    pub size: Option<SizeFilter>,
     pub hidden: HiddenKinds,
 }
 
@@ -60,6 +94,7 @@ impl PartialEq for ViewKey {
         self.layer == other.layer
             && self.mode == other.mode
             && self.hidden == other.hidden
+            && self.size == other.size
             && self.filter.as_ref().map(Regex::as_str) == other.filter.as_ref().map(Regex::as_str)
     }
 }
@@ -315,6 +350,7 @@ impl TreeView {
                             (Some(re), Some(paths)) => re.is_match(&paths[pos]),
                             _ => true,
                         }
+                        && key.size.is_none_or(|f| !is_dir_like && f.accepts(size))
                 }
                 None => false,
             };

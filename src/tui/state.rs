@@ -8,7 +8,9 @@ use regex::Regex;
 
 use super::content::{FileSource, ViewerContent};
 use super::keys::KeyMap;
-use super::rows::{CompareMode, Flat, HiddenKinds, SortOrder, TreeIndex, TreeView, ViewKey};
+use super::rows::{
+    CompareMode, Flat, HiddenKinds, SizeFilter, SortOrder, TreeIndex, TreeView, ViewKey,
+};
 use crate::image::model::{Change, Image, NodeId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +28,8 @@ pub struct Filter {
     pub input: String,
     /// The compiled filter in effect (`None` when empty or while the input does not compile).
     pub regex: Option<Regex>,
+    /// `>10MB` / `<1KB`: a size filter instead of a regex.
+    pub size: Option<SizeFilter>,
     /// The input line has the keyboard.
     pub editing: bool,
     /// Why the input does not compile.
@@ -110,6 +114,7 @@ impl State {
             layer: 0,
             mode: CompareMode::Layer,
             filter: None,
+            size: None,
             hidden: HiddenKinds::default(),
         };
         let index = TreeIndex::new(&image.tree);
@@ -182,6 +187,7 @@ impl State {
             layer: self.layer as u32,
             mode: self.compare,
             filter: self.filter.regex.clone(),
+            size: self.filter.size,
             hidden: self.hidden,
         }
     }
@@ -249,10 +255,22 @@ impl State {
 
     pub fn set_filter_input(&mut self, input: String) {
         self.filter.input = input;
-        if self.filter.input.is_empty() {
+        if let Some(size) = SizeFilter::parse(&self.filter.input) {
             self.filter.regex = None;
+            match size {
+                Ok(size) => {
+                    self.filter.size = Some(size);
+                    self.filter.error = None;
+                }
+                // Keep the last good size while the user is still typing.
+                Err(e) => self.filter.error = Some(e),
+            }
+        } else if self.filter.input.is_empty() {
+            self.filter.regex = None;
+            self.filter.size = None;
             self.filter.error = None;
         } else {
+            self.filter.size = None;
             match Regex::new(&self.filter.input) {
                 Ok(re) => {
                     self.filter.regex = Some(re);

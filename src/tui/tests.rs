@@ -173,7 +173,10 @@ fn filter_keeps_parents_of_matches_and_reports_bad_regex() {
     typed(&mut s, "hello\\.sh$");
     assert_eq!(tree_names(&s), ["/app", "/app/bin", "/app/bin/hello.sh"]);
     let screen = render(&s);
-    assert!(screen.contains("Filter (regex): hello\\.sh$"), "{screen}");
+    assert!(
+        screen.contains("Filter (regex, or >10MB / <1KB): hello\\.sh$"),
+        "{screen}"
+    );
     key(&mut s, KeyCode::Char('('));
     assert!(s.filter.error.is_some());
     // The last good filter stays in effect while the input is broken.
@@ -483,6 +486,34 @@ fn ctrl_p_wraps_long_names_in_the_tree() {
     assert!(screen.contains("hello.sh"), "{screen}");
     ctrl(&mut s, 'p');
     assert!(!s.wrap_tree);
+}
+
+#[test]
+fn a_size_filter_shows_only_files_of_that_size_and_their_parents() {
+    let mut s = state();
+    key(&mut s, KeyCode::Down);
+    ctrl(&mut s, 'a');
+    key(&mut s, KeyCode::Char('/'));
+    typed(&mut s, ">100");
+    let names = tree_names(&s);
+    // Only the 8,893-byte log is above 100 bytes in the image as of the second layer.
+    assert!(names.iter().any(|n| n.ends_with("/build.log")), "{names:?}");
+    assert!(!names.iter().any(|n| n.ends_with("/hello.sh")), "{names:?}");
+    assert!(render(&s).contains("Filter (size): >100"));
+    key(&mut s, KeyCode::Backspace);
+    key(&mut s, KeyCode::Backspace);
+    key(&mut s, KeyCode::Backspace);
+    typed(&mut s, "1kB");
+    assert!(tree_names(&s).iter().any(|n| n.ends_with("/build.log")));
+    typed(&mut s, "x");
+    assert!(s.filter.error.is_some(), "a bad size is reported");
+    assert!(
+        tree_names(&s).iter().any(|n| n.ends_with("/build.log")),
+        "the last good size stays"
+    );
+    key(&mut s, KeyCode::Esc);
+    assert!(s.filter.size.is_none());
+    assert!(tree_names(&s).iter().any(|n| n.ends_with("/hello.sh")));
 }
 
 #[test]

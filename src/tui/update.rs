@@ -86,7 +86,7 @@ fn edit_filter(state: &mut State, key: &KeyEvent) {
         }
         KeyCode::Enter | KeyCode::Tab | KeyCode::Down | KeyCode::Up => {
             state.filter.editing = false;
-            if state.filter.regex.is_some() {
+            if state.filter.regex.is_some() || state.filter.size.is_some() {
                 state.focus = Pane::Tree;
             }
         }

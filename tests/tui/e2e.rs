@@ -201,7 +201,7 @@ fn demo_image_walkthrough() {
     // Filter by regex: parents of matches stay.
     t.keys(&["/"]);
     t.text("config\\.ini$");
-    let screen = t.wait_for("Filter (regex): config\\.ini$");
+    let screen = t.wait_for("Filter (regex, or >10MB / <1KB): config\\.ini$");
     let tree = tree_pane(&screen);
     assert!(
         tree.contains("├── app") || tree.contains("└── app"),
@@ -224,7 +224,7 @@ fn demo_image_walkthrough() {
     // Clear the filter, open help, close it.
     t.keys(&["Escape"]);
     t.wait("filter cleared", |s| {
-        !s.contains("Filter (regex)") && s.contains("motd")
+        !s.contains("Filter (") && s.contains("motd")
     });
     t.keys(&["?"]);
     let screen = t.wait_for("Help · keys");

@@ -205,7 +205,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         lines.extend(more);
     }
     if rows.is_empty() {
-        let why = if state.filter.regex.is_some() {
+        let why = if state.filter.regex.is_some() || state.filter.size.is_some() {
             "  (no path matches the filter)"
         } else {
             "  (nothing to show: this layer changed no files, or all kinds are hidden)"
