@@ -14,7 +14,8 @@ use crate::image::model::{Change, Entry, Image, NodeId, PathTree};
 /// What the tree shows for the selected layer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CompareMode {
-    /// The paths the selected layer changed (dive's "Current Layer Contents").
+    /// The image as of the selected layer with that layer's changes marked, the rest unmodified
+    /// (dive's "Current Layer Contents"; hiding unmodified leaves the layer's own entries).
     Layer,
     /// The image up to the selected layer, marked against layer 0 (dive's "Aggregated").
     Aggregated,
@@ -258,7 +259,9 @@ fn own_compact(
     match mode {
         CompareMode::Layer => {
             if newest.layer != layer {
-                return None;
+                // As in dive: the whole filesystem as of this layer, what the layer did not
+                // touch unmodified (`ctrl+u` hides it, leaving only the layer's own entries).
+                return newest.present.then_some((Change::Unchanged, Some(newest)));
             }
             if !newest.present {
                 return Some((Change::Removed, last_present(vs, upto - 1)));

@@ -72,21 +72,15 @@ fn change_of(s: &State, path: &str) -> Option<Change> {
 }
 
 #[test]
-fn layer_mode_shows_only_what_the_layer_changed() {
+fn layer_mode_shows_the_image_with_the_layers_changes_marked() {
     let mut s = state();
     assert_eq!(s.focus, Pane::Layers);
     key(&mut s, KeyCode::Down);
     key(&mut s, KeyCode::Down);
     assert_eq!(s.layer, 2);
-    assert_eq!(
-        tree_names(&s),
-        [
-            "/app",
-            "/app/cache",
-            "/app/cache/build.log",
-            "/app/config.ini"
-        ]
-    );
+    // As in dive: the whole filesystem as of the layer; what it did not touch is unmodified.
+    assert_eq!(change_of(&s, "/etc/motd"), Some(Change::Unchanged));
+    assert_eq!(change_of(&s, "/app/bin/hello.sh"), Some(Change::Unchanged));
     assert_eq!(change_of(&s, "/app/cache/build.log"), Some(Change::Removed));
     assert_eq!(change_of(&s, "/app/config.ini"), Some(Change::Modified));
     // A directory of mixed changes reads as modified.
@@ -98,11 +92,28 @@ fn layer_mode_shows_only_what_the_layer_changed() {
         Some((Change::Removed, 8893))
     );
     let app = s.image.tree.lookup("/app").unwrap();
-    assert_eq!(s.tree_view().get(app).map(|i| i.size), Some(12));
+    assert_eq!(s.tree_view().get(app).map(|i| i.size), Some(56));
+    // ctrl+u (dive's hide-unmodified) leaves only what the layer itself changed.
+    key(&mut s, KeyCode::Tab);
+    ctrl(&mut s, 'u');
+    assert_eq!(
+        tree_names(&s),
+        [
+            "/app",
+            "/app/cache",
+            "/app/cache/build.log",
+            "/app/config.ini"
+        ]
+    );
+    key(&mut s, KeyCode::Tab);
     key(&mut s, KeyCode::Char('k'));
     assert_eq!(s.layer, 1);
     assert_eq!(change_of(&s, "/app/cache/build.log"), Some(Change::Added));
     assert_eq!(change_of(&s, "/usr/local/bin/hello"), Some(Change::Added));
+    // A path removed by an earlier layer is not in the filesystem any more.
+    key(&mut s, KeyCode::End);
+    ctrl(&mut s, 'u');
+    assert_eq!(change_of(&s, "/app/cache/build.log"), None);
 }
 
 #[test]
@@ -118,6 +129,8 @@ fn aggregated_mode_marks_against_the_first_layer() {
     assert_eq!(change_of(&s, "/usr/local/bin/hello"), Some(Change::Added));
     ctrl(&mut s, 'l');
     assert_eq!(s.compare, CompareMode::Layer);
+    key(&mut s, KeyCode::Tab);
+    ctrl(&mut s, 'u');
     assert_eq!(
         tree_names(&s),
         ["/app", "/app/bin", "/app/bin/hello.sh", "/app/config.ini"]
@@ -133,10 +146,10 @@ fn tab_switches_pane_and_ctrl_a_means_hide_added_in_the_tree() {
     ctrl(&mut s, 'a');
     assert!(s.hidden.added);
     assert_eq!(s.compare, CompareMode::Layer);
+    ctrl(&mut s, 'u');
     // Layer 1 added the cache dir and the symlink; only the modified config stays.
     assert_eq!(tree_names(&s), ["/app", "/app/config.ini"]);
     ctrl(&mut s, 'a');
-    ctrl(&mut s, 'u');
     ctrl(&mut s, 'r');
     key(&mut s, KeyCode::Char('M'));
     assert!(s.hidden.unchanged && s.hidden.removed && s.hidden.modified);
@@ -360,7 +373,8 @@ fn viewer_shows_history_and_content_and_closes() {
     s.height = 40;
     key(&mut s, KeyCode::End);
     key(&mut s, KeyCode::Tab);
-    // Layer 4 (index 3): /app, /app/bin, hello.sh, config.ini.
+    // Layer 4 (index 3), unmodified hidden: /app, /app/bin, hello.sh, config.ini.
+    ctrl(&mut s, 'u');
     key(&mut s, KeyCode::End);
     assert_eq!(s.selected_node(), s.image.tree.lookup("/app/config.ini"));
     key(&mut s, KeyCode::Enter);
