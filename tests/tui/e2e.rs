@@ -181,7 +181,14 @@ fn demo_image_walkthrough() {
         tree.contains("~ -rw-rw-rw-         0:0       12 B  │   └── config.ini"),
         "{tree}"
     );
-    assert!(!tree.contains("README.md"), "{tree}");
+    // dive's layer view: the whole image as of the layer, untouched files unmodified; ctrl+u
+    // in the tree hides them, leaving the layer's own changes.
+    assert!(tree.contains("README.md"), "{tree}");
+    t.keys(&["Tab", "C-u"]);
+    let screen = t.wait("unmodified hidden", |s| !tree_pane(s).contains("README.md"));
+    assert!(tree_pane(&screen).contains("config.ini"), "{screen}");
+    t.keys(&["C-u", "Tab"]);
+    t.wait("unmodified shown", |s| tree_pane(s).contains("README.md"));
 
     // Aggregated view: the whole image up to layer 4.
     t.keys(&["C-a"]);
