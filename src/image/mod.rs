@@ -9,6 +9,7 @@ pub mod digest;
 pub mod duplicates;
 pub mod export;
 pub mod extract;
+pub mod largest;
 pub mod layer;
 pub mod metrics;
 pub mod model;

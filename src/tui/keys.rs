@@ -35,6 +35,7 @@ pub enum Action {
     OpenFile,
     ExtractFile,
     ImageConfig,
+    LargestFiles,
     Help,
 }
 
@@ -48,7 +49,7 @@ pub enum Scope {
 }
 
 impl Action {
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 28] = [
         Action::Quit,
         Action::ToggleView,
         Action::FilterFiles,
@@ -75,6 +76,7 @@ impl Action {
         Action::OpenFile,
         Action::ExtractFile,
         Action::ImageConfig,
+        Action::LargestFiles,
         Action::Help,
     ];
 
@@ -107,6 +109,7 @@ impl Action {
             Action::OpenFile => "open-file",
             Action::ExtractFile => "extract-file",
             Action::ImageConfig => "image-config",
+            Action::LargestFiles => "largest-files",
             Action::Help => "help",
         }
     }
@@ -139,6 +142,7 @@ impl Action {
             Action::OpenFile => "open file viewer and path history",
             Action::ExtractFile => "write the selected file or directory to the working directory",
             Action::ImageConfig => "image config: user, command, env, labels, annotations",
+            Action::LargestFiles => "largest files: in the image at this layer, and stored by it",
             Action::Help => "this help",
         }
     }
@@ -190,6 +194,7 @@ impl Action {
             Action::OpenFile => "enter,o",
             Action::ExtractFile => "ctrl+e",
             Action::ImageConfig => "i",
+            Action::LargestFiles => "L",
             Action::Help => "?,f1",
         }
     }

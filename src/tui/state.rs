@@ -94,6 +94,8 @@ pub struct State {
     /// The image config overlay (user, command, environment, labels, annotations).
     pub image_config: bool,
     pub image_config_scroll: usize,
+    /// The largest-files overlay.
+    pub largest: bool,
     /// A one-line message for the status bar (the last jump, why a file cannot be shown…).
     pub message: Option<String>,
     pub quit: bool,
@@ -144,6 +146,7 @@ impl State {
             help_scroll: 0,
             image_config: false,
             image_config_scroll: 0,
+            largest: false,
             message: None,
             quit: false,
             width: 80,

@@ -531,6 +531,29 @@ fn a_size_filter_shows_only_files_of_that_size_and_their_parents() {
 }
 
 #[test]
+fn largest_files_overlay_lists_the_image_and_the_layer() {
+    let mut s = state();
+    key(&mut s, KeyCode::Down);
+    key(&mut s, KeyCode::Char('L'));
+    assert!(s.largest);
+    let screen = render(&s);
+    let share = 8893.0 * 100.0 / s.image.metrics.total_size as f64;
+    let row = format!("    8.89 kB {share:>6.2} %  layer 2   /app/cache/build.log");
+    assert!(
+        screen.contains("Largest in the image as of layer 2"),
+        "{screen}"
+    );
+    assert!(screen.contains("Largest stored by layer 2"), "{screen}");
+    assert_eq!(screen.matches(&row).count(), 2, "{row}\n{screen}");
+    // Biggest first: the log's row comes before the smaller files' rows.
+    let log = screen.find(&row).unwrap();
+    let hello = screen.find("/app/bin/hello.sh").expect("hello.sh listed");
+    assert!(log < hello, "{screen}");
+    key(&mut s, KeyCode::Esc);
+    assert!(!s.largest);
+}
+
+#[test]
 fn extract_without_a_source_says_so_on_the_status_line() {
     let mut s = state();
     key(&mut s, KeyCode::Tab);

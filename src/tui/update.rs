@@ -60,6 +60,16 @@ pub fn handle_key(state: &mut State, key: &KeyEvent) {
         image_config_key(state, &actions, key);
         return;
     }
+    if state.largest {
+        if matches!(
+            actions.first(),
+            Some(Action::Quit | Action::LargestFiles | Action::CloseFilterFiles | Action::OpenFile)
+        ) || key.code == KeyCode::Esc
+        {
+            state.largest = false;
+        }
+        return;
+    }
     if state.viewer.is_some() {
         viewer_key(state, &actions, key);
         return;
@@ -154,6 +164,7 @@ pub fn apply(state: &mut State, action: Action) {
             state.image_config = true;
             state.image_config_scroll = 0;
         }
+        Action::LargestFiles => state.largest = true,
         Action::ToggleView => {
             if state.focus == Pane::Tree {
                 state.focus = state.left_focus;
@@ -527,7 +538,7 @@ pub fn clamp_scrolls(state: &mut State) {
 }
 
 fn handle_mouse(state: &mut State, mouse: &MouseEvent) {
-    if state.help || state.image_config || state.filter.editing {
+    if state.help || state.image_config || state.largest || state.filter.editing {
         return;
     }
     let pos = Position::new(mouse.column, mouse.row);

@@ -4,6 +4,7 @@
 mod help;
 mod image_config;
 mod image_details;
+mod largest;
 mod layer_details;
 mod layers;
 mod progress;
@@ -107,6 +108,9 @@ pub fn draw(frame: &mut Frame, state: &State) {
     if state.image_config {
         image_config::draw(frame, frame.area(), state);
     }
+    if state.largest {
+        largest::draw(frame, frame.area(), state);
+    }
     if state.help {
         help::draw(frame, frame.area(), state);
     }
@@ -137,7 +141,11 @@ pub(crate) fn pane_block(title: String, focused: bool) -> Block<'static> {
 }
 
 pub(crate) fn focused(state: &State, pane: Pane) -> bool {
-    state.focus == pane && state.viewer.is_none() && !state.help && !state.image_config
+    state.focus == pane
+        && state.viewer.is_none()
+        && !state.help
+        && !state.image_config
+        && !state.largest
 }
 
 /// The colour of a change; every coloured row also carries [`change_marker`].
