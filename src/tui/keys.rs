@@ -23,6 +23,7 @@ pub enum Action {
     End,
     CompareAll,
     CompareLayer,
+    CompareBase,
     ToggleCollapseDir,
     ToggleCollapseAllDir,
     ToggleAddedFiles,
@@ -49,7 +50,7 @@ pub enum Scope {
 }
 
 impl Action {
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 29] = [
         Action::Quit,
         Action::ToggleView,
         Action::FilterFiles,
@@ -64,6 +65,7 @@ impl Action {
         Action::End,
         Action::CompareAll,
         Action::CompareLayer,
+        Action::CompareBase,
         Action::ToggleCollapseDir,
         Action::ToggleCollapseAllDir,
         Action::ToggleAddedFiles,
@@ -97,6 +99,7 @@ impl Action {
             Action::End => "end",
             Action::CompareAll => "compare-all",
             Action::CompareLayer => "compare-layer",
+            Action::CompareBase => "compare-base",
             Action::ToggleCollapseDir => "toggle-collapse-dir",
             Action::ToggleCollapseAllDir => "toggle-collapse-all-dir",
             Action::ToggleAddedFiles => "toggle-added-files",
@@ -130,6 +133,7 @@ impl Action {
             Action::End => "last row",
             Action::CompareAll => "show aggregated changes (layers pane)",
             Action::CompareLayer => "show this layer's changes (layers pane)",
+            Action::CompareBase => "mark this layer as the compare base / unmark (layers pane)",
             Action::ToggleCollapseDir => "collapse / expand directory",
             Action::ToggleCollapseAllDir => "collapse / expand all directories",
             Action::ToggleAddedFiles => "hide / show added files (tree)",
@@ -149,7 +153,7 @@ impl Action {
 
     pub fn scope(self) -> Scope {
         match self {
-            Action::CompareAll | Action::CompareLayer => Scope::Layers,
+            Action::CompareAll | Action::CompareLayer | Action::CompareBase => Scope::Layers,
             Action::ToggleCollapseDir
             | Action::ToggleCollapseAllDir
             | Action::ToggleAddedFiles
@@ -181,6 +185,7 @@ impl Action {
             Action::End => "end,G",
             Action::CompareAll => "ctrl+a",
             Action::CompareLayer => "ctrl+l",
+            Action::CompareBase => "b",
             Action::ToggleCollapseDir => "space",
             Action::ToggleCollapseAllDir => "ctrl+space",
             Action::ToggleAddedFiles => "ctrl+a",

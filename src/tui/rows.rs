@@ -19,6 +19,9 @@ pub enum CompareMode {
     Layer,
     /// The image up to the selected layer, marked against layer 0 (dive's "Aggregated").
     Aggregated,
+    /// The image as of the selected layer, marked against the image as of this base layer (dive
+    /// #414: the difference between two chosen layers; the base may be above or below).
+    Base(u32),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -253,6 +256,15 @@ fn own_compact(
 ) -> Option<(Change, Option<&Compact>)> {
     let upto = vs.partition_point(|v| v.layer <= layer);
     if upto == 0 {
+        // Nothing yet at this layer; against a later base, what the base has reads as removed.
+        if let CompareMode::Base(base) = mode {
+            let at_base = vs.partition_point(|v| v.layer <= base);
+            return at_base
+                .checked_sub(1)
+                .map(|i| &vs[i])
+                .filter(|v| v.present)
+                .map(|v| (Change::Removed, Some(v)));
+        }
         return None;
     }
     let newest = &vs[upto - 1];
@@ -275,6 +287,21 @@ fn own_compact(
                 Change::Modified
             };
             Some((change, Some(newest)))
+        }
+        CompareMode::Base(base) => {
+            let at_base = vs.partition_point(|v| v.layer <= base);
+            let before = at_base.checked_sub(1).map(|i| &vs[i]).filter(|v| v.present);
+            let after = Some(newest).filter(|v| v.present);
+            // Unchanged when every version between the two states re-wrote the same entry.
+            let (lo, hi) = (at_base.min(upto), at_base.max(upto));
+            let same = vs[lo..hi].iter().all(|v| v.same_as_prev);
+            match (before, after) {
+                (None, None) => None,
+                (None, Some(v)) => Some((Change::Added, Some(v))),
+                (Some(v), None) => Some((Change::Removed, Some(v))),
+                (Some(_), Some(v)) if same => Some((Change::Unchanged, Some(v))),
+                (Some(_), Some(v)) => Some((Change::Modified, Some(v))),
+            }
         }
         CompareMode::Aggregated => {
             if !newest.present {

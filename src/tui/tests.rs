@@ -554,6 +554,38 @@ fn largest_files_overlay_lists_the_image_and_the_layer() {
 }
 
 #[test]
+fn a_compare_base_marks_changes_between_two_chosen_layers() {
+    let mut s = state();
+    key(&mut s, KeyCode::Down);
+    key(&mut s, KeyCode::Char('b'));
+    assert_eq!(s.compare, CompareMode::Base(1));
+    // On the base itself nothing changed.
+    assert_eq!(
+        change_of(&s, "/app/cache/build.log"),
+        Some(Change::Unchanged)
+    );
+    key(&mut s, KeyCode::End);
+    assert!(render(&s).contains("Changes from base layer 2 (layer 4)"));
+    assert_eq!(change_of(&s, "/app/cache/build.log"), Some(Change::Removed));
+    assert_eq!(change_of(&s, "/app/config.ini"), Some(Change::Modified));
+    assert_eq!(change_of(&s, "/etc/motd"), Some(Change::Unchanged));
+    assert_eq!(
+        change_of(&s, "/usr/local/bin/hello"),
+        Some(Change::Unchanged)
+    );
+    // The base may be the later layer: from layer 4 back to layer 2 the log reappears.
+    key(&mut s, KeyCode::Char('b'));
+    assert_eq!(s.compare, CompareMode::Base(3));
+    key(&mut s, KeyCode::Char('k'));
+    key(&mut s, KeyCode::Char('k'));
+    assert_eq!(change_of(&s, "/app/cache/build.log"), Some(Change::Added));
+    // Back on the base, `b` unmarks it.
+    key(&mut s, KeyCode::End);
+    key(&mut s, KeyCode::Char('b'));
+    assert_eq!(s.compare, CompareMode::Layer);
+}
+
+#[test]
 fn extract_without_a_source_says_so_on_the_status_line() {
     let mut s = state();
     key(&mut s, KeyCode::Tab);

@@ -205,6 +205,15 @@ pub fn apply(state: &mut State, action: Action) {
         },
         Action::CompareAll => set_compare(state, CompareMode::Aggregated),
         Action::CompareLayer => set_compare(state, CompareMode::Layer),
+        Action::CompareBase => {
+            let here = CompareMode::Base(state.layer as u32);
+            let mode = if state.compare == here {
+                CompareMode::Layer
+            } else {
+                here
+            };
+            set_compare(state, mode);
+        }
         Action::ToggleCollapseDir => {
             if let Some(node) = state.selected_node().filter(|n| state.is_dir(*n)) {
                 if !state.collapsed.remove(&node) {

@@ -331,6 +331,38 @@ fn ctrl_e_extracts_the_selection_into_the_working_directory() {
 }
 
 #[test]
+fn compare_base_and_largest_files() {
+    let t = Tmux::start("testdata/images/demo.tar", None);
+    t.wait_for("Layers (1/5)");
+    // Base = layer 2 (the /home/demo COPY); layer 4 is then compared with it: the log written
+    // and deleted in between is in neither, the cache directory is new, the config rewritten.
+    t.keys(&["Down", "b", "Down", "Down"]);
+    let screen = t.wait_for("Changes from base layer 2 (layer 4)");
+    let tree = tree_pane(&screen);
+    assert!(!tree.contains("build.log"), "{tree}");
+    assert!(
+        tree.contains("+ drwxr-xr-x         0:0        0 B  │   ├── cache"),
+        "{tree}"
+    );
+    assert!(
+        tree.contains("~ -rw-rw-rw-         0:0       12 B  │   └── config.ini"),
+        "{tree}"
+    );
+    assert!(
+        tree.contains("  -rw-r--r--   1000:1000       23 B  │       └── notes.txt"),
+        "{tree}"
+    );
+    t.keys(&["Up", "Up", "b"]);
+    t.wait_for("Current Layer Contents (layer 2)");
+    // The largest files of the image as of layer 4.
+    t.keys(&["Down", "Down", "L"]);
+    let screen = t.wait_for("Largest in the image as of layer 4");
+    assert!(screen.contains("/app/bin/blob.bin"), "{screen}");
+    t.keys(&["Escape", "q"]);
+    assert_restored(&t.wait_for("EXIT=0"));
+}
+
+#[test]
 fn a_corrupt_layer_restores_the_terminal_and_names_the_layer() {
     let dir = tempfile::tempdir().unwrap();
     let demo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/images/demo.tar");

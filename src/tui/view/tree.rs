@@ -80,8 +80,9 @@ fn guides(state: &State, node: NodeId, depth: u16) -> String {
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let is_focused = focused(state, Pane::Tree);
     let mode = match state.compare {
-        CompareMode::Layer => "Current Layer Contents",
-        CompareMode::Aggregated => "Aggregated Layer Contents",
+        CompareMode::Layer => "Current Layer Contents".to_string(),
+        CompareMode::Aggregated => "Aggregated Layer Contents".to_string(),
+        CompareMode::Base(base) => format!("Changes from base layer {}", base + 1),
     };
     let sort = match state.sort {
         SortOrder::Name => "",
