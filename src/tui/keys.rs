@@ -34,6 +34,7 @@ pub enum Action {
     ToggleSortOrder,
     ToggleWrapTree,
     OpenFile,
+    ViewerDiff,
     ExtractFile,
     ImageConfig,
     LargestFiles,
@@ -50,7 +51,7 @@ pub enum Scope {
 }
 
 impl Action {
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 30] = [
         Action::Quit,
         Action::ToggleView,
         Action::FilterFiles,
@@ -76,6 +77,7 @@ impl Action {
         Action::ToggleSortOrder,
         Action::ToggleWrapTree,
         Action::OpenFile,
+        Action::ViewerDiff,
         Action::ExtractFile,
         Action::ImageConfig,
         Action::LargestFiles,
@@ -110,6 +112,7 @@ impl Action {
             Action::ToggleSortOrder => "toggle-sort-order",
             Action::ToggleWrapTree => "toggle-wrap-tree",
             Action::OpenFile => "open-file",
+            Action::ViewerDiff => "viewer-diff",
             Action::ExtractFile => "extract-file",
             Action::ImageConfig => "image-config",
             Action::LargestFiles => "largest-files",
@@ -144,6 +147,7 @@ impl Action {
             Action::ToggleSortOrder => "sort by name / size",
             Action::ToggleWrapTree => "wrap long names in the tree",
             Action::OpenFile => "open file viewer and path history",
+            Action::ViewerDiff => "file viewer: text diff against the version before",
             Action::ExtractFile => "write the selected file or directory to the working directory",
             Action::ImageConfig => "image config: user, command, env, labels, annotations",
             Action::LargestFiles => "largest files: in the image at this layer, and stored by it",
@@ -197,6 +201,7 @@ impl Action {
             Action::ToggleSortOrder => "ctrl+o",
             Action::ToggleWrapTree => "ctrl+p",
             Action::OpenFile => "enter,o",
+            Action::ViewerDiff => "D",
             Action::ExtractFile => "ctrl+e",
             Action::ImageConfig => "i",
             Action::LargestFiles => "L",

@@ -56,6 +56,8 @@ pub struct Viewer {
     pub history: Vec<HistoryEntry>,
     /// First content line shown.
     pub scroll: usize,
+    /// While the text diff is shown: the content it replaced, and the layer compared with.
+    pub diff_of: Option<(ViewerContent, u32)>,
 }
 
 /// How many tree views to keep besides the current one (each is one small record per node).

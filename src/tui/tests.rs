@@ -399,6 +399,23 @@ fn viewer_shows_history_and_content_and_closes() {
         screen.contains("content of /app/config.ini in layer 3"),
         "{screen}"
     );
+    // D: a text diff against the version the layer replaced (layer index 2).
+    key(&mut s, KeyCode::Char('D'));
+    let viewer = s.viewer.as_ref().expect("viewer open");
+    assert_eq!(
+        viewer.content.lines(),
+        [
+            "- content of /app/config.ini in layer 2",
+            "+ content of /app/config.ini in layer 3",
+            "  line 2"
+        ]
+    );
+    assert!(render(&s).contains("/app/config.ini: diff layer 3 → 4"));
+    key(&mut s, KeyCode::Char('D'));
+    assert_eq!(
+        s.viewer.as_ref().unwrap().content.lines()[0],
+        "content of /app/config.ini in layer 3"
+    );
     key(&mut s, KeyCode::Esc);
     assert!(s.viewer.is_none());
     // Enter on a directory collapses it instead.

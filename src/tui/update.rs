@@ -146,6 +146,7 @@ fn viewer_key(state: &mut State, actions: &[Action], key: &KeyEvent) {
         Some(Action::Home) => viewer.scroll = 0,
         Some(Action::End) => viewer.scroll = max,
         Some(Action::Quit | Action::CloseFilterFiles | Action::OpenFile) => state.viewer = None,
+        Some(Action::ViewerDiff) => toggle_viewer_diff(state),
         Some(Action::Help) => state.help = true,
         _ if key.code == KeyCode::Esc => state.viewer = None,
         _ => {}
@@ -253,6 +254,12 @@ pub fn apply(state: &mut State, action: Action) {
             state.refresh();
         }
         Action::ExtractFile => extract_selected(state),
+        Action::ViewerDiff => {
+            if state.focus == Pane::Tree {
+                open_viewer(state);
+                toggle_viewer_diff(state);
+            }
+        }
         Action::ToggleWrapTree => state.wrap_tree = !state.wrap_tree,
         Action::OpenFile => match state.focus {
             Pane::Tree => {
@@ -356,6 +363,65 @@ fn tree_right(state: &mut State) {
 
 /// Opens the viewer on the selected tree row: its content as shown in the selected layer and
 /// the list of layers that touched it.
+/// Shows, or stops showing, the viewed text as a diff against the previous layer that stored
+/// the path (the version the shown layer replaced).
+fn toggle_viewer_diff(state: &mut State) {
+    let Some(viewer) = state.viewer.as_mut() else {
+        return;
+    };
+    if let Some((content, _)) = viewer.diff_of.take() {
+        viewer.content = content;
+        viewer.scroll = 0;
+        return;
+    }
+    let Some(layer) = viewer.layer else { return };
+    let ViewerContent::Text { lines: new, .. } = &viewer.content else {
+        state.message = Some("only text files can be compared".to_string());
+        return;
+    };
+    let Some(previous) = viewer
+        .history
+        .iter()
+        .rev()
+        .find(|h| h.layer < layer && h.size.is_some())
+        .map(|h| h.layer)
+    else {
+        state.message = Some("no earlier version of this file to compare with".to_string());
+        return;
+    };
+    let Some(files) = &state.files else { return };
+    let old = match files.read_file(
+        &state.image.layers[previous as usize],
+        &viewer.path,
+        VIEW_LIMIT,
+    ) {
+        Ok(bytes) => match ViewerContent::from_bytes(&bytes, bytes.len() as u64) {
+            ViewerContent::Text { lines, .. } => lines,
+            _ => {
+                state.message = Some(format!("layer {} stored it as binary", previous + 1));
+                return;
+            }
+        },
+        Err(err) => {
+            state.message = Some(escape_name(&format!(
+                "cannot read layer {}: {err:#}",
+                previous + 1
+            )));
+            return;
+        }
+    };
+    let Some(diff) = super::content::text_diff(&old, new) else {
+        state.message = Some("too many lines to compare".to_string());
+        return;
+    };
+    let shown = ViewerContent::Text {
+        lines: diff,
+        truncated: false,
+    };
+    viewer.diff_of = Some((std::mem::replace(&mut viewer.content, shown), previous));
+    viewer.scroll = 0;
+}
+
 /// dive's extract-file: the selected path, as the image is at the selected layer, written into
 /// the working directory under its own name; the status line says where (or why not).
 fn extract_selected(state: &mut State) {
@@ -458,6 +524,7 @@ pub fn open_viewer(state: &mut State) {
         layer: shown_layer,
         content,
         history,
+        diff_of: None,
         scroll: 0,
     });
 }

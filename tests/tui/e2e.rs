@@ -363,6 +363,25 @@ fn compare_base_and_largest_files() {
 }
 
 #[test]
+fn the_viewer_diffs_a_file_against_the_version_before() {
+    let t = Tmux::start("testdata/images/demo.tar", None);
+    t.wait_for("Layers (1/5)");
+    // Layer 4 rewrote /app/config.ini from debug=true (layer 3) to debug=false.
+    t.keys(&["Down", "Down", "Down", "/"]);
+    t.text("config\\.ini$");
+    t.keys(&["Enter", "End", "Enter"]);
+    t.wait_for("History of /app/config.ini");
+    t.keys(&["D"]);
+    let screen = t.wait_for("/app/config.ini: diff layer 3 → 4");
+    assert!(screen.contains("- debug=true"), "{screen}");
+    assert!(screen.contains("+ debug=false"), "{screen}");
+    t.keys(&["D"]);
+    t.wait_for("/app/config.ini in layer 4");
+    t.keys(&["Escape", "q"]);
+    assert_restored(&t.wait_for("EXIT=0"));
+}
+
+#[test]
 fn a_corrupt_layer_restores_the_terminal_and_names_the_layer() {
     let dir = tempfile::tempdir().unwrap();
     let demo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/images/demo.tar");
