@@ -220,6 +220,14 @@ fn sort_by_size_puts_big_entries_first() {
         .position(|n| n.starts_with("/etc/\x1b"))
         .unwrap();
     assert!(motd < evil, "{names:?}");
+    // Each row shows its share of the image: /app holds 65 of the image's bytes.
+    let share = 65.0 * 100.0 / s.image.metrics.total_size as f64;
+    let screen = render(&s);
+    assert!(screen.contains("Size  Share  Filetree"), "{screen}");
+    assert!(
+        screen.contains(&format!("65 B {share:>5.1}%  ├── app")),
+        "{screen}"
+    );
 }
 
 #[test]

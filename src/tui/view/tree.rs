@@ -97,10 +97,15 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let block = pane_block(title, is_focused);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let header = if state.show_attributes {
-        "  Permission     UID:GID       Size  Filetree"
+    let share = if state.sort == SortOrder::SizeDesc {
+        "  Share"
     } else {
-        "       Size  Filetree"
+        ""
+    };
+    let header = if state.show_attributes {
+        format!("  Permission     UID:GID       Size{share}  Filetree")
+    } else {
+        format!("       Size{share}  Filetree")
     };
     let mut lines = vec![Line::styled(
         header,
@@ -133,15 +138,23 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             name.push_str(" ⊕");
         }
         let marker = change_marker(info.change);
+        // Sorted by size, each row also shows its share of the image's size.
+        let size = match state.sort {
+            SortOrder::SizeDesc => format!(
+                "{:>10} {:>5.1}%",
+                human(info.size),
+                info.size as f64 * 100.0 / state.image.metrics.total_size.max(1) as f64
+            ),
+            SortOrder::Name => format!("{:>10}", human(info.size)),
+        };
         let attrs = if state.show_attributes {
             let owner = entry.map_or_else(|| "-".to_string(), |e| format!("{}:{}", e.uid, e.gid));
             format!(
-                "{marker} {} {owner:>11} {:>10}  ",
-                mode_string(entry, is_dir),
-                human(info.size)
+                "{marker} {} {owner:>11} {size}  ",
+                mode_string(entry, is_dir)
             )
         } else {
-            format!("{marker} {:>10}  ", human(info.size))
+            format!("{marker} {size}  ")
         };
         let guide = guides(state, row.node, row.depth);
         let mut style = change_style(info.change);
