@@ -69,6 +69,9 @@ pub struct FileReference {
 pub struct Extras {
     pub reference: String,
     pub config_digest: String,
+    /// Layer numbers in this export (`index`, `storedIn`, `hiddenBy`, `layer`) count from this
+    /// (0); the TUI counts from 1, like dive, and says so in its Layer Details pane.
+    pub layer_index_base: u32,
     pub os: String,
     pub architecture: String,
     /// The image's settings and annotations ([`ImageSettings`]).
@@ -386,6 +389,7 @@ pub fn dive_export<'a>(image: &'a Image, index: &'a LayerIndex) -> DiveExport<'a
         imgdive: Extras {
             reference: image.reference.clone(),
             config_digest: image.config_digest.clone(),
+            layer_index_base: 0,
             os: image.os.clone(),
             architecture: image.architecture.clone(),
             config: image.config.clone(),
