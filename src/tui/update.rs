@@ -428,10 +428,21 @@ fn extract_selected(state: &mut State) {
     let Some(node) = state.selected_node() else {
         return;
     };
-    let path = state.image.tree.path(node);
+    let tree = &state.image.tree;
+    let path = tree.path(node);
     let shown = escape_name(&path);
+    // A path this layer removed (shown with `-`) comes out as the layer that last stored it.
+    let layer = if tree.state_at(node, state.layer as u32).is_some() {
+        state.layer as u32
+    } else {
+        state
+            .tree_view()
+            .get(node)
+            .and_then(|i| i.from_layer)
+            .unwrap_or(state.layer as u32)
+    };
     let result = match &state.files {
-        Some(files) => files.extract(&state.image, &path, state.layer as u32, Path::new(".")),
+        Some(files) => files.extract(&state.image, &path, layer, Path::new(".")),
         None => Err(anyhow::anyhow!("no image source to extract from")),
     };
     state.message = Some(match result {
@@ -442,7 +453,7 @@ fn extract_selected(state: &mut State) {
                 .unwrap_or_else(|_| ".".to_string());
             format!(
                 "extracted {shown} (layer {}) to {cwd}/{name}: {} files, {} dirs, {} links{}",
-                state.layer + 1,
+                layer + 1,
                 w.files,
                 w.dirs,
                 w.links,

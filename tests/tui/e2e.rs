@@ -326,6 +326,16 @@ fn ctrl_e_extracts_the_selection_into_the_working_directory() {
     t.keys(&["C-e"]);
     t.wait_for("cannot extract /app");
     assert!(std::fs::read_dir(cwd.path()).unwrap().count() == 1);
+    // At layer 4 the log is removed (`-`): ctrl+e brings it back as layer 3 stored it.
+    t.keys(&["Tab", "Down", "C-l", "Tab", "/"]);
+    t.text("build\\.log$");
+    t.keys(&["Enter", "End"]);
+    t.wait_for("Current Layer Contents (layer 4)");
+    std::fs::remove_dir_all(cwd.path().join("app")).unwrap();
+    t.keys(&["C-e"]);
+    t.wait_for("extracted /app/cache/build.log (layer 3)");
+    let log = std::fs::read_to_string(cwd.path().join("build.log")).unwrap();
+    assert_eq!(log.lines().count(), 2000);
     t.keys(&["q"]);
     assert_restored(&t.wait_for("EXIT=0"));
 }
