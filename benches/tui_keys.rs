@@ -132,6 +132,7 @@ fn main() {
                 layer,
                 mode: CompareMode::Aggregated,
                 filter: None,
+                size: None,
                 hidden: HiddenKinds::default(),
             };
             let t = Instant::now();

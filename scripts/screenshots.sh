@@ -57,7 +57,7 @@ wait_for "Aggregated Layer Contents"
 shot 02-aggregated "ctrl+a: the image as of layer 4, marked against layer 1; Tab to the tree"
 
 keys / c o n f i g '|' m o t d Enter
-wait_for "Filter (regex): config|motd"
+wait_for "): config|motd"
 shot 03-filter "/ filters paths by regex, keeping their parents"
 
 keys Home Down Enter
@@ -71,4 +71,7 @@ shot 05-jump "Image details: Enter on an inefficient path jumps to it in the tre
 keys '?'
 wait_for "Help · keys"
 shot 06-help "? lists every key (configurable in \$XDG_CONFIG_HOME/imgdive/config.yaml)"
+keys Escape i
+wait_for "Image config"
+shot 07-image-config "i: the image config — command, environment, labels, dates, annotations"
 keys Escape q

@@ -15,7 +15,9 @@ use crate::image::ci::{self, CiRules, Status};
 use crate::image::escape_name;
 use crate::image::export::write_dive_export;
 use crate::image::model::Image;
-use crate::image::source::{self, SourceOptions, SourceSpec};
+use crate::image::source::SourceSpec;
+
+use super::read::ReadArgs;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -28,7 +30,7 @@ pub enum Format {
 #[command(
     name = "imgdive",
     version,
-    after_help = "SOURCE: docker-archive:PATH | PATH.tar | oci:DIR[:ref] | oci-archive:PATH[:ref] |\n        docker://REF | registry://REF | daemon://REF | IMAGE[:TAG]\n\nExit codes: 0 ok / rules passed, 1 a CI rule failed, 2 usage error or unreadable image."
+    after_help = "SOURCE: docker-archive:PATH | PATH.tar | oci:DIR[:ref] | oci-archive:PATH[:ref] |\n        docker://REF | registry://REF | daemon://REF | podman://REF | IMAGE[:TAG]\n        (--source docker|podman|docker-archive: dive's meaning for a bare SOURCE)\n\nCommands: imgdive extract SOURCE PATH [-o DEST] [--layer N] [--tar] [--force]\n          imgdive diff A B [--json FILE|-] [--ci] [--highest-size-increase 20MB|10%]\n          (see imgdive extract --help, imgdive diff --help)\n\nExit codes: 0 ok / rules passed, 1 a CI rule failed, 2 usage error or unreadable image."
 )]
 pub struct Args {
     /// The image to read.
@@ -71,42 +73,20 @@ pub struct Args {
     #[arg(short = 'j', long, value_name = "FILE")]
     pub json: Option<PathBuf>,
 
+    /// How the TUI's file tree starts sorted: name, or size (biggest first).
+    #[arg(long, value_name = "ORDER", value_parser = ["name", "size"])]
+    pub sort: Option<String>,
+
     /// CI report format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
-
-    /// Platform to pick from a multi-platform image (os/arch[/variant]).
-    #[arg(long, value_name = "OS/ARCH")]
-    pub platform: Option<String>,
-
-    /// Registry host reachable over plain HTTP (repeatable).
-    #[arg(long = "insecure-registry", value_name = "HOST")]
-    pub insecure_registry: Vec<String>,
 
     /// How many inefficient files the CI summary lists.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub top: usize,
 
-    /// Never show the progress bar.
-    #[arg(long)]
-    pub no_progress: bool,
-
-    /// Stop with an error once all layers together decompress to more than SIZE ("64GiB",
-    /// "500MB", bytes, or "disabled"); guards against decompression bombs.
-    #[arg(long, value_name = "SIZE", default_value = "64GiB")]
-    pub max_decompressed_bytes: String,
-}
-
-impl Args {
-    fn analyze_options(&self) -> Result<crate::image::AnalyzeOptions> {
-        let max = ci::parse_bytes(&self.max_decompressed_bytes)
-            .context("--max-decompressed-bytes")?
-            .unwrap_or(u64::MAX);
-        Ok(crate::image::AnalyzeOptions {
-            progress: !self.no_progress,
-            max_decompressed_bytes: max,
-        })
-    }
+    #[command(flatten)]
+    pub read: ReadArgs,
 }
 
 fn ci_from_env() -> bool {
@@ -125,6 +105,14 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    // `imgdive extract …` and `imgdive diff …`: an image named like a command is reached with
+    // a prefix (`./extract`, `docker://extract`).
+    match args.get(1).and_then(|a| a.to_str()) {
+        Some("extract") => return super::extract::main_with_args(&args),
+        Some("diff") => return super::diff::main_with_args(&args),
+        _ => {}
+    }
     let args = match Args::try_parse_from(args) {
         Ok(args) => args,
         Err(err) => {
@@ -155,7 +143,7 @@ where
         Err(err) => return fail(&format!("{err:#}")),
     };
     if let Some(path) = &args.json
-        && let Err(err) = write_json(&image, path, input_path(&source).as_deref())
+        && let Err(err) = write_json(&image, path, input_path(&source).as_deref().as_slice())
     {
         return fail(&format!("{err:#}"));
     }
@@ -185,16 +173,10 @@ where
 /// The interactive explorer (issue #5): reads the image behind its own progress view, and
 /// keeps the source open so the file viewer can read contents back.
 fn run_tui(source: &str, args: &Args) -> ExitCode {
-    let opened = SourceSpec::parse(source).and_then(|spec| {
-        let options = SourceOptions {
-            platform: args.platform.clone(),
-            insecure_registries: args.insecure_registry.clone(),
-        };
-        source::open(&spec, &options)
-    });
-    let result = opened.and_then(|opened| {
+    let result = args.read.open(source).and_then(|opened| {
         let options = crate::tui::Options {
-            analyze: args.analyze_options()?,
+            analyze: args.read.analyze_options()?,
+            sort_by_size: args.sort.as_deref() == Some("size"),
             ..crate::tui::Options::default()
         };
         crate::tui::run_source(std::sync::Arc::from(opened), options)
@@ -206,13 +188,7 @@ fn run_tui(source: &str, args: &Args) -> ExitCode {
 }
 
 fn load_rules(args: &Args) -> Result<CiRules> {
-    let mut rules = if args.ci_config.is_file() {
-        CiRules::from_file(&args.ci_config)?
-    } else if args.ci_config != Path::new(".dive-ci") {
-        anyhow::bail!("{}: no such CI config file", args.ci_config.display());
-    } else {
-        CiRules::default()
-    };
+    let mut rules = CiRules::from_config_arg(&args.ci_config)?;
     for (key, value) in [
         ("lowestEfficiency", &args.lowest_efficiency),
         ("highestWastedBytes", &args.highest_wasted_bytes),
@@ -229,7 +205,7 @@ fn load_rules(args: &Args) -> Result<CiRules> {
 }
 
 /// The file or directory SOURCE reads from, if it is local.
-fn input_path(source: &str) -> Option<PathBuf> {
+pub(super) fn input_path(source: &str) -> Option<PathBuf> {
     match SourceSpec::parse(source).ok()? {
         SourceSpec::DockerArchive(path)
         | SourceSpec::OciDir { path, .. }
@@ -240,14 +216,7 @@ fn input_path(source: &str) -> Option<PathBuf> {
 
 /// SOURCE → analysed image.
 pub fn read_image(source: &str, args: &Args) -> Result<Image> {
-    let spec = SourceSpec::parse(source)?;
-    let options = SourceOptions {
-        platform: args.platform.clone(),
-        insecure_registries: args.insecure_registry.clone(),
-    };
-    let analyze_options = args.analyze_options()?;
-    let opened = source::open(&spec, &options)?;
-    crate::image::analyze(opened.as_ref(), &analyze_options)
+    Ok(args.read.read(source)?.1)
 }
 
 /// Writes the JSON export to `path` without ever replacing what the user did not ask to
@@ -255,15 +224,22 @@ pub fn read_image(source: &str, args: &Args) -> Result<Image> {
 /// temporary file next to it renamed over it (a failure never leaves half a file); anything else
 /// (a symlink, FIFO, device, a file with other hard links) is written through, so it stays what
 /// it is. The image being read is never a destination.
-fn write_json(image: &Image, path: &Path, input: Option<&Path>) -> Result<()> {
+fn write_json(image: &Image, path: &Path, input: &[&Path]) -> Result<()> {
+    write_output(path, input, &|w| write_dive_export(image, w))
+}
+
+/// [`write_json`] for any writer of JSON (`imgdive diff --json` too).
+pub(super) fn write_output(
+    path: &Path,
+    input: &[&Path],
+    write: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     if path == Path::new("-") || path == Path::new("/dev/stdout") {
         let stdout = std::io::stdout().lock();
-        return write_dive_export(image, std::io::BufWriter::new(stdout)).context("writing JSON");
+        return write(&mut std::io::BufWriter::new(stdout)).context("writing JSON");
     }
     let shown = || escape_name(&path.display().to_string());
-    if let Some(input) = input
-        && is_same_or_inside(path, input)
-    {
+    if input.iter().any(|input| is_same_or_inside(path, input)) {
         anyhow::bail!(
             "{}: refusing to write the JSON export over the image being read",
             shown()
@@ -274,14 +250,14 @@ fn write_json(image: &Image, path: &Path, input: Option<&Path>) -> Result<()> {
         .as_ref()
         .is_none_or(|m| m.file_type().is_file() && hard_links(m) <= 1);
     let result = if replace {
-        write_json_replacing(image, path)
+        write_replacing(path, write)
     } else {
         std::fs::OpenOptions::new()
             .write(true)
             .truncate(true)
             .open(path)
             .map_err(anyhow::Error::from)
-            .and_then(|file| Ok(write_dive_export(image, std::io::BufWriter::new(file))?))
+            .and_then(|file| Ok(write(&mut std::io::BufWriter::new(file))?))
     };
     result.with_context(|| format!("{}: cannot write JSON", shown()))
 }
@@ -309,7 +285,7 @@ fn hard_links(_meta: &std::fs::Metadata) -> u64 {
 
 /// Whether `output` is the input file (same device and inode, through any link or `..`) or lies
 /// inside the input directory (an OCI layout).
-fn is_same_or_inside(output: &Path, input: &Path) -> bool {
+pub(super) fn is_same_or_inside(output: &Path, input: &Path) -> bool {
     let Ok(input_canon) = input.canonicalize() else {
         return false;
     };
@@ -334,7 +310,10 @@ fn is_same_or_inside(output: &Path, input: &Path) -> bool {
 }
 
 /// Temp file next to `path`, then rename over it.
-fn write_json_replacing(image: &Image, path: &Path) -> Result<()> {
+fn write_replacing(
+    path: &Path,
+    write: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -350,7 +329,7 @@ fn write_json_replacing(image: &Image, path: &Path) -> Result<()> {
             .create_new(true)
             .open(&tmp)?;
         let mut writer = std::io::BufWriter::new(file);
-        write_dive_export(image, &mut writer)?;
+        write(&mut writer)?;
         writer
             .into_inner()
             .map_err(|e| e.into_error())?

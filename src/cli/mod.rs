@@ -2,5 +2,11 @@
 //! layers in order and maps the outcome to an exit code; nothing in the library imports them.
 
 #[cfg(feature = "imgdive")]
+pub mod diff;
+#[cfg(feature = "imgdive")]
 pub mod dive;
+#[cfg(feature = "imgdive")]
+pub mod extract;
 pub mod lint;
+#[cfg(feature = "imgdive")]
+pub mod read;

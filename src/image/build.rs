@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use anyhow::Result;
 use rayon::prelude::*;
 
+use super::config::{ConfigHeader, ImageSettings};
 use super::layer::{
     DEFAULT_MAX_DECOMPRESSED_BYTES, LayerContents, Op, RawEntry, ReadLimits, read_layer,
 };
@@ -128,11 +129,13 @@ pub fn analyze_with_progress(
         bytes_read.load(Ordering::Relaxed),
         true,
     ));
-    Ok(build_image(source, contents))
+    let layers: Vec<&LayerContents> = contents.iter().collect();
+    Ok(build_image(source, &layers))
 }
 
-/// Assembles the image from layers already read (in order).
-pub fn build_image(source: &dyn ImageSource, contents: Vec<LayerContents>) -> Image {
+/// Assembles the image from layers already read (in order; a layer two images share may be
+/// passed to both).
+pub fn build_image(source: &dyn ImageSource, contents: &[&LayerContents]) -> Image {
     let config = source.config();
     let descriptors = source.layers();
 
@@ -173,17 +176,21 @@ pub fn build_image(source: &dyn ImageSource, contents: Vec<LayerContents>) -> Im
         if entry.empty_layer {
             pending_empty.push(text);
         } else {
-            commands.push((text, std::mem::take(&mut pending_empty)));
+            commands.push((
+                text,
+                entry.created.clone(),
+                std::mem::take(&mut pending_empty),
+            ));
         }
     }
     let trailing_empty = pending_empty;
 
     let mut layers = Vec::with_capacity(descriptors.len());
-    for (index, (desc, layer)) in descriptors.iter().zip(&contents).enumerate() {
-        let (command, empty_before) = commands
+    for (index, (desc, layer)) in descriptors.iter().zip(contents).enumerate() {
+        let (command, created, empty_before) = commands
             .get(index)
             .cloned()
-            .unwrap_or_else(|| ("(missing)".to_string(), Vec::new()));
+            .unwrap_or_else(|| ("(missing)".to_string(), None, Vec::new()));
         let digest = if desc.digest.is_empty() {
             desc.diff_id.clone()
         } else {
@@ -206,6 +213,7 @@ pub fn build_image(source: &dyn ImageSource, contents: Vec<LayerContents>) -> Im
             },
             size: layer.size,
             command,
+            created,
             empty_before,
             entry_count: layer.entry_count,
             dive_id,
@@ -225,17 +233,33 @@ pub fn build_image(source: &dyn ImageSource, contents: Vec<LayerContents>) -> Im
         .map(|(layer, ids)| metrics::DiveLayer::from_entries(&tree, &layer.entries, ids))
         .collect();
     let metrics = metrics::compute(&tree, &layers, &dive_layers);
+    let duplicates = super::duplicates::find(&tree);
 
     Image {
         reference: source.reference().to_string(),
         config_digest: config.digest(),
         os: config.parsed.os.clone(),
         architecture: config.parsed.architecture.clone(),
+        config: image_settings(source),
         layers,
         trailing_empty,
         tree,
         metrics,
+        duplicates,
     }
+}
+
+fn image_settings(source: &dyn ImageSource) -> ImageSettings {
+    let parsed = &source.config().parsed;
+    let header = ConfigHeader {
+        created: parsed.created.as_deref(),
+        author: parsed.author.as_deref(),
+        architecture: &parsed.architecture,
+        os: &parsed.os,
+        variant: parsed.variant.as_deref(),
+    };
+    let run = parsed.config.clone().unwrap_or_default();
+    ImageSettings::new(header, &run, source.annotations())
 }
 
 /// Builds the node arena; children are sorted once at the end.

@@ -17,6 +17,31 @@ pub struct CiRules {
     pub lowest_efficiency: Option<f64>,
     pub highest_wasted_bytes: Option<u64>,
     pub highest_user_wasted_percent: Option<f64>,
+    /// `imgdive diff --ci` only: how much B may grow over A.
+    pub highest_size_increase: Option<SizeLimit>,
+}
+
+/// A growth threshold: bytes (`20MB`) or a share of A's size (`10%`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SizeLimit {
+    Bytes(u64),
+    /// Percent of A's size (`10%` is 10.0).
+    Percent(f64),
+}
+
+/// `20MB`, `20MiB`, `10%` or disabled.
+pub fn parse_size_limit(value: &str) -> Result<Option<SizeLimit>> {
+    if let Some(percent) = value.trim().strip_suffix('%') {
+        let p: f64 = percent
+            .trim()
+            .parse()
+            .with_context(|| format!("{value:?} is not a percentage like 10%"))?;
+        if !p.is_finite() || p < 0.0 {
+            bail!("{value:?} is not a percentage like 10%");
+        }
+        return Ok(Some(SizeLimit::Percent(p)));
+    }
+    Ok(parse_bytes(value)?.map(SizeLimit::Bytes))
 }
 
 impl Default for CiRules {
@@ -26,6 +51,7 @@ impl Default for CiRules {
             lowest_efficiency: Some(0.9),
             highest_wasted_bytes: None,
             highest_user_wasted_percent: Some(0.1),
+            highest_size_increase: None,
         }
     }
 }
@@ -110,6 +136,7 @@ pub fn rule_key(key: &str) -> Option<&'static str> {
         "lowestefficiency" => Some("lowestEfficiency"),
         "highestwastedbytes" => Some("highestWastedBytes"),
         "highestuserwastedpercent" => Some("highestUserWastedPercent"),
+        "highestsizeincrease" => Some("highestSizeIncrease"),
         _ => None,
     }
 }
@@ -123,9 +150,22 @@ impl CiRules {
             Some("highestUserWastedPercent") => {
                 self.highest_user_wasted_percent = parse_ratio(value)?
             }
+            Some("highestSizeIncrease") => self.highest_size_increase = parse_size_limit(value)?,
             _ => bail!("unknown CI rule {key:?}"),
         }
         Ok(())
+    }
+
+    /// The rules `--ci-config PATH` names: the file when it exists; dive's defaults when the
+    /// default `.dive-ci` does not; an error when another named file does not.
+    pub fn from_config_arg(path: &Path) -> Result<CiRules> {
+        if path.is_file() {
+            CiRules::from_file(path)
+        } else if path != Path::new(".dive-ci") {
+            bail!("{}: no such CI config file", path.display());
+        } else {
+            Ok(CiRules::default())
+        }
     }
 
     /// Reads a `.dive-ci` file (`rules:` with dive's keys) over the defaults.
@@ -224,6 +264,32 @@ pub fn evaluate(image: &Image, rules: &CiRules) -> Vec<RuleResult> {
         Some(_) => pass("highestUserWastedPercent"),
     });
     out
+}
+
+/// `imgdive diff --ci`'s rule: B may not be more than the threshold bigger than A (strictly, as
+/// dive's rules compare).
+pub fn evaluate_size_increase(a_size: u64, b_size: u64, limit: Option<SizeLimit>) -> RuleResult {
+    let rule = "highestSizeIncrease";
+    let growth = b_size as i128 - a_size as i128;
+    let (fails, threshold) = match limit {
+        None => return skip(rule),
+        Some(SizeLimit::Bytes(t)) => (growth > t as i128, format!("{t} bytes")),
+        Some(SizeLimit::Percent(p)) => {
+            let allowed = a_size as f64 * p / 100.0;
+            (growth as f64 > allowed, format!("{p}% of {a_size} bytes"))
+        }
+    };
+    if fails {
+        RuleResult {
+            rule,
+            status: Status::Fail,
+            message: format!(
+                "the image grew too much (size-increase={growth} bytes > threshold={threshold})"
+            ),
+        }
+    } else {
+        pass(rule)
+    }
 }
 
 fn fmt_num(v: f64) -> String {

@@ -10,6 +10,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::config::ImageSettings;
+use super::duplicates::Duplicate;
 use super::model::{Entry, EntryKind, Image, NodeId, Reclaimable};
 
 #[derive(Serialize)]
@@ -67,11 +69,18 @@ pub struct FileReference {
 pub struct Extras {
     pub reference: String,
     pub config_digest: String,
+    /// Layer numbers in this export (`index`, `storedIn`, `hiddenBy`, `layer`) count from this
+    /// (0); the TUI counts from 1, like dive, and says so in its Layer Details pane.
+    pub layer_index_base: u32,
     pub os: String,
     pub architecture: String,
+    /// The image's settings and annotations ([`ImageSettings`]).
+    pub config: ImageSettings,
     pub user_wasted_percent: f64,
     pub reclaimable_bytes: u64,
     pub reclaimable: Vec<Reclaimable>,
+    /// Content stored under several paths (not counted in reclaimable bytes).
+    pub duplicates: Vec<Duplicate>,
     pub layers: Vec<ExtraLayer>,
     pub trailing_empty: Vec<String>,
 }
@@ -87,6 +96,8 @@ pub struct ExtraLayer {
     pub compressed_size: u64,
     pub size_bytes: u64,
     pub entry_count: u64,
+    /// The `created` time of the history entry that made the layer.
+    pub created: Option<String>,
     pub empty_before: Vec<String>,
 }
 
@@ -378,11 +389,14 @@ pub fn dive_export<'a>(image: &'a Image, index: &'a LayerIndex) -> DiveExport<'a
         imgdive: Extras {
             reference: image.reference.clone(),
             config_digest: image.config_digest.clone(),
+            layer_index_base: 0,
             os: image.os.clone(),
             architecture: image.architecture.clone(),
+            config: image.config.clone(),
             user_wasted_percent: m.user_wasted_percent,
             reclaimable_bytes: m.reclaimable_bytes,
             reclaimable: m.reclaimable.clone(),
+            duplicates: image.duplicates.clone(),
             layers: image
                 .layers
                 .iter()
@@ -395,6 +409,7 @@ pub fn dive_export<'a>(image: &'a Image, index: &'a LayerIndex) -> DiveExport<'a
                     compressed_size: l.compressed_size,
                     size_bytes: l.size,
                     entry_count: l.entry_count,
+                    created: l.created.clone(),
                     empty_before: l.empty_before.clone(),
                 })
                 .collect(),

@@ -2,9 +2,14 @@
 
 pub mod build;
 pub mod ci;
+pub mod config;
 pub mod content;
+pub mod diff;
 pub mod digest;
+pub mod duplicates;
 pub mod export;
+pub mod extract;
+pub mod largest;
 pub mod layer;
 pub mod metrics;
 pub mod model;

@@ -199,6 +199,8 @@ pub struct Layer {
     pub size: u64,
     /// The history entry that produced this layer (`created_by`).
     pub command: String,
+    /// That history entry's `created` time (RFC 3339, as the config states it).
+    pub created: Option<String>,
     /// History entries with `empty_layer: true` that came right before this layer (ENV, CMD…),
     /// oldest first.
     pub empty_before: Vec<String>,
@@ -215,6 +217,7 @@ pub struct Layer {
 
 /// Bytes stored in a lower layer and hidden by a higher one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Reclaimable {
     pub path: String,
     pub bytes: u64,
@@ -262,9 +265,13 @@ pub struct Image {
     pub config_digest: String,
     pub os: String,
     pub architecture: String,
+    /// User, command, environment, labels, creation time… and the annotations.
+    pub config: super::config::ImageSettings,
     pub layers: Vec<Layer>,
     /// Empty-layer history entries after the last layer (CMD, ENTRYPOINT…).
     pub trailing_empty: Vec<String>,
     pub tree: PathTree,
     pub metrics: Metrics,
+    /// Content stored under several paths ([`super::duplicates`]), most bytes first.
+    pub duplicates: Vec<super::duplicates::Duplicate>,
 }

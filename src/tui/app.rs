@@ -37,6 +37,8 @@ pub struct Options {
     pub files: Option<Arc<dyn FileSource>>,
     /// Limits for reading the image ([`run_source`]).
     pub analyze: AnalyzeOptions,
+    /// Start with the tree sorted by size (`--sort size`), whatever the config file says.
+    pub sort_by_size: bool,
 }
 
 pub type Term = Terminal<CrosstermBackend<Stdout>>;
@@ -111,10 +113,9 @@ fn settings(options: &Options) -> Result<(KeyMap, Preferences)> {
     } else {
         config::load().map_err(|e| anyhow::anyhow!("{e}"))?
     };
-    Ok((
-        options.keys.clone().unwrap_or(file_keys),
-        options.preferences.clone().unwrap_or(file_prefs),
-    ))
+    let mut prefs = options.preferences.clone().unwrap_or(file_prefs);
+    prefs.sort_by_size |= options.sort_by_size;
+    Ok((options.keys.clone().unwrap_or(file_keys), prefs))
 }
 
 /// Opens the interactive view on an analysed image; returns when the user quits.

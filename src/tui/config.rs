@@ -23,6 +23,8 @@ pub struct Preferences {
     pub hidden: HiddenKinds,
     /// Share of the width the file tree takes (0 < w < 1; dive resets anything else to 0.5).
     pub tree_width: f64,
+    /// Start with the tree sorted by size, biggest first (`filetree.sort: size`, imgdive's).
+    pub sort_by_size: bool,
 }
 
 impl Default for Preferences {
@@ -33,6 +35,7 @@ impl Default for Preferences {
             aggregated: false,
             hidden: HiddenKinds::default(),
             tree_width: 0.5,
+            sort_by_size: false,
         }
     }
 }
@@ -78,6 +81,18 @@ impl Preferences {
             if width > 0.0 && width < 1.0 {
                 prefs.tree_width = width;
             }
+        }
+        if let Some(sort) = doc.get("filetree").and_then(|s| s.get("sort")) {
+            prefs.sort_by_size = match sort.as_str() {
+                Some("size") => true,
+                Some("name") => false,
+                _ => {
+                    return Err(format!(
+                        "{}: `filetree.sort` takes name or size",
+                        origin.display()
+                    ));
+                }
+            };
         }
         if let Some(hide) = doc.get("diff").and_then(|d| d.get("hide")) {
             let list = hide
@@ -131,6 +146,9 @@ mod tests {
         let prefs =
             Preferences::parse("filetree: {pane-width: 1.5}\n", Path::new("c.yaml")).unwrap();
         assert_eq!(prefs.tree_width, 0.5);
+        let sorted = Preferences::parse("filetree: {sort: size}\n", Path::new("c.yaml")).unwrap();
+        assert!(sorted.sort_by_size);
+        assert!(Preferences::parse("filetree: {sort: age}\n", Path::new("c.yaml")).is_err());
         let err =
             Preferences::parse("diff: {hide: [everything]}\n", Path::new("c.yaml")).unwrap_err();
         assert!(err.contains("diff.hide"), "{err}");

@@ -5,12 +5,14 @@
 //! the source for the single file asked for: [`SourceFiles`] does that for every source through
 //! the image core's one [`read_file`](crate::image::content::read_file).
 
+use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::{Result, bail};
 
 use crate::image::escape_name;
-use crate::image::model::Layer;
+use crate::image::extract::{self, Written};
+use crate::image::model::{Image, Layer};
 use crate::image::source::ImageSource;
 
 /// The viewer reads at most this much of a file.
@@ -20,6 +22,13 @@ pub const VIEW_LIMIT: u64 = 1 << 20;
 pub trait FileSource: Send + Sync {
     /// Up to `limit` bytes of `path` (absolute, `/`-separated) as stored in `layer`.
     fn read_file(&self, layer: &Layer, path: &str, limit: u64) -> Result<Vec<u8>>;
+
+    /// Writes `path` (a file, link or directory tree) as the image is after `layer` into
+    /// `dest`, never replacing what exists there ([`crate::image::extract`]).
+    fn extract(&self, image: &Image, path: &str, layer: u32, dest: &Path) -> Result<Written> {
+        let _ = (image, path, layer, dest);
+        bail!("no image source to extract from")
+    }
 }
 
 /// What the viewer shows for a file.
@@ -101,6 +110,48 @@ impl ViewerContent {
     }
 }
 
+/// Most lines of each side [`text_diff`] compares (the table is their product).
+pub const DIFF_LINE_LIMIT: usize = 4000;
+
+/// A line diff of two texts, `-` for lines only in `old`, `+` only in `new`, two spaces for
+/// both: the longest common subsequence, so unchanged lines stay aligned. `None` when a side has
+/// more than [`DIFF_LINE_LIMIT`] lines.
+pub fn text_diff(old: &[String], new: &[String]) -> Option<Vec<String>> {
+    if old.len() > DIFF_LINE_LIMIT || new.len() > DIFF_LINE_LIMIT {
+        return None;
+    }
+    let (n, m) = (old.len(), new.len());
+    // lcs[i][j]: the common subsequence length of old[i..] and new[j..].
+    let mut lcs = vec![0u16; (n + 1) * (m + 1)];
+    let at = |i: usize, j: usize| i * (m + 1) + j;
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[at(i, j)] = if old[i] == new[j] {
+                lcs[at(i + 1, j + 1)] + 1
+            } else {
+                lcs[at(i + 1, j)].max(lcs[at(i, j + 1)])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::with_capacity(n.max(m));
+    while i < n || j < m {
+        if i < n && j < m && old[i] == new[j] {
+            out.push(format!("  {}", old[i]));
+            i += 1;
+            j += 1;
+        } else if i < n && (j == m || lcs[at(i + 1, j)] >= lcs[at(i, j + 1)]) {
+            // On a tie the old line goes first: removals read before their replacements.
+            out.push(format!("- {}", old[i]));
+            i += 1;
+        } else {
+            out.push(format!("+ {}", new[j]));
+            j += 1;
+        }
+    }
+    Some(out)
+}
+
 /// File contents read back from the image source the tree was built from: the layer blob is
 /// opened again and streamed until the path's tar entry, never extracted to disk.
 pub struct SourceFiles {
@@ -122,11 +173,26 @@ impl FileSource for SourceFiles {
             None => bail!("{}: not a regular file in layer {index}", escape_name(path)),
         }
     }
+
+    fn extract(&self, image: &Image, path: &str, layer: u32, dest: &Path) -> Result<Written> {
+        let selection = extract::select(image, path, Some(layer))?;
+        extract::write_dir(self.source.as_ref(), &selection, dest, false)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_diff_aligns_common_lines() {
+        let lines = |t: &str| t.lines().map(str::to_string).collect::<Vec<_>>();
+        let diff = text_diff(&lines("a\nb\nc\n"), &lines("a\nc\nd\n")).unwrap();
+        assert_eq!(diff, ["  a", "- b", "  c", "+ d"]);
+        assert_eq!(text_diff(&[], &lines("x")).unwrap(), ["+ x"]);
+        let long = vec![String::new(); DIFF_LINE_LIMIT + 1];
+        assert!(text_diff(&long, &[]).is_none());
+    }
 
     #[test]
     fn text_and_binary_are_told_apart() {

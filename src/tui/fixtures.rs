@@ -1,5 +1,6 @@
 //! Hand-built images for the TUI's tests and its key benchmark (not part of the public API).
 
+use crate::image::config::ImageSettings;
 use crate::image::model::{
     Entry, EntryKind, Image, InefficientPath, Layer, Metrics, NodeId, PathNode, PathTree, Version,
 };
@@ -138,11 +139,31 @@ fn layer(index: u32, size: u64, command: &str, empty_before: &[&str]) -> Layer {
         compressed_size: size / 2,
         size,
         command: command.to_string(),
+        created: Some(format!("2024-05-0{}T12:00:00Z", index % 9 + 1)),
         empty_before: empty_before.iter().map(|s| s.to_string()).collect(),
         entry_count: 0,
         dive_id: format!("{:064x}", index as u64 + 0xabc0),
         opaque_dirs: Vec::new(),
         compression: "none".to_string(),
+    }
+}
+
+/// The demo's config: a user, a command, an environment and a label.
+fn sample_settings() -> ImageSettings {
+    ImageSettings {
+        user: "app".to_string(),
+        working_dir: "/app".to_string(),
+        cmd: Some(vec!["/app/bin/hello.sh".to_string()]),
+        env: vec![
+            "PATH=/usr/bin:/bin".to_string(),
+            "APP_HOME=/app".to_string(),
+        ],
+        exposed_ports: vec!["8080/tcp".to_string()],
+        labels: [("org.example.team".to_string(), "tools".to_string())].into(),
+        created: Some("2024-05-04T12:00:00Z".to_string()),
+        architecture: "amd64".to_string(),
+        os: "linux".to_string(),
+        ..ImageSettings::default()
     }
 }
 
@@ -174,11 +195,13 @@ pub fn sample_image() -> Image {
     b.record(3, "/app/bin/hello.sh", Some(file(44, 0o755, 1)));
     b.record(3, "/app/config.ini", Some(file(12, 0o644, 7)));
     let tree = b.finish();
+    let duplicates = crate::image::duplicates::find(&tree);
     Image {
         reference: "docker-archive:sample.tar".to_string(),
         config_digest: format!("sha256:{:064x}", 7),
         os: "linux".to_string(),
         architecture: "amd64".to_string(),
+        config: sample_settings(),
         layers: vec![
             layer(0, 101, "/bin/sh -c #(nop) COPY dir:abc in / ", &[]),
             layer(
@@ -197,6 +220,7 @@ pub fn sample_image() -> Image {
         ],
         trailing_empty: vec!["/bin/sh -c #(nop) CMD [\"/app/bin/hello.sh\"]".to_string()],
         tree,
+        duplicates,
         metrics: Metrics {
             total_size: 9073,
             efficiency: 0.9876,
@@ -248,12 +272,14 @@ pub fn synthetic_image(files: usize, layers: u32) -> Image {
         }
     }
     let tree = b.finish();
+    let duplicates = crate::image::duplicates::find(&tree);
     let total: u64 = layer_sizes.iter().sum();
     Image {
         reference: format!("synthetic:{files}-files"),
         config_digest: format!("sha256:{:064x}", 1),
         os: "linux".to_string(),
         architecture: "amd64".to_string(),
+        config: ImageSettings::default(),
         layers: (0..layers)
             .map(|l| {
                 layer(
@@ -266,6 +292,7 @@ pub fn synthetic_image(files: usize, layers: u32) -> Image {
             .collect(),
         trailing_empty: Vec::new(),
         tree,
+        duplicates,
         metrics: Metrics {
             total_size: total,
             efficiency: 0.5,

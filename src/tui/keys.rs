@@ -23,6 +23,7 @@ pub enum Action {
     End,
     CompareAll,
     CompareLayer,
+    CompareBase,
     ToggleCollapseDir,
     ToggleCollapseAllDir,
     ToggleAddedFiles,
@@ -31,7 +32,12 @@ pub enum Action {
     ToggleUnmodifiedFiles,
     ToggleFiletreeAttributes,
     ToggleSortOrder,
+    ToggleWrapTree,
     OpenFile,
+    ViewerDiff,
+    ExtractFile,
+    ImageConfig,
+    LargestFiles,
     Help,
 }
 
@@ -45,7 +51,7 @@ pub enum Scope {
 }
 
 impl Action {
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 30] = [
         Action::Quit,
         Action::ToggleView,
         Action::FilterFiles,
@@ -60,6 +66,7 @@ impl Action {
         Action::End,
         Action::CompareAll,
         Action::CompareLayer,
+        Action::CompareBase,
         Action::ToggleCollapseDir,
         Action::ToggleCollapseAllDir,
         Action::ToggleAddedFiles,
@@ -68,7 +75,12 @@ impl Action {
         Action::ToggleUnmodifiedFiles,
         Action::ToggleFiletreeAttributes,
         Action::ToggleSortOrder,
+        Action::ToggleWrapTree,
         Action::OpenFile,
+        Action::ViewerDiff,
+        Action::ExtractFile,
+        Action::ImageConfig,
+        Action::LargestFiles,
         Action::Help,
     ];
 
@@ -89,6 +101,7 @@ impl Action {
             Action::End => "end",
             Action::CompareAll => "compare-all",
             Action::CompareLayer => "compare-layer",
+            Action::CompareBase => "compare-base",
             Action::ToggleCollapseDir => "toggle-collapse-dir",
             Action::ToggleCollapseAllDir => "toggle-collapse-all-dir",
             Action::ToggleAddedFiles => "toggle-added-files",
@@ -97,7 +110,12 @@ impl Action {
             Action::ToggleUnmodifiedFiles => "toggle-unmodified-files",
             Action::ToggleFiletreeAttributes => "toggle-filetree-attributes",
             Action::ToggleSortOrder => "toggle-sort-order",
+            Action::ToggleWrapTree => "toggle-wrap-tree",
             Action::OpenFile => "open-file",
+            Action::ViewerDiff => "viewer-diff",
+            Action::ExtractFile => "extract-file",
+            Action::ImageConfig => "image-config",
+            Action::LargestFiles => "largest-files",
             Action::Help => "help",
         }
     }
@@ -118,6 +136,7 @@ impl Action {
             Action::End => "last row",
             Action::CompareAll => "show aggregated changes (layers pane)",
             Action::CompareLayer => "show this layer's changes (layers pane)",
+            Action::CompareBase => "mark this layer as the compare base / unmark (layers pane)",
             Action::ToggleCollapseDir => "collapse / expand directory",
             Action::ToggleCollapseAllDir => "collapse / expand all directories",
             Action::ToggleAddedFiles => "hide / show added files (tree)",
@@ -126,14 +145,19 @@ impl Action {
             Action::ToggleUnmodifiedFiles => "hide / show unmodified files",
             Action::ToggleFiletreeAttributes => "hide / show file attributes",
             Action::ToggleSortOrder => "sort by name / size",
+            Action::ToggleWrapTree => "wrap long names in the tree",
             Action::OpenFile => "open file viewer and path history",
+            Action::ViewerDiff => "file viewer: text diff against the version before",
+            Action::ExtractFile => "write the selected file or directory to the working directory",
+            Action::ImageConfig => "image config: user, command, env, labels, annotations",
+            Action::LargestFiles => "largest files: in the image at this layer, and stored by it",
             Action::Help => "this help",
         }
     }
 
     pub fn scope(self) -> Scope {
         match self {
-            Action::CompareAll | Action::CompareLayer => Scope::Layers,
+            Action::CompareAll | Action::CompareLayer | Action::CompareBase => Scope::Layers,
             Action::ToggleCollapseDir
             | Action::ToggleCollapseAllDir
             | Action::ToggleAddedFiles
@@ -141,7 +165,9 @@ impl Action {
             | Action::ToggleModifiedFiles
             | Action::ToggleUnmodifiedFiles
             | Action::ToggleFiletreeAttributes
-            | Action::ToggleSortOrder => Scope::Tree,
+            | Action::ToggleSortOrder
+            | Action::ToggleWrapTree
+            | Action::ExtractFile => Scope::Tree,
             _ => Scope::Global,
         }
     }
@@ -163,6 +189,7 @@ impl Action {
             Action::End => "end,G",
             Action::CompareAll => "ctrl+a",
             Action::CompareLayer => "ctrl+l",
+            Action::CompareBase => "b",
             Action::ToggleCollapseDir => "space",
             Action::ToggleCollapseAllDir => "ctrl+space",
             Action::ToggleAddedFiles => "ctrl+a",
@@ -172,7 +199,12 @@ impl Action {
             Action::ToggleUnmodifiedFiles => "ctrl+u",
             Action::ToggleFiletreeAttributes => "ctrl+b",
             Action::ToggleSortOrder => "ctrl+o",
+            Action::ToggleWrapTree => "ctrl+p",
             Action::OpenFile => "enter,o",
+            Action::ViewerDiff => "D",
+            Action::ExtractFile => "ctrl+e",
+            Action::ImageConfig => "i",
+            Action::LargestFiles => "L",
             Action::Help => "?,f1",
         }
     }
@@ -461,6 +493,29 @@ mod tests {
             &[Action::Help]
         );
         assert_eq!(map.first_label(Action::ToggleSortOrder), "^O");
+    }
+
+    #[test]
+    fn every_dive_keybinding_name_is_accepted() {
+        // dive v0.13's keybinding section, as `dive` writes it (cmd/dive/cli/internal/options).
+        let dive = "keybinding:\n  quit: ctrl+c\n  toggle-view: tab\n  filter-files: ctrl+f\n  \
+            close-filter-files: esc\n  up: up,k\n  down: down,j\n  left: left,h\n  \
+            right: right,l\n  page-up: pgup\n  page-down: pgdn\n  compare-all: ctrl+a\n  \
+            compare-layer: ctrl+l\n  toggle-collapse-dir: space\n  \
+            toggle-collapse-all-dir: ctrl+space\n  toggle-added-files: ctrl+a\n  \
+            toggle-removed-files: ctrl+r\n  toggle-modified-files: ctrl+m\n  \
+            toggle-unmodified-files: ctrl+u\n  toggle-filetree-attributes: ctrl+b\n  \
+            toggle-sort-order: ctrl+o\n  toggle-wrap-tree: ctrl+p\n  extract-file: ctrl+e\n";
+        let mut map = KeyMap::default();
+        map.apply_config(dive, Path::new("dive.yaml")).unwrap();
+        assert_eq!(
+            map.actions(&ev(KeyCode::Char('e'), KeyModifiers::CONTROL)),
+            &[Action::ExtractFile]
+        );
+        assert_eq!(
+            map.actions(&ev(KeyCode::Char('p'), KeyModifiers::CONTROL)),
+            &[Action::ToggleWrapTree]
+        );
     }
 
     #[test]

@@ -14,10 +14,14 @@ use crate::image::model::{Change, Entry, Image, NodeId, PathTree};
 /// What the tree shows for the selected layer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CompareMode {
-    /// The paths the selected layer changed (dive's "Current Layer Contents").
+    /// The image as of the selected layer with that layer's changes marked, the rest unmodified
+    /// (dive's "Current Layer Contents"; hiding unmodified leaves the layer's own entries).
     Layer,
     /// The image up to the selected layer, marked against layer 0 (dive's "Aggregated").
     Aggregated,
+    /// The image as of the selected layer, marked against the image as of this base layer (dive
+    /// #414: the difference between two chosen layers; the base may be above or below).
+    Base(u32),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,12 +50,46 @@ impl HiddenKinds {
     }
 }
 
+/// A size filter (`>10MB`, `<1KB`): only files strictly bigger (or smaller) show, with their
+/// parent directories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SizeFilter {
+    pub bigger: bool,
+    pub bytes: u64,
+}
+
+impl SizeFilter {
+    /// `>SIZE` or `<SIZE` (SIZE as `--ci` sizes: `10MB`, `10MiB`, bytes); `None` otherwise.
+    pub fn parse(text: &str) -> Option<Result<SizeFilter, String>> {
+        let (bigger, rest) = match text.trim_start().chars().next()? {
+            '>' => (true, &text.trim_start()[1..]),
+            '<' => (false, &text.trim_start()[1..]),
+            _ => return None,
+        };
+        Some(match crate::image::ci::parse_bytes(rest) {
+            Ok(Some(bytes)) => Ok(SizeFilter { bigger, bytes }),
+            Ok(None) => Err("a size such as >10MB or <1KiB".to_string()),
+            Err(e) => Err(format!("{e:#}")),
+        })
+    }
+
+    pub fn accepts(self, size: u64) -> bool {
+        if self.bigger {
+            size > self.bytes
+        } else {
+            size < self.bytes
+        }
+    }
+}
+
 /// Everything that decides which nodes are visible, compared to know when to recompute.
 #[derive(Debug, Clone)]
 pub struct ViewKey {
     pub layer: u32,
     pub mode: CompareMode,
     pub filter: Option<Regex>,
+    /// Files outside this size range are not shown (directories follow their files).
+    pub size: Option<SizeFilter>,
     pub hidden: HiddenKinds,
 }
 
@@ -60,6 +98,7 @@ impl PartialEq for ViewKey {
         self.layer == other.layer
             && self.mode == other.mode
             && self.hidden == other.hidden
+            && self.size == other.size
             && self.filter.as_ref().map(Regex::as_str) == other.filter.as_ref().map(Regex::as_str)
     }
 }
@@ -217,13 +256,24 @@ fn own_compact(
 ) -> Option<(Change, Option<&Compact>)> {
     let upto = vs.partition_point(|v| v.layer <= layer);
     if upto == 0 {
+        // Nothing yet at this layer; against a later base, what the base has reads as removed.
+        if let CompareMode::Base(base) = mode {
+            let at_base = vs.partition_point(|v| v.layer <= base);
+            return at_base
+                .checked_sub(1)
+                .map(|i| &vs[i])
+                .filter(|v| v.present)
+                .map(|v| (Change::Removed, Some(v)));
+        }
         return None;
     }
     let newest = &vs[upto - 1];
     match mode {
         CompareMode::Layer => {
             if newest.layer != layer {
-                return None;
+                // As in dive: the whole filesystem as of this layer, what the layer did not
+                // touch unmodified (`ctrl+u` hides it, leaving only the layer's own entries).
+                return newest.present.then_some((Change::Unchanged, Some(newest)));
             }
             if !newest.present {
                 return Some((Change::Removed, last_present(vs, upto - 1)));
@@ -237,6 +287,21 @@ fn own_compact(
                 Change::Modified
             };
             Some((change, Some(newest)))
+        }
+        CompareMode::Base(base) => {
+            let at_base = vs.partition_point(|v| v.layer <= base);
+            let before = at_base.checked_sub(1).map(|i| &vs[i]).filter(|v| v.present);
+            let after = Some(newest).filter(|v| v.present);
+            // Unchanged when every version between the two states re-wrote the same entry.
+            let (lo, hi) = (at_base.min(upto), at_base.max(upto));
+            let same = vs[lo..hi].iter().all(|v| v.same_as_prev);
+            match (before, after) {
+                (None, None) => None,
+                (None, Some(v)) => Some((Change::Added, Some(v))),
+                (Some(v), None) => Some((Change::Removed, Some(v))),
+                (Some(_), Some(v)) if same => Some((Change::Unchanged, Some(v))),
+                (Some(_), Some(v)) => Some((Change::Modified, Some(v))),
+            }
         }
         CompareMode::Aggregated => {
             if !newest.present {
@@ -315,6 +380,7 @@ impl TreeView {
                             (Some(re), Some(paths)) => re.is_match(&paths[pos]),
                             _ => true,
                         }
+                        && key.size.is_none_or(|f| !is_dir_like && f.accepts(size))
                 }
                 None => false,
             };

@@ -8,7 +8,9 @@ use regex::Regex;
 
 use super::content::{FileSource, ViewerContent};
 use super::keys::KeyMap;
-use super::rows::{CompareMode, Flat, HiddenKinds, SortOrder, TreeIndex, TreeView, ViewKey};
+use super::rows::{
+    CompareMode, Flat, HiddenKinds, SizeFilter, SortOrder, TreeIndex, TreeView, ViewKey,
+};
 use crate::image::model::{Change, Image, NodeId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +28,8 @@ pub struct Filter {
     pub input: String,
     /// The compiled filter in effect (`None` when empty or while the input does not compile).
     pub regex: Option<Regex>,
+    /// `>10MB` / `<1KB`: a size filter instead of a regex.
+    pub size: Option<SizeFilter>,
     /// The input line has the keyboard.
     pub editing: bool,
     /// Why the input does not compile.
@@ -52,6 +56,8 @@ pub struct Viewer {
     pub history: Vec<HistoryEntry>,
     /// First content line shown.
     pub scroll: usize,
+    /// While the text diff is shown: the content it replaced, and the layer compared with.
+    pub diff_of: Option<(ViewerContent, u32)>,
 }
 
 /// How many tree views to keep besides the current one (each is one small record per node).
@@ -71,6 +77,8 @@ pub struct State {
     pub hidden: HiddenKinds,
     pub sort: SortOrder,
     pub show_attributes: bool,
+    /// Long names wrap onto more lines in the tree (dive's toggle-wrap-tree).
+    pub wrap_tree: bool,
     /// Share of the width the file tree takes.
     pub tree_width: f64,
     pub collapsed: HashSet<NodeId>,
@@ -85,6 +93,11 @@ pub struct State {
     pub viewer: Option<Viewer>,
     pub help: bool,
     pub help_scroll: usize,
+    /// The image config overlay (user, command, environment, labels, annotations).
+    pub image_config: bool,
+    pub image_config_scroll: usize,
+    /// The largest-files overlay.
+    pub largest: bool,
     /// A one-line message for the status bar (the last jump, why a file cannot be shown…).
     pub message: Option<String>,
     pub quit: bool,
@@ -105,6 +118,7 @@ impl State {
             layer: 0,
             mode: CompareMode::Layer,
             filter: None,
+            size: None,
             hidden: HiddenKinds::default(),
         };
         let index = TreeIndex::new(&image.tree);
@@ -120,6 +134,7 @@ impl State {
             hidden: HiddenKinds::default(),
             sort: SortOrder::Name,
             show_attributes: true,
+            wrap_tree: false,
             tree_width: 0.5,
             collapsed: HashSet::new(),
             filter: Filter::default(),
@@ -131,6 +146,9 @@ impl State {
             viewer: None,
             help: false,
             help_scroll: 0,
+            image_config: false,
+            image_config_scroll: 0,
+            largest: false,
             message: None,
             quit: false,
             width: 80,
@@ -150,6 +168,9 @@ impl State {
         self.show_attributes = prefs.show_attributes;
         self.tree_width = prefs.tree_width;
         self.hidden = prefs.hidden;
+        if prefs.sort_by_size {
+            self.sort = SortOrder::SizeDesc;
+        }
         if prefs.aggregated {
             self.compare = CompareMode::Aggregated;
         }
@@ -171,6 +192,7 @@ impl State {
             layer: self.layer as u32,
             mode: self.compare,
             filter: self.filter.regex.clone(),
+            size: self.filter.size,
             hidden: self.hidden,
         }
     }
@@ -238,10 +260,22 @@ impl State {
 
     pub fn set_filter_input(&mut self, input: String) {
         self.filter.input = input;
-        if self.filter.input.is_empty() {
+        if let Some(size) = SizeFilter::parse(&self.filter.input) {
             self.filter.regex = None;
+            match size {
+                Ok(size) => {
+                    self.filter.size = Some(size);
+                    self.filter.error = None;
+                }
+                // Keep the last good size while the user is still typing.
+                Err(e) => self.filter.error = Some(e),
+            }
+        } else if self.filter.input.is_empty() {
+            self.filter.regex = None;
+            self.filter.size = None;
             self.filter.error = None;
         } else {
+            self.filter.size = None;
             match Regex::new(&self.filter.input) {
                 Ok(re) => {
                     self.filter.regex = Some(re);

@@ -72,21 +72,15 @@ fn change_of(s: &State, path: &str) -> Option<Change> {
 }
 
 #[test]
-fn layer_mode_shows_only_what_the_layer_changed() {
+fn layer_mode_shows_the_image_with_the_layers_changes_marked() {
     let mut s = state();
     assert_eq!(s.focus, Pane::Layers);
     key(&mut s, KeyCode::Down);
     key(&mut s, KeyCode::Down);
     assert_eq!(s.layer, 2);
-    assert_eq!(
-        tree_names(&s),
-        [
-            "/app",
-            "/app/cache",
-            "/app/cache/build.log",
-            "/app/config.ini"
-        ]
-    );
+    // As in dive: the whole filesystem as of the layer; what it did not touch is unmodified.
+    assert_eq!(change_of(&s, "/etc/motd"), Some(Change::Unchanged));
+    assert_eq!(change_of(&s, "/app/bin/hello.sh"), Some(Change::Unchanged));
     assert_eq!(change_of(&s, "/app/cache/build.log"), Some(Change::Removed));
     assert_eq!(change_of(&s, "/app/config.ini"), Some(Change::Modified));
     // A directory of mixed changes reads as modified.
@@ -98,11 +92,28 @@ fn layer_mode_shows_only_what_the_layer_changed() {
         Some((Change::Removed, 8893))
     );
     let app = s.image.tree.lookup("/app").unwrap();
-    assert_eq!(s.tree_view().get(app).map(|i| i.size), Some(12));
+    assert_eq!(s.tree_view().get(app).map(|i| i.size), Some(56));
+    // ctrl+u (dive's hide-unmodified) leaves only what the layer itself changed.
+    key(&mut s, KeyCode::Tab);
+    ctrl(&mut s, 'u');
+    assert_eq!(
+        tree_names(&s),
+        [
+            "/app",
+            "/app/cache",
+            "/app/cache/build.log",
+            "/app/config.ini"
+        ]
+    );
+    key(&mut s, KeyCode::Tab);
     key(&mut s, KeyCode::Char('k'));
     assert_eq!(s.layer, 1);
     assert_eq!(change_of(&s, "/app/cache/build.log"), Some(Change::Added));
     assert_eq!(change_of(&s, "/usr/local/bin/hello"), Some(Change::Added));
+    // A path removed by an earlier layer is not in the filesystem any more.
+    key(&mut s, KeyCode::End);
+    ctrl(&mut s, 'u');
+    assert_eq!(change_of(&s, "/app/cache/build.log"), None);
 }
 
 #[test]
@@ -118,6 +129,8 @@ fn aggregated_mode_marks_against_the_first_layer() {
     assert_eq!(change_of(&s, "/usr/local/bin/hello"), Some(Change::Added));
     ctrl(&mut s, 'l');
     assert_eq!(s.compare, CompareMode::Layer);
+    key(&mut s, KeyCode::Tab);
+    ctrl(&mut s, 'u');
     assert_eq!(
         tree_names(&s),
         ["/app", "/app/bin", "/app/bin/hello.sh", "/app/config.ini"]
@@ -133,10 +146,10 @@ fn tab_switches_pane_and_ctrl_a_means_hide_added_in_the_tree() {
     ctrl(&mut s, 'a');
     assert!(s.hidden.added);
     assert_eq!(s.compare, CompareMode::Layer);
+    ctrl(&mut s, 'u');
     // Layer 1 added the cache dir and the symlink; only the modified config stays.
     assert_eq!(tree_names(&s), ["/app", "/app/config.ini"]);
     ctrl(&mut s, 'a');
-    ctrl(&mut s, 'u');
     ctrl(&mut s, 'r');
     key(&mut s, KeyCode::Char('M'));
     assert!(s.hidden.unchanged && s.hidden.removed && s.hidden.modified);
@@ -173,7 +186,10 @@ fn filter_keeps_parents_of_matches_and_reports_bad_regex() {
     typed(&mut s, "hello\\.sh$");
     assert_eq!(tree_names(&s), ["/app", "/app/bin", "/app/bin/hello.sh"]);
     let screen = render(&s);
-    assert!(screen.contains("Filter (regex): hello\\.sh$"), "{screen}");
+    assert!(
+        screen.contains("Filter (regex, or >10MB / <1KB): hello\\.sh$"),
+        "{screen}"
+    );
     key(&mut s, KeyCode::Char('('));
     assert!(s.filter.error.is_some());
     // The last good filter stays in effect while the input is broken.
@@ -204,6 +220,14 @@ fn sort_by_size_puts_big_entries_first() {
         .position(|n| n.starts_with("/etc/\x1b"))
         .unwrap();
     assert!(motd < evil, "{names:?}");
+    // Each row shows its share of the image: /app holds 65 of the image's bytes.
+    let share = 65.0 * 100.0 / s.image.metrics.total_size as f64;
+    let screen = render(&s);
+    assert!(screen.contains("Size  Share  Filetree"), "{screen}");
+    assert!(
+        screen.contains(&format!("65 B {share:>5.1}%  ├── app")),
+        "{screen}"
+    );
 }
 
 #[test]
@@ -357,7 +381,8 @@ fn viewer_shows_history_and_content_and_closes() {
     s.height = 40;
     key(&mut s, KeyCode::End);
     key(&mut s, KeyCode::Tab);
-    // Layer 4 (index 3): /app, /app/bin, hello.sh, config.ini.
+    // Layer 4 (index 3), unmodified hidden: /app, /app/bin, hello.sh, config.ini.
+    ctrl(&mut s, 'u');
     key(&mut s, KeyCode::End);
     assert_eq!(s.selected_node(), s.image.tree.lookup("/app/config.ini"));
     key(&mut s, KeyCode::Enter);
@@ -381,6 +406,23 @@ fn viewer_shows_history_and_content_and_closes() {
     assert!(
         screen.contains("content of /app/config.ini in layer 3"),
         "{screen}"
+    );
+    // D: a text diff against the version the layer replaced (layer index 2).
+    key(&mut s, KeyCode::Char('D'));
+    let viewer = s.viewer.as_ref().expect("viewer open");
+    assert_eq!(
+        viewer.content.lines(),
+        [
+            "- content of /app/config.ini in layer 2",
+            "+ content of /app/config.ini in layer 3",
+            "  line 2"
+        ]
+    );
+    assert!(render(&s).contains("/app/config.ini: diff layer 3 → 4"));
+    key(&mut s, KeyCode::Char('D'));
+    assert_eq!(
+        s.viewer.as_ref().unwrap().content.lines()[0],
+        "content of /app/config.ini in layer 3"
     );
     key(&mut s, KeyCode::Esc);
     assert!(s.viewer.is_none());
@@ -428,6 +470,168 @@ fn help_overlay_lists_every_action() {
     assert_eq!(s.focus, Pane::Layers);
     key(&mut s, KeyCode::Esc);
     assert!(!s.help);
+}
+
+#[test]
+fn image_config_overlay_shows_every_setting_and_closes() {
+    let mut s = state();
+    key(&mut s, KeyCode::Char('i'));
+    assert!(s.image_config);
+    let screen = render(&s);
+    for needle in [
+        "Image config · i closes",
+        "User         app",
+        "WorkingDir   /app",
+        r#"Cmd          ["/app/bin/hello.sh"]"#,
+        "Env          APP_HOME=/app",
+        "ExposedPorts 8080/tcp",
+        "Label        org.example.team=tools",
+        "Created      2024-05-04T12:00:00Z",
+        "Platform     linux/amd64",
+    ] {
+        assert!(screen.contains(needle), "{needle}: {screen}");
+    }
+    // Keys other than close and scroll do nothing while it is up; the panes lose focus marks.
+    key(&mut s, KeyCode::Tab);
+    assert_eq!(s.focus, Pane::Layers);
+    assert!(!render(&s).contains("● Layers"));
+    key(&mut s, KeyCode::Down);
+    assert_eq!(s.image_config_scroll, 1);
+    key(&mut s, KeyCode::Esc);
+    assert!(!s.image_config);
+    key(&mut s, KeyCode::Char('i'));
+    key(&mut s, KeyCode::Char('i'));
+    assert!(!s.image_config, "its own key closes it");
+}
+
+#[test]
+fn ctrl_p_wraps_long_names_in_the_tree() {
+    let mut s = state();
+    s.width = 90;
+    ctrl(&mut s, 'a');
+    key(&mut s, KeyCode::Tab);
+    // The tree pane (right half) is narrower than its attribute columns: names are cut off.
+    let tree_pane = |s: &State| -> String {
+        render(s)
+            .lines()
+            .map(|l| l.chars().skip(45).collect::<String>() + "\n")
+            .collect()
+    };
+    assert!(!tree_pane(&s).contains("config.ini"), "{}", tree_pane(&s));
+    ctrl(&mut s, 'p');
+    assert!(s.wrap_tree);
+    let screen = tree_pane(&s);
+    assert!(screen.contains("config.ini"), "{screen}");
+    assert!(screen.contains("hello.sh"), "{screen}");
+    ctrl(&mut s, 'p');
+    assert!(!s.wrap_tree);
+}
+
+#[test]
+fn a_size_filter_shows_only_files_of_that_size_and_their_parents() {
+    let mut s = state();
+    key(&mut s, KeyCode::Down);
+    ctrl(&mut s, 'a');
+    key(&mut s, KeyCode::Char('/'));
+    typed(&mut s, ">100");
+    let names = tree_names(&s);
+    // Only the 8,893-byte log is above 100 bytes in the image as of the second layer.
+    assert!(names.iter().any(|n| n.ends_with("/build.log")), "{names:?}");
+    assert!(!names.iter().any(|n| n.ends_with("/hello.sh")), "{names:?}");
+    assert!(render(&s).contains("Filter (size): >100"));
+    key(&mut s, KeyCode::Backspace);
+    key(&mut s, KeyCode::Backspace);
+    key(&mut s, KeyCode::Backspace);
+    typed(&mut s, "1kB");
+    assert!(tree_names(&s).iter().any(|n| n.ends_with("/build.log")));
+    typed(&mut s, "x");
+    assert!(s.filter.error.is_some(), "a bad size is reported");
+    assert!(
+        tree_names(&s).iter().any(|n| n.ends_with("/build.log")),
+        "the last good size stays"
+    );
+    key(&mut s, KeyCode::Esc);
+    assert!(s.filter.size.is_none());
+    assert!(tree_names(&s).iter().any(|n| n.ends_with("/hello.sh")));
+}
+
+#[test]
+fn largest_files_overlay_lists_the_image_and_the_layer() {
+    let mut s = state();
+    key(&mut s, KeyCode::Down);
+    key(&mut s, KeyCode::Char('L'));
+    assert!(s.largest);
+    let screen = render(&s);
+    let share = 8893.0 * 100.0 / s.image.metrics.total_size as f64;
+    let row = format!("    8.89 kB {share:>6.2} %  layer 2   /app/cache/build.log");
+    assert!(
+        screen.contains("Largest in the image as of layer 2"),
+        "{screen}"
+    );
+    assert!(screen.contains("Largest stored by layer 2"), "{screen}");
+    assert_eq!(screen.matches(&row).count(), 2, "{row}\n{screen}");
+    // Biggest first: the log's row comes before the smaller files' rows.
+    let log = screen.find(&row).unwrap();
+    let hello = screen.find("/app/bin/hello.sh").expect("hello.sh listed");
+    assert!(log < hello, "{screen}");
+    key(&mut s, KeyCode::Esc);
+    assert!(!s.largest);
+}
+
+#[test]
+fn a_compare_base_marks_changes_between_two_chosen_layers() {
+    let mut s = state();
+    key(&mut s, KeyCode::Down);
+    key(&mut s, KeyCode::Char('b'));
+    assert_eq!(s.compare, CompareMode::Base(1));
+    // On the base itself nothing changed.
+    assert_eq!(
+        change_of(&s, "/app/cache/build.log"),
+        Some(Change::Unchanged)
+    );
+    key(&mut s, KeyCode::End);
+    assert!(render(&s).contains("Changes from base layer 2 (layer 4)"));
+    assert_eq!(change_of(&s, "/app/cache/build.log"), Some(Change::Removed));
+    assert_eq!(change_of(&s, "/app/config.ini"), Some(Change::Modified));
+    assert_eq!(change_of(&s, "/etc/motd"), Some(Change::Unchanged));
+    assert_eq!(
+        change_of(&s, "/usr/local/bin/hello"),
+        Some(Change::Unchanged)
+    );
+    // The base may be the later layer: from layer 4 back to layer 2 the log reappears.
+    key(&mut s, KeyCode::Char('b'));
+    assert_eq!(s.compare, CompareMode::Base(3));
+    key(&mut s, KeyCode::Char('k'));
+    key(&mut s, KeyCode::Char('k'));
+    assert_eq!(change_of(&s, "/app/cache/build.log"), Some(Change::Added));
+    // Back on the base, `b` unmarks it.
+    key(&mut s, KeyCode::End);
+    key(&mut s, KeyCode::Char('b'));
+    assert_eq!(s.compare, CompareMode::Layer);
+}
+
+#[test]
+fn extract_without_a_source_says_so_on_the_status_line() {
+    let mut s = state();
+    key(&mut s, KeyCode::Tab);
+    ctrl(&mut s, 'e');
+    let message = s.message.clone().unwrap_or_default();
+    assert!(
+        message.starts_with("cannot extract /app") && message.contains("no image source"),
+        "{message}"
+    );
+}
+
+#[test]
+fn layer_details_show_the_history_date_and_both_counts() {
+    let mut s = state();
+    key(&mut s, KeyCode::Down);
+    let screen = render(&s);
+    assert!(screen.contains("Created: 2024-05-02T12:00:00Z"), "{screen}");
+    assert!(
+        screen.contains("Layer:   2 of 4 (index 1 in --json, counted from 0)"),
+        "{screen}"
+    );
 }
 
 #[test]

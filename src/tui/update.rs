@@ -10,6 +10,9 @@ use super::keys::{Action, Scope};
 use super::rows::{CompareMode, SortOrder};
 use super::state::{HistoryEntry, Pane, State, Viewer};
 use super::view::{self, LayerRow};
+use std::path::Path;
+
+use crate::image::escape_name;
 use crate::image::model::EntryKind;
 
 /// Applies one terminal event.
@@ -53,6 +56,20 @@ pub fn handle_key(state: &mut State, key: &KeyEvent) {
         }
         return;
     }
+    if state.image_config {
+        image_config_key(state, &actions, key);
+        return;
+    }
+    if state.largest {
+        if matches!(
+            actions.first(),
+            Some(Action::Quit | Action::LargestFiles | Action::CloseFilterFiles | Action::OpenFile)
+        ) || key.code == KeyCode::Esc
+        {
+            state.largest = false;
+        }
+        return;
+    }
     if state.viewer.is_some() {
         viewer_key(state, &actions, key);
         return;
@@ -79,7 +96,7 @@ fn edit_filter(state: &mut State, key: &KeyEvent) {
         }
         KeyCode::Enter | KeyCode::Tab | KeyCode::Down | KeyCode::Up => {
             state.filter.editing = false;
-            if state.filter.regex.is_some() {
+            if state.filter.regex.is_some() || state.filter.size.is_some() {
                 state.focus = Pane::Tree;
             }
         }
@@ -99,6 +116,22 @@ fn edit_filter(state: &mut State, key: &KeyEvent) {
     }
 }
 
+fn image_config_key(state: &mut State, actions: &[Action], key: &KeyEvent) {
+    let max = state.image.config.display_lines().len().saturating_sub(1);
+    match actions.first() {
+        Some(Action::Up) => state.image_config_scroll = state.image_config_scroll.saturating_sub(1),
+        Some(Action::Down) => state.image_config_scroll = (state.image_config_scroll + 1).min(max),
+        Some(Action::Home) => state.image_config_scroll = 0,
+        Some(Action::End) => state.image_config_scroll = max,
+        Some(Action::Quit | Action::ImageConfig | Action::CloseFilterFiles | Action::OpenFile) => {
+            state.image_config = false
+        }
+        Some(Action::Help) => state.help = true,
+        _ if key.code == KeyCode::Esc => state.image_config = false,
+        _ => {}
+    }
+}
+
 fn viewer_key(state: &mut State, actions: &[Action], key: &KeyEvent) {
     let page = view::areas(state).viewer_body_height.max(1);
     let Some(viewer) = state.viewer.as_mut() else {
@@ -113,6 +146,7 @@ fn viewer_key(state: &mut State, actions: &[Action], key: &KeyEvent) {
         Some(Action::Home) => viewer.scroll = 0,
         Some(Action::End) => viewer.scroll = max,
         Some(Action::Quit | Action::CloseFilterFiles | Action::OpenFile) => state.viewer = None,
+        Some(Action::ViewerDiff) => toggle_viewer_diff(state),
         Some(Action::Help) => state.help = true,
         _ if key.code == KeyCode::Esc => state.viewer = None,
         _ => {}
@@ -127,6 +161,11 @@ pub fn apply(state: &mut State, action: Action) {
             state.help = true;
             state.help_scroll = 0;
         }
+        Action::ImageConfig => {
+            state.image_config = true;
+            state.image_config_scroll = 0;
+        }
+        Action::LargestFiles => state.largest = true,
         Action::ToggleView => {
             if state.focus == Pane::Tree {
                 state.focus = state.left_focus;
@@ -167,6 +206,15 @@ pub fn apply(state: &mut State, action: Action) {
         },
         Action::CompareAll => set_compare(state, CompareMode::Aggregated),
         Action::CompareLayer => set_compare(state, CompareMode::Layer),
+        Action::CompareBase => {
+            let here = CompareMode::Base(state.layer as u32);
+            let mode = if state.compare == here {
+                CompareMode::Layer
+            } else {
+                here
+            };
+            set_compare(state, mode);
+        }
         Action::ToggleCollapseDir => {
             if let Some(node) = state.selected_node().filter(|n| state.is_dir(*n)) {
                 if !state.collapsed.remove(&node) {
@@ -205,6 +253,14 @@ pub fn apply(state: &mut State, action: Action) {
             state.invalidate_rows();
             state.refresh();
         }
+        Action::ExtractFile => extract_selected(state),
+        Action::ViewerDiff => {
+            if state.focus == Pane::Tree {
+                open_viewer(state);
+                toggle_viewer_diff(state);
+            }
+        }
+        Action::ToggleWrapTree => state.wrap_tree = !state.wrap_tree,
         Action::OpenFile => match state.focus {
             Pane::Tree => {
                 if let Some(node) = state.selected_node() {
@@ -307,6 +363,111 @@ fn tree_right(state: &mut State) {
 
 /// Opens the viewer on the selected tree row: its content as shown in the selected layer and
 /// the list of layers that touched it.
+/// Shows, or stops showing, the viewed text as a diff against the previous layer that stored
+/// the path (the version the shown layer replaced).
+fn toggle_viewer_diff(state: &mut State) {
+    let Some(viewer) = state.viewer.as_mut() else {
+        return;
+    };
+    if let Some((content, _)) = viewer.diff_of.take() {
+        viewer.content = content;
+        viewer.scroll = 0;
+        return;
+    }
+    let Some(layer) = viewer.layer else { return };
+    let ViewerContent::Text { lines: new, .. } = &viewer.content else {
+        state.message = Some("only text files can be compared".to_string());
+        return;
+    };
+    let Some(previous) = viewer
+        .history
+        .iter()
+        .rev()
+        .find(|h| h.layer < layer && h.size.is_some())
+        .map(|h| h.layer)
+    else {
+        state.message = Some("no earlier version of this file to compare with".to_string());
+        return;
+    };
+    let Some(files) = &state.files else { return };
+    let old = match files.read_file(
+        &state.image.layers[previous as usize],
+        &viewer.path,
+        VIEW_LIMIT,
+    ) {
+        Ok(bytes) => match ViewerContent::from_bytes(&bytes, bytes.len() as u64) {
+            ViewerContent::Text { lines, .. } => lines,
+            _ => {
+                state.message = Some(format!("layer {} stored it as binary", previous + 1));
+                return;
+            }
+        },
+        Err(err) => {
+            state.message = Some(escape_name(&format!(
+                "cannot read layer {}: {err:#}",
+                previous + 1
+            )));
+            return;
+        }
+    };
+    let Some(diff) = super::content::text_diff(&old, new) else {
+        state.message = Some("too many lines to compare".to_string());
+        return;
+    };
+    let shown = ViewerContent::Text {
+        lines: diff,
+        truncated: false,
+    };
+    viewer.diff_of = Some((std::mem::replace(&mut viewer.content, shown), previous));
+    viewer.scroll = 0;
+}
+
+/// dive's extract-file: the selected path, as the image is at the selected layer, written into
+/// the working directory under its own name; the status line says where (or why not).
+fn extract_selected(state: &mut State) {
+    let Some(node) = state.selected_node() else {
+        return;
+    };
+    let tree = &state.image.tree;
+    let path = tree.path(node);
+    let shown = escape_name(&path);
+    // A path this layer removed (shown with `-`) comes out as the layer that last stored it.
+    let layer = if tree.state_at(node, state.layer as u32).is_some() {
+        state.layer as u32
+    } else {
+        state
+            .tree_view()
+            .get(node)
+            .and_then(|i| i.from_layer)
+            .unwrap_or(state.layer as u32)
+    };
+    let result = match &state.files {
+        Some(files) => files.extract(&state.image, &path, layer, Path::new(".")),
+        None => Err(anyhow::anyhow!("no image source to extract from")),
+    };
+    state.message = Some(match result {
+        Ok(w) => {
+            let name = escape_name(&state.image.tree.node(node).name);
+            let cwd = std::env::current_dir()
+                .map(|d| escape_name(&d.display().to_string()))
+                .unwrap_or_else(|_| ".".to_string());
+            format!(
+                "extracted {shown} (layer {}) to {cwd}/{name}: {} files, {} dirs, {} links{}",
+                layer + 1,
+                w.files,
+                w.dirs,
+                w.links,
+                if w.skipped.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} skipped", w.skipped.len())
+                }
+            )
+        }
+        Err(e) => format!("cannot extract {shown}: {}", escape_name(&format!("{e:#}"))),
+    });
+}
+
 pub fn open_viewer(state: &mut State) {
     let Some(node) = state.selected_node() else {
         return;
@@ -374,6 +535,7 @@ pub fn open_viewer(state: &mut State) {
         layer: shown_layer,
         content,
         history,
+        diff_of: None,
         scroll: 0,
     });
 }
@@ -463,7 +625,7 @@ pub fn clamp_scrolls(state: &mut State) {
 }
 
 fn handle_mouse(state: &mut State, mouse: &MouseEvent) {
-    if state.help || state.filter.editing {
+    if state.help || state.image_config || state.largest || state.filter.editing {
         return;
     }
     let pos = Position::new(mouse.column, mouse.row);

@@ -1108,3 +1108,98 @@ fn bytes_kept_alive_by_a_hard_link_are_not_reclaimable() {
     assert_eq!(m.reclaimable.len(), 1);
     assert_eq!(m.reclaimable[0].path, "/gone");
 }
+
+#[test]
+fn extract_never_writes_through_a_symlink_from_the_image() {
+    let outside = tempfile::tempdir().unwrap();
+    let target = outside
+        .path()
+        .to_str()
+        .unwrap()
+        .trim_start_matches('/')
+        .to_string();
+    // Layer 0 makes `esc` a symlink out of the root; layer 1 writes a file "under" it, and a
+    // file whose tar name climbs out with `..`.
+    let l0 = LayerTar::new()
+        .symlink("esc", &format!("/{target}"))
+        .dir("d/")
+        .file("d/f", b"ok")
+        .finish();
+    let l1 = LayerTar::new()
+        .file("esc/pwned", b"x")
+        .file("../../../d/g", b"y")
+        .finish();
+    let image = TestImage {
+        layers: vec![l0, l1],
+        commands: vec!["/bin/sh -c a".into(), "/bin/sh -c b".into()],
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let layout = dir.path().join("oci");
+    image.write_oci_dir(&layout, Comp::Gzip);
+    let dest = dir.path().join("out");
+    let out = imgdive(
+        &[
+            "extract",
+            &format!("oci:{}", layout.display()),
+            "/",
+            "-o",
+            dest.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+    assert!(dest.join("esc").is_symlink());
+    assert_eq!(std::fs::read(dest.join("d/f")).unwrap(), b"ok");
+    assert_eq!(
+        std::fs::read(dest.join("d/g")).unwrap(),
+        b"y",
+        "`..` stays in the root"
+    );
+}
+
+#[test]
+fn duplicate_content_under_other_paths_is_listed_not_reclaimed() {
+    let vendored = [b'v'; 700];
+    let l0 = LayerTar::new()
+        .dir("lib/")
+        .file("lib/libz.so", &vendored)
+        .file("lib/other", &[b'o'; 50])
+        .finish();
+    // A `COPY --from` of the same library to another path, and the same path rewritten
+    // identically (an inefficient path, not a duplicate).
+    let l1 = LayerTar::new()
+        .dir("app/")
+        .file("app/vendor-libz.so", &vendored)
+        .file("app/copy2", &vendored)
+        .file("lib/other", &[b'o'; 50])
+        .finish();
+    let image = TestImage {
+        layers: vec![l0, l1],
+        commands: vec!["/bin/sh -c a".into(), "/bin/sh -c b".into()],
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let layout = dir.path().join("oci");
+    image.write_oci_dir(&layout, Comp::Gzip);
+    let out = imgdive(
+        &["--json", "-", &format!("oci:{}", layout.display())],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let duplicates = v["imgdive"]["duplicates"].as_array().unwrap();
+    assert_eq!(duplicates.len(), 1, "{duplicates:?}");
+    let d = &duplicates[0];
+    assert_eq!(d["size"], 700);
+    assert_eq!(d["duplicateBytes"], 1400, "three paths, two extra copies");
+    assert_eq!(
+        d["copies"],
+        json!([
+            {"path": "/app/copy2", "layer": 1},
+            {"path": "/app/vendor-libz.so", "layer": 1},
+            {"path": "/lib/libz.so", "layer": 0},
+        ])
+    );
+    // Squashing would not save them: reclaimable bytes are only the rewritten /lib/other.
+    assert_eq!(v["imgdive"]["reclaimableBytes"], 50);
+}

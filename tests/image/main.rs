@@ -5,9 +5,13 @@
 mod analysis;
 mod bad_input;
 mod cli;
+mod config;
 mod daemon;
+mod diff;
+mod extract;
 mod hostile;
 mod imglint_container;
+mod podman_source;
 mod registry;
 mod snapshots;
 mod sources;

@@ -34,6 +34,11 @@ impl Tmux {
     }
 
     fn start_program(program: &str, args: &str, config: Option<&str>) -> Tmux {
+        Tmux::start_in(program, args, config, Path::new(env!("CARGO_MANIFEST_DIR")))
+    }
+
+    /// Like [`Tmux::start_program`], in the working directory `cwd`.
+    fn start_in(program: &str, args: &str, config: Option<&str>, cwd: &Path) -> Tmux {
         let ok = Command::new("tmux")
             .arg("-V")
             .output()
@@ -59,7 +64,7 @@ impl Tmux {
         let bin = program;
         let script = format!(
             "cd {root}; XDG_CONFIG_HOME={cfg} HOME={cfg} {bin} {args}; rc=$?; stty -a | tr ' ' '\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo; echo EXIT=$rc; sleep 600",
-            root = Path::new(env!("CARGO_MANIFEST_DIR")).display(),
+            root = cwd.display(),
             cfg = tmux._config.path().display(),
         );
         let out = tmux.tmux(&[
@@ -176,7 +181,14 @@ fn demo_image_walkthrough() {
         tree.contains("~ -rw-rw-rw-         0:0       12 B  │   └── config.ini"),
         "{tree}"
     );
-    assert!(!tree.contains("README.md"), "{tree}");
+    // dive's layer view: the whole image as of the layer, untouched files unmodified; ctrl+u
+    // in the tree hides them, leaving the layer's own changes.
+    assert!(tree.contains("README.md"), "{tree}");
+    t.keys(&["Tab", "C-u"]);
+    let screen = t.wait("unmodified hidden", |s| !tree_pane(s).contains("README.md"));
+    assert!(tree_pane(&screen).contains("config.ini"), "{screen}");
+    t.keys(&["C-u", "Tab"]);
+    t.wait("unmodified shown", |s| tree_pane(s).contains("README.md"));
 
     // Aggregated view: the whole image up to layer 4.
     t.keys(&["C-a"]);
@@ -196,7 +208,7 @@ fn demo_image_walkthrough() {
     // Filter by regex: parents of matches stay.
     t.keys(&["/"]);
     t.text("config\\.ini$");
-    let screen = t.wait_for("Filter (regex): config\\.ini$");
+    let screen = t.wait_for("Filter (regex, or >10MB / <1KB): config\\.ini$");
     let tree = tree_pane(&screen);
     assert!(
         tree.contains("├── app") || tree.contains("└── app"),
@@ -219,7 +231,7 @@ fn demo_image_walkthrough() {
     // Clear the filter, open help, close it.
     t.keys(&["Escape"]);
     t.wait("filter cleared", |s| {
-        !s.contains("Filter (regex)") && s.contains("motd")
+        !s.contains("Filter (") && s.contains("motd")
     });
     t.keys(&["?"]);
     let screen = t.wait_for("Help · keys");
@@ -255,6 +267,127 @@ fn keys_come_from_the_config_file() {
     std::thread::sleep(Duration::from_millis(300));
     assert!(t.screen().contains("Layers (3/5)"));
     t.keys(&["x"]);
+    assert_restored(&t.wait_for("EXIT=0"));
+}
+
+#[test]
+fn image_config_overlay_and_layer_dates() {
+    let t = Tmux::start("testdata/images/demo.tar", None);
+    let screen = t.wait_for("Layers (1/5)");
+    // The demo image's history dates (scripts/images/build-demo.sh fixes them at the epoch).
+    assert!(
+        screen.contains("Created: 1970-01-01T00:00:00Z"),
+        "layer date:\n{screen}"
+    );
+    assert!(
+        screen.contains("(index 0 in --json, counted from 0)"),
+        "{screen}"
+    );
+    t.keys(&["i"]);
+    let screen = t.wait_for("Image config");
+    for needle in [
+        r#"Cmd          ["/app/bin/hello.sh"]"#,
+        "Env          APP_HOME=/app",
+        "Label        org.opencontainers.image.title=imgdive demo",
+        "Platform     linux/",
+    ] {
+        assert!(screen.contains(needle), "{needle}:\n{screen}");
+    }
+    t.keys(&["Escape"]);
+    t.wait("overlay closed", |s| !s.contains("Image config"));
+    t.keys(&["q"]);
+    assert_restored(&t.wait_for("EXIT=0"));
+}
+
+#[test]
+fn ctrl_e_extracts_the_selection_into_the_working_directory() {
+    let cwd = tempfile::tempdir().unwrap();
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/images/demo.tar");
+    let t = Tmux::start_in(
+        env!("CARGO_BIN_EXE_imgdive"),
+        &demo.display().to_string(),
+        None,
+        cwd.path(),
+    );
+    t.wait_for("Layers (1/5)");
+    // Layer 3 (of 5, as the TUI counts) writes /app/cache/build.log, which layer 4 deletes; the
+    // aggregated view at layer 3 has /app on its first row.
+    t.keys(&["Down", "Down", "C-a", "Tab", "g"]);
+    t.wait_for("Aggregated Layer Contents (layer 3)");
+    t.keys(&["C-e"]);
+    let screen = t.wait_for("extracted /app (layer 3)");
+    assert!(
+        screen.contains(&format!("to {}/app", cwd.path().display())),
+        "{screen}"
+    );
+    let log = std::fs::read_to_string(cwd.path().join("app/cache/build.log")).unwrap();
+    assert_eq!(log.lines().count(), 2000);
+    // Again: nothing is replaced, and the status line says why.
+    t.keys(&["C-e"]);
+    t.wait_for("cannot extract /app");
+    assert!(std::fs::read_dir(cwd.path()).unwrap().count() == 1);
+    // At layer 4 the log is removed (`-`): ctrl+e brings it back as layer 3 stored it.
+    t.keys(&["Tab", "Down", "C-l", "Tab", "/"]);
+    t.text("build\\.log$");
+    t.keys(&["Enter", "End"]);
+    t.wait_for("Current Layer Contents (layer 4)");
+    std::fs::remove_dir_all(cwd.path().join("app")).unwrap();
+    t.keys(&["C-e"]);
+    t.wait_for("extracted /app/cache/build.log (layer 3)");
+    let log = std::fs::read_to_string(cwd.path().join("build.log")).unwrap();
+    assert_eq!(log.lines().count(), 2000);
+    t.keys(&["q"]);
+    assert_restored(&t.wait_for("EXIT=0"));
+}
+
+#[test]
+fn compare_base_and_largest_files() {
+    let t = Tmux::start("testdata/images/demo.tar", None);
+    t.wait_for("Layers (1/5)");
+    // Base = layer 2 (the /home/demo COPY); layer 4 is then compared with it: the log written
+    // and deleted in between is in neither, the cache directory is new, the config rewritten.
+    t.keys(&["Down", "b", "Down", "Down"]);
+    let screen = t.wait_for("Changes from base layer 2 (layer 4)");
+    let tree = tree_pane(&screen);
+    assert!(!tree.contains("build.log"), "{tree}");
+    assert!(
+        tree.contains("+ drwxr-xr-x         0:0        0 B  │   ├── cache"),
+        "{tree}"
+    );
+    assert!(
+        tree.contains("~ -rw-rw-rw-         0:0       12 B  │   └── config.ini"),
+        "{tree}"
+    );
+    assert!(
+        tree.contains("  -rw-r--r--   1000:1000       23 B  │       └── notes.txt"),
+        "{tree}"
+    );
+    t.keys(&["Up", "Up", "b"]);
+    t.wait_for("Current Layer Contents (layer 2)");
+    // The largest files of the image as of layer 4.
+    t.keys(&["Down", "Down", "L"]);
+    let screen = t.wait_for("Largest in the image as of layer 4");
+    assert!(screen.contains("/app/bin/blob.bin"), "{screen}");
+    t.keys(&["Escape", "q"]);
+    assert_restored(&t.wait_for("EXIT=0"));
+}
+
+#[test]
+fn the_viewer_diffs_a_file_against_the_version_before() {
+    let t = Tmux::start("testdata/images/demo.tar", None);
+    t.wait_for("Layers (1/5)");
+    // Layer 4 rewrote /app/config.ini from debug=true (layer 3) to debug=false.
+    t.keys(&["Down", "Down", "Down", "/"]);
+    t.text("config\\.ini$");
+    t.keys(&["Enter", "End", "Enter"]);
+    t.wait_for("History of /app/config.ini");
+    t.keys(&["D"]);
+    let screen = t.wait_for("/app/config.ini: diff layer 3 → 4");
+    assert!(screen.contains("- debug=true"), "{screen}");
+    assert!(screen.contains("+ debug=false"), "{screen}");
+    t.keys(&["D"]);
+    t.wait_for("/app/config.ini in layer 4");
+    t.keys(&["Escape", "q"]);
     assert_restored(&t.wait_for("EXIT=0"));
 }
 

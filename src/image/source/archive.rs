@@ -219,6 +219,8 @@ pub struct StoredImage {
     pub layers: Vec<super::LayerDescriptor>,
     /// Name of each layer's blob inside the store.
     pub layer_names: Vec<String>,
+    /// See [`super::ImageSource::annotations`].
+    pub annotations: std::collections::BTreeMap<String, String>,
 }
 
 impl StoredImage {
@@ -260,6 +262,10 @@ impl super::ImageSource for StoredImage {
             .get(index)
             .with_context(|| format!("layer {index}: no such layer"))?;
         Ok(self.store.open(name)?.0)
+    }
+
+    fn annotations(&self) -> std::collections::BTreeMap<String, String> {
+        self.annotations.clone()
     }
 }
 

@@ -42,9 +42,18 @@ pub fn open_at(host: &str, reference: &str) -> Result<Box<dyn ImageSource>> {
     let spool = runtime
         .block_on(save_to_spool(reference, host))
         .map_err(|e| anyhow!("{what}: {e}"))?;
+    open_spooled(what, spool, &format!("the daemon at {host}"))
+}
+
+/// Reads a saved archive as the image `what`; `sender` names who wrote it, for messages.
+pub(super) fn open_spooled(
+    what: String,
+    spool: Spool,
+    sender: &str,
+) -> Result<Box<dyn ImageSource>> {
     let inner = docker_archive::open(&spool.0).map_err(|e| {
         anyhow!(
-            "{what}: the daemon at {host} sent an unreadable archive: {}",
+            "{what}: {sender} sent an unreadable archive: {}",
             format!("{e:#}").replace(&spool.0.display().to_string(), "<saved archive>")
         )
     })?;
@@ -156,10 +165,10 @@ fn one_line(error: &dyn std::fmt::Display) -> String {
 }
 
 /// A temporary file holding a saved image, deleted on drop.
-struct Spool(PathBuf);
+pub(super) struct Spool(pub(super) PathBuf);
 
 impl Spool {
-    fn create() -> Result<Spool> {
+    pub(super) fn create() -> Result<Spool> {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
         let dir = std::env::temp_dir();
         loop {
@@ -209,5 +218,9 @@ impl ImageSource for DaemonImage {
 
     fn open_layer(&self, index: usize) -> Result<Box<dyn Read + Send + '_>> {
         self.inner.open_layer(index)
+    }
+
+    fn annotations(&self) -> std::collections::BTreeMap<String, String> {
+        self.inner.annotations()
     }
 }

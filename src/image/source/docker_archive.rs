@@ -88,6 +88,7 @@ fn open_classic(store: Box<dyn BlobStore>, what: String) -> Result<StoredImage> 
         config,
         layers,
         layer_names,
+        annotations: Default::default(),
     };
     image.check_blobs_present()?;
     Ok(image)

@@ -6,6 +6,7 @@
 //! Layer blobs are handed out as they are stored (possibly compressed); the layer reader sniffs
 //! the compression and verifies the digest, so every source gets the same checks.
 
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -17,6 +18,7 @@ pub mod daemon;
 pub mod docker_archive;
 pub mod oci;
 pub mod platform;
+pub mod podman;
 pub mod registry;
 
 /// One layer as the manifest (or `manifest.json`) describes it, before it is read.
@@ -71,6 +73,13 @@ pub struct ImageConfig {
     pub rootfs: RootFs,
     #[serde(default)]
     pub history: Vec<HistoryEntry>,
+    /// What the container runs with (`User`, `Cmd`, `Env`…).
+    #[serde(default)]
+    pub config: Option<crate::image::config::RunConfig>,
+    #[serde(default)]
+    pub created: Option<String>,
+    #[serde(default)]
+    pub author: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -105,6 +114,11 @@ pub trait ImageSource: Send + Sync {
     fn layers(&self) -> &[LayerDescriptor];
     /// The blob of layer `index` as stored (compressed or not).
     fn open_layer(&self, index: usize) -> Result<Box<dyn Read + Send + '_>>;
+    /// The index's, the index entry's and the manifest's annotations, merged (the manifest's
+    /// win); empty where the format has none.
+    fn annotations(&self) -> BTreeMap<String, String> {
+        BTreeMap::new()
+    }
 }
 
 /// Options that the command line passes through to every source.
@@ -135,6 +149,8 @@ pub enum SourceSpec {
     Registry(String),
     /// `daemon://REF`.
     Daemon(String),
+    /// `podman://REF`: the podman command's local store.
+    Podman(String),
     /// A bare `image:tag`: the daemon when its socket answers and holds the image, else the
     /// registry.
     Auto(String),
@@ -167,6 +183,9 @@ impl SourceSpec {
         if let Some(rest) = source.strip_prefix("daemon://") {
             return Ok(SourceSpec::Daemon(rest.to_string()));
         }
+        if let Some(rest) = source.strip_prefix("podman://") {
+            return Ok(SourceSpec::Podman(rest.to_string()));
+        }
         let path = Path::new(source);
         if path.is_dir() {
             return Ok(SourceSpec::OciDir {
@@ -181,6 +200,51 @@ impl SourceSpec {
             bail!("{source}: no such file or directory");
         }
         Ok(SourceSpec::Auto(source.to_string()))
+    }
+}
+
+/// dive's `--source` values: where a SOURCE without a `scheme:` prefix is read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// The Docker daemon (dive's `docker`): as `daemon://`.
+    Docker,
+    /// The podman command's store: as `podman://`.
+    Podman,
+    /// A `docker save` tar: as `docker-archive:`.
+    DockerArchive,
+}
+
+impl Engine {
+    pub fn parse(name: &str) -> Result<Engine> {
+        match name {
+            "docker" => Ok(Engine::Docker),
+            "podman" => Ok(Engine::Podman),
+            "docker-archive" => Ok(Engine::DockerArchive),
+            other => bail!("--source {other:?}: expected docker, podman or docker-archive"),
+        }
+    }
+
+    /// The SOURCE this engine reads `source` from; a SOURCE that names its scheme keeps it.
+    pub fn spec(self, source: &str) -> Result<SourceSpec> {
+        let has_scheme = [
+            "docker-archive:",
+            "oci:",
+            "oci-archive:",
+            "docker://",
+            "registry://",
+            "daemon://",
+            "podman://",
+        ]
+        .iter()
+        .any(|p| source.starts_with(p));
+        if has_scheme {
+            return SourceSpec::parse(source);
+        }
+        Ok(match self {
+            Engine::Docker => SourceSpec::Daemon(source.to_string()),
+            Engine::Podman => SourceSpec::Podman(source.to_string()),
+            Engine::DockerArchive => SourceSpec::DockerArchive(PathBuf::from(source)),
+        })
     }
 }
 
@@ -218,6 +282,7 @@ pub fn open(spec: &SourceSpec, options: &SourceOptions) -> Result<Box<dyn ImageS
         }
         SourceSpec::Registry(reference) => registry::open(reference, options),
         SourceSpec::Daemon(reference) => daemon::open(reference, options),
+        SourceSpec::Podman(reference) => podman::open(reference),
         SourceSpec::Auto(reference) => {
             if daemon::has_image(reference, options) {
                 daemon::open(reference, options)
@@ -279,6 +344,36 @@ mod tests {
             SourceSpec::parse("alpine:3.20").unwrap(),
             SourceSpec::Auto("alpine:3.20".into())
         );
+        assert_eq!(
+            SourceSpec::parse("podman://localhost/app:1").unwrap(),
+            SourceSpec::Podman("localhost/app:1".into())
+        );
+        assert_eq!(
+            SourceSpec::parse("docker-archive:///tmp/x.tar").unwrap(),
+            SourceSpec::DockerArchive("/tmp/x.tar".into())
+        );
+        // dive's --source: a bare reference goes to that engine, a scheme wins.
+        let docker = Engine::parse("docker").unwrap();
+        assert_eq!(
+            docker.spec("app:1").unwrap(),
+            SourceSpec::Daemon("app:1".into())
+        );
+        assert_eq!(
+            docker.spec("docker://app:1").unwrap(),
+            SourceSpec::Registry("app:1".into())
+        );
+        assert_eq!(
+            Engine::parse("podman").unwrap().spec("app").unwrap(),
+            SourceSpec::Podman("app".into())
+        );
+        assert_eq!(
+            Engine::parse("docker-archive")
+                .unwrap()
+                .spec("x.tar")
+                .unwrap(),
+            SourceSpec::DockerArchive("x.tar".into())
+        );
+        assert!(Engine::parse("containerd").is_err());
         assert!(SourceSpec::parse("/nonexistent/image.tar").is_err());
         assert!(SourceSpec::parse("").is_err());
     }

@@ -3,6 +3,7 @@
 //!
 //! `index.json` → (nested index resolved to the platform) → manifest → config and layers.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
@@ -16,6 +17,8 @@ use super::{ConfigBlob, ImageSource, LayerDescriptor, SourceOptions, digest_hex}
 struct Index {
     #[serde(default)]
     manifests: Option<Vec<Descriptor>>,
+    #[serde(default)]
+    annotations: Option<BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -26,7 +29,7 @@ struct Descriptor {
     #[serde(default)]
     size: u64,
     #[serde(default)]
-    annotations: std::collections::HashMap<String, String>,
+    annotations: BTreeMap<String, String>,
     #[serde(default)]
     platform: Option<Platform>,
 }
@@ -50,6 +53,8 @@ struct Manifest {
     layers: Vec<Descriptor>,
     #[serde(default)]
     manifests: Option<Vec<Descriptor>>,
+    #[serde(default)]
+    annotations: Option<BTreeMap<String, String>>,
 }
 
 pub fn open_dir(
@@ -121,7 +126,8 @@ pub fn open_layout(
     let manifests = index.manifests.unwrap_or_default();
     let chosen = choose_manifest(&manifests, reference, options)
         .with_context(|| format!("{what}: index.json"))?;
-    let manifest = resolve_manifest(store.as_ref(), chosen, options, 0)
+    let mut annotations = index.annotations.unwrap_or_default();
+    let manifest = resolve_manifest(store.as_ref(), chosen, options, 0, &mut annotations)
         .with_context(|| format!("{what}: {}", chosen.digest))?;
     let config_desc = manifest
         .config
@@ -168,6 +174,7 @@ pub fn open_layout(
         config,
         layers,
         layer_names,
+        annotations,
     };
     image.check_blobs_present()?;
     Ok(image)
@@ -229,11 +236,14 @@ fn choose_manifest<'a>(
     Ok(candidates[chosen])
 }
 
+/// The image manifest `desc` leads to (through nested indexes); every descriptor's and
+/// document's annotations on the way are merged into `annotations`, the innermost winning.
 fn resolve_manifest(
     store: &dyn BlobStore,
     desc: &Descriptor,
     options: &SourceOptions,
     depth: u32,
+    annotations: &mut BTreeMap<String, String>,
 ) -> Result<Manifest> {
     if depth > 4 {
         bail!("indexes nested too deeply");
@@ -243,8 +253,10 @@ fn resolve_manifest(
     if super::sha256_digest(&bytes) != desc.digest && desc.digest.starts_with("sha256:") {
         bail!("manifest blob does not match its digest");
     }
-    let manifest: Manifest =
+    let mut manifest: Manifest =
         serde_json::from_slice(&bytes).context("not a valid manifest or index")?;
+    annotations.extend(desc.annotations.clone());
+    annotations.extend(manifest.annotations.take().unwrap_or_default());
     let is_index = manifest.manifests.is_some()
         || desc.media_type.contains("index")
         || desc.media_type.contains("manifest.list")
@@ -259,7 +271,7 @@ fn resolve_manifest(
                 .unwrap_or_default();
             format!("no manifest for platform {wanted}")
         })?;
-        return resolve_manifest(store, refs[chosen], options, depth + 1);
+        return resolve_manifest(store, refs[chosen], options, depth + 1, annotations);
     }
     Ok(manifest)
 }

@@ -102,6 +102,9 @@ pub fn pull(reference: &str, options: &SourceOptions, cache: &Path) -> Result<St
         config,
         layers,
         layer_names,
+        // The manifest's; `pull_image_manifest` resolves a multi-platform index without
+        // handing it back, so an index's own annotations are not seen from a registry.
+        annotations: manifest.annotations.clone().unwrap_or_default(),
     };
     image.check_blobs_present()?;
     Ok(image)

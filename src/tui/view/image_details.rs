@@ -41,6 +41,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         ),
         field("Wasted (dive):", human(m.wasted_bytes)),
         field("Reclaimable:", human(m.reclaimable_bytes)),
+        field(
+            "Duplicate content:",
+            format!(
+                "{} in {} groups (other paths; not reclaimable)",
+                human(image.duplicates.iter().map(|d| d.duplicate_bytes).sum()),
+                image.duplicates.len()
+            ),
+        ),
         Line::styled(
             "Count  Total Space  Path",
             Style::new().add_modifier(Modifier::BOLD),

@@ -1,4 +1,5 @@
-//! The layer details pane: digest, diff id, sizes, full command of the selected layer.
+//! The layer details pane: digest, diff id, sizes, creation time (from the config's history)
+//! and full command of the selected layer.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -32,6 +33,16 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let fields = vec![
+        // The TUI counts layers from 1 (dive does); JSON, `--ci` and `extract --layer` from 0.
+        field(
+            "Layer:",
+            format!(
+                "{} of {} (index {} in --json, counted from 0)",
+                state.layer + 1,
+                state.image.layers.len(),
+                layer.index
+            ),
+        ),
         // Digests come from the image's manifest and config: untrusted text like file names.
         field("Digest:", escape_name(&layer.digest)),
         field("Diff id:", escape_name(&layer.diff_id)),
@@ -43,6 +54,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
                 human(layer.compressed_size),
                 layer.entry_count
             ),
+        ),
+        field(
+            "Created:",
+            layer
+                .created
+                .as_deref()
+                .map_or_else(|| "(not recorded)".to_string(), escape_name),
         ),
     ];
     let [top, bottom] =

@@ -76,6 +76,10 @@ fn marker(state: &State, index: usize) -> &'static str {
             index == 0 && selected > 0,
             index <= selected && (index > 0 || selected == 0),
         ),
+        CompareMode::Base(base) => (
+            index == base as usize && index != selected,
+            index == selected,
+        ),
     };
     if compared {
         "■"

@@ -2,7 +2,9 @@
 //! function of the state too, so the mouse handler can hit-test the same rectangles.
 
 mod help;
+mod image_config;
 mod image_details;
+mod largest;
 mod layer_details;
 mod layers;
 mod progress;
@@ -42,7 +44,7 @@ pub struct Areas {
 }
 
 /// Lines of the image details pane above its table (border + summary + table header).
-const IMAGE_SUMMARY_LINES: u16 = 7;
+const IMAGE_SUMMARY_LINES: u16 = 8;
 
 pub fn areas(state: &State) -> Areas {
     let full = Rect::new(0, 0, state.width, state.height);
@@ -62,7 +64,7 @@ pub fn areas(state: &State) -> Areas {
     let layers_height = layer_lines.clamp(4, (left.height * 2 / 5).max(4));
     let [layers, layer_details, image_details] = Layout::vertical([
         Constraint::Length(layers_height),
-        Constraint::Length(8),
+        Constraint::Length(10),
         Constraint::Min(IMAGE_SUMMARY_LINES + 2),
     ])
     .areas(left);
@@ -103,6 +105,12 @@ pub fn draw(frame: &mut Frame, state: &State) {
     if state.viewer.is_some() {
         viewer::draw(frame, &areas, state);
     }
+    if state.image_config {
+        image_config::draw(frame, frame.area(), state);
+    }
+    if state.largest {
+        largest::draw(frame, frame.area(), state);
+    }
     if state.help {
         help::draw(frame, frame.area(), state);
     }
@@ -133,7 +141,11 @@ pub(crate) fn pane_block(title: String, focused: bool) -> Block<'static> {
 }
 
 pub(crate) fn focused(state: &State, pane: Pane) -> bool {
-    state.focus == pane && state.viewer.is_none() && !state.help
+    state.focus == pane
+        && state.viewer.is_none()
+        && !state.help
+        && !state.image_config
+        && !state.largest
 }
 
 /// The colour of a change; every coloured row also carries [`change_marker`].

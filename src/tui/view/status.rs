@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::tui::keys::Action;
-use crate::tui::rows::{CompareMode, SortOrder};
+use crate::tui::rows::{CompareMode, SizeFilter, SortOrder};
 use crate::tui::state::{Pane, State};
 
 fn key(state: &State, action: Action, text: String) -> Vec<Span<'static>> {
@@ -99,7 +99,11 @@ pub fn draw_filter(frame: &mut Frame, area: Rect, state: &State) {
     let filter = &state.filter;
     let mut spans = vec![
         Span::styled(
-            "Filter (regex): ",
+            if SizeFilter::parse(&filter.input).is_some() {
+                "Filter (size): "
+            } else {
+                "Filter (regex, or >10MB / <1KB): "
+            },
             Style::new().add_modifier(Modifier::BOLD),
         ),
         Span::raw(filter.input.clone()),

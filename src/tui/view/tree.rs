@@ -80,8 +80,9 @@ fn guides(state: &State, node: NodeId, depth: u16) -> String {
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let is_focused = focused(state, Pane::Tree);
     let mode = match state.compare {
-        CompareMode::Layer => "Current Layer Contents",
-        CompareMode::Aggregated => "Aggregated Layer Contents",
+        CompareMode::Layer => "Current Layer Contents".to_string(),
+        CompareMode::Aggregated => "Aggregated Layer Contents".to_string(),
+        CompareMode::Base(base) => format!("Changes from base layer {}", base + 1),
     };
     let sort = match state.sort {
         SortOrder::Name => "",
@@ -96,10 +97,15 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let block = pane_block(title, is_focused);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let header = if state.show_attributes {
-        "  Permission     UID:GID       Size  Filetree"
+    let share = if state.sort == SortOrder::SizeDesc {
+        "  Share"
     } else {
-        "       Size  Filetree"
+        ""
+    };
+    let header = if state.show_attributes {
+        format!("  Permission     UID:GID       Size{share}  Filetree")
+    } else {
+        format!("       Size{share}  Filetree")
     };
     let mut lines = vec![Line::styled(
         header,
@@ -108,9 +114,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let height = inner.height.saturating_sub(1) as usize;
     let tree = &state.image.tree;
     let view = state.tree_view();
-    for (index, row) in rows.iter().enumerate().skip(state.tree_scroll).take(height) {
+    let width = inner.width as usize;
+    // One row's lines: one, or with wrapping on (dive's toggle-wrap-tree), as many as its name
+    // needs, continuation lines indented to the name column.
+    let row_lines = |index: usize, row: &crate::tui::rows::Row| -> Vec<Line<'static>> {
         let Some(info) = view.get(row.node) else {
-            continue;
+            return Vec::new();
         };
         let entry = shown_entry(tree, row.node, info);
         let node = tree.node(row.node);
@@ -129,36 +138,88 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             name.push_str(" ⊕");
         }
         let marker = change_marker(info.change);
+        // Sorted by size, each row also shows its share of the image's size.
+        let size = match state.sort {
+            SortOrder::SizeDesc => format!(
+                "{:>10} {:>5.1}%",
+                human(info.size),
+                info.size as f64 * 100.0 / state.image.metrics.total_size.max(1) as f64
+            ),
+            SortOrder::Name => format!("{:>10}", human(info.size)),
+        };
         let attrs = if state.show_attributes {
             let owner = entry.map_or_else(|| "-".to_string(), |e| format!("{}:{}", e.uid, e.gid));
             format!(
-                "{marker} {} {owner:>11} {:>10}  ",
-                mode_string(entry, is_dir),
-                human(info.size)
+                "{marker} {} {owner:>11} {size}  ",
+                mode_string(entry, is_dir)
             )
         } else {
-            format!("{marker} {:>10}  ", human(info.size))
+            format!("{marker} {size}  ")
         };
         let guide = guides(state, row.node, row.depth);
         let mut style = change_style(info.change);
         if index == state.tree_cursor {
             style = style.patch(selected_style(is_focused));
         }
-        lines.push(Line::from(vec![
-            Span::styled(attrs, style),
-            Span::styled(guide, style),
-            Span::styled(
-                name,
-                if is_dir {
-                    style.add_modifier(Modifier::BOLD)
-                } else {
-                    style
-                },
-            ),
-        ]));
+        let name_style = if is_dir {
+            style.add_modifier(Modifier::BOLD)
+        } else {
+            style
+        };
+        let mut indent = attrs.chars().count() + guide.chars().count();
+        let pieces = if state.wrap_tree {
+            let first = width.saturating_sub(indent);
+            // A pane too narrow for a name column: continuation lines use the whole width.
+            if first < 8 {
+                indent = 0;
+            }
+            wrap_chars(&name, first, width.saturating_sub(indent))
+        } else {
+            vec![name]
+        };
+        let mut out = Vec::with_capacity(pieces.len());
+        for (i, piece) in pieces.into_iter().enumerate() {
+            if i == 0 {
+                out.push(Line::from(vec![
+                    Span::styled(attrs.clone(), style),
+                    Span::styled(guide.clone(), style),
+                    Span::styled(piece, name_style),
+                ]));
+            } else {
+                out.push(Line::from(vec![
+                    Span::raw(" ".repeat(indent)),
+                    Span::styled(piece, name_style),
+                ]));
+            }
+        }
+        out
+    };
+    // With wrapping, rows take several lines: start late enough that the cursor row shows.
+    let mut first = state.tree_scroll;
+    if state.wrap_tree && state.tree_cursor >= first {
+        let mut used = 0;
+        let mut start = state.tree_cursor + 1;
+        while start > first {
+            let need = rows
+                .get(start - 1)
+                .map_or(1, |r| row_lines(start - 1, r).len().max(1));
+            if used + need > height {
+                break;
+            }
+            used += need;
+            start -= 1;
+        }
+        first = start.max(first).min(state.tree_cursor);
+    }
+    for (index, row) in rows.iter().enumerate().skip(first) {
+        let more = row_lines(index, row);
+        if lines.len() - 1 + more.len() > height {
+            break;
+        }
+        lines.extend(more);
     }
     if rows.is_empty() {
-        let why = if state.filter.regex.is_some() {
+        let why = if state.filter.regex.is_some() || state.filter.size.is_some() {
             "  (no path matches the filter)"
         } else {
             "  (nothing to show: this layer changed no files, or all kinds are hidden)"
@@ -166,4 +227,18 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         lines.push(Line::styled(why, Style::new().add_modifier(Modifier::DIM)));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Splits `text` into a first piece of at most `first` characters (possibly empty) and then
+/// pieces of at most `rest`.
+fn wrap_chars(text: &str, first: usize, rest: usize) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let head = first.min(chars.len());
+    let mut pieces = vec![chars[..head].iter().collect::<String>()];
+    pieces.extend(
+        chars[head..]
+            .chunks(rest.max(1))
+            .map(|c| c.iter().collect()),
+    );
+    pieces
 }

@@ -66,10 +66,11 @@ pub fn draw(frame: &mut Frame, areas: &Areas, state: &State) {
         ViewerContent::Binary { size, .. } => format!("binary, {}", human(*size)),
         ViewerContent::Unavailable(_) => "no content".to_string(),
     };
-    let block = pane_block(
-        format!("{path} in layer {layer} · {status} · Esc closes"),
-        true,
-    );
+    let what = match &viewer.diff_of {
+        Some((_, previous)) => format!("{path}: diff layer {} → {layer}", previous + 1),
+        None => format!("{path} in layer {layer}"),
+    };
+    let block = pane_block(format!("{what} · {status} · Esc closes"), true);
     let paragraph = match &viewer.content {
         ViewerContent::Unavailable(why) => Paragraph::new(Line::styled(
             format!("({why})"),
