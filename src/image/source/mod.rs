@@ -14,6 +14,7 @@ use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
 pub mod archive;
+mod credentials;
 pub mod daemon;
 pub mod docker_archive;
 pub mod oci;
