@@ -11,9 +11,10 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Parser, ValueEnum};
 
+use crate::image::attribution;
 use crate::image::ci::{self, CiRules, Status};
 use crate::image::escape_name;
-use crate::image::export::write_dive_export;
+use crate::image::export::{Annotations, write_dive_export_annotated as write_dive_export};
 use crate::image::model::Image;
 use crate::image::source::{self, SourceOptions, SourceSpec};
 
@@ -87,6 +88,15 @@ pub struct Args {
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub top: usize,
 
+    /// The Dockerfile the image was built from: layers, waste and findings are located at its
+    /// lines.
+    #[arg(long, value_name = "PATH")]
+    pub dockerfile: Option<PathBuf>,
+
+    /// The stage of --dockerfile that was built (default: the last one).
+    #[arg(long, value_name = "STAGE", requires = "dockerfile")]
+    pub target: Option<String>,
+
     /// Never show the progress bar.
     #[arg(long)]
     pub no_progress: bool,
@@ -147,6 +157,10 @@ where
     } else {
         None
     };
+    let dockerfile = match args.dockerfile.as_deref().map(read_dockerfile).transpose() {
+        Ok(dockerfile) => dockerfile,
+        Err(err) => return fail(&format!("{err:#}")),
+    };
     if !ci_mode && args.json.is_none() {
         return run_tui(&source, &args);
     }
@@ -154,8 +168,21 @@ where
         Ok(image) => image,
         Err(err) => return fail(&format!("{err:#}")),
     };
+    let attribution = match &dockerfile {
+        Some(df) => match attribution::attribute(&image, df, args.target.as_deref()) {
+            Ok(a) => Some(a),
+            Err(err) => return fail(&format!("{}: {err}", shown_dockerfile(&args))),
+        },
+        None => None,
+    };
+    let dockerfile_name = shown_dockerfile(&args);
+    let annotations = Annotations {
+        dockerfile: attribution
+            .as_ref()
+            .map(|a| (dockerfile_name.as_str(), args.target.as_deref(), a)),
+    };
     if let Some(path) = &args.json
-        && let Err(err) = write_json(&image, path, input_path(&source).as_deref())
+        && let Err(err) = write_json(&image, annotations, path, input_path(&source).as_deref())
     {
         return fail(&format!("{err:#}"));
     }
@@ -203,6 +230,20 @@ fn run_tui(source: &str, args: &Args) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => fail(&format!("{err:#}")),
     }
+}
+
+fn shown_dockerfile(args: &Args) -> String {
+    args.dockerfile
+        .as_deref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default()
+}
+
+/// Reads and parses --dockerfile (parse errors do not stop the matching: the parser recovers).
+fn read_dockerfile(path: &Path) -> Result<crate::dockerfile::ast::Dockerfile> {
+    let bytes = std::fs::read(path)
+        .with_context(|| format!("{}: cannot read the Dockerfile", path.display()))?;
+    Ok(crate::dockerfile::parse_bytes(&bytes))
 }
 
 fn load_rules(args: &Args) -> Result<CiRules> {
@@ -255,10 +296,16 @@ pub fn read_image(source: &str, args: &Args) -> Result<Image> {
 /// temporary file next to it renamed over it (a failure never leaves half a file); anything else
 /// (a symlink, FIFO, device, a file with other hard links) is written through, so it stays what
 /// it is. The image being read is never a destination.
-fn write_json(image: &Image, path: &Path, input: Option<&Path>) -> Result<()> {
+fn write_json(
+    image: &Image,
+    annotations: Annotations<'_>,
+    path: &Path,
+    input: Option<&Path>,
+) -> Result<()> {
     if path == Path::new("-") || path == Path::new("/dev/stdout") {
         let stdout = std::io::stdout().lock();
-        return write_dive_export(image, std::io::BufWriter::new(stdout)).context("writing JSON");
+        return write_dive_export(image, annotations, std::io::BufWriter::new(stdout))
+            .context("writing JSON");
     }
     let shown = || escape_name(&path.display().to_string());
     if let Some(input) = input
@@ -274,14 +321,20 @@ fn write_json(image: &Image, path: &Path, input: Option<&Path>) -> Result<()> {
         .as_ref()
         .is_none_or(|m| m.file_type().is_file() && hard_links(m) <= 1);
     let result = if replace {
-        write_json_replacing(image, path)
+        write_json_replacing(image, annotations, path)
     } else {
         std::fs::OpenOptions::new()
             .write(true)
             .truncate(true)
             .open(path)
             .map_err(anyhow::Error::from)
-            .and_then(|file| Ok(write_dive_export(image, std::io::BufWriter::new(file))?))
+            .and_then(|file| {
+                Ok(write_dive_export(
+                    image,
+                    annotations,
+                    std::io::BufWriter::new(file),
+                )?)
+            })
     };
     result.with_context(|| format!("{}: cannot write JSON", shown()))
 }
@@ -334,7 +387,7 @@ fn is_same_or_inside(output: &Path, input: &Path) -> bool {
 }
 
 /// Temp file next to `path`, then rename over it.
-fn write_json_replacing(image: &Image, path: &Path) -> Result<()> {
+fn write_json_replacing(image: &Image, annotations: Annotations<'_>, path: &Path) -> Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -350,7 +403,7 @@ fn write_json_replacing(image: &Image, path: &Path) -> Result<()> {
             .create_new(true)
             .open(&tmp)?;
         let mut writer = std::io::BufWriter::new(file);
-        write_dive_export(image, &mut writer)?;
+        write_dive_export(image, annotations, &mut writer)?;
         writer
             .into_inner()
             .map_err(|e| e.into_error())?

@@ -10,6 +10,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::attribution::{Attribution, DockerfileLocation, UnmatchedEntry};
 use super::model::{Entry, EntryKind, Image, NodeId, Reclaimable};
 
 #[derive(Serialize)]
@@ -71,9 +72,40 @@ pub struct Extras {
     pub architecture: String,
     pub user_wasted_percent: f64,
     pub reclaimable_bytes: u64,
-    pub reclaimable: Vec<Reclaimable>,
+    pub reclaimable: Vec<ExportReclaimable>,
     pub layers: Vec<ExtraLayer>,
     pub trailing_empty: Vec<String>,
+    /// With `--dockerfile`: the file matched and the history entries nothing matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dockerfile: Option<DockerfileSummary>,
+}
+
+/// A reclaimable copy, with `--dockerfile` the lines that stored and hid it (`null` when the
+/// layer is unmatched; absent without `--dockerfile`).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportReclaimable {
+    #[serde(flatten)]
+    pub copy: Reclaimable,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stored_line: Option<Option<u32>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hidden_line: Option<Option<u32>>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DockerfileSummary {
+    pub path: String,
+    pub target: Option<String>,
+    pub unmatched: Vec<UnmatchedEntry>,
+}
+
+/// What imgdive adds to the export beyond the image itself.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Annotations<'a> {
+    /// `--dockerfile`: the file's path as given, its target and the matched history.
+    pub dockerfile: Option<(&'a str, Option<&'a str>, &'a Attribution)>,
 }
 
 #[derive(Debug, Serialize)]
@@ -88,6 +120,9 @@ pub struct ExtraLayer {
     pub size_bytes: u64,
     pub entry_count: u64,
     pub empty_before: Vec<String>,
+    /// With `--dockerfile`: the instruction that made the layer (`null` when unmatched).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dockerfile: Option<Option<DockerfileLocation>>,
 }
 
 impl FileInfo {
@@ -334,6 +369,17 @@ impl Serialize for FileList<'_> {
 
 /// The whole export, its file lists generated while it is written.
 pub fn dive_export<'a>(image: &'a Image, index: &'a LayerIndex) -> DiveExport<'a> {
+    dive_export_annotated(image, index, Annotations::default())
+}
+
+/// The export with imgdive's annotations (Dockerfile lines, secrets).
+pub fn dive_export_annotated<'a>(
+    image: &'a Image,
+    index: &'a LayerIndex,
+    annotations: Annotations<'_>,
+) -> DiveExport<'a> {
+    let attribution = annotations.dockerfile.map(|(_, _, a)| a);
+    let line_of = |layer: u32| attribution.map(|a| a.line_of(layer));
     let layer = image
         .layers
         .iter()
@@ -382,7 +428,15 @@ pub fn dive_export<'a>(image: &'a Image, index: &'a LayerIndex) -> DiveExport<'a
             architecture: image.architecture.clone(),
             user_wasted_percent: m.user_wasted_percent,
             reclaimable_bytes: m.reclaimable_bytes,
-            reclaimable: m.reclaimable.clone(),
+            reclaimable: m
+                .reclaimable
+                .iter()
+                .map(|r| ExportReclaimable {
+                    copy: r.clone(),
+                    stored_line: line_of(r.stored_in),
+                    hidden_line: line_of(r.hidden_by),
+                })
+                .collect(),
             layers: image
                 .layers
                 .iter()
@@ -396,17 +450,35 @@ pub fn dive_export<'a>(image: &'a Image, index: &'a LayerIndex) -> DiveExport<'a
                     size_bytes: l.size,
                     entry_count: l.entry_count,
                     empty_before: l.empty_before.clone(),
+                    dockerfile: attribution
+                        .map(|a| a.layers.get(l.index as usize).cloned().flatten()),
                 })
                 .collect(),
             trailing_empty: image.trailing_empty.clone(),
+            dockerfile: annotations
+                .dockerfile
+                .map(|(path, target, a)| DockerfileSummary {
+                    path: path.to_string(),
+                    target: target.map(str::to_string),
+                    unmatched: a.unmatched.clone(),
+                }),
         },
     }
 }
 
 /// Writes the export as pretty JSON, streaming, with every string escaped for safe display.
 pub fn write_dive_export<W: Write>(image: &Image, writer: W) -> io::Result<()> {
+    write_dive_export_annotated(image, Annotations::default(), writer)
+}
+
+/// [`write_dive_export`] with imgdive's annotations.
+pub fn write_dive_export_annotated<W: Write>(
+    image: &Image,
+    annotations: Annotations<'_>,
+    writer: W,
+) -> io::Result<()> {
     let index = LayerIndex::new(image);
-    let export = dive_export(image, &index);
+    let export = dive_export_annotated(image, &index, annotations);
     let mut serializer = serde_json::Serializer::with_formatter(writer, SafeFormatter::default());
     export.serialize(&mut serializer).map_err(io::Error::from)?;
     let mut writer = serializer.into_inner();

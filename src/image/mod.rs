@@ -1,5 +1,6 @@
 //! Reading images: sources → layers → trees → metrics.
 
+pub mod attribution;
 pub mod build;
 pub mod ci;
 pub mod content;
