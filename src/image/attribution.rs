@@ -284,7 +284,7 @@ fn score(recorded: &Recorded, step: &Step) -> u32 {
     if recorded.keyword != step.instruction.keyword {
         return 0;
     }
-    if step.bodies.iter().any(|b| *b == recorded.body) {
+    if step.bodies.contains(&recorded.body) {
         return 3;
     }
     match recorded.keyword {

@@ -4,6 +4,7 @@
 
 mod analysis;
 mod bad_input;
+mod bridge;
 mod cli;
 mod daemon;
 mod hostile;
