@@ -505,6 +505,54 @@ fn align(recorded: &[Recorded], steps: &[Step]) -> Vec<Option<usize>> {
     matched
 }
 
+/// Reclaimable bytes grouped by the instruction that stored them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineWaste {
+    pub stored: DockerfileLocation,
+    /// The lines of the instructions that hid those bytes, ascending.
+    pub hidden_lines: Vec<u32>,
+    pub bytes: u64,
+    pub files: usize,
+}
+
+/// [`Metrics::reclaimable`](super::model::Metrics) grouped by stored line, largest first;
+/// copies stored by unmatched layers are left out (they have no line).
+pub fn reclaimable_by_line(image: &Image, attribution: &Attribution) -> Vec<LineWaste> {
+    let mut groups: Vec<LineWaste> = Vec::new();
+    for copy in &image.metrics.reclaimable {
+        let Some(Some(stored)) = attribution.layers.get(copy.stored_in as usize) else {
+            continue;
+        };
+        let hidden = attribution.line_of(copy.hidden_by);
+        let group = match groups.iter_mut().find(|g| g.stored.line == stored.line) {
+            Some(g) => g,
+            None => {
+                groups.push(LineWaste {
+                    stored: stored.clone(),
+                    hidden_lines: Vec::new(),
+                    bytes: 0,
+                    files: 0,
+                });
+                groups.last_mut().expect("just pushed")
+            }
+        };
+        group.bytes += copy.bytes;
+        group.files += 1;
+        if let Some(line) = hidden
+            && !group.hidden_lines.contains(&line)
+        {
+            group.hidden_lines.push(line);
+            group.hidden_lines.sort_unstable();
+        }
+    }
+    groups.sort_by(|a, b| {
+        b.bytes
+            .cmp(&a.bytes)
+            .then(a.stored.line.cmp(&b.stored.line))
+    });
+    groups
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

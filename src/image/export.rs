@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::attribution::{Attribution, DockerfileLocation, UnmatchedEntry};
 use super::model::{Entry, EntryKind, Image, NodeId, Reclaimable};
+use super::secrets::Secret;
 
 #[derive(Serialize)]
 pub struct DiveExport<'a> {
@@ -78,6 +79,9 @@ pub struct Extras {
     /// With `--dockerfile`: the file matched and the history entries nothing matched.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dockerfile: Option<DockerfileSummary>,
+    /// Secrets the image ships (redacted), when it was scanned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secrets: Option<Vec<Secret>>,
 }
 
 /// A reclaimable copy, with `--dockerfile` the lines that stored and hid it (`null` when the
@@ -106,6 +110,7 @@ pub struct DockerfileSummary {
 pub struct Annotations<'a> {
     /// `--dockerfile`: the file's path as given, its target and the matched history.
     pub dockerfile: Option<(&'a str, Option<&'a str>, &'a Attribution)>,
+    pub secrets: Option<&'a [Secret]>,
 }
 
 #[derive(Debug, Serialize)]
@@ -462,6 +467,7 @@ pub fn dive_export_annotated<'a>(
                     target: target.map(str::to_string),
                     unmatched: a.unmatched.clone(),
                 }),
+            secrets: annotations.secrets.map(<[Secret]>::to_vec),
         },
     }
 }

@@ -6,9 +6,11 @@ pub mod ci;
 pub mod content;
 pub mod digest;
 pub mod export;
+pub mod findings;
 pub mod layer;
 pub mod metrics;
 pub mod model;
+pub mod secrets;
 pub mod source;
 
 pub use build::{AnalyzeOptions, analyze};
