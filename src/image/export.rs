@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::attribution::{Attribution, DockerfileLocation, UnmatchedEntry};
 use super::model::{Entry, EntryKind, Image, NodeId, Reclaimable};
-use super::secrets::Secret;
+use super::secrets::{Secret, scrub};
 
 #[derive(Serialize)]
 pub struct DiveExport<'a> {
@@ -393,12 +393,9 @@ pub fn dive_export_annotated<'a>(
             id: l.dive_id.clone(),
             digest_id: l.diff_id.clone(),
             size_bytes: l.size,
-            // dive's `layer.ToLayer`: the shell prefix is trimmed.
-            command: l
-                .command
-                .strip_prefix("/bin/sh -c ")
-                .unwrap_or(&l.command)
-                .to_string(),
+            // dive's `layer.ToLayer`: the shell prefix is trimmed. Secrets a builder recorded
+            // (build arguments, tokens on the command line) are redacted.
+            command: scrub(l.command.strip_prefix("/bin/sh -c ").unwrap_or(&l.command)),
             file_list: FileList {
                 image,
                 layer: l.index,
@@ -454,18 +451,25 @@ pub fn dive_export_annotated<'a>(
                     compressed_size: l.compressed_size,
                     size_bytes: l.size,
                     entry_count: l.entry_count,
-                    empty_before: l.empty_before.clone(),
+                    empty_before: l.empty_before.iter().map(|c| scrub(c)).collect(),
                     dockerfile: attribution
                         .map(|a| a.layers.get(l.index as usize).cloned().flatten()),
                 })
                 .collect(),
-            trailing_empty: image.trailing_empty.clone(),
+            trailing_empty: image.trailing_empty.iter().map(|c| scrub(c)).collect(),
             dockerfile: annotations
                 .dockerfile
                 .map(|(path, target, a)| DockerfileSummary {
                     path: path.to_string(),
                     target: target.map(str::to_string),
-                    unmatched: a.unmatched.clone(),
+                    unmatched: a
+                        .unmatched
+                        .iter()
+                        .map(|u| UnmatchedEntry {
+                            created_by: scrub(&u.created_by),
+                            ..u.clone()
+                        })
+                        .collect(),
                 }),
             secrets: annotations.secrets.map(<[Secret]>::to_vec),
         },

@@ -173,6 +173,66 @@ pub fn scan_text(bytes: &[u8]) -> Vec<(&'static str, String)> {
         .collect()
 }
 
+/// `text` with every secret the content rules find, and every secret-named `NAME=value` build
+/// argument of a `|N …` prefix, replaced by its redacted preview: for showing history commands
+/// (`created_by` records build arguments verbatim).
+pub fn scrub(text: &str) -> String {
+    let mut out = scrub_build_args(text).into_bytes();
+    for rule in content_rules() {
+        let replaced = rule
+            .regex
+            .replace_all(&out, |caps: &regex::bytes::Captures| {
+                let whole = caps.get(0).map_or(&b""[..], |m| m.as_bytes());
+                match caps.get(1) {
+                    Some(secret) => {
+                        let start = secret.start() - caps.get(0).map_or(0, |m| m.start());
+                        let mut kept = whole[..start].to_vec();
+                        kept.extend_from_slice(
+                            redact(&String::from_utf8_lossy(secret.as_bytes())).as_bytes(),
+                        );
+                        kept.extend_from_slice(&whole[start + secret.len()..]);
+                        kept
+                    }
+                    None => redact(&String::from_utf8_lossy(whole)).into_bytes(),
+                }
+            });
+        out = replaced.into_owned();
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn scrub_build_args(text: &str) -> String {
+    let (args, offset) = match text.strip_prefix('|') {
+        Some(rest) => (rest, 1),
+        None => match text.strip_prefix("RUN |") {
+            Some(rest) => (rest, 5),
+            None => return text.to_string(),
+        },
+    };
+    let mut scrubbed = text[..offset].to_string();
+    let mut words = args.split(' ');
+    if let Some(count) = words.next() {
+        scrubbed.push_str(count);
+    }
+    let mut in_args = true;
+    for word in words {
+        scrubbed.push(' ');
+        match word.split_once('=') {
+            Some((name, value)) if in_args && secret_name(name) && literal_value(value) => {
+                scrubbed.push_str(name);
+                scrubbed.push('=');
+                scrubbed.push_str(&redact(value));
+            }
+            Some(_) if in_args => scrubbed.push_str(word),
+            _ => {
+                in_args = false;
+                scrubbed.push_str(word);
+            }
+        }
+    }
+    scrubbed
+}
+
 /// Scans the config and every layer of `image` (read again from `source`, layers in parallel).
 pub fn scan(source: &dyn ImageSource, image: &Image) -> Result<Vec<Secret>> {
     let mut found = scan_config(&source.config().bytes);
@@ -446,6 +506,20 @@ mod tests {
             ]
         );
         assert!(found.iter().all(|s| s.layer.is_none()));
+    }
+
+    #[test]
+    fn scrubbed_commands_keep_no_secret() {
+        let token = format!("ghp_{}", "a1B2c3D4e5".repeat(4));
+        let command = format!("|2 V=1 NPM_TOKEN=npm_abcdefghijklmnop /bin/sh -c curl -H {token} x");
+        let scrubbed = scrub(&command);
+        assert!(!scrubbed.contains(&token), "{scrubbed}");
+        assert!(!scrubbed.contains("npm_abcdefghijklmnop"), "{scrubbed}");
+        assert!(
+            scrubbed.starts_with("|2 V=1 NPM_TOKEN=npm_…(20 chars) /bin/sh -c curl -H ghp_…"),
+            "{scrubbed}"
+        );
+        assert_eq!(scrub("/bin/sh -c make"), "/bin/sh -c make");
     }
 
     #[test]

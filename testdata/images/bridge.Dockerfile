@@ -13,5 +13,7 @@ RUN mkdir -p /tmp && seq 1 $BLOB_LINES > /tmp/build-output.txt
 COPY deploy_key /root/.ssh/id_ed25519
 # Package lists and .deb cache left in the layer (DL3009).
 RUN apt-get update && apt-get install -y --no-install-recommends curl
+# A token passed as a build argument: the builder records it in the history of each later RUN.
+ARG GITHUB_TOKEN=ghp_imgtoolsTestFixtureNotARealToken0000
 RUN rm /tmp/build-output.txt /root/.ssh/id_ed25519
 CMD ["/bin/sh"]

@@ -53,7 +53,7 @@ fn imgdive_real_bridge_layers_map_to_their_lines() {
     // COPY busybox, RUN --install, COPY apt-get, RUN seq > blob, COPY key, RUN apt-get, RUN rm.
     assert_eq!(
         layer_lines(&extras),
-        [6, 7, 8, 11, 13, 15, 16].map(Value::from).to_vec()
+        [6, 7, 8, 11, 13, 15, 18].map(Value::from).to_vec()
     );
     let blob_layer = &extras["layers"][3]["dockerfile"];
     assert_eq!(blob_layer["endLine"], 11);
@@ -69,7 +69,7 @@ fn imgdive_real_bridge_layers_map_to_their_lines() {
         .expect("the deleted blob is reclaimable");
     assert_eq!(
         (&blob["storedLine"], &blob["hiddenLine"]),
-        (&json!(11), &json!(16))
+        (&json!(11), &json!(18))
     );
     let key = reclaimable
         .iter()
@@ -77,7 +77,7 @@ fn imgdive_real_bridge_layers_map_to_their_lines() {
         .expect("the deleted key is reclaimable");
     assert_eq!(
         (&key["storedLine"], &key["hiddenLine"]),
-        (&json!(13), &json!(16))
+        (&json!(13), &json!(18))
     );
 }
 
@@ -279,4 +279,288 @@ fn imgdive_buildkit_history_maps_through_the_stage_chain() {
     let lines = layer_lines(&extras);
     assert_eq!(&lines[..3], &[json!(8), json!(11), json!(13)]);
     assert!(lines[3..].iter().all(Value::is_null), "{lines:?}");
+}
+
+/// The secrets planted in the bridge image, in full: the deploy key's body lines and the token
+/// passed as a build argument.
+fn planted_secrets() -> Vec<String> {
+    let key =
+        std::fs::read_to_string(repo_root().join("testdata/images/context/bridge/deploy_key"))
+            .unwrap();
+    let mut secrets: Vec<String> = key
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .map(str::to_string)
+        .collect();
+    let dockerfile = std::fs::read_to_string(dockerfile("bridge")).unwrap();
+    let token = dockerfile
+        .lines()
+        .find_map(|l| l.strip_prefix("ARG GITHUB_TOKEN="))
+        .expect("the token ARG");
+    secrets.push(token.to_string());
+    secrets
+}
+
+fn run(args: &[&str]) -> (Option<i32>, String) {
+    let out = Imgdive::new().run(args, &[]);
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
+    (out.status.code(), text)
+}
+
+#[test]
+fn imgdive_real_bridge_secrets_are_found_and_never_printed_in_full() {
+    let source = archive("bridge");
+    let df = dockerfile("bridge");
+    let extras = annotated(&source, &df, &[]);
+    let secrets = extras["secrets"].as_array().unwrap();
+    let key = secrets
+        .iter()
+        .find(|s| s["kind"] == "private-key")
+        .expect("the deploy key");
+    assert_eq!(key["location"], "/root/.ssh/id_ed25519");
+    assert_eq!(
+        (&key["layer"], &key["hiddenBy"], &key["line"]),
+        (&json!(4), &json!(6), &json!(13))
+    );
+    let token = secrets
+        .iter()
+        .find(|s| s["kind"] == "github-token")
+        .expect("the build-argument token");
+    assert!(
+        token["location"]
+            .as_str()
+            .unwrap()
+            .starts_with("config:history:"),
+        "{token}"
+    );
+    assert_eq!(
+        (&token["layer"], &token["line"]),
+        (&Value::Null, &json!(18))
+    );
+    assert_eq!(token["preview"], "ghp_…(40 chars)");
+
+    let mut outputs = vec![run(&[
+        "--json",
+        "-",
+        "--no-progress",
+        "--dockerfile",
+        &df,
+        &source,
+    ])];
+    for format in ["text", "sarif", "github", "gitlab"] {
+        outputs.push(run(&[
+            "--ci",
+            "--no-progress",
+            "--dockerfile",
+            &df,
+            "--format",
+            format,
+            &source,
+        ]));
+    }
+    outputs.push(run(&[
+        "--ci",
+        "--no-progress",
+        "--format",
+        "sarif",
+        &source,
+    ]));
+    outputs.push(run(&["--json", "-", "--no-progress", &source]));
+    for (code, text) in &outputs {
+        assert!(code.is_some_and(|c| c <= 1), "{text}");
+        for secret in planted_secrets() {
+            assert!(
+                !text.contains(&secret),
+                "a secret is printed in full: {secret}"
+            );
+        }
+    }
+    let (code, text) = &outputs[1];
+    assert_eq!(*code, Some(1), "secrets fail by default");
+    assert!(
+        text.contains("FAIL: secrets: 2 secret(s) in the image"),
+        "{text}"
+    );
+    assert!(
+        text.contains("private-key at /root/.ssh/id_ed25519 b3Bl…(459 chars) [layer 4, deleted by layer 6 but still shipped] (Dockerfile line 13)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn imgdive_real_ci_rules_beyond_dive() {
+    let source = archive("bridge");
+    let base = [
+        "--ci",
+        "--no-progress",
+        "--lowest-efficiency",
+        "disabled",
+        "--highest-user-wasted-percent",
+        "disabled",
+    ];
+    let with = |extra: &[&str]| {
+        let mut args: Vec<&str> = base.to_vec();
+        args.extend_from_slice(extra);
+        args.push(&source);
+        run(&args)
+    };
+    let (code, text) = with(&["--secrets", "warn"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("WARN: secrets: 2 secret(s)"), "{text}");
+    assert!(text.contains("[Warn:1]"), "{text}");
+    let (code, text) = with(&["--secrets", "off", "--highest-layer-count", "6"]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("SKIP: secrets"), "{text}");
+    assert!(
+        text.contains("FAIL: highestLayerCount: too many layers: 7 (value=7 > threshold=6)"),
+        "{text}"
+    );
+    let (_, text) = with(&[
+        "--secrets",
+        "off",
+        "--highest-layer-count",
+        "7",
+        "--highest-image-bytes",
+        "20MB",
+        "--highest-layer-bytes",
+        "13MB",
+    ]);
+    assert!(text.contains("PASS: highestLayerCount"), "{text}");
+    assert!(text.contains("PASS: highestImageBytes"), "{text}");
+    assert!(
+        text.contains("FAIL: highestLayerBytes: layer 3 is too large: 13.29 MB"),
+        "{text}"
+    );
+    // The true reclaimable figure, and ignorePaths taking the deleted blob out of it.
+    let (code, text) = with(&["--secrets", "off", "--highest-reclaimable-bytes", "1MB"]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("FAIL: highestReclaimableBytes: too many bytes stored but hidden by later layers: 13.29 MB (value=13289417 > threshold=1000000)"), "{text}");
+    let (code, text) = with(&[
+        "--secrets",
+        "off",
+        "--highest-reclaimable-bytes",
+        "1MB",
+        "--highest-wasted-bytes",
+        "1MB",
+        "--ignore-paths",
+        "/tmp/**",
+    ]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("PASS: highestReclaimableBytes"), "{text}");
+    assert!(text.contains("PASS: highestWastedBytes"), "{text}");
+    // The same rules from a .dive-ci file, ignorePaths as a YAML list.
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join(".dive-ci");
+    std::fs::write(
+        &config,
+        "rules:\n  lowestEfficiency: disabled\n  highestUserWastedPercent: disabled\n  highestReclaimableBytes: 1MB\n  secrets: off\n  ignorePaths:\n    - /tmp/build-output.txt\n    - /root/.ssh\n",
+    )
+    .unwrap();
+    let (code, text) = run(&[
+        "--ci",
+        "--no-progress",
+        "--ci-config",
+        config.to_str().unwrap(),
+        &source,
+    ]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("PASS: highestReclaimableBytes"), "{text}");
+    std::fs::write(&config, "rules:\n  secrets: sometimes\n").unwrap();
+    let (code, text) = run(&[
+        "--ci",
+        "--no-progress",
+        "--ci-config",
+        config.to_str().unwrap(),
+        &source,
+    ]);
+    assert_eq!(code, Some(2), "{text}");
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(
+        text.contains("rules.secrets") && text.contains("not fail, warn or off"),
+        "{text}"
+    );
+}
+
+#[test]
+fn imgdive_real_sarif_locates_waste_and_secrets_at_dockerfile_lines() {
+    let source = archive("bridge");
+    let df = dockerfile("bridge");
+    let (code, text) = run(&[
+        "--ci",
+        "--no-progress",
+        "--dockerfile",
+        &df,
+        "--format",
+        "sarif",
+        "--highest-reclaimable-bytes",
+        "1MB",
+        &source,
+    ]);
+    assert_eq!(code, Some(1), "{text}");
+    let log: Value = serde_json::from_str(&text).expect("SARIF is JSON");
+    crate::sarif::assert_valid(&crate::sarif::schema_validator(), &log);
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let at = |rule: &str| -> Vec<(String, u64)> {
+        results
+            .iter()
+            .filter(|r| r["ruleId"] == rule)
+            .map(|r| {
+                let loc = &r["locations"][0]["physicalLocation"];
+                (
+                    loc["artifactLocation"]["uri"].as_str().unwrap().to_string(),
+                    loc["region"]["startLine"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let uri = at("reclaimable")[0].0.clone();
+    assert!(uri.ends_with("testdata/images/bridge.Dockerfile"), "{uri}");
+    assert_eq!(
+        at("reclaimable").iter().map(|l| l.1).collect::<Vec<_>>(),
+        [11, 13]
+    );
+    assert_eq!(
+        at("highestReclaimableBytes")
+            .iter()
+            .map(|l| l.1)
+            .collect::<Vec<_>>(),
+        [11]
+    );
+    assert_eq!(
+        at("secrets").iter().map(|l| l.1).collect::<Vec<_>>(),
+        [13, 18]
+    );
+    let blob = results
+        .iter()
+        .find(|r| r["ruleId"] == "reclaimable")
+        .unwrap();
+    assert_eq!(
+        blob["message"]["text"],
+        "13.29 MB in 1 file(s) stored by this instruction and deleted or overwritten at line 18: still shipped in its layer"
+    );
+    // GitLab Code Quality through the same reporter.
+    let (_, text) = run(&[
+        "--ci",
+        "--no-progress",
+        "--dockerfile",
+        &df,
+        "--format",
+        "gitlab",
+        &source,
+    ]);
+    let issues: Value = serde_json::from_str(&text).expect("GitLab JSON");
+    let lines: Vec<u64> = issues
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["location"]["lines"]["begin"].as_u64().unwrap())
+        .collect();
+    assert!(
+        lines.contains(&11) && lines.contains(&13) && lines.contains(&18),
+        "{lines:?}"
+    );
+    // gitlab/github without a Dockerfile: nothing to locate results in.
+    let (code, text) = run(&["--ci", "--no-progress", "--format", "github", &source]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("add --dockerfile"), "{text}");
 }

@@ -10,6 +10,8 @@ mod daemon;
 mod hostile;
 mod imglint_container;
 mod registry;
+#[path = "../shared/sarif.rs"]
+mod sarif;
 mod snapshots;
 mod sources;
 mod support;

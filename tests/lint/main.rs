@@ -21,5 +21,7 @@ mod rules_hadolint;
 mod rules_pragmas;
 mod rules_shell_fuzz;
 mod rules_shellcheck_recall;
+#[path = "../shared/sarif.rs"]
+mod sarif;
 mod sarif_schema;
 mod snapshots;
