@@ -7,7 +7,7 @@ use crate::dockerfile::ast::{Pos, Span};
 use crate::lint::engine::{Finding, LintedFile};
 use crate::lint::rule::{Category, Severity};
 
-use super::attribution::{Attribution, reclaimable_by_line};
+use super::attribution::{Attribution, LineWaste, reclaimable_by_line};
 use super::ci::{RuleResult, Status, human};
 use super::escape_name;
 use super::model::Image;
@@ -54,6 +54,36 @@ fn rule_name(rule: &str) -> &'static str {
     }
 }
 
+/// One group of reclaimable bytes as a finding at the instruction that stored them (imgdive's
+/// `--ci --dockerfile` reports every group; `imglint --image` those above its threshold).
+pub fn reclaimable_finding(group: &LineWaste, path: &str, text: &str) -> Finding {
+    let hidden = match group.hidden_lines.as_slice() {
+        [] => "by an unmatched layer".to_string(),
+        [line] => format!("at line {line}"),
+        lines => format!(
+            "at lines {}",
+            lines
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    Finding {
+        code: "reclaimable",
+        name: "reclaimable-bytes",
+        category: Category::LayerBloat,
+        severity: Severity::Warning,
+        message: format!(
+            "{} in {} file(s) stored by this instruction and deleted or overwritten {hidden}: still shipped in its layer",
+            human(group.bytes),
+            group.files
+        ),
+        file: path.to_string(),
+        span: line_span(text, group.stored.line, group.stored.end_line),
+    }
+}
+
 /// Everything `--ci --dockerfile` reports, as one linted file.
 pub fn image_findings(
     image: &Image,
@@ -85,21 +115,19 @@ pub fn image_findings(
         .map(|l| (l.line, l.end_line))
         .unwrap_or(image_line);
     let mut findings = Vec::new();
-    let mut push = |code: &'static str,
-                    name: &'static str,
-                    category: Category,
-                    severity: Severity,
-                    message: String,
-                    (line, end_line): (u32, u32)| {
-        findings.push(Finding {
-            code,
-            name,
-            category,
-            severity,
-            message,
-            file: dockerfile_path.to_string(),
-            span: line_span(dockerfile_text, line, end_line),
-        });
+    let at = |code: &'static str,
+              name: &'static str,
+              category: Category,
+              severity: Severity,
+              message: String,
+              (line, end_line): (u32, u32)| Finding {
+        code,
+        name,
+        category,
+        severity,
+        message,
+        file: dockerfile_path.to_string(),
+        span: line_span(dockerfile_text, line, end_line),
     };
     for result in results {
         let severity = match result.status {
@@ -116,41 +144,20 @@ pub fn image_findings(
             _ => waste_line,
         };
         let code = rule_name(result.rule);
-        push(
+        findings.push(at(
             code,
             code,
             Category::LayerBloat,
             severity,
             escape_name(&result.message),
             location,
-        );
+        ));
     }
-    for group in &groups {
-        let hidden = match group.hidden_lines.as_slice() {
-            [] => "by an unmatched layer".to_string(),
-            [line] => format!("at line {line}"),
-            lines => format!(
-                "at lines {}",
-                lines
-                    .iter()
-                    .map(u32::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
-        push(
-            "reclaimable",
-            "reclaimable-bytes",
-            Category::LayerBloat,
-            Severity::Warning,
-            format!(
-                "{} in {} file(s) stored by this instruction and deleted or overwritten {hidden}: still shipped in its layer",
-                human(group.bytes),
-                group.files
-            ),
-            (group.stored.line, group.stored.end_line),
-        );
-    }
+    findings.extend(
+        groups
+            .iter()
+            .map(|g| reclaimable_finding(g, dockerfile_path, dockerfile_text)),
+    );
     let secrets_status = results.iter().find(|r| r.rule == "secrets");
     if let Some(result) = secrets_status
         && matches!(result.status, Status::Fail | Status::Warn)
@@ -174,7 +181,7 @@ pub fn image_findings(
                 },
                 None => String::new(),
             };
-            push(
+            findings.push(at(
                 "secrets",
                 "secrets",
                 Category::Security,
@@ -186,7 +193,7 @@ pub fn image_findings(
                     secret.preview
                 ),
                 location,
-            );
+            ));
         }
     }
     findings.sort_by_key(|f| (f.span.start.line, f.code));

@@ -10,6 +10,7 @@ pub mod findings;
 pub mod layer;
 pub mod metrics;
 pub mod model;
+pub mod proof;
 pub mod secrets;
 pub mod source;
 

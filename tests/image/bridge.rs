@@ -564,3 +564,102 @@ fn imgdive_real_sarif_locates_waste_and_secrets_at_dockerfile_lines() {
     assert_eq!(code, Some(2), "{text}");
     assert!(text.contains("add --dockerfile"), "{text}");
 }
+
+fn imglint(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_imglint"))
+        .args(args)
+        .output()
+        .expect("run imglint");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr(&out),
+    )
+}
+
+#[test]
+fn imglint_real_image_measures_its_layer_bloat_findings() {
+    let source = archive("bridge");
+    let df = dockerfile("bridge");
+    let (code, out, err) = imglint(&["--image", &source, "--format", "json", &df]);
+    assert_eq!(code, Some(1), "{err}");
+    let findings: Value = serde_json::from_str(&out).expect("JSON");
+    let findings = findings.as_array().unwrap();
+    let message = |code: &str, line: u64| -> Vec<String> {
+        findings
+            .iter()
+            .filter(|f| f["code"] == code && f["line"] == line)
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let il1001 = message("IL1001", 18);
+    assert_eq!(il1001.len(), 2, "{findings:?}");
+    assert!(
+        il1001[0].ends_with(
+            "[measured: 13.29 MB stored by line 11 and deleted at line 18, still in the image]"
+        ),
+        "{il1001:?}"
+    );
+    assert!(
+        il1001[1].ends_with(
+            "[measured: 521 B stored by line 13 and deleted at line 18, still in the image]"
+        ),
+        "{il1001:?}"
+    );
+    let dl3009 = message("DL3009", 15);
+    assert!(
+        dl3009[0].ends_with("[measured: 2.94 MB of package lists and caches left in this layer]"),
+        "{dl3009:?}"
+    );
+    // From the image alone: the 13.29 MB layer of line 11 (over the default 10 MB); the 521-byte
+    // key is under it.
+    let image_only = message("reclaimable", 11);
+    assert_eq!(image_only.len(), 1, "{findings:?}");
+    assert!(message("reclaimable", 13).is_empty());
+    let (_, out, _) = imglint(&[
+        "--image",
+        &source,
+        "--image-waste-threshold",
+        "100B",
+        "--format",
+        "json",
+        &df,
+    ]);
+    assert!(out.contains("\"line\":13") || out.contains("\"line\": 13"));
+
+    // A line the image was not built from: said so, not guessed.
+    let dir = tempfile::tempdir().unwrap();
+    let edited = dir.path().join("Dockerfile");
+    let text = std::fs::read_to_string(&df).unwrap().replace(
+        "apt-get install -y --no-install-recommends curl",
+        "apt-get install -y --no-install-recommends curl wget",
+    );
+    std::fs::write(&edited, text).unwrap();
+    let (_, out, err) = imglint(&[
+        "--image",
+        &source,
+        "--format",
+        "json",
+        edited.to_str().unwrap(),
+    ]);
+    let findings: Value = serde_json::from_str(&out).unwrap_or_else(|_| panic!("{err}"));
+    let dl3009 = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "DL3009")
+        .unwrap();
+    assert!(
+        dl3009["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("[not in the image: no layer was built from this line]"),
+        "{dl3009}"
+    );
+
+    // An unreadable image: exit 2, one line naming it.
+    let (code, _, err) = imglint(&["--image", "oci:/nonexistent/layout", &df]);
+    assert_eq!(code, Some(2));
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("--image oci:/nonexistent/layout"), "{err}");
+}

@@ -6,6 +6,7 @@ mod buildkit_checks;
 mod cli;
 mod dropin;
 mod hardening;
+mod image_flag;
 mod parser_buildkit;
 mod parser_corpus;
 mod parser_fuzz;
