@@ -210,7 +210,7 @@ where
         Err(err) => return fail(&format!("{err:#}")),
     };
     if !ci_mode && args.json.is_none() {
-        return run_tui(&source, &args);
+        return run_tui(&source, &args, dockerfile.map(|(df, _)| df));
     }
     if matches!(args.format, Format::Gitlab | Format::Github) && dockerfile.is_none() {
         return fail("--format gitlab and github locate results in a Dockerfile: add --dockerfile");
@@ -302,7 +302,28 @@ where
 
 /// The interactive explorer (issue #5): reads the image behind its own progress view, and
 /// keeps the source open so the file viewer can read contents back.
-fn run_tui(source: &str, args: &Args) -> ExitCode {
+fn run_tui(
+    source: &str,
+    args: &Args,
+    dockerfile: Option<crate::dockerfile::ast::Dockerfile>,
+) -> ExitCode {
+    let target = args.target.clone();
+    // After the image is read: its Dockerfile lines (with --dockerfile) and its secrets.
+    let annotate: crate::tui::app::Annotate = std::sync::Arc::new(move |source, image| {
+        let attribution = match &dockerfile {
+            Some(df) => Some(attribution::attribute(image, df, target.as_deref())?),
+            None => None,
+        };
+        let mut found = secrets::scan(source, image).context("scanning for secrets")?;
+        if let Some(a) = &attribution {
+            locate_secrets(&mut found, a);
+        }
+        Ok(crate::tui::state::Annotations::new(
+            image,
+            attribution,
+            found,
+        ))
+    });
     let opened = SourceSpec::parse(source).and_then(|spec| {
         let options = SourceOptions {
             platform: args.platform.clone(),
@@ -313,6 +334,7 @@ fn run_tui(source: &str, args: &Args) -> ExitCode {
     let result = opened.and_then(|opened| {
         let options = crate::tui::Options {
             analyze: args.analyze_options()?,
+            annotate: Some(annotate),
             ..crate::tui::Options::default()
         };
         crate::tui::run_source(std::sync::Arc::from(opened), options)

@@ -31,7 +31,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     };
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let fields = vec![
+    let mut fields = vec![
         // Digests come from the image's manifest and config: untrusted text like file names.
         field("Digest:", escape_name(&layer.digest)),
         field("Diff id:", escape_name(&layer.diff_id)),
@@ -45,6 +45,19 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             ),
         ),
     ];
+    if let Some(attribution) = state
+        .annotations
+        .as_ref()
+        .and_then(|a| a.attribution.as_ref())
+    {
+        fields.push(field(
+            "Line:",
+            match attribution.layers.get(state.layer).cloned().flatten() {
+                Some(l) => format!("Dockerfile:{} {}", l.line, escape_name(&l.instruction)),
+                None => "no instruction of the Dockerfile made this layer".to_string(),
+            },
+        ));
+    }
     let [top, bottom] =
         Layout::vertical([Constraint::Length(fields.len() as u16), Constraint::Fill(1)])
             .areas(inner);
@@ -52,7 +65,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     // The full command, wrapped: the one place where a long RUN line can be read whole.
     let command = Line::from(vec![
         Span::styled("Command: ", Style::new().add_modifier(Modifier::BOLD)),
-        Span::raw(escape_name(&layer.command.replace('\n', "↵"))),
+        Span::raw(escape_name(
+            &crate::image::secrets::scrub(&layer.command).replace('\n', "↵"),
+        )),
     ]);
     frame.render_widget(Paragraph::new(command).wrap(Wrap { trim: false }), bottom);
 }

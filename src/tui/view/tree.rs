@@ -128,6 +128,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         if is_dir && state.collapsed.contains(&row.node) {
             name.push_str(" ⊕");
         }
+        let secret = state
+            .annotations
+            .as_ref()
+            .is_some_and(|a| a.is_secret(row.node, state.layer));
+        if secret {
+            name.push_str(" ⚠ secret");
+        }
         let marker = change_marker(info.change);
         let attrs = if state.show_attributes {
             let owner = entry.map_or_else(|| "-".to_string(), |e| format!("{}:{}", e.uid, e.gid));
