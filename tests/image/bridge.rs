@@ -281,26 +281,6 @@ fn imgdive_buildkit_history_maps_through_the_stage_chain() {
     assert!(lines[3..].iter().all(Value::is_null), "{lines:?}");
 }
 
-/// The secrets planted in the bridge image, in full: the deploy key's body lines and the token
-/// passed as a build argument.
-fn planted_secrets() -> Vec<String> {
-    let key =
-        std::fs::read_to_string(repo_root().join("testdata/images/context/bridge/deploy_key"))
-            .unwrap();
-    let mut secrets: Vec<String> = key
-        .lines()
-        .filter(|l| !l.starts_with("-----"))
-        .map(str::to_string)
-        .collect();
-    let dockerfile = std::fs::read_to_string(dockerfile("bridge")).unwrap();
-    let token = dockerfile
-        .lines()
-        .find_map(|l| l.strip_prefix("ARG GITHUB_TOKEN="))
-        .expect("the token ARG");
-    secrets.push(token.to_string());
-    secrets
-}
-
 fn run(args: &[&str]) -> (Option<i32>, String) {
     let out = Imgdive::new().run(args, &[]);
     let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
@@ -368,7 +348,7 @@ fn imgdive_real_bridge_secrets_are_found_and_never_printed_in_full() {
     outputs.push(run(&["--json", "-", "--no-progress", &source]));
     for (code, text) in &outputs {
         assert!(code.is_some_and(|c| c <= 1), "{text}");
-        for secret in planted_secrets() {
+        for secret in crate::planted::planted_secrets() {
             assert!(
                 !text.contains(&secret),
                 "a secret is printed in full: {secret}"

@@ -9,6 +9,8 @@ mod cli;
 mod daemon;
 mod hostile;
 mod imglint_container;
+#[path = "../shared/planted.rs"]
+mod planted;
 mod registry;
 #[path = "../shared/sarif.rs"]
 mod sarif;

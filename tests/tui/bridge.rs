@@ -27,26 +27,6 @@ fn bridge_image() -> String {
     format!("docker-archive:{dir}/docker-archive.tar")
 }
 
-fn planted_secrets() -> Vec<String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let key =
-        std::fs::read_to_string(root.join("testdata/images/context/bridge/deploy_key")).unwrap();
-    let mut secrets: Vec<String> = key
-        .lines()
-        .filter(|l| !l.starts_with("-----"))
-        .map(str::to_string)
-        .collect();
-    let dockerfile =
-        std::fs::read_to_string(root.join("testdata/images/bridge.Dockerfile")).unwrap();
-    secrets.extend(
-        dockerfile
-            .lines()
-            .filter_map(|l| l.strip_prefix("ARG GITHUB_TOKEN="))
-            .map(str::to_string),
-    );
-    secrets
-}
-
 #[test]
 fn bridge_image_shows_lines_and_secrets_never_in_full() {
     let image = bridge_image();
@@ -68,9 +48,7 @@ fn bridge_image_shows_lines_and_secrets_never_in_full() {
     );
     assert!(first.contains("Secrets:              2"), "{first}");
     assert!(
-        first.contains(
-            "⚠ private-key /root/.ssh/id_ed25519 b3Bl…(459 chars) (layer 4, deleted by"
-        ),
+        first.contains("⚠ private-key /root/.ssh/id_ed25519 b3Bl…(459 chars) (layer 4, deleted by"),
         "{first}"
     );
     // Layer 4, the COPY of the key: its line, and the marker on the file in the tree.
@@ -81,7 +59,7 @@ fn bridge_image_shows_lines_and_secrets_never_in_full() {
     tmux.keys(&["Down", "Down"]);
     screens.push(tmux.wait_for("Dockerfile:18 RUN rm /tmp/build-output.txt"));
     for screen in &screens {
-        for secret in planted_secrets() {
+        for secret in crate::planted::planted_secrets() {
             assert!(
                 !screen.contains(&secret),
                 "a secret on screen in full: {secret}\n{screen}"

@@ -5,3 +5,5 @@ mod bridge;
 mod demo;
 mod e2e;
 mod frames;
+#[path = "../shared/planted.rs"]
+mod planted;
