@@ -371,8 +371,16 @@ fn locate_secrets(secrets: &mut [Secret], attribution: &Attribution) {
 
 /// Reads and parses --dockerfile (parse errors do not stop the matching: the parser recovers).
 fn read_dockerfile(path: &Path) -> Result<(crate::dockerfile::ast::Dockerfile, String)> {
-    let bytes = std::fs::read(path)
+    use std::io::Read;
+    // imglint's default --max-file-size: a Dockerfile is never this large; /dev/zero stops here.
+    const MAX_DOCKERFILE_BYTES: u64 = 16 << 20;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_DOCKERFILE_BYTES + 1).read_to_end(&mut bytes))
         .with_context(|| format!("{}: cannot read the Dockerfile", path.display()))?;
+    if bytes.len() as u64 > MAX_DOCKERFILE_BYTES {
+        anyhow::bail!("{}: larger than 16 MiB, not a Dockerfile", path.display());
+    }
     Ok((
         crate::dockerfile::parse_bytes(&bytes),
         crate::lint::engine::decode(&bytes),

@@ -356,7 +356,16 @@ pub fn locate(instruction: &Instruction) -> DockerfileLocation {
 pub enum AttributionError {
     NoStage,
     UnknownTarget(String),
+    /// History entries × instructions above [`MAX_ALIGNMENT_CELLS`].
+    TooLarge {
+        history: usize,
+        instructions: usize,
+    },
 }
+
+/// The alignment keeps one score per (history entry, instruction) pair: beyond this many pairs
+/// (64 MB of scores; real images have a few hundred entries) the match is refused, not slow.
+pub const MAX_ALIGNMENT_CELLS: usize = 16 << 20;
 
 impl std::fmt::Display for AttributionError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -365,6 +374,13 @@ impl std::fmt::Display for AttributionError {
             AttributionError::UnknownTarget(t) => {
                 write!(f, "--target {t:?}: no such stage in the Dockerfile")
             }
+            AttributionError::TooLarge {
+                history,
+                instructions,
+            } => write!(
+                f,
+                "{history} history entries × {instructions} instructions are too many to match"
+            ),
         }
     }
 }
@@ -403,6 +419,12 @@ pub fn attribute(
         .iter()
         .map(|h| parse_created_by(h.created_by))
         .collect();
+    if (recorded.len() + 1).saturating_mul(steps.len() + 1) > MAX_ALIGNMENT_CELLS {
+        return Err(AttributionError::TooLarge {
+            history: recorded.len(),
+            instructions: steps.len(),
+        });
+    }
     let matched = align(&recorded, &steps);
 
     let mut out = Attribution {

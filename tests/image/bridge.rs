@@ -170,6 +170,15 @@ fn imgdive_real_dockerfile_errors_are_one_line() {
     let err = stderr(&out);
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("--target \"nope\": no such stage"), "{err}");
+    // An endless --dockerfile is refused at 16 MiB, not read into memory.
+    let out = imgdive.run(
+        &["--ci", "--dockerfile", "/dev/zero", &archive("bridge")],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("/dev/zero: larger than 16 MiB"), "{err}");
 }
 
 fn sha256(bytes: &[u8]) -> String {
