@@ -284,7 +284,16 @@ where
                 if let Err(err) = report::write(format, &[file], &options, &mut buffer) {
                     return fail(&format!("report: {err}"));
                 }
-                String::from_utf8_lossy(&buffer).into_owned()
+                let text = String::from_utf8_lossy(&buffer).into_owned();
+                if format == report::Format::Sarif {
+                    // imglint's SARIF writer names its own tool in the header; this run is
+                    // imgdive's, and code scanning keeps one analysis per tool and category,
+                    // so an upload of one must not replace the other's results.
+                    text.replacen(r#""name":"imglint""#, r#""name":"imgdive""#, 1)
+                        .replacen(r#"{"id":"imglint/"}"#, r#"{"id":"imgdive/"}"#, 1)
+                } else {
+                    text
+                }
             }
             (_, None) => unreachable!("gitlab and github need --dockerfile (checked above)"),
         };

@@ -488,6 +488,9 @@ fn imgdive_real_sarif_locates_waste_and_secrets_at_dockerfile_lines() {
     assert_eq!(code, Some(1), "{text}");
     let log: Value = serde_json::from_str(&text).expect("SARIF is JSON");
     crate::sarif::assert_valid(&crate::sarif::schema_validator(), &log);
+    // Its own tool and category, so code scanning keeps imglint's analysis next to it.
+    assert_eq!(log["runs"][0]["tool"]["driver"]["name"], "imgdive");
+    assert_eq!(log["runs"][0]["automationDetails"]["id"], "imgdive/");
     let results = log["runs"][0]["results"].as_array().unwrap();
     let at = |rule: &str| -> Vec<(String, u64)> {
         results
