@@ -40,20 +40,6 @@ pub fn line_span(text: &str, line: u32, end_line: u32) -> Span {
     )
 }
 
-/// Rule names as finding codes (the findings' `code` and `name` are static strings).
-fn rule_name(rule: &str) -> &'static str {
-    match rule {
-        "lowestEfficiency" => "lowestEfficiency",
-        "highestWastedBytes" => "highestWastedBytes",
-        "highestUserWastedPercent" => "highestUserWastedPercent",
-        "highestImageBytes" => "highestImageBytes",
-        "highestLayerCount" => "highestLayerCount",
-        "highestLayerBytes" => "highestLayerBytes",
-        "highestReclaimableBytes" => "highestReclaimableBytes",
-        _ => "secrets",
-    }
-}
-
 /// One group of reclaimable bytes as a finding at the instruction that stored them (imgdive's
 /// `--ci --dockerfile` reports every group; `imglint --image` those above its threshold).
 pub fn reclaimable_finding(group: &LineWaste, path: &str, text: &str) -> Finding {
@@ -143,7 +129,7 @@ pub fn image_findings(
             "highestImageBytes" | "highestLayerCount" => image_line,
             _ => waste_line,
         };
-        let code = rule_name(result.rule);
+        let code = result.rule;
         findings.push(at(
             code,
             code,
