@@ -74,11 +74,18 @@ fn cache_bytes_in_layer(image: &Image, layer: u32, dirs: &[&str]) -> u64 {
     total
 }
 
+/// `line 11` or `lines 11, 25`.
 fn lines(list: &[u32]) -> String {
-    list.iter()
+    let joined = list
+        .iter()
         .map(u32::to_string)
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(", ");
+    if list.len() == 1 {
+        format!("line {joined}")
+    } else {
+        format!("lines {joined}")
+    }
 }
 
 /// What the image measures for one finding, as a sentence to append to its message.
@@ -110,7 +117,7 @@ fn measure(image: &Image, attribution: &Attribution, source: &str, finding: &Fin
         stored.sort_unstable();
         stored.dedup();
         return format!(
-            "measured: {} stored by line {} and deleted at line {line}, still in the image",
+            "measured: {} stored by {} and deleted at line {line}, still in the image",
             human(bytes),
             lines(&stored)
         );
@@ -143,7 +150,7 @@ fn measure(image: &Image, attribution: &Attribution, source: &str, finding: &Fin
     hidden.sort_unstable();
     hidden.dedup();
     format!(
-        "measured: {} stored by this line and deleted at line {}",
+        "measured: {} stored by this line and deleted at {}",
         human(bytes),
         lines(&hidden)
     )

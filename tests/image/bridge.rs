@@ -649,6 +649,33 @@ fn imglint_real_image_measures_its_layer_bloat_findings() {
         "{dl3009}"
     );
 
+    // `rm -rf DIR`: the bytes of everything under it, summed.
+    let (_, out, err) = imglint(&[
+        "--image",
+        &archive("waste"),
+        "--format",
+        "json",
+        &dockerfile("waste"),
+    ]);
+    let findings: Value = serde_json::from_str(&out).unwrap_or_else(|_| panic!("{err}"));
+    let messages: Vec<&str> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "IL1001" || f["code"] == "DL3059")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    for expected in [
+        "[measured: 168.89 kB stored by line 11 and deleted at line 23, still in the image]",
+        "[measured: 49.68 kB stored by line 11 and deleted at line 25, still in the image]",
+        "[measured: 53.08 kB stored by lines 11, 25, 27 and deleted at line 29, still in the image]",
+    ] {
+        assert!(
+            messages.iter().any(|m| m.ends_with(expected)),
+            "{expected} in {messages:?}"
+        );
+    }
+
     // An unreadable image: exit 2, one line naming it.
     let (code, _, err) = imglint(&["--image", "oci:/nonexistent/layout", &df]);
     assert_eq!(code, Some(2));
