@@ -4,6 +4,7 @@
 # (`capture-pane -e -p`) and renders it to SVG with scripts/ansi2svg.py (Python 3, stdlib only).
 #
 # Usage: scripts/screenshots.sh [IMAGE]   (default: testdata/images/demo.tar)
+#        scripts/screenshots.sh bridge    (only 07-bridge.svg: the bridge test image)
 # Needs: tmux, python3, cargo.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -42,6 +43,20 @@ shot() {
     --cols "$cols" --rows "$rows" --title "$title"
   echo "wrote screenshots/$name.svg"
 }
+
+# `scripts/screenshots.sh bridge`: only screenshots/07-bridge.svg, imgdive --dockerfile on the
+# bridge test image (built by scripts/images/build.sh, which needs buildah and skopeo).
+if [ "$image" = bridge ]; then
+  built=$(bash "$repo/scripts/images/build.sh" bridge)
+  t new-session -d -s shots -x "$cols" -y "$rows" \
+    "env XDG_CONFIG_HOME=$work HOME=$work TERM=xterm-256color $bin --dockerfile testdata/images/bridge.Dockerfile docker-archive:$built/docker-archive.tar; sleep 600"
+  wait_for "Secrets:"
+  keys Down Down Down Down
+  wait_for "Dockerfile:13"
+  shot 07-bridge "imgdive --dockerfile: the layer's Dockerfile line, waste by line, secrets a later RUN deleted"
+  keys q
+  exit 0
+fi
 
 # An empty config dir: default keys whatever the user has configured.
 t new-session -d -s shots -x "$cols" -y "$rows" \

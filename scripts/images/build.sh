@@ -98,6 +98,11 @@ staging=$work/out
 mkdir -p "$staging"
 # A fixed timestamp keeps the layer tars (and so the digests) stable between rebuilds.
 build_args=(bud --layers --isolation chroot --timestamp 1700000000 -f "$dockerfile")
+# A "# build: no-layers" line builds without --layers: one layer for the whole build (buildah
+# then marks every history entry but the last as empty).
+if grep -q '^# build: no-layers' "$dockerfile"; then
+  build_args=(bud --isolation chroot --timestamp 1700000000 -f "$dockerfile")
+fi
 
 if [ "$name" = platform ]; then
   bah manifest create "$tag" >/dev/null

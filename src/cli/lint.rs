@@ -165,6 +165,15 @@ pub struct Args {
     /// Refuse (exit 2) any input larger than this; bytes, or with a K, M or G suffix (binary).
     #[arg(long, value_name = "SIZE", default_value = "16M", value_parser = parse_size)]
     pub max_file_size: u64,
+    /// The image built from the Dockerfile (imgdive's SOURCE forms): layer-bloat and
+    /// cache-order findings gain the bytes the image measures, and instructions whose layer
+    /// stores more than --image-waste-threshold bytes that later ones hide become findings.
+    /// Needs imglint built with the `imgdive` feature.
+    #[arg(long, value_name = "SOURCE")]
+    pub image: Option<String>,
+    /// With --image: the hidden bytes per instruction that make a finding ("10MB", "1MiB").
+    #[arg(long, value_name = "SIZE", default_value = "10MB")]
+    pub image_waste_threshold: String,
 }
 
 /// `123`, `64K`, `16M`, `1G` (powers of 1024).
@@ -584,6 +593,9 @@ fn lint(args: &Args) -> Result<i32, Fatal> {
     } else {
         engine::lint_all(&with_policies, REGISTRY)
     };
+    if let Some(source) = &args.image {
+        prove_with_image(args, source, &mut linted)?;
+    }
     if let Some(path) = &args.write_baseline {
         return write_baseline(path, &files, &linted);
     }
@@ -689,6 +701,48 @@ fn show_fixes(fixed: &[FixedFile]) {
             eprintln!("    {n} × {code} ({name})");
         }
     }
+}
+
+/// `--image`: the one Dockerfile's findings checked against the image built from it.
+#[cfg(feature = "imgdive")]
+fn prove_with_image(
+    args: &Args,
+    source: &str,
+    linted: &mut [engine::LintedFile],
+) -> Result<(), Fatal> {
+    use crate::image::{attribution, ci, proof, source as image_source};
+    let [file] = linted else {
+        return Err(Fatal(format!(
+            "--image checks one Dockerfile against one image, not {} files",
+            linted.len()
+        )));
+    };
+    let threshold = ci::parse_bytes(&args.image_waste_threshold)
+        .map_err(|e| Fatal(format!("--image-waste-threshold: {e:#}")))?
+        .unwrap_or(u64::MAX);
+    let image = image_source::SourceSpec::parse(source)
+        .and_then(|spec| image_source::open(&spec, &image_source::SourceOptions::default()))
+        .and_then(|opened| {
+            crate::image::analyze(opened.as_ref(), &crate::image::AnalyzeOptions::default())
+        })
+        .map_err(|e| Fatal(format!("--image {source}: {e:#}")))?;
+    let dockerfile = crate::dockerfile::parse(&file.source);
+    let matched = attribution::attribute(&image, &dockerfile, None)
+        .map_err(|e| Fatal(format!("{}: {e}", file.file)))?;
+    proof::prove(&image, &matched, file, threshold);
+    Ok(())
+}
+
+#[cfg(not(feature = "imgdive"))]
+fn prove_with_image(
+    _args: &Args,
+    _source: &str,
+    _linted: &mut [engine::LintedFile],
+) -> Result<(), Fatal> {
+    Err(Fatal(
+        "--image needs imglint built with the imgdive feature (cargo install --path . --features imgdive)"
+            .to_string(),
+    ))
 }
 
 /// The report format: the command line's, else the configuration's (names were checked when

@@ -1,6 +1,10 @@
 //! `--ci`: dive's three rules (`lowestEfficiency`, `highestWastedBytes`,
 //! `highestUserWastedPercent`) from `.dive-ci` or flags, evaluated exactly as dive does (strict
-//! comparisons), reported as text or SARIF 2.1.0.
+//! comparisons), reported as text or SARIF 2.1.0; and imgdive's own: `highestImageBytes`,
+//! `highestLayerCount`, `highestLayerBytes`, `highestReclaimableBytes` (disabled unless set),
+//! `secrets` (`fail` by default, `warn`, `off`) and `ignorePaths` (globs whose files count in no
+//! waste figure: wasted bytes, the user-wasted ratio, reclaimable bytes; dive's efficiency score
+//! is left as dive computes it).
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -8,8 +12,10 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use serde_json::json;
 
+use super::attribution::{Attribution, reclaimable_by_line};
 use super::escape_name;
 use super::model::Image;
+use super::secrets::Secret;
 
 /// A rule threshold; `None` = disabled.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,6 +25,13 @@ pub struct CiRules {
     pub highest_user_wasted_percent: Option<f64>,
     /// `imgdive diff --ci` only: how much B may grow over A.
     pub highest_size_increase: Option<SizeLimit>,
+    pub highest_image_bytes: Option<u64>,
+    pub highest_layer_count: Option<u64>,
+    pub highest_layer_bytes: Option<u64>,
+    pub highest_reclaimable_bytes: Option<u64>,
+    pub secrets: SecretsLevel,
+    /// Globs (`/var/cache/**`, `**/*.log`) matched against absolute paths.
+    pub ignore_paths: Vec<String>,
 }
 
 /// A growth threshold: bytes (`20MB`) or a share of A's size (`10%`).
@@ -44,6 +57,25 @@ pub fn parse_size_limit(value: &str) -> Result<Option<SizeLimit>> {
     Ok(parse_bytes(value)?.map(SizeLimit::Bytes))
 }
 
+/// What the `secrets` rule does when the image ships a secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretsLevel {
+    Fail,
+    Warn,
+    Off,
+}
+
+impl SecretsLevel {
+    pub fn parse(value: &str) -> Result<SecretsLevel> {
+        Ok(match value.trim().to_ascii_lowercase().as_str() {
+            "fail" | "error" | "true" | "on" => SecretsLevel::Fail,
+            "warn" | "warning" => SecretsLevel::Warn,
+            "off" | "disabled" | "false" | "" => SecretsLevel::Off,
+            _ => bail!("{value:?} is not fail, warn or off"),
+        })
+    }
+}
+
 impl Default for CiRules {
     /// dive's defaults when no `.dive-ci` exists: 0.9 / disabled / 0.1.
     fn default() -> Self {
@@ -52,6 +84,12 @@ impl Default for CiRules {
             highest_wasted_bytes: None,
             highest_user_wasted_percent: Some(0.1),
             highest_size_increase: None,
+            highest_image_bytes: None,
+            highest_layer_count: None,
+            highest_layer_bytes: None,
+            highest_reclaimable_bytes: None,
+            secrets: SecretsLevel::Fail,
+            ignore_paths: Vec::new(),
         }
     }
 }
@@ -137,6 +175,12 @@ pub fn rule_key(key: &str) -> Option<&'static str> {
         "highestwastedbytes" => Some("highestWastedBytes"),
         "highestuserwastedpercent" => Some("highestUserWastedPercent"),
         "highestsizeincrease" => Some("highestSizeIncrease"),
+        "highestimagebytes" => Some("highestImageBytes"),
+        "highestlayercount" => Some("highestLayerCount"),
+        "highestlayerbytes" => Some("highestLayerBytes"),
+        "highestreclaimablebytes" => Some("highestReclaimableBytes"),
+        "secrets" => Some("secrets"),
+        "ignorepaths" => Some("ignorePaths"),
         _ => None,
     }
 }
@@ -151,6 +195,20 @@ impl CiRules {
                 self.highest_user_wasted_percent = parse_ratio(value)?
             }
             Some("highestSizeIncrease") => self.highest_size_increase = parse_size_limit(value)?,
+            Some("highestImageBytes") => self.highest_image_bytes = parse_bytes(value)?,
+            Some("highestLayerCount") => self.highest_layer_count = parse_count(value)?,
+            Some("highestLayerBytes") => self.highest_layer_bytes = parse_bytes(value)?,
+            Some("highestReclaimableBytes") => self.highest_reclaimable_bytes = parse_bytes(value)?,
+            Some("secrets") => self.secrets = SecretsLevel::parse(value)?,
+            Some("ignorePaths") => {
+                let globs: Vec<String> = value
+                    .split(',')
+                    .map(|g| g.trim().to_string())
+                    .filter(|g| !g.is_empty())
+                    .collect();
+                build_globs(&globs)?;
+                self.ignore_paths = globs;
+            }
             _ => bail!("unknown CI rule {key:?}"),
         }
         Ok(())
@@ -189,6 +247,14 @@ impl CiRules {
         };
         for (key, value) in map {
             let key = yaml_scalar(key);
+            if let Some(list) = value.as_sequence() {
+                // `ignorePaths:` as a YAML list.
+                let joined: Vec<String> = list.iter().map(yaml_scalar).collect();
+                rules
+                    .set(&key, &joined.join(","))
+                    .with_context(|| format!("rules.{key}"))?;
+                continue;
+            }
             rules
                 .set(&key, &yaml_scalar(value))
                 .with_context(|| format!("rules.{key}"))?;
@@ -197,11 +263,98 @@ impl CiRules {
     }
 }
 
+/// A count threshold (`40`, or disabled).
+pub fn parse_count(value: &str) -> Result<Option<u64>> {
+    if is_disabled(value) {
+        return Ok(None);
+    }
+    let count = value
+        .trim()
+        .parse()
+        .with_context(|| format!("{value:?} is not a count or \"disabled\""))?;
+    Ok(Some(count))
+}
+
+fn build_globs(globs: &[String]) -> Result<globset::GlobSet> {
+    let mut builder = globset::GlobSetBuilder::new();
+    for glob in globs {
+        builder.add(
+            globset::GlobBuilder::new(glob)
+                .literal_separator(true)
+                .build()
+                .with_context(|| format!("{glob:?} is not a valid glob"))?,
+        );
+    }
+    Ok(builder.build()?)
+}
+
+/// Whether an absolute path is excluded by `ignorePaths` (the path itself or a directory
+/// above it matches).
+fn ignored(globs: &globset::GlobSet, path: &str) -> bool {
+    let mut prefix = path;
+    loop {
+        if globs.is_match(prefix) {
+            return true;
+        }
+        match prefix.rfind('/') {
+            Some(0) | None => return false,
+            Some(i) => prefix = &prefix[..i],
+        }
+    }
+}
+
+/// The waste figures the rules compare, `ignorePaths` taken out.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Waste {
+    pub wasted_bytes: u64,
+    pub user_wasted_percent: f64,
+    pub reclaimable_bytes: u64,
+}
+
+pub fn waste(image: &Image, rules: &CiRules) -> Waste {
+    let m = &image.metrics;
+    let all = Waste {
+        wasted_bytes: m.wasted_bytes,
+        user_wasted_percent: m.user_wasted_percent,
+        reclaimable_bytes: m.reclaimable_bytes,
+    };
+    let Ok(globs) = build_globs(&rules.ignore_paths) else {
+        return all;
+    };
+    if globs.is_empty() {
+        return all;
+    }
+    let wasted_bytes: u64 = m
+        .inefficient
+        .iter()
+        .filter(|p| !ignored(&globs, &p.path))
+        .map(|p| p.bytes)
+        .sum();
+    let reclaimable_bytes = m
+        .reclaimable
+        .iter()
+        .filter(|r| !ignored(&globs, &r.path))
+        .map(|r| r.bytes)
+        .sum();
+    // The ratio's denominator (bytes above the first layer) does not depend on the paths.
+    let user_wasted_percent = if m.wasted_bytes == 0 {
+        0.0
+    } else {
+        m.user_wasted_percent * wasted_bytes as f64 / m.wasted_bytes as f64
+    };
+    Waste {
+        wasted_bytes,
+        user_wasted_percent,
+        reclaimable_bytes,
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
     Pass,
     Fail,
     Skip,
+    Warn,
 }
 
 impl Status {
@@ -210,6 +363,7 @@ impl Status {
             Status::Pass => "PASS",
             Status::Fail => "FAIL",
             Status::Skip => "SKIP",
+            Status::Warn => "WARN",
         }
     }
 }
@@ -221,9 +375,91 @@ pub struct RuleResult {
     pub message: String,
 }
 
-/// Evaluates the rules exactly as dive's `ci/rules.go` does.
+/// Evaluates dive's rules exactly as dive's `ci/rules.go` does (with `ignorePaths` taken out of
+/// the waste figures), then imgdive's; `secrets` is `None` when the image was not scanned.
 pub fn evaluate(image: &Image, rules: &CiRules) -> Vec<RuleResult> {
+    evaluate_with_secrets(image, rules, None)
+}
+
+pub fn evaluate_with_secrets(
+    image: &Image,
+    rules: &CiRules,
+    secrets: Option<&[Secret]>,
+) -> Vec<RuleResult> {
+    let mut out = evaluate_dive(image, rules);
+    let waste = waste(image, rules);
+    let largest = image.layers.iter().max_by_key(|l| l.size);
+    let mut limit = |rule: &'static str, threshold: Option<u64>, value: u64, what: String| {
+        out.push(match threshold {
+            None => skip(rule),
+            Some(t) if value > t => RuleResult {
+                rule,
+                status: Status::Fail,
+                message: format!("{what} (value={value} > threshold={t})"),
+            },
+            Some(_) => pass(rule),
+        })
+    };
+    limit(
+        "highestImageBytes",
+        rules.highest_image_bytes,
+        image.metrics.total_size,
+        format!(
+            "the image is too large: {}",
+            human(image.metrics.total_size)
+        ),
+    );
+    limit(
+        "highestLayerCount",
+        rules.highest_layer_count,
+        image.layers.len() as u64,
+        format!("too many layers: {}", image.layers.len()),
+    );
+    limit(
+        "highestLayerBytes",
+        rules.highest_layer_bytes,
+        largest.map_or(0, |l| l.size),
+        largest.map_or_else(String::new, |l| {
+            format!("layer {} is too large: {}", l.index, human(l.size))
+        }),
+    );
+    limit(
+        "highestReclaimableBytes",
+        rules.highest_reclaimable_bytes,
+        waste.reclaimable_bytes,
+        format!(
+            "too many bytes stored but hidden by later layers: {}",
+            human(waste.reclaimable_bytes)
+        ),
+    );
+    out.push(match (rules.secrets, secrets) {
+        (SecretsLevel::Off, _) | (_, None) => skip("secrets"),
+        (_, Some([])) => pass("secrets"),
+        (level, Some(found)) => RuleResult {
+            rule: "secrets",
+            status: if level == SecretsLevel::Fail {
+                Status::Fail
+            } else {
+                Status::Warn
+            },
+            message: format!(
+                "{} secret(s) in the image: {}",
+                found.len(),
+                found
+                    .iter()
+                    .map(|s| format!("{} at {}", s.kind, escape_name(&s.location)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        },
+    });
+    out
+}
+
+/// dive's three rules.
+fn evaluate_dive(image: &Image, rules: &CiRules) -> Vec<RuleResult> {
     let m = &image.metrics;
+    let waste = waste(image, rules);
     let mut out = Vec::new();
     out.push(match rules.lowest_efficiency {
         None => skip("lowestEfficiency"),
@@ -240,24 +476,24 @@ pub fn evaluate(image: &Image, rules: &CiRules) -> Vec<RuleResult> {
     });
     out.push(match rules.highest_wasted_bytes {
         None => skip("highestWastedBytes"),
-        Some(t) if m.wasted_bytes > t => RuleResult {
+        Some(t) if waste.wasted_bytes > t => RuleResult {
             rule: "highestWastedBytes",
             status: Status::Fail,
             message: format!(
                 "too many bytes wasted (wasted-bytes={} > threshold={})",
-                m.wasted_bytes, t
+                waste.wasted_bytes, t
             ),
         },
         Some(_) => pass("highestWastedBytes"),
     });
     out.push(match rules.highest_user_wasted_percent {
         None => skip("highestUserWastedPercent"),
-        Some(t) if m.user_wasted_percent > t => RuleResult {
+        Some(t) if waste.user_wasted_percent > t => RuleResult {
             rule: "highestUserWastedPercent",
             status: Status::Fail,
             message: format!(
                 "too many bytes wasted, relative to the user bytes added (%-user-wasted-bytes={} > threshold={})",
-                fmt_num(m.user_wasted_percent),
+                fmt_num(waste.user_wasted_percent),
                 fmt_num(t)
             ),
         },
@@ -373,14 +609,90 @@ pub fn text_report(image: &Image, results: &[RuleResult], top: usize) -> String 
     let failed = count(Status::Fail);
     let _ = writeln!(
         s,
-        "Result:{} [Total:{}] [Passed:{}] [Failed:{}] [Warn:0] [Skipped:{}]",
+        "Result:{} [Total:{}] [Passed:{}] [Failed:{}] [Warn:{}] [Skipped:{}]",
         if failed > 0 { "FAIL" } else { "PASS" },
         results.len(),
         count(Status::Pass),
         failed,
+        count(Status::Warn),
         count(Status::Skip)
     );
     s
+}
+
+/// The text report's imgdive sections: reclaimable bytes by the Dockerfile line that stored
+/// them (with `--dockerfile`), and the secrets the image ships (when scanned).
+pub fn bridge_text(
+    image: &Image,
+    attribution: Option<&Attribution>,
+    secrets: Option<&[Secret]>,
+) -> String {
+    let mut s = String::new();
+    if let Some(attribution) = attribution {
+        let _ = writeln!(s, "Reclaimable by Dockerfile line:");
+        let groups = reclaimable_by_line(image, attribution);
+        if groups.is_empty() {
+            let _ = writeln!(s, "  (none)");
+        }
+        for g in &groups {
+            let hidden: Vec<String> = g.hidden_lines.iter().map(u32::to_string).collect();
+            let _ = writeln!(
+                s,
+                "  line {} {}: {} in {} file(s), deleted at line {}",
+                g.stored.line,
+                escape_name(&truncate(&g.stored.instruction, 60)),
+                human(g.bytes),
+                g.files,
+                if hidden.is_empty() {
+                    "?".to_string()
+                } else {
+                    hidden.join(", ")
+                }
+            );
+        }
+        if !attribution.unmatched.is_empty() {
+            let _ = writeln!(
+                s,
+                "  {} history entries match no instruction of the Dockerfile",
+                attribution.unmatched.len()
+            );
+        }
+    }
+    if let Some(secrets) = secrets {
+        let _ = writeln!(s, "Secrets:");
+        if secrets.is_empty() {
+            let _ = writeln!(s, "  (none)");
+        }
+        for secret in secrets {
+            let mut line = format!(
+                "  {} at {} {}",
+                secret.kind,
+                escape_name(&secret.location),
+                secret.preview
+            );
+            if let Some(layer) = secret.layer {
+                let _ = write!(line, " [layer {layer}");
+                if let Some(hidden) = secret.hidden_by {
+                    let _ = write!(line, ", deleted by layer {hidden} but still shipped");
+                }
+                line.push(']');
+            }
+            if let Some(l) = secret.line {
+                let _ = write!(line, " (Dockerfile line {l})");
+            }
+            let _ = writeln!(s, "{line}");
+        }
+    }
+    s
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(max - 1).collect();
+    out.push('…');
+    out
 }
 
 /// Percent-encodes what may not appear in a URI reference (SARIF `artifactLocation.uri`).
@@ -398,6 +710,13 @@ fn uri_escape(reference: &str) -> String {
 
 fn rule_description(rule: &str) -> &'static str {
     match rule {
+        "highestImageBytes" => "The image (all layers) is larger than the threshold.",
+        "highestLayerCount" => "The image has more layers than the threshold.",
+        "highestLayerBytes" => "A layer is larger than the threshold.",
+        "highestReclaimableBytes" => {
+            "The bytes stored in layers but hidden by later layers exceed the threshold."
+        }
+        "secrets" => "The image ships secrets (files, config or build arguments).",
         "lowestEfficiency" => "The image efficiency (dive's score) is below the threshold.",
         "highestWastedBytes" => {
             "The bytes wasted by files duplicated or removed across layers exceed the threshold."
@@ -427,8 +746,13 @@ pub fn sarif_report(image: &Image, results: &[RuleResult]) -> serde_json::Value 
     let sarif_results: Vec<serde_json::Value> = results
         .iter()
         .enumerate()
-        .filter(|(_, r)| r.status == Status::Fail)
+        .filter(|(_, r)| matches!(r.status, Status::Fail | Status::Warn))
         .map(|(index, r)| {
+            let level = if r.status == Status::Fail {
+                "error"
+            } else {
+                "warning"
+            };
             let mut logical = vec![json!({
                 "name": escape_name(&image.reference),
                 "kind": "module",
@@ -445,7 +769,7 @@ pub fn sarif_report(image: &Image, results: &[RuleResult]) -> serde_json::Value 
             json!({
                 "ruleId": r.rule,
                 "ruleIndex": index,
-                "level": "error",
+                "level": level,
                 "message": {"text": escape_name(&r.message)},
                 "locations": [{
                     "physicalLocation": {"artifactLocation": {"uri": uri}},

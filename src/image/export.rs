@@ -10,9 +10,11 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::attribution::{Attribution, DockerfileLocation, UnmatchedEntry};
 use super::config::ImageSettings;
 use super::duplicates::Duplicate;
 use super::model::{Entry, EntryKind, Image, NodeId, Reclaimable};
+use super::secrets::{Secret, scrub};
 
 #[derive(Serialize)]
 pub struct DiveExport<'a> {
@@ -78,11 +80,46 @@ pub struct Extras {
     pub config: ImageSettings,
     pub user_wasted_percent: f64,
     pub reclaimable_bytes: u64,
-    pub reclaimable: Vec<Reclaimable>,
+    pub reclaimable: Vec<ExportReclaimable>,
     /// Content stored under several paths (not counted in reclaimable bytes).
     pub duplicates: Vec<Duplicate>,
     pub layers: Vec<ExtraLayer>,
     pub trailing_empty: Vec<String>,
+    /// With `--dockerfile`: the file matched and the history entries nothing matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dockerfile: Option<DockerfileSummary>,
+    /// Secrets the image ships (redacted), when it was scanned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secrets: Option<Vec<Secret>>,
+}
+
+/// A reclaimable copy, with `--dockerfile` the lines that stored and hid it (`null` when the
+/// layer is unmatched; absent without `--dockerfile`).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportReclaimable {
+    #[serde(flatten)]
+    pub copy: Reclaimable,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stored_line: Option<Option<u32>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hidden_line: Option<Option<u32>>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DockerfileSummary {
+    pub path: String,
+    pub target: Option<String>,
+    pub unmatched: Vec<UnmatchedEntry>,
+}
+
+/// What imgdive adds to the export beyond the image itself.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Annotations<'a> {
+    /// `--dockerfile`: the file's path as given, its target and the matched history.
+    pub dockerfile: Option<(&'a str, Option<&'a str>, &'a Attribution)>,
+    pub secrets: Option<&'a [Secret]>,
 }
 
 #[derive(Debug, Serialize)]
@@ -99,6 +136,9 @@ pub struct ExtraLayer {
     /// The `created` time of the history entry that made the layer.
     pub created: Option<String>,
     pub empty_before: Vec<String>,
+    /// With `--dockerfile`: the instruction that made the layer (`null` when unmatched).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dockerfile: Option<Option<DockerfileLocation>>,
 }
 
 impl FileInfo {
@@ -345,6 +385,17 @@ impl Serialize for FileList<'_> {
 
 /// The whole export, its file lists generated while it is written.
 pub fn dive_export<'a>(image: &'a Image, index: &'a LayerIndex) -> DiveExport<'a> {
+    dive_export_annotated(image, index, Annotations::default())
+}
+
+/// The export with imgdive's annotations (Dockerfile lines, secrets).
+pub fn dive_export_annotated<'a>(
+    image: &'a Image,
+    index: &'a LayerIndex,
+    annotations: Annotations<'_>,
+) -> DiveExport<'a> {
+    let attribution = annotations.dockerfile.map(|(_, _, a)| a);
+    let line_of = |layer: u32| attribution.map(|a| a.line_of(layer));
     let layer = image
         .layers
         .iter()
@@ -353,12 +404,9 @@ pub fn dive_export<'a>(image: &'a Image, index: &'a LayerIndex) -> DiveExport<'a
             id: l.dive_id.clone(),
             digest_id: l.diff_id.clone(),
             size_bytes: l.size,
-            // dive's `layer.ToLayer`: the shell prefix is trimmed.
-            command: l
-                .command
-                .strip_prefix("/bin/sh -c ")
-                .unwrap_or(&l.command)
-                .to_string(),
+            // dive's `layer.ToLayer`: the shell prefix is trimmed. Secrets a builder recorded
+            // (build arguments, tokens on the command line) are redacted.
+            command: scrub(l.command.strip_prefix("/bin/sh -c ").unwrap_or(&l.command)),
             file_list: FileList {
                 image,
                 layer: l.index,
@@ -395,7 +443,15 @@ pub fn dive_export<'a>(image: &'a Image, index: &'a LayerIndex) -> DiveExport<'a
             config: image.config.clone(),
             user_wasted_percent: m.user_wasted_percent,
             reclaimable_bytes: m.reclaimable_bytes,
-            reclaimable: m.reclaimable.clone(),
+            reclaimable: m
+                .reclaimable
+                .iter()
+                .map(|r| ExportReclaimable {
+                    copy: r.clone(),
+                    stored_line: line_of(r.stored_in),
+                    hidden_line: line_of(r.hidden_by),
+                })
+                .collect(),
             duplicates: image.duplicates.clone(),
             layers: image
                 .layers
@@ -410,18 +466,44 @@ pub fn dive_export<'a>(image: &'a Image, index: &'a LayerIndex) -> DiveExport<'a
                     size_bytes: l.size,
                     entry_count: l.entry_count,
                     created: l.created.clone(),
-                    empty_before: l.empty_before.clone(),
+                    empty_before: l.empty_before.iter().map(|c| scrub(c)).collect(),
+                    dockerfile: attribution
+                        .map(|a| a.layers.get(l.index as usize).cloned().flatten()),
                 })
                 .collect(),
-            trailing_empty: image.trailing_empty.clone(),
+            trailing_empty: image.trailing_empty.iter().map(|c| scrub(c)).collect(),
+            dockerfile: annotations
+                .dockerfile
+                .map(|(path, target, a)| DockerfileSummary {
+                    path: path.to_string(),
+                    target: target.map(str::to_string),
+                    unmatched: a
+                        .unmatched
+                        .iter()
+                        .map(|u| UnmatchedEntry {
+                            created_by: scrub(&u.created_by),
+                            ..u.clone()
+                        })
+                        .collect(),
+                }),
+            secrets: annotations.secrets.map(<[Secret]>::to_vec),
         },
     }
 }
 
 /// Writes the export as pretty JSON, streaming, with every string escaped for safe display.
 pub fn write_dive_export<W: Write>(image: &Image, writer: W) -> io::Result<()> {
+    write_dive_export_annotated(image, Annotations::default(), writer)
+}
+
+/// [`write_dive_export`] with imgdive's annotations.
+pub fn write_dive_export_annotated<W: Write>(
+    image: &Image,
+    annotations: Annotations<'_>,
+    writer: W,
+) -> io::Result<()> {
     let index = LayerIndex::new(image);
-    let export = dive_export(image, &index);
+    let export = dive_export_annotated(image, &index, annotations);
     let mut serializer = serde_json::Serializer::with_formatter(writer, SafeFormatter::default());
     export.serialize(&mut serializer).map_err(io::Error::from)?;
     let mut writer = serializer.into_inner();

@@ -1,5 +1,6 @@
 //! Reading images: sources → layers → trees → metrics.
 
+pub mod attribution;
 pub mod build;
 pub mod ci;
 pub mod config;
@@ -9,10 +10,13 @@ pub mod digest;
 pub mod duplicates;
 pub mod export;
 pub mod extract;
+pub mod findings;
 pub mod largest;
 pub mod layer;
 pub mod metrics;
 pub mod model;
+pub mod proof;
+pub mod secrets;
 pub mod source;
 
 pub use build::{AnalyzeOptions, analyze};

@@ -19,7 +19,7 @@ use ratatui::backend::CrosstermBackend;
 use super::config::{self, Preferences};
 use super::content::{FileSource, SourceFiles};
 use super::keys::KeyMap;
-use super::state::State;
+use super::state::{Annotations, State};
 use super::update::{clamp_scrolls, handle_event};
 use super::view::{self, Progress};
 use crate::image::build::{AnalyzeOptions, ReadProgress, analyze_with_progress};
@@ -39,7 +39,12 @@ pub struct Options {
     pub analyze: AnalyzeOptions,
     /// Start with the tree sorted by size (`--sort size`), whatever the config file says.
     pub sort_by_size: bool,
+    /// Runs after the image is read, on the loading thread: `--dockerfile` lines and secrets.
+    pub annotate: Option<Annotate>,
 }
+
+/// Computes the [`Annotations`] of an image read from a source.
+pub type Annotate = Arc<dyn Fn(&dyn ImageSource, &Image) -> Result<Annotations> + Send + Sync>;
 
 pub type Term = Terminal<CrosstermBackend<Stdout>>;
 
@@ -121,7 +126,9 @@ fn settings(options: &Options) -> Result<(KeyMap, Preferences)> {
 /// Opens the interactive view on an analysed image; returns when the user quits.
 pub fn run(image: Image, options: Options) -> Result<()> {
     let (keys, prefs) = settings(&options)?;
-    with_terminal(|terminal| event_loop(terminal, Arc::new(image), keys, prefs, options.files))
+    with_terminal(|terminal| {
+        event_loop(terminal, Arc::new(image), keys, prefs, options.files, None)
+    })
 }
 
 /// Reads and analyses `source` behind a progress view, then opens the interactive view with the
@@ -132,10 +139,20 @@ pub fn run_source(source: Arc<dyn ImageSource>, mut options: Options) -> Result<
     }
     let reference = source.reference().to_string();
     let analyze = options.analyze.clone();
-    run_loading(
+    let annotate = options.annotate.take();
+    let annotated = Arc::new(std::sync::OnceLock::new());
+    let slot = annotated.clone();
+    run_loading_annotated(
         &reference,
-        move |report| load_with_options(source.as_ref(), &analyze, report),
+        move |report| {
+            let image = load_with_options(source.as_ref(), &analyze, report)?;
+            if let Some(annotate) = annotate {
+                let _ = slot.set(Arc::new(annotate(source.as_ref(), &image)?));
+            }
+            Ok(image)
+        },
         options,
+        annotated,
     )
 }
 
@@ -181,6 +198,19 @@ pub fn load_with_options(
 /// `load` gets a callback to report progress; its error is returned after the terminal is
 /// restored.
 pub fn run_loading<F>(reference: &str, load: F, options: Options) -> Result<()>
+where
+    F: FnOnce(&(dyn Fn(Progress) + Sync)) -> Result<Image> + Send + 'static,
+{
+    run_loading_annotated(reference, load, options, Arc::default())
+}
+
+/// [`run_loading`], with the annotations `load` leaves in `annotated` shown in the view.
+fn run_loading_annotated<F>(
+    reference: &str,
+    load: F,
+    options: Options,
+    annotated: Arc<std::sync::OnceLock<Arc<Annotations>>>,
+) -> Result<()>
 where
     F: FnOnce(&(dyn Fn(Progress) + Sync)) -> Result<Image> + Send + 'static,
 {
@@ -233,7 +263,15 @@ where
             return Err(e);
         }
     };
-    let result = event_loop(&mut terminal, Arc::new(image), keys, prefs, options.files);
+    let annotations = annotated.get().cloned();
+    let result = event_loop(
+        &mut terminal,
+        Arc::new(image),
+        keys,
+        prefs,
+        options.files,
+        annotations,
+    );
     drop(guard);
     result
 }
@@ -244,8 +282,10 @@ fn event_loop(
     keys: KeyMap,
     prefs: Preferences,
     files: Option<Arc<dyn FileSource>>,
+    annotations: Option<Arc<Annotations>>,
 ) -> Result<()> {
     let mut state = State::new(image, keys, files).with_preferences(&prefs);
+    state.annotations = annotations;
     let size = terminal.size()?;
     state.width = size.width;
     state.height = size.height;

@@ -66,6 +66,8 @@ const RECENT_VIEWS: usize = 8;
 /// Everything the view draws, and nothing else.
 pub struct State {
     pub image: Arc<Image>,
+    /// `--dockerfile` lines and scanned secrets, when imgdive computed them.
+    pub annotations: Option<Arc<Annotations>>,
     pub keys: KeyMap,
     pub files: Option<Arc<dyn FileSource>>,
     pub focus: Pane,
@@ -125,6 +127,7 @@ impl State {
         let view = TreeView::compute_with(&image.tree, &index, key);
         let mut state = State {
             image,
+            annotations: None,
             keys,
             files,
             focus: Pane::Layers,
@@ -295,5 +298,46 @@ impl State {
             }
         }
         self.refresh();
+    }
+}
+
+/// What imgdive adds to the view beyond the image: the Dockerfile line of each layer, the
+/// reclaimable bytes by line, and the secrets the image ships.
+#[derive(Debug, Clone, Default)]
+pub struct Annotations {
+    pub attribution: Option<crate::image::attribution::Attribution>,
+    pub line_waste: Vec<crate::image::attribution::LineWaste>,
+    pub secrets: Vec<crate::image::secrets::Secret>,
+    /// Secret files by (node, layer that stored them), for the tree's marker.
+    pub secret_nodes: HashSet<(NodeId, u32)>,
+}
+
+impl Annotations {
+    pub fn new(
+        image: &Image,
+        attribution: Option<crate::image::attribution::Attribution>,
+        secrets: Vec<crate::image::secrets::Secret>,
+    ) -> Annotations {
+        let line_waste = attribution
+            .as_ref()
+            .map(|a| crate::image::attribution::reclaimable_by_line(image, a))
+            .unwrap_or_default();
+        let secret_nodes = secrets
+            .iter()
+            .filter_map(|s| Some((image.tree.lookup(&s.location)?, s.layer?)))
+            .collect();
+        Annotations {
+            attribution,
+            line_waste,
+            secrets,
+            secret_nodes,
+        }
+    }
+
+    /// Whether the file at `node` as stored by `layer` or any lower layer holds a secret.
+    pub fn is_secret(&self, node: NodeId, layer: usize) -> bool {
+        self.secret_nodes
+            .iter()
+            .any(|&(n, l)| n == node && l as usize <= layer)
     }
 }

@@ -4,6 +4,7 @@
 
 mod analysis;
 mod bad_input;
+mod bridge;
 mod cli;
 mod config;
 mod daemon;
@@ -11,8 +12,12 @@ mod diff;
 mod extract;
 mod hostile;
 mod imglint_container;
+#[path = "../shared/planted.rs"]
+mod planted;
 mod podman_source;
 mod registry;
+#[path = "../shared/sarif.rs"]
+mod sarif;
 mod snapshots;
 mod sources;
 mod support;

@@ -7,6 +7,7 @@ mod cli;
 mod dropin;
 mod fix;
 mod hardening;
+mod image_flag;
 mod parser_buildkit;
 mod parser_corpus;
 mod parser_fuzz;
@@ -22,6 +23,8 @@ mod rules_hadolint;
 mod rules_pragmas;
 mod rules_shell_fuzz;
 mod rules_shellcheck_recall;
+#[path = "../shared/sarif.rs"]
+mod sarif;
 mod sarif_schema;
 mod shellcheck_oracle;
 mod snapshots;

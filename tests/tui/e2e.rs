@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 static SESSIONS: AtomicUsize = AtomicUsize::new(0);
 
 /// A private tmux server (its own socket) running one command; killed on drop.
-struct Tmux {
+pub(crate) struct Tmux {
     socket: String,
     _config: tempfile::TempDir,
 }
@@ -29,7 +29,7 @@ impl Tmux {
 
     /// Starts `imgdive ARGS` in a 160×45 terminal, then prints the exit code and the terminal
     /// mode (`stty -a`) so the test can check the terminal was restored.
-    fn start(args: &str, config: Option<&str>) -> Tmux {
+    pub(crate) fn start(args: &str, config: Option<&str>) -> Tmux {
         Tmux::start_program(env!("CARGO_BIN_EXE_imgdive"), args, config)
     }
 
@@ -86,11 +86,11 @@ impl Tmux {
         tmux
     }
 
-    fn screen(&self) -> String {
+    pub(crate) fn screen(&self) -> String {
         String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p"]).stdout).into_owned()
     }
 
-    fn keys(&self, keys: &[&str]) {
+    pub(crate) fn keys(&self, keys: &[&str]) {
         for key in keys {
             let out = self.tmux(&["send-keys", key]);
             assert!(out.status.success());
@@ -120,7 +120,7 @@ impl Tmux {
         }
     }
 
-    fn wait_for(&self, needle: &str) -> String {
+    pub(crate) fn wait_for(&self, needle: &str) -> String {
         self.wait(needle, |s| s.contains(needle))
     }
 }

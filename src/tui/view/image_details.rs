@@ -49,11 +49,47 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
                 image.duplicates.len()
             ),
         ),
-        Line::styled(
-            "Count  Total Space  Path",
-            Style::new().add_modifier(Modifier::BOLD),
-        ),
     ];
+    if let Some(annotations) = &state.annotations {
+        // Reclaimable bytes by the line that stored them, then the secrets (at most three
+        // each: the inefficient paths below keep the rest of the pane).
+        for group in annotations.line_waste.iter().take(3) {
+            let hidden: Vec<String> = group.hidden_lines.iter().map(u32::to_string).collect();
+            let text: String = group.stored.instruction.chars().take(40).collect();
+            lines.push(Line::raw(format!(
+                "  line {} {}: {}, deleted at line {}",
+                group.stored.line,
+                escape_name(&text),
+                human(group.bytes),
+                if hidden.is_empty() {
+                    "?".to_string()
+                } else {
+                    hidden.join(", ")
+                }
+            )));
+        }
+        lines.push(field("Secrets:", annotations.secrets.len().to_string()));
+        for secret in annotations.secrets.iter().take(3) {
+            let place = match (secret.layer, secret.hidden_by) {
+                (Some(l), Some(h)) => format!(" (layer {l}, deleted by layer {h})"),
+                (Some(l), None) => format!(" (layer {l})"),
+                _ => String::new(),
+            };
+            lines.push(Line::styled(
+                format!(
+                    "  ⚠ {} {} {}{place}",
+                    secret.kind,
+                    escape_name(&secret.location),
+                    secret.preview
+                ),
+                Style::new().fg(ratatui::style::Color::Red),
+            ));
+        }
+    }
+    lines.push(Line::styled(
+        "Count  Total Space  Path",
+        Style::new().add_modifier(Modifier::BOLD),
+    ));
     let rows = inner.height.saturating_sub(lines.len() as u16) as usize;
     for (i, item) in m
         .inefficient

@@ -32,7 +32,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     };
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let fields = vec![
+    let mut fields = vec![
         // The TUI counts layers from 1 (dive does); JSON, `--ci` and `extract --layer` from 0.
         field(
             "Layer:",
@@ -63,6 +63,19 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
                 .map_or_else(|| "(not recorded)".to_string(), escape_name),
         ),
     ];
+    if let Some(attribution) = state
+        .annotations
+        .as_ref()
+        .and_then(|a| a.attribution.as_ref())
+    {
+        fields.push(field(
+            "Line:",
+            match attribution.layers.get(state.layer).cloned().flatten() {
+                Some(l) => format!("Dockerfile:{} {}", l.line, escape_name(&l.instruction)),
+                None => "no instruction of the Dockerfile made this layer".to_string(),
+            },
+        ));
+    }
     let [top, bottom] =
         Layout::vertical([Constraint::Length(fields.len() as u16), Constraint::Fill(1)])
             .areas(inner);
@@ -70,7 +83,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     // The full command, wrapped: the one place where a long RUN line can be read whole.
     let command = Line::from(vec![
         Span::styled("Command: ", Style::new().add_modifier(Modifier::BOLD)),
-        Span::raw(escape_name(&layer.command.replace('\n', "↵"))),
+        Span::raw(escape_name(
+            &crate::image::secrets::scrub(&layer.command).replace('\n', "↵"),
+        )),
     ]);
     frame.render_widget(Paragraph::new(command).wrap(Wrap { trim: false }), bottom);
 }

@@ -34,7 +34,9 @@ pub fn layer_rows(image: &Image) -> Vec<LayerRow> {
 /// A history command as one readable line: the `/bin/sh -c` wrapper and `#(nop)` dropped,
 /// heredoc newlines shown as `↵`, control characters escaped.
 pub fn trim_command(command: &str) -> String {
-    let mut text = command.trim();
+    // Secrets a builder recorded (tokens on a command line) are never shown in full.
+    let scrubbed = crate::image::secrets::scrub(command);
+    let mut text = scrubbed.trim();
     // `|2 ARG=a ARG=b /bin/sh -c …`: build args BuildKit prefixes to RUN.
     if text.starts_with('|')
         && let Some(pos) = text.find("/bin/sh -c ")

@@ -137,6 +137,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         if is_dir && state.collapsed.contains(&row.node) {
             name.push_str(" ⊕");
         }
+        let secret = state
+            .annotations
+            .as_ref()
+            .is_some_and(|a| a.is_secret(row.node, state.layer));
+        if secret {
+            name.push_str(" ⚠ secret");
+        }
         let marker = change_marker(info.change);
         // Sorted by size, each row also shows its share of the image's size.
         let size = match state.sort {
