@@ -18,5 +18,6 @@ pub mod image;
 pub mod lint;
 pub mod report;
 pub mod shell;
+pub mod size;
 #[cfg(feature = "imgdive")]
 pub mod tui;

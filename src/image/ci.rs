@@ -122,35 +122,9 @@ pub fn parse_bytes(value: &str) -> Result<Option<u64>> {
     if is_disabled(value) {
         return Ok(None);
     }
-    let text = value.trim().replace(',', "");
-    let split = text
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let number: f64 = number
-        .parse()
-        .with_context(|| format!("{value:?} is not a size like 20MB, 20MiB or \"disabled\""))?;
-    let multiplier: f64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1.0,
-        "k" | "kb" => 1e3,
-        "ki" | "kib" => 1024.0,
-        "m" | "mb" => 1e6,
-        "mi" | "mib" => 1024f64.powi(2),
-        "g" | "gb" => 1e9,
-        "gi" | "gib" => 1024f64.powi(3),
-        "t" | "tb" => 1e12,
-        "ti" | "tib" => 1024f64.powi(4),
-        "p" | "pb" => 1e15,
-        "pi" | "pib" => 1024f64.powi(5),
-        "e" | "eb" => 1e18,
-        "ei" | "eib" => 1024f64.powi(6),
-        other => bail!("{value:?}: unknown size unit {other:?}"),
-    };
-    let bytes = number * multiplier;
-    if !bytes.is_finite() || bytes >= u64::MAX as f64 {
-        bail!("{value:?} is too large");
-    }
-    Ok(Some(bytes as u64))
+    crate::size::parse_size(value, crate::size::BareUnit::Decimal)
+        .map(Some)
+        .map_err(anyhow::Error::msg)
 }
 
 fn yaml_scalar(value: &serde_norway::Value) -> String {

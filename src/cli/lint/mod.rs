@@ -188,24 +188,9 @@ pub struct Args {
     pub image_waste_threshold: String,
 }
 
-/// `123`, `64K`, `16M`, `1G` (powers of 1024).
+/// `123`, `64K`, `16M`, `1G` (powers of 1024; `16MB` is decimal, see [`crate::size`]).
 fn parse_size(text: &str) -> Result<u64, String> {
-    let (digits, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
-        Some((i, _)) => text.split_at(i),
-        None => (text, ""),
-    };
-    let shift = match unit.to_ascii_uppercase().trim_end_matches(['B', 'I']) {
-        "" => 0,
-        "K" => 10,
-        "M" => 20,
-        "G" => 30,
-        _ => return Err(format!("`{text}` is not a size like 16M")),
-    };
-    digits
-        .parse::<u64>()
-        .ok()
-        .and_then(|n| n.checked_mul(1 << shift))
-        .ok_or_else(|| format!("`{text}` is not a size like 16M"))
+    crate::size::parse_size(text, crate::size::BareUnit::Binary)
 }
 
 /// A failure that ends the run with exit code 2: one line for stderr.
