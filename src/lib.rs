@@ -19,5 +19,6 @@ pub mod lint;
 pub mod report;
 pub mod shell;
 pub mod size;
+pub mod text;
 #[cfg(feature = "imgdive")]
 pub mod tui;

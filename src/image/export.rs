@@ -520,8 +520,10 @@ pub struct SafeFormatter {
     pretty: serde_json::ser::PrettyFormatter<'static>,
 }
 
+/// serde_json escapes C0 controls, quotes and backslashes itself; every other unsafe character
+/// is escaped here.
 fn needs_json_escape(c: char) -> bool {
-    matches!(c as u32, 0x7f..=0x9f | 0x200b..=0x200f | 0x202a..=0x202e | 0x2066..=0x2069 | 0xfeff)
+    crate::text::is_unsafe_char(c)
 }
 
 impl serde_json::ser::Formatter for SafeFormatter {

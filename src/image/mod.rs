@@ -34,9 +34,7 @@ pub fn escape_name(name: &str) -> String {
             '\t' => out.push_str("\\t"),
             c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
             // Bidi overrides and other invisible format characters can disguise a name.
-            c if matches!(c as u32, 0x200b..=0x200f | 0x202a..=0x202e | 0x2066..=0x2069) => {
-                out.push_str(&format!("\\u{{{:x}}}", c as u32))
-            }
+            c if crate::text::is_unsafe_char(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
             c => out.push(c),
         }
     }

@@ -304,24 +304,7 @@ pub fn fingerprints(file: &LintedFile, lines: &LineIndex) -> Vec<String> {
         .collect()
 }
 
-/// Characters that must never reach a terminal, log or editor raw: C0 and C1 controls, DEL,
-/// the Unicode line separators, and the bidi controls that reorder what a reader sees
-/// ("Trojan Source"). A Dockerfile or a file name holding them could forge or hide findings.
-pub fn is_unsafe_char(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{061C}'
-                | '\u{200E}'
-                | '\u{200F}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{202A}'..='\u{202E}'
-                | '\u{2066}'..='\u{2069}'
-                | '\u{FFFE}'
-                | '\u{FFFF}'
-        )
-}
+pub use crate::text::is_unsafe_char;
 
 /// Text for line-oriented formats (tty, gnu, github): every unsafe character becomes a visible
 /// escape (`\x1b`, `\u{202e}`), except those in `keep` (the format escapes them its own way).
