@@ -42,14 +42,8 @@ fn export(imgdive: &Imgdive, source: &str, env: &[(&str, &str)]) -> Value {
 }
 
 fn authed_registry() -> (Registry, String) {
-    let waste = image("waste");
     let registry = Registry::start_with_auth(USER, PASSWORD);
-    registry.push(
-        &format!("oci:{}:latest", waste.join("oci-gzip").display()),
-        "imgtools/waste:latest",
-        false,
-    );
-    let reference = format!("{}/imgtools/waste:latest", registry.addr);
+    let reference = registry.push_test_image("waste");
     (registry, reference)
 }
 
@@ -139,13 +133,8 @@ fn credentials_from_docker_config_and_from_a_credential_helper() {
 
 #[test]
 fn registry_blobs_are_cached_under_xdg_cache_home() {
-    let waste = image("waste");
     let registry = Registry::start();
-    registry.push(
-        &format!("oci:{}:latest", waste.join("oci-gzip").display()),
-        "imgtools/waste:latest",
-        false,
-    );
+    registry.push_test_image("waste");
     let imgdive = Imgdive::new();
     let source = format!("docker://{}/imgtools/waste:latest", registry.addr);
     let first = export(&imgdive, &source, &[]);
@@ -201,11 +190,7 @@ fn daemon_and_bare_references_go_through_docker_host() {
 
     // A bare reference the daemon does not hold is pulled from its registry instead.
     let registry = Registry::start();
-    registry.push(
-        &format!("oci:{}:latest", waste.join("oci-gzip").display()),
-        "imgtools/waste:latest",
-        false,
-    );
+    registry.push_test_image("waste");
     let pulled = export(
         &imgdive,
         &format!("{}/imgtools/waste:latest", registry.addr),

@@ -21,11 +21,7 @@ fn read_all(source: &dyn ImageSource, index: usize) -> Vec<u8> {
 fn registry_pull_matches_the_pushed_layout_and_is_cached() {
     let waste = image("waste");
     let registry = Registry::start();
-    registry.push(
-        &format!("oci:{}:latest", waste.join("oci-gzip").display()),
-        "imgtools/waste:latest",
-        false,
-    );
+    registry.push_test_image("waste");
     let cache = tempfile::tempdir().unwrap();
     let options = SourceOptions::default();
     let reference = format!("{}/imgtools/waste:latest", registry.addr);
@@ -96,11 +92,7 @@ fn registry_index_resolves_to_the_requested_platform() {
 fn registry_blob_with_wrong_bytes_is_refused_and_not_cached() {
     let waste = image("waste");
     let registry = Registry::start();
-    registry.push(
-        &format!("oci:{}:latest", waste.join("oci-gzip").display()),
-        "imgtools/waste:latest",
-        false,
-    );
+    registry.push_test_image("waste");
     let layout = oci::open_dir(
         &waste.join("oci-gzip"),
         Some("latest"),
@@ -143,11 +135,7 @@ fn registry_blob_with_wrong_bytes_is_refused_and_not_cached() {
 fn registry_missing_blob_and_unknown_image_name_the_reference() {
     let waste = image("waste");
     let registry = Registry::start();
-    registry.push(
-        &format!("oci:{}:latest", waste.join("oci-gzip").display()),
-        "imgtools/waste:latest",
-        false,
-    );
+    registry.push_test_image("waste");
     let cache = tempfile::tempdir().unwrap();
     let options = SourceOptions::default();
 
@@ -197,7 +185,6 @@ fn unreachable_registry_is_one_line_naming_the_reference() {
 
 #[test]
 fn anonymous_pull_goes_through_the_bearer_token_flow() {
-    let waste = image("waste");
     let tokens = crate::support::TokenServer::start();
     let registry = Registry::start_with_token_server(&tokens);
     // The registry answers 401 with a Bearer challenge without a token.
@@ -205,11 +192,7 @@ fn anonymous_pull_goes_through_the_bearer_token_flow() {
         crate::support::http_get_status(&registry.addr, "/v2/"),
         Some(401)
     );
-    registry.push(
-        &format!("oci:{}:latest", waste.join("oci-gzip").display()),
-        "imgtools/waste:latest",
-        false,
-    );
+    registry.push_test_image("waste");
     let before = tokens.requests.lock().unwrap().len();
     let cache = tempfile::tempdir().unwrap();
     let reference = format!("{}/imgtools/waste:latest", registry.addr);

@@ -194,6 +194,19 @@ impl Registry {
 
     /// Pushes an image (an OCI layout, `oci:DIR:latest`, or any skopeo source) as `repo:tag`.
     /// `all` copies every platform of an index.
+    /// Pushes the cached test image NAME (its gzip OCI layout) as `imgtools/NAME:latest`; gives
+    /// the reference to pull it by.
+    pub fn push_test_image(&self, name: &str) -> String {
+        let layout = image(name).join("oci-gzip");
+        let repo_tag = format!("imgtools/{name}:latest");
+        self.push(
+            &format!("oci:{}:latest", layout.display()),
+            &repo_tag,
+            false,
+        );
+        format!("{}/{repo_tag}", self.addr)
+    }
+
     pub fn push(&self, source: &str, repo_tag: &str, all: bool) {
         require_tool("skopeo", "skopeo");
         let mut cmd = Command::new("skopeo");
