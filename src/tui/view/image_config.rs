@@ -3,10 +3,10 @@
 //! created and by whom, its platform and its annotations. dive has no such view.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::pane_block;
 use crate::image::escape_name;
@@ -15,19 +15,7 @@ use crate::tui::state::State;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let settings = state.image.config.display_lines();
-    let [_, middle, _] = Layout::horizontal([
-        Constraint::Fill(1),
-        Constraint::Percentage(90),
-        Constraint::Fill(1),
-    ])
-    .areas(area);
-    let [_, popup, _] = Layout::vertical([
-        Constraint::Fill(1),
-        Constraint::Max(settings.len() as u16 + 2),
-        Constraint::Fill(1),
-    ])
-    .areas(middle);
-    frame.render_widget(Clear, popup);
+    let popup = super::popup(frame, area, Constraint::Max(settings.len() as u16 + 2));
     // Every value comes from the image: escaped like file names.
     let lines: Vec<Line> = settings
         .into_iter()

@@ -2,10 +2,10 @@
 //! biggest the layer itself stored, each with its share of the image's size.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::{human, pane_block};
 use crate::image::escape_name;
@@ -14,19 +14,7 @@ use crate::tui::keys::Action;
 use crate::tui::state::State;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
-    let [_, middle, _] = Layout::horizontal([
-        Constraint::Fill(1),
-        Constraint::Percentage(90),
-        Constraint::Fill(1),
-    ])
-    .areas(area);
-    let [_, popup, _] = Layout::vertical([
-        Constraint::Fill(1),
-        Constraint::Percentage(90),
-        Constraint::Fill(1),
-    ])
-    .areas(middle);
-    frame.render_widget(Clear, popup);
+    let popup = super::popup(frame, area, Constraint::Percentage(90));
     // Half the rows for each list.
     let per_list = (popup.height.saturating_sub(6) / 2).max(1) as usize;
     let layer = state.layer as u32;

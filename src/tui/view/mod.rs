@@ -182,6 +182,21 @@ pub(crate) fn human(bytes: u64) -> String {
 }
 
 /// Sizes as every pane prints them (decimal units, like dive).
+/// An overlay's area: 90 % of the width, centred, `height` tall, centred; cleared so the panes
+/// beneath do not show through.
+fn popup(frame: &mut Frame, area: Rect, height: Constraint) -> Rect {
+    let [_, middle, _] = Layout::horizontal([
+        Constraint::Fill(1),
+        Constraint::Percentage(90),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    let [_, popup, _] =
+        Layout::vertical([Constraint::Fill(1), height, Constraint::Fill(1)]).areas(middle);
+    frame.render_widget(ratatui::widgets::Clear, popup);
+    popup
+}
+
 pub fn human_size(bytes: u64) -> String {
     human(bytes)
 }
