@@ -246,17 +246,25 @@ pub fn write_json_array<T: serde::Serialize>(
     let pad = " ".repeat(indent + 2);
     let mut any = false;
     out.write_all(b"[")?;
+    // Each item is indented into one buffer and written at once: the writer below is a
+    // `dyn Write` chain (escaping, buffering), and a write per line and indent was a tenth of
+    // a whole JSON run.
+    let mut text = Vec::new();
+    let mut chunk = Vec::new();
     for item in items {
-        out.write_all(if any { b",\n" } else { b"\n" })?;
+        text.clear();
+        serde_json::to_writer_pretty(&mut text, &item)?;
+        chunk.clear();
+        chunk.extend_from_slice(if any { b",\n" } else { b"\n" });
         any = true;
-        let text = serde_json::to_string_pretty(&item)?;
-        for (i, line) in text.split('\n').enumerate() {
-            if i > 0 {
-                out.write_all(b"\n")?;
+        chunk.extend_from_slice(pad.as_bytes());
+        for line in text.split_inclusive(|&b| b == b'\n') {
+            chunk.extend_from_slice(line);
+            if line.ends_with(b"\n") {
+                chunk.extend_from_slice(pad.as_bytes());
             }
-            out.write_all(pad.as_bytes())?;
-            out.write_all(line.as_bytes())?;
         }
+        out.write_all(&chunk)?;
     }
     if any {
         write!(out, "\n{}", " ".repeat(indent))?;

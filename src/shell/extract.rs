@@ -19,6 +19,10 @@ pub(super) struct Builder {
     pub(super) unchecked_negations: Vec<Span>,
     pub(super) constructs: Constructs,
     next_pipeline: usize,
+    /// Parse everything with brush-parser, skipping [`super::fast`]: the differential tests'
+    /// reference.
+    #[cfg(test)]
+    pub(super) brush_only: bool,
 }
 
 /// Whose status the last command of a list decides, which tells whether a lone `! cmd` at
@@ -38,6 +42,14 @@ enum ListKind {
 const MAX_DEPTH: usize = 8;
 
 impl Builder {
+    #[cfg(test)]
+    pub(super) fn new(brush_only: bool) -> Builder {
+        Builder {
+            brush_only,
+            ..Builder::default()
+        }
+    }
+
     pub(super) fn parse_into(
         &mut self,
         text: &str,
@@ -49,15 +61,20 @@ impl Builder {
         if depth > MAX_DEPTH || !reasonable_nesting(text) {
             return false;
         }
-        let options = brush_parser::ParserOptions::default();
-        let mut parser = brush_parser::Parser::new(std::io::Cursor::new(text.as_bytes()), &options);
-        // The parser is third-party code fed with user text; a panic inside it must not take
-        // the linter down, so it is contained here and treated as "could not parse".
-        let result =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse_program()));
-        let program = match result {
-            Ok(Ok(p)) => p,
-            _ => return false,
+        #[cfg(test)]
+        let fast = if self.brush_only {
+            None
+        } else {
+            super::fast::parse(text)
+        };
+        #[cfg(not(test))]
+        let fast = super::fast::parse(text);
+        let program = match fast {
+            Some(program) => program,
+            None => match parse_with_brush(text) {
+                Some(program) => program,
+                None => return false,
+            },
         };
         let offsets = CharOffsets::new(text);
         let mut ctx = Walk {
@@ -388,6 +405,16 @@ impl Builder {
             self.parse_into(&value, &mapper, w.depth + 1, true, w.condition);
         }
     }
+}
+
+/// brush-parser's syntax tree for `text`, `None` when it rejects it.
+pub(super) fn parse_with_brush(text: &str) -> Option<ast::Program> {
+    let options = brush_parser::ParserOptions::default();
+    let mut parser = brush_parser::Parser::new(std::io::Cursor::new(text.as_bytes()), &options);
+    // The parser is third-party code fed with user text; a panic inside it must not take the
+    // linter down, so it is contained here and treated as "could not parse".
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse_program()));
+    result.ok()?.ok()
 }
 
 /// brush-parser backtracks exponentially on unclosed parentheses (20 of them take seconds) and

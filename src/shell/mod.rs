@@ -13,6 +13,7 @@
 pub mod check;
 mod command;
 mod extract;
+mod fast;
 pub mod programs;
 mod span;
 mod word;
@@ -63,5 +64,7 @@ pub fn parse_str(text: &str) -> Script {
     parse(&source)
 }
 
+#[cfg(test)]
+mod fast_tests;
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,462 @@
+//! A fast path in front of brush-parser for the shell text most RUN bodies are made of: simple
+//! commands with assignments, words, quotes, `$VAR`/`${…}`/`$(…)` inside words and the common
+//! redirections, joined by `&&`, `||`, `|`, `;` and newlines.
+//!
+//! brush-parser tokenizes through a `Read` one character at a time and runs a PEG over the
+//! tokens; on the corpus that was a third of imglint's whole run. This scanner builds the very
+//! same syntax tree (node for node, locations included: tests/lint compares the two on every
+//! RUN of the corpus and on generated scripts) for that subset in one pass over the bytes, and
+//! gives up — returning `None`, so brush-parser parses the text as before — at the first thing
+//! outside it: non-ASCII text, compound commands and reserved words, `(`/`)`, backquotes,
+//! here-documents, `&` in the background, `$'…'`, process substitution, and anything else not
+//! listed above. Giving up is always safe; being wrong is not, so the subset stays small.
+
+use std::sync::Arc;
+
+use brush_parser::ast;
+use brush_parser::{SourcePosition, SourceSpan};
+
+/// The syntax tree brush-parser would build for `text`, or `None` when `text` is outside the
+/// subset this scanner handles.
+pub(super) fn parse(text: &str) -> Option<ast::Program> {
+    if !text.is_ascii() {
+        return None;
+    }
+    let mut scanner = Scanner {
+        bytes: text.as_bytes(),
+        at: 0,
+        line: 1,
+        line_start: 0,
+    };
+    scanner.program()
+}
+
+/// Words that mean something else at the start of a command; any of them ends the fast path.
+const RESERVED: &[&[u8]] = &[
+    b"if",
+    b"then",
+    b"else",
+    b"elif",
+    b"fi",
+    b"do",
+    b"done",
+    b"case",
+    b"esac",
+    b"while",
+    b"until",
+    b"for",
+    b"in",
+    b"function",
+    b"select",
+    b"time",
+    b"coproc",
+    b"{",
+    b"}",
+    b"!",
+    b"[[",
+    b"]]",
+];
+
+struct Scanner<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    line: usize,
+    line_start: usize,
+}
+
+impl Scanner<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    fn peek_at(&self, ahead: usize) -> Option<u8> {
+        self.bytes.get(self.at + ahead).copied()
+    }
+
+    fn position(&self, at: usize) -> Arc<SourcePosition> {
+        Arc::new(SourcePosition {
+            index: at,
+            line: self.line,
+            column: at - self.line_start + 1,
+        })
+    }
+
+    fn newline(&mut self) {
+        self.at += 1;
+        self.line += 1;
+        self.line_start = self.at;
+    }
+
+    fn skip_blanks(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t')) {
+            self.at += 1;
+        }
+    }
+
+    /// A comment runs to the end of the line (the newline itself is left for the caller).
+    fn skip_comment(&mut self) {
+        while !matches!(self.peek(), None | Some(b'\n')) {
+            self.at += 1;
+        }
+    }
+
+    /// Blanks, comments and newlines: what may follow `&&`, `||` and `|` before the next
+    /// command, and what separates complete commands.
+    fn skip_linebreaks(&mut self) {
+        loop {
+            match self.peek() {
+                Some(b' ' | b'\t') => self.at += 1,
+                Some(b'\n') => self.newline(),
+                Some(b'#') => self.skip_comment(),
+                _ => return,
+            }
+        }
+    }
+
+    fn program(&mut self) -> Option<ast::Program> {
+        let mut complete_commands = Vec::new();
+        self.skip_linebreaks();
+        while self.peek().is_some() {
+            complete_commands.push(self.complete_command()?);
+            self.skip_linebreaks();
+        }
+        Some(ast::Program { complete_commands })
+    }
+
+    /// `and_or (; and_or)* [;]` up to the end of the line.
+    fn complete_command(&mut self) -> Option<ast::CompoundList> {
+        let mut items = Vec::new();
+        loop {
+            let and_or = self.and_or()?;
+            items.push(ast::CompoundListItem(
+                and_or,
+                ast::SeparatorOperator::Sequence,
+            ));
+            self.skip_blanks();
+            match self.peek() {
+                None | Some(b'\n') => break,
+                Some(b';') if self.peek_at(1) != Some(b';') => {
+                    self.at += 1;
+                    self.skip_blanks();
+                    if matches!(self.peek(), Some(b'#')) {
+                        self.skip_comment();
+                    }
+                    if matches!(self.peek(), None | Some(b'\n')) {
+                        break;
+                    }
+                }
+                _ => return None,
+            }
+        }
+        Some(ast::CompoundList(items))
+    }
+
+    fn and_or(&mut self) -> Option<ast::AndOrList> {
+        let first = self.pipeline()?;
+        let mut additional = Vec::new();
+        loop {
+            self.skip_blanks();
+            let and = match (self.peek(), self.peek_at(1)) {
+                (Some(b'&'), Some(b'&')) => true,
+                (Some(b'|'), Some(b'|')) => false,
+                _ => break,
+            };
+            self.at += 2;
+            self.skip_linebreaks();
+            let next = self.pipeline()?;
+            additional.push(if and {
+                ast::AndOr::And(next)
+            } else {
+                ast::AndOr::Or(next)
+            });
+        }
+        Some(ast::AndOrList { first, additional })
+    }
+
+    fn pipeline(&mut self) -> Option<ast::Pipeline> {
+        self.skip_blanks();
+        let bang = self.peek() == Some(b'!') && matches!(self.peek_at(1), Some(b' ' | b'\t'));
+        if bang {
+            self.at += 1;
+        }
+        let mut seq = vec![self.simple_command()?];
+        loop {
+            self.skip_blanks();
+            match (self.peek(), self.peek_at(1)) {
+                (Some(b'|'), Some(b'|' | b'&')) => break,
+                (Some(b'|'), _) => {
+                    self.at += 1;
+                    self.skip_linebreaks();
+                    seq.push(self.simple_command()?);
+                }
+                _ => break,
+            }
+        }
+        Some(ast::Pipeline {
+            timed: None,
+            bang,
+            seq,
+        })
+    }
+
+    fn simple_command(&mut self) -> Option<ast::Command> {
+        let mut prefix = Vec::new();
+        let mut name: Option<ast::Word> = None;
+        let mut suffix = Vec::new();
+        loop {
+            self.skip_blanks();
+            let item = match self.peek() {
+                None | Some(b'\n' | b';' | b'|') => break,
+                Some(b'&') if self.peek_at(1) == Some(b'&') => break,
+                Some(b'&') if self.peek_at(1) == Some(b'>') => self.redirect(None)?,
+                Some(b'<' | b'>') => self.redirect(None)?,
+                Some(b'#') => {
+                    self.skip_comment();
+                    break;
+                }
+                Some(b'(' | b')' | b'&' | b'`') => return None,
+                Some(_) => {
+                    let word = self.word()?;
+                    if word.value.bytes().all(|b| b.is_ascii_digit())
+                        && matches!(self.peek(), Some(b'<' | b'>'))
+                    {
+                        let fd = word.value.parse().ok()?;
+                        self.redirect(Some(fd))?
+                    } else if let Some(assignment) = assignment(&word)? {
+                        ast::CommandPrefixOrSuffixItem::AssignmentWord(assignment, word)
+                    } else if name.is_none() {
+                        if RESERVED.contains(&word.value.as_bytes()) {
+                            return None;
+                        }
+                        name = Some(word);
+                        continue;
+                    } else {
+                        ast::CommandPrefixOrSuffixItem::Word(word)
+                    }
+                }
+            };
+            match (&name, &item) {
+                (Some(_), _) => suffix.push(item),
+                (None, ast::CommandPrefixOrSuffixItem::AssignmentWord(..)) => prefix.push(item),
+                // A redirection before the command name: rare, left to brush-parser.
+                (None, _) => return None,
+            }
+        }
+        if name.is_none() && prefix.is_empty() {
+            return None;
+        }
+        Some(ast::Command::Simple(ast::SimpleCommand {
+            prefix: (!prefix.is_empty()).then_some(ast::CommandPrefix(prefix)),
+            word_or_name: name,
+            suffix: (!suffix.is_empty()).then_some(ast::CommandSuffix(suffix)),
+        }))
+    }
+
+    /// A redirection operator (the scanner is on it) and its target word.
+    fn redirect(&mut self, fd: Option<i32>) -> Option<ast::CommandPrefixOrSuffixItem> {
+        use ast::IoFileRedirectKind as Kind;
+        let rest = &self.bytes[self.at..];
+        let (length, kind) = match rest {
+            [b'&', b'>', b'>', ..] if fd.is_none() => (3, None),
+            [b'&', b'>', ..] if fd.is_none() => (2, None),
+            [b'>', b'>', ..] => (2, Some(Kind::Append)),
+            [b'>', b'&', ..] => (2, Some(Kind::DuplicateOutput)),
+            [b'<', b'&', ..] => (2, Some(Kind::DuplicateInput)),
+            [b'>', b'|' | b'(', ..] | [b'<', b'<' | b'>' | b'(', ..] => return None,
+            [b'>', ..] => (1, Some(Kind::Write)),
+            [b'<', ..] => (1, Some(Kind::Read)),
+            _ => return None,
+        };
+        let append = length == 3;
+        self.at += length;
+        self.skip_blanks();
+        if matches!(
+            self.peek(),
+            None | Some(b'\n' | b';' | b'&' | b'|' | b'<' | b'>' | b'(' | b')' | b'#')
+        ) {
+            return None;
+        }
+        let target = self.word()?;
+        let redirect = match kind {
+            None => ast::IoRedirect::OutputAndError(target, append),
+            Some(kind @ (Kind::DuplicateOutput | Kind::DuplicateInput)) => {
+                if !target.value.bytes().all(|b| b.is_ascii_digit()) {
+                    return None;
+                }
+                ast::IoRedirect::File(fd, kind, ast::IoFileRedirectTarget::Duplicate(target))
+            }
+            Some(kind) => {
+                ast::IoRedirect::File(fd, kind, ast::IoFileRedirectTarget::Filename(target))
+            }
+        };
+        Some(ast::CommandPrefixOrSuffixItem::IoRedirect(redirect))
+    }
+
+    /// One word, raw (quotes kept), with its location.
+    fn word(&mut self) -> Option<ast::Word> {
+        let start = self.at;
+        loop {
+            match self.peek() {
+                None
+                | Some(b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'<' | b'>' | b'(' | b')') => {
+                    break;
+                }
+                Some(b'\\') => self.escaped()?,
+                Some(b'\'') => self.single_quoted()?,
+                Some(b'"') => self.double_quoted()?,
+                Some(b'$') => self.dollar()?,
+                Some(b'`') => return None,
+                Some(_) => self.at += 1,
+            }
+        }
+        if self.at == start {
+            return None;
+        }
+        let value = std::str::from_utf8(&self.bytes[start..self.at]).ok()?;
+        Some(ast::Word {
+            value: value.to_string(),
+            loc: Some(SourceSpan {
+                start: self.position(start),
+                end: self.position(self.at),
+            }),
+        })
+    }
+
+    /// `\x`: the backslash and the character it quotes. A backslash-newline (a line
+    /// continuation inside the shell text) is left to brush-parser.
+    fn escaped(&mut self) -> Option<()> {
+        match self.peek_at(1) {
+            None | Some(b'\n') => None,
+            Some(_) => {
+                self.at += 2;
+                Some(())
+            }
+        }
+    }
+
+    fn single_quoted(&mut self) -> Option<()> {
+        let close = self.bytes[self.at + 1..].iter().position(|&b| b == b'\'')?;
+        if self.bytes[self.at + 1..self.at + 1 + close].contains(&b'\n') {
+            return None;
+        }
+        self.at += close + 2;
+        Some(())
+    }
+
+    fn double_quoted(&mut self) -> Option<()> {
+        self.at += 1;
+        loop {
+            match self.peek()? {
+                b'"' => {
+                    self.at += 1;
+                    return Some(());
+                }
+                b'\\' => self.escaped()?,
+                b'$' => self.dollar()?,
+                b'`' | b'\n' => return None,
+                _ => self.at += 1,
+            }
+        }
+    }
+
+    /// `$name`, `${…}`, `$(…)`, `$((…))` inside a word.
+    fn dollar(&mut self) -> Option<()> {
+        match self.peek_at(1) {
+            Some(b'(') => self.substitution(),
+            Some(b'{') => self.parameter(),
+            Some(b'\'' | b'"') => None,
+            _ => {
+                self.at += 1;
+                Some(())
+            }
+        }
+    }
+
+    /// `$(…)` or `$((…))`: scanned to the matching parenthesis; its commands are parsed again
+    /// later by the caller, as brush-parser's words are. Anything whose parentheses do not
+    /// simply nest (a `case` pattern, a comment, a here-document) ends the fast path.
+    fn substitution(&mut self) -> Option<()> {
+        let start = self.at;
+        self.at += 2;
+        let mut depth = 1;
+        while depth > 0 {
+            match self.peek()? {
+                b'(' => {
+                    depth += 1;
+                    self.at += 1;
+                }
+                b')' => {
+                    depth -= 1;
+                    self.at += 1;
+                }
+                b'\\' => self.escaped()?,
+                b'\'' => self.single_quoted()?,
+                b'"' => self.double_quoted()?,
+                b'$' if matches!(self.peek_at(1), Some(b'{')) => self.parameter()?,
+                b'$' if matches!(self.peek_at(1), Some(b'\'' | b'"')) => return None,
+                // brush-parser rewrites some tabs inside `$(…)` to spaces in the word's text.
+                b'`' | b'#' | b'\n' | b'\t' => return None,
+                b'<' if self.peek_at(1) == Some(b'<') => return None,
+                _ => self.at += 1,
+            }
+        }
+        let body = &self.bytes[start..self.at];
+        if body.windows(4).any(|w| w == b"case") {
+            return None;
+        }
+        Some(())
+    }
+
+    /// `${…}` scanned to its closing brace; quotes inside it (whose meaning depends on the
+    /// surrounding quoting) end the fast path.
+    fn parameter(&mut self) -> Option<()> {
+        self.at += 2;
+        let mut depth = 1;
+        while depth > 0 {
+            match self.peek()? {
+                b'{' => {
+                    depth += 1;
+                    self.at += 1;
+                }
+                b'}' => {
+                    depth -= 1;
+                    self.at += 1;
+                }
+                b'\\' => self.escaped()?,
+                b'$' if matches!(self.peek_at(1), Some(b'(')) => self.substitution()?,
+                b'\'' | b'"' | b'`' | b'\n' | b'\t' => return None,
+                _ => self.at += 1,
+            }
+        }
+        Some(())
+    }
+}
+
+/// `NAME=value` / `NAME+=value` with a literal name: an assignment, as brush-parser reads it
+/// wherever it stands in a simple command. `Some(None)` for any other word; `None` for the
+/// forms left to brush-parser (array elements).
+fn assignment(word: &ast::Word) -> Option<Option<ast::Assignment>> {
+    let bytes = word.value.as_bytes();
+    let name_length = bytes
+        .iter()
+        .position(|&b| !(b.is_ascii_alphanumeric() || b == b'_'))
+        .unwrap_or(bytes.len());
+    if name_length == 0 || bytes[0].is_ascii_digit() {
+        return Some(None);
+    }
+    let (append, value_start) = match &bytes[name_length..] {
+        [b'=', ..] => (false, name_length + 1),
+        [b'+', b'=', ..] => (true, name_length + 2),
+        [b'[', ..] => return None,
+        _ => return Some(None),
+    };
+    Some(Some(ast::Assignment {
+        name: ast::AssignmentName::VariableName(word.value[..name_length].to_string()),
+        value: ast::AssignmentValue::Scalar(ast::Word {
+            value: word.value[value_start..].to_string(),
+            loc: None,
+        }),
+        append,
+        loc: word.loc.clone()?,
+    }))
+}

@@ -1,0 +1,261 @@
+//! The fast path must build exactly brush-parser's tree, or step aside. Compared node for node
+//! (locations included) on every shell text of the corpus and on generated scripts, and on
+//! the [`Script`](super::Script) the linter derives from them (which also covers the `sh -c`
+//! strings and `$( … )` bodies parsed again inside).
+
+use super::extract::{Builder, parse_with_brush};
+use super::fast;
+use super::span::Mapper;
+use crate::dockerfile::ast::{Form, Instruction, Keyword, SourceText};
+
+/// Every shell text the linter parses in the test corpus: RUN bodies (ONBUILD triggers
+/// included) and heredoc bodies.
+fn corpus_texts() -> Vec<SourceText> {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/corpus");
+    let mut files = Vec::new();
+    let mut dirs = vec![std::path::PathBuf::from(root)];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("corpus directory") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if !path.to_string_lossy().contains("README") {
+                files.push(path);
+            }
+        }
+    }
+    assert!(files.len() > 400, "the corpus is in testdata/corpus");
+    let mut texts = Vec::new();
+    for file in files {
+        let dockerfile = crate::dockerfile::parse_bytes(&std::fs::read(&file).expect("read"));
+        for instruction in &dockerfile.instructions {
+            let run = match &instruction.onbuild {
+                Some(trigger) => trigger.as_ref(),
+                None => instruction,
+            };
+            collect(run, &mut texts);
+        }
+    }
+    texts
+}
+
+fn collect(instruction: &Instruction, texts: &mut Vec<SourceText>) {
+    if instruction.keyword != Keyword::Run || instruction.form == Form::Exec {
+        return;
+    }
+    if let Some(text) = crate::lint::rules::facts::command_text(instruction) {
+        texts.push(text.into_owned());
+    }
+    texts.extend(instruction.heredocs.iter().map(|h| h.body.clone()));
+}
+
+fn script(text: &SourceText, brush_only: bool) -> super::Script {
+    let mut builder = Builder::new(brush_only);
+    let parsed = builder.parse_into(
+        &text.value,
+        &Mapper::Source { text, base: 0 },
+        0,
+        false,
+        false,
+    );
+    super::Script {
+        commands: builder.commands,
+        assignments: builder.assignments,
+        for_loops: builder.for_loops,
+        unchecked_negations: builder.unchecked_negations,
+        constructs: builder.constructs,
+        parsed,
+    }
+}
+
+/// Compares the fast path with brush-parser on `text`; true when the fast path took it.
+fn agrees(text: &SourceText) -> bool {
+    let Some(fast) = fast::parse(&text.value) else {
+        return false;
+    };
+    let fast = format!("{fast:?}");
+    let brush = parse_with_brush(&text.value).map_or_else(String::new, |p| format!("{p:?}"));
+    if fast != brush {
+        // The trees are long: show where they part.
+        let at = fast
+            .bytes()
+            .zip(brush.bytes())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let window = |s: &str| s[at.saturating_sub(300)..(at + 200).min(s.len())].to_string();
+        panic!(
+            "fast path and brush-parser differ on {:?}\nfast:  …{}\nbrush: …{}",
+            text.value,
+            window(&fast),
+            window(&brush)
+        );
+    }
+    assert_eq!(
+        script(text, false),
+        script(text, true),
+        "on {:?}",
+        text.value
+    );
+    true
+}
+
+#[test]
+fn the_fast_path_builds_brush_parsers_tree_on_the_corpus() {
+    let texts = corpus_texts();
+    let taken = texts.iter().filter(|text| agrees(text)).count();
+    eprintln!("fast path: {taken} of {} corpus shell texts", texts.len());
+    // The point of the fast path is to be taken: most RUN bodies are in its subset.
+    assert!(
+        taken * 100 >= texts.len() * 60,
+        "fast path took only {taken} of {} corpus texts",
+        texts.len()
+    );
+}
+
+fn source(text: &str) -> SourceText {
+    SourceText {
+        value: text.to_string(),
+        span: Default::default(),
+        pieces: Vec::new(),
+    }
+    .indexed()
+}
+
+#[test]
+fn the_fast_path_agrees_or_steps_aside_on_tricky_texts() {
+    let taken = [
+        "",
+        "  ",
+        "a",
+        "a && b || c; d | e",
+        "A=1 B=\"x y\" cmd --flag=1 C=2 'q' \"w\"x",
+        "a >/dev/null 2>&1 && b 2>/dev/null >>f <g 3<&0",
+        "a &>/x; b &>>y; c >&2",
+        "a2>f",
+        "a 12>f",
+        "echo ${x} \"$x\" $x ${y:-z} \"${a%%.*}\"",
+        "echo $(a b) \"$(c \")\")\" $((1+2)) $(( (1+2) ))",
+        "a\\ b c\\\"d e\\;",
+        "a #c",
+        "a#b c",
+        "a\nb",
+        "a &&\n b",
+        "a\n\nb; c\n",
+        "a; b;",
+        "a && ! b",
+        "! a",
+        "x=1",
+        "a=b=c",
+        "a+=1 b",
+        "1a=2 b",
+        "A= b",
+        "a }",
+        "a ]]",
+        "a {b,c}",
+        "a | \n b",
+        "a; # comment\nb",
+    ];
+    for text in taken {
+        assert!(agrees(&source(text)), "fast path should take {text:?}");
+    }
+    let declined = [
+        "a;;b",
+        ";a",
+        "a &",
+        "a |& b",
+        "{ a; }",
+        "(a)",
+        "if a; then b; fi",
+        "for x in a; do b; done",
+        "time a",
+        "[[ a ]]",
+        "a=(1 2)",
+        "a b=(1)",
+        "a[1]=2",
+        "echo `a`",
+        "echo $'x y'",
+        "cat <<EOF\nx\nEOF",
+        "a <<< x",
+        "diff <(a) <(b)",
+        ">f a",
+        "a \\\n b",
+        "echo $(case x in a) b;; esac)",
+        "echo é",
+        "a && ",
+        "echo \"unclosed",
+    ];
+    for text in declined {
+        assert!(!agrees(&source(text)), "fast path should decline {text:?}");
+    }
+}
+
+/// Random scripts built from the fragments the fast path handles and the ones it must
+/// decline, mixed: whatever it takes must equal brush-parser's tree.
+#[test]
+fn the_fast_path_agrees_on_generated_scripts() {
+    const FRAGMENTS: &[&str] = &[
+        "a",
+        "b=1",
+        "c+=2",
+        "\"q w\"",
+        "'s t'",
+        "$v",
+        "${v:-x}",
+        "$(x y)",
+        "$((1+2))",
+        "\\;",
+        "--flag=v",
+        "2>&1",
+        ">/dev/null",
+        ">>f",
+        "<g",
+        "&>h",
+        " ",
+        " ",
+        " ",
+        "&&",
+        "||",
+        "|",
+        ";",
+        "\n",
+        "!",
+        "#c",
+        "{",
+        "}",
+        "(",
+        ")",
+        "&",
+        "`x`",
+        "<<E",
+        "$'x'",
+        "=",
+        "[",
+        "]]",
+        "9>",
+        "x=",
+        "time",
+        "if",
+        "\\",
+    ];
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut taken = 0;
+    for _ in 0..20_000 {
+        let count = 1 + next() as usize % 12;
+        let text: String = (0..count)
+            .map(|_| FRAGMENTS[next() as usize % FRAGMENTS.len()])
+            .collect();
+        if agrees(&source(&text)) {
+            taken += 1;
+        }
+    }
+    assert!(
+        taken > 1_000,
+        "fast path took only {taken} generated scripts"
+    );
+}
