@@ -27,6 +27,7 @@ pub(super) fn parse(text: &str) -> Option<ast::Program> {
         at: 0,
         line: 1,
         line_start: 0,
+        spaced: Vec::new(),
     };
     scanner.program()
 }
@@ -62,6 +63,8 @@ struct Scanner<'a> {
     at: usize,
     line: usize,
     line_start: usize,
+    /// Offsets of tabs brush-parser writes as spaces (see [`Scanner::substitution`]).
+    spaced: Vec<usize>,
 }
 
 impl Scanner<'_> {
@@ -312,9 +315,19 @@ impl Scanner<'_> {
         if self.at == start {
             return None;
         }
-        let value = std::str::from_utf8(&self.bytes[start..self.at]).ok()?;
+        let mut value = std::str::from_utf8(&self.bytes[start..self.at])
+            .ok()?
+            .to_string();
+        if !self.spaced.is_empty() {
+            // A tab and a space are both one ASCII byte: the offsets hold.
+            let mut bytes = value.into_bytes();
+            for at in self.spaced.drain(..) {
+                bytes[at - start] = b' ';
+            }
+            value = String::from_utf8(bytes).ok()?;
+        }
         Some(ast::Word {
-            value: value.to_string(),
+            value,
             loc: Some(SourceSpan {
                 start: self.position(start),
                 end: self.position(self.at),
@@ -375,12 +388,28 @@ impl Scanner<'_> {
     /// `$(…)` or `$((…))`: scanned to the matching parenthesis; its commands are parsed again
     /// later by the caller, as brush-parser's words are. Anything whose parentheses do not
     /// simply nest (a `case` pattern, a comment, a here-document) ends the fast path.
+    ///
+    /// brush-parser re-tokenizes the body and writes a blank that ends a word token as a space:
+    /// in the word's text a tab after a word becomes a space, while a blank after a blank or an
+    /// operator stays as it was. Those tabs are recorded in `self.spaced` for [`word`](Self::word).
     fn substitution(&mut self) -> Option<()> {
         let start = self.at;
         self.at += 2;
         let mut depth = 1;
+        let mut in_token = false;
         while depth > 0 {
-            match self.peek()? {
+            let byte = self.peek()?;
+            if matches!(byte, b' ' | b'\t') {
+                if in_token && byte == b'\t' {
+                    self.spaced.push(self.at);
+                }
+                in_token = !in_token;
+                self.at += 1;
+                continue;
+            }
+            // An operator is a token of its own, ended before the blank after it is seen.
+            in_token = !matches!(byte, b'|' | b'&' | b';' | b'<' | b'>' | b'(' | b')');
+            match byte {
                 b'(' => {
                     depth += 1;
                     self.at += 1;
@@ -392,10 +421,10 @@ impl Scanner<'_> {
                 b'\\' => self.escaped()?,
                 b'\'' => self.single_quoted()?,
                 b'"' => self.double_quoted()?,
+                b'$' if matches!(self.peek_at(1), Some(b'(')) => self.substitution()?,
                 b'$' if matches!(self.peek_at(1), Some(b'{')) => self.parameter()?,
                 b'$' if matches!(self.peek_at(1), Some(b'\'' | b'"')) => return None,
-                // brush-parser rewrites some tabs inside `$(…)` to spaces in the word's text.
-                b'`' | b'#' | b'\n' | b'\t' => return None,
+                b'`' | b'#' | b'\n' => return None,
                 b'<' if self.peek_at(1) == Some(b'<') => return None,
                 _ => self.at += 1,
             }

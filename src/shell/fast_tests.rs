@@ -154,6 +154,7 @@ fn the_fast_path_agrees_or_steps_aside_on_tricky_texts() {
         "a {b,c}",
         "a | \n b",
         "a; # comment\nb",
+        "echo $(a\tb) \"$( \t\ta |\t\tb\t)\" $((1 +\t2)) $(a $(b\tc)\td)",
     ];
     for text in taken {
         assert!(agrees(&source(text)), "fast path should take {text:?}");
