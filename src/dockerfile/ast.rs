@@ -132,6 +132,22 @@ impl SourceText {
             let Some(text) = self.value.get(run.value_offset..end) else {
                 continue;
             };
+            if text.is_ascii() && !text.contains('\n') {
+                // One line of ASCII (nearly every run): positions are plain arithmetic, no
+                // per-character walk needed.
+                for at in (run.value_offset + INDEX_STRIDE..end).step_by(INDEX_STRIDE) {
+                    let delta = at - run.value_offset;
+                    pieces.push(Piece {
+                        value_offset: at,
+                        pos: Pos {
+                            line: run.pos.line,
+                            column: run.pos.column + delta as u32,
+                            offset: run.pos.offset + delta,
+                        },
+                    });
+                }
+                continue;
+            }
             for (i, ch) in text.char_indices() {
                 let at = run.value_offset + i;
                 if at - last >= INDEX_STRIDE {
