@@ -40,6 +40,10 @@ pub fn basename(path: &str) -> &str {
 /// Removes shell quoting: `'…'` verbatim, `"…"` with `\"`, `\\`, `\$`, `` \` `` escapes,
 /// backslash escapes outside quotes. Expansions are left as written.
 pub fn unquote(raw: &str) -> String {
+    // Most words carry no quoting at all (command names, flags, package names).
+    if !raw.bytes().any(|b| matches!(b, b'\'' | b'"' | b'\\')) {
+        return raw.to_string();
+    }
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.chars().peekable();
     let mut in_double = false;
