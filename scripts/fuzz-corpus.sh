@@ -5,7 +5,7 @@ set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 corpus="$root/fuzz/corpus"
 mkdir -p "$corpus/dockerfile_parse" "$corpus/report_formats" "$corpus/arg_expansion" \
-    "$corpus/shell_parse" "$corpus/layer_reader"
+    "$corpus/shell_parse" "$corpus/shell_fast_path" "$corpus/layer_reader"
 
 n=0
 for f in "$root"/testdata/corpus/*/* "$root"/testdata/buildkit/*; do
@@ -17,6 +17,7 @@ for f in "$root"/testdata/corpus/*/* "$root"/testdata/buildkit/*; do
     { echo "Dockerfile"; cat "$f"; } > "$corpus/report_formats/seed$n"
     # RUN bodies (first physical line) for the shell target.
     grep -E '^RUN ' "$f" | head -n 5 | sed 's/^RUN //' > "$corpus/shell_parse/seed$n" || true
+    cp "$corpus/shell_parse/seed$n" "$corpus/shell_fast_path/seed$n"
     # ARG/ENV words for the expansion target: variables on the first line, the word after it.
     grep -hoE '\$\{[^}]*\}' "$f" | head -n 1 | { printf 'A=alpha\0B=\n'; cat; } \
         > "$corpus/arg_expansion/seed$n" || true

@@ -16,6 +16,33 @@ use std::sync::Arc;
 use brush_parser::ast;
 use brush_parser::{SourcePosition, SourceSpan};
 
+/// Whether the fast path builds brush-parser's very tree for `text`: `Ok(true)` when it takes
+/// the text and the trees are equal, `Ok(false)` when it steps aside, `Err` with where the two
+/// part otherwise. For the differential tests and the `shell_fast_path` fuzz target.
+pub fn check_against_brush(text: &str) -> Result<bool, String> {
+    let Some(fast) = parse(text) else {
+        return Ok(false);
+    };
+    let fast = format!("{fast:?}");
+    let brush =
+        super::extract::parse_with_brush(text).map_or_else(String::new, |p| format!("{p:?}"));
+    if fast == brush {
+        return Ok(true);
+    }
+    // The trees are long: show where they part.
+    let at = fast
+        .bytes()
+        .zip(brush.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let window = |s: &str| s[at.saturating_sub(300)..(at + 200).min(s.len())].to_string();
+    Err(format!(
+        "fast path and brush-parser differ on {text:?}\nfast:  …{}\nbrush: …{}",
+        window(&fast),
+        window(&brush)
+    ))
+}
+
 /// The syntax tree brush-parser would build for `text`, or `None` when `text` is outside the
 /// subset this scanner handles.
 pub(super) fn parse(text: &str) -> Option<ast::Program> {

@@ -19,6 +19,8 @@ mod span;
 mod word;
 
 pub use command::{Assignment, Command, Connector, Constructs, ForLoop, Script};
+#[doc(hidden)]
+pub use fast::check_against_brush as check_fast_path;
 pub use programs::{is_script_shell, shell_program};
 pub use word::{Word, basename, unquote};
 
