@@ -1,7 +1,8 @@
 //! RUN bodies → commands, words, flags (a real shell parser).
 //!
-//! A RUN's shell text (or a heredoc body, or a script from the build context) is parsed with
-//! `brush-parser` into a flat list of [`Command`]s in execution order: `&&`, `||`, `;`, pipes,
+//! A RUN's shell text (or a heredoc body, or a script from the build context) is parsed into
+//! `brush-parser`'s syntax tree (by a fast path of our own where it can, see `syntax`) and
+//! walked into a flat list of [`Command`]s in execution order: `&&`, `||`, `;`, pipes,
 //! sub-shells, brace groups, `if`/`for`/`while`/`case` bodies are all walked, `sh -c "…"` and
 //! `bash -c '…'` strings are parsed again, and `env X=1 cmd` is seen as `cmd`. Every word keeps
 //! its exact file [`Span`] through [`SourceText::span_of`], so a finding points at the flag or
@@ -16,6 +17,7 @@ mod extract;
 mod fast;
 pub mod programs;
 mod span;
+mod syntax;
 mod word;
 
 pub use command::{Assignment, Command, Connector, Constructs, ForLoop, Script};

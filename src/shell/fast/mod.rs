@@ -31,7 +31,7 @@ pub fn check_against_brush(text: &str) -> Result<bool, String> {
     };
     let fast = format!("{fast:?}");
     let brush =
-        super::extract::parse_with_brush(text).map_or_else(String::new, |p| format!("{p:?}"));
+        super::syntax::parse_with_brush(text).map_or_else(String::new, |p| format!("{p:?}"));
     if fast == brush {
         return Ok(true);
     }
