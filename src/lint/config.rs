@@ -242,7 +242,8 @@ impl Config {
             .format
             .or_else(|| raw.formats.and_then(|f| f.into_iter().next()));
         if let Some(name) = &format {
-            crate::report::Format::from_name(name).map_err(|e| bad(format!("format: {e}")))?;
+            crate::output_format::Format::from_name(name)
+                .map_err(|e| bad(format!("format: {e}")))?;
         }
         let joined = |base: &[String], file: Vec<String>| [base.to_vec(), file].concat();
         let mut label_schema = base.label_schema.clone();

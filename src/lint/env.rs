@@ -12,7 +12,7 @@
 use super::config::{Config, ConfigError, parse_threshold};
 use super::rule::Severity;
 use super::rules::labels::LabelType;
-use crate::report::Format;
+use crate::output_format::Format;
 
 /// The variables, without their `HADOLINT_`/`IMGLINT_` prefix.
 pub const VARIABLES: &[&str] = &[
