@@ -154,17 +154,13 @@ fn secret_names_follow_hadolints_list_onbuild_included() {
 /// One line of testdata/hadolint-cases.txt:
 /// `CODE LINES [onbuild] [ours=LINES REASON…] | DOCKERFILE` where LINES is `-` (no finding)
 /// or comma-separated line numbers, `onbuild` also runs the case with every `RUN` turned into
-/// `ONBUILD RUN`, `gap=LINES REASON…` records imglint's current verdict where it is known to be
-/// wrong and not fixed yet (so the case fails once it is fixed and must be updated),
-/// `trusted=REG,REG` (DL3026), `labels=NAME:TYPE,…` and `strict` (DL3049…DL3058)
+/// `ONBUILD RUN`, `trusted=REG,REG` (DL3026), `labels=NAME:TYPE,…` and `strict` (DL3049…DL3058)
 /// set hadolint's `trustedRegistries`, `label-schema` and `strict-labels`, `ours=` is imglint's deliberate different verdict (README lists it) and
 /// DOCKERFILE has `\n` for newlines.
 struct Case {
     source_line: usize,
     code: String,
     dockerfile: String,
-    /// imglint's verdict is a known mistake not fixed yet (`gap=`), not a deliberate difference.
-    known_gap: bool,
     /// The setting words (`trusted=…`, `labels=…`, `strict`), in the order given.
     options: Vec<String>,
     hadolint: BTreeSet<u32>,
@@ -202,7 +198,6 @@ fn parse_cases() -> Vec<Case> {
         let hadolint = line_set(words.next().expect("lines"), source_line);
         let mut imglint = hadolint.clone();
         let mut onbuild = false;
-        let mut known_gap = false;
         let mut options = Vec::new();
         for word in words {
             if word == "onbuild" {
@@ -214,10 +209,6 @@ fn parse_cases() -> Vec<Case> {
                 options.push(word.to_string());
             } else if let Some(ours) = word.strip_prefix("ours=") {
                 imglint = line_set(ours, source_line);
-                break; // the rest is the reason
-            } else if let Some(ours) = word.strip_prefix("gap=") {
-                imglint = line_set(ours, source_line);
-                known_gap = true;
                 break; // the rest is the reason
             } else {
                 panic!("hadolint-cases.txt:{source_line}: unknown word {word:?}");
@@ -237,7 +228,6 @@ fn parse_cases() -> Vec<Case> {
                 code: code.clone(),
                 dockerfile: wrapped,
                 options: options.clone(),
-                known_gap,
                 hadolint: hadolint.clone(),
                 imglint: imglint.clone(),
             });
@@ -247,7 +237,6 @@ fn parse_cases() -> Vec<Case> {
             code,
             dockerfile,
             options,
-            known_gap,
             hadolint,
             imglint,
         });
@@ -408,10 +397,7 @@ fn every_dl_rule_has_cases_and_every_difference_is_documented() {
         .nth(1)
         .and_then(|rest| rest.split("\n### ").next())
         .expect("README's hadolint difference table");
-    for case in cases
-        .iter()
-        .filter(|c| c.hadolint != c.imglint && !c.known_gap)
-    {
+    for case in cases.iter().filter(|c| c.hadolint != c.imglint) {
         assert!(
             table.contains(&case.code),
             "hadolint-cases.txt:{}: {} differs from hadolint but README's table does not list it",

@@ -66,6 +66,15 @@ fn fix(ctx: &Context, instr: &Instruction) -> Option<Fix> {
 
 fn check(ctx: &Context, sink: &mut Sink) {
     for instr in &ctx.dockerfile.instructions {
+        // hadolint checks `HEALTHCHECK CMD` too: its shell form adds a `/bin/sh` to every probe.
+        if instr.keyword == Keyword::Healthcheck
+            && !instr.healthcheck_none
+            && instr.form == Form::Shell
+            && let Some(arg) = instr.args.first().filter(|a| !a.value.trim().is_empty())
+        {
+            sink.report(arg.span, "Shell-form HEALTHCHECK CMD starts `/bin/sh -c` for every probe: write it as a JSON array, e.g. HEALTHCHECK CMD [\"prog\", \"arg\"]");
+            continue;
+        }
         if !matches!(instr.keyword, Keyword::Cmd | Keyword::Entrypoint) || instr.form != Form::Shell
         {
             continue;

@@ -1,6 +1,6 @@
 //! Small queries over the syntax tree that many rules share.
 
-use crate::dockerfile::ast::{Instruction, Keyword};
+use crate::dockerfile::ast::{Flag, Instruction, Keyword};
 use crate::dockerfile::stages::stage_chain;
 use crate::lint::rule::{Context, Sink};
 use crate::lint::rules::facts::onbuild_run;
@@ -32,16 +32,22 @@ pub fn mounts(instr: &Instruction) -> Vec<Vec<(String, String)>> {
     instr
         .flags
         .iter()
-        .filter(|f| f.name == "mount")
-        .filter_map(|f| f.value.as_ref())
-        .map(|v| {
-            v.value
-                .split(',')
-                .map(|kv| match kv.split_once('=') {
-                    Some((k, v)) => (k.trim().to_ascii_lowercase(), v.trim().to_string()),
-                    None => (kv.trim().to_ascii_lowercase(), String::new()),
-                })
-                .collect()
+        .filter(|f| f.name == "mount" && f.value.is_some())
+        .map(mount_options)
+        .collect()
+}
+
+/// One `--mount` flag's options as key→value pairs (keys lower-cased); empty without a value.
+pub fn mount_options(flag: &Flag) -> Vec<(String, String)> {
+    let Some(value) = &flag.value else {
+        return Vec::new();
+    };
+    value
+        .value
+        .split(',')
+        .map(|kv| match kv.split_once('=') {
+            Some((k, v)) => (k.trim().to_ascii_lowercase(), v.trim().to_string()),
+            None => (kv.trim().to_ascii_lowercase(), String::new()),
         })
         .collect()
 }
