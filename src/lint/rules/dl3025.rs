@@ -3,6 +3,7 @@
 use crate::dockerfile::ast::{Form, Instruction, Keyword};
 use crate::lint::fix::{Edit, Fix};
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
+use crate::lint::rules::util::SHELL_BUILTINS;
 
 pub static RULE: Rule = Rule {
     code: "DL3025",
@@ -15,13 +16,6 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../../rules/DL3025.md"),
     check,
 };
-
-/// Shell builtins: as the program of an exec-form command they would not be found.
-const BUILTINS: &[&str] = &[
-    "exec", "cd", "export", "source", ".", "set", "unset", "ulimit", "umask", "trap", "eval",
-    "alias", "shift", "read", "exit", "return", "wait", "command", "type", "hash", "local",
-    "readonly",
-];
 
 /// The JSON form: plain words (no quoting, expansion, globbing or operators) become one string
 /// each; anything else becomes `["/bin/sh", "-c", "<text>"]`, which is exactly what the shell
@@ -48,7 +42,8 @@ fn fix(ctx: &Context, instr: &Instruction) -> Option<Fix> {
             .instructions
             .iter()
             .any(|i| i.keyword == Keyword::Cmd && i.stage == instr.stage);
-    let plain = words.iter().all(|w| plain_word(w)) && !BUILTINS.contains(&words[0]) && !beside_cmd;
+    let plain =
+        words.iter().all(|w| plain_word(w)) && !SHELL_BUILTINS.contains(&words[0]) && !beside_cmd;
     let json = |items: &[&str]| {
         let quoted: Vec<String> = items
             .iter()

@@ -27,6 +27,14 @@ pub fn runs<'c>(
         .filter_map(move |(idx, i)| ctx.facts().script(idx).map(|s| (idx, i, s)))
 }
 
+/// Shell builtins that exist only inside the shell: as the program of an exec-form command
+/// they would not be found, and `exec` cannot replace the shell with them.
+pub const SHELL_BUILTINS: &[&str] = &[
+    "exec", "cd", "export", "source", ".", "set", "unset", "ulimit", "umask", "trap", "eval",
+    "alias", "shift", "read", "exit", "return", "wait", "command", "type", "hash", "local",
+    "readonly",
+];
+
 /// The `--mount` flags of a RUN, as key→value maps (`type=cache,target=/x`).
 pub fn mounts(instr: &Instruction) -> Vec<Vec<(String, String)>> {
     instr
