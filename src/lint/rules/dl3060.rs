@@ -50,12 +50,13 @@ fn check(ctx: &Context, sink: &mut Sink) {
     );
     // As hadolint: only the stages the final image is built from keep the cache.
     let keep = final_chain(ctx.dockerfile);
+    let instructions = &ctx.dockerfile.instructions;
     let in_final_image = |offset: usize| {
-        ctx.dockerfile
-            .instructions
-            .iter()
-            .find(|i| i.span.start.offset <= offset && offset <= i.span.end.offset)
-            .and_then(|i| i.stage)
+        // Instructions are in file order: the last one starting at or before the offset.
+        let after = instructions.partition_point(|i| i.span.start.offset <= offset);
+        after
+            .checked_sub(1)
+            .and_then(|i| instructions[i].stage)
             .is_some_and(|stage| keep.contains(&stage))
     };
     sink.diagnostics.extend(

@@ -21,15 +21,10 @@ fn check(ctx: &Context, sink: &mut Sink) {
         .filter(|(_, _, c)| c.is("wget") || c.is("curl"))
         .map(|(_, instr, c)| (instr.stage, c))
         .collect();
-    let mut first_of_stage: Vec<(Option<usize>, &str)> = Vec::new();
+    let mut first_of_stage: std::collections::HashMap<Option<usize>, &str> =
+        std::collections::HashMap::new();
     for (stage, cmd) in &uses {
-        let first_tool = match first_of_stage.iter().find(|(s, _)| s == stage) {
-            Some((_, tool)) => *tool,
-            None => {
-                first_of_stage.push((*stage, cmd.program()));
-                continue;
-            }
-        };
+        let first_tool = *first_of_stage.entry(*stage).or_insert(cmd.program());
         if cmd.program() != first_tool {
             sink.report(
                 cmd.name.span,

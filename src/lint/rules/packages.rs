@@ -184,10 +184,12 @@ pub fn check_cache_cleanup(
             continue;
         }
         // Only a cleanup after the install empties the cache (commands are in execution order).
-        let cleans = |c: &Command| is_cleanup(c) || removes_any(c, cache_paths);
-        let commands = &script.commands;
-        for (i, cmd) in commands.iter().enumerate() {
-            if !is_install(cmd) || commands[i + 1..].iter().any(cleans) {
+        let last_cleanup = script
+            .commands
+            .iter()
+            .rposition(|c| is_cleanup(c) || removes_any(c, cache_paths));
+        for (i, cmd) in script.commands.iter().enumerate() {
+            if !is_install(cmd) || last_cleanup.is_some_and(|last| last > i) {
                 continue;
             }
             let at = cmd
