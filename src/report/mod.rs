@@ -145,6 +145,9 @@ impl<'a> LineIndex<'a> {
 /// replacement text.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct EditRegion<'a> {
+    /// The other file of the build context the edit is in (absent: the Dockerfile).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<&'a str>,
     pub line: u32,
     pub column: u32,
     pub end_line: u32,
@@ -152,14 +155,24 @@ pub struct EditRegion<'a> {
     pub replacement: &'a str,
 }
 
-/// The edits of `fix` in report coordinates.
+/// The edits of `fix` in report coordinates (`lines` indexes the Dockerfile; an edit of
+/// another file carries its own position).
 pub fn edit_regions<'a>(lines: &LineIndex, fix: &'a Fix) -> Vec<EditRegion<'a>> {
     fix.edits
         .iter()
         .map(|edit| {
-            let (line, column) = lines.position(edit.range.start);
-            let (end_line, end_column) = lines.position(edit.range.end);
+            let ((line, column), (end_line, end_column)) = match &edit.file {
+                Some(file) => (
+                    (file.span.start.line, file.span.start.column),
+                    (file.span.end.line, file.span.end.column),
+                ),
+                None => (
+                    lines.position(edit.range.start),
+                    lines.position(edit.range.end),
+                ),
+            };
             EditRegion {
+                path: edit.file.as_ref().map(|f| f.display.as_str()),
                 line,
                 column,
                 end_line,

@@ -111,7 +111,7 @@ pub fn write(
                     }
                 });
                 if let Some(fix) = &f.fix {
-                    result["fixes"] = json!([sarif_fix(fix, &lines, &uri)]);
+                    result["fixes"] = json!([sarif_fix(fix, &lines, &uri, &options.cwd)]);
                 }
                 result
             })
@@ -123,29 +123,41 @@ pub fn write(
     writeln!(out, "}}")
 }
 
-/// A SARIF `fix`: one `artifactChange` on the finding's file, one `replacement` per edit
-/// (`deletedRegion` empty for an insertion, `insertedContent` empty for a deletion).
-fn sarif_fix(fix: &Fix, lines: &super::LineIndex, uri: &str) -> Value {
-    let replacements: Vec<Value> = super::edit_regions(lines, fix)
+/// A SARIF `fix`: one `artifactChange` per file it edits (the finding's file, or another file
+/// of the build context such as IL3001's script), one `replacement` per edit (`deletedRegion`
+/// empty for an insertion, `insertedContent` empty for a deletion).
+fn sarif_fix(fix: &Fix, lines: &super::LineIndex, uri: &str, cwd: &Path) -> Value {
+    let mut changes: Vec<(String, Vec<Value>)> = Vec::new();
+    for edit in super::edit_regions(lines, fix) {
+        let file_uri = edit
+            .path
+            .map_or_else(|| uri.to_string(), |path| artifact_uri(path, cwd));
+        let replacement = json!({
+            "deletedRegion": {
+                "startLine": edit.line,
+                "startColumn": edit.column,
+                "endLine": edit.end_line,
+                "endColumn": edit.end_column,
+            },
+            "insertedContent": { "text": edit.replacement }
+        });
+        match changes.iter_mut().find(|(u, _)| *u == file_uri) {
+            Some((_, replacements)) => replacements.push(replacement),
+            None => changes.push((file_uri, vec![replacement])),
+        }
+    }
+    let artifact_changes: Vec<Value> = changes
         .into_iter()
-        .map(|edit| {
+        .map(|(file_uri, replacements)| {
             json!({
-                "deletedRegion": {
-                    "startLine": edit.line,
-                    "startColumn": edit.column,
-                    "endLine": edit.end_line,
-                    "endColumn": edit.end_column,
-                },
-                "insertedContent": { "text": edit.replacement }
+                "artifactLocation": { "uri": file_uri, "uriBaseId": "%SRCROOT%" },
+                "replacements": replacements
             })
         })
         .collect();
     json!({
         "description": { "text": format!("{} fix", fix.applicability.as_str()) },
-        "artifactChanges": [{
-            "artifactLocation": { "uri": uri, "uriBaseId": "%SRCROOT%" },
-            "replacements": replacements
-        }],
+        "artifactChanges": artifact_changes,
         "properties": { "applicability": fix.applicability.as_str() }
     })
 }

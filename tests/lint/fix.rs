@@ -415,11 +415,7 @@ fn fix_writes_in_place_keeping_mode_line_endings_bom_and_final_newline() {
         read("esc/Dockerfile"),
         "# escape=`\nFROM a:1\nLABEL org.opencontainers.image.authors=\"a``b\"\nUSER 1\n"
     );
-    let mode = std::fs::metadata(s.path("crlf/Dockerfile"))
-        .unwrap()
-        .permissions()
-        .mode();
-    assert_eq!(mode & 0o777, 0o640);
+    assert_eq!(permission_bits(&s.path("crlf/Dockerfile")), 0o640);
     // An unchanged file is not rewritten.
     let clean_after = std::fs::metadata(s.path("clean/Dockerfile")).unwrap();
     assert_eq!(
@@ -435,6 +431,10 @@ fn fix_writes_in_place_keeping_mode_line_endings_bom_and_final_newline() {
     assert!(leftovers.is_empty());
     // The report shows what remains: the fixed findings are gone.
     assert!(!stdout(&o).contains("DL3020"), "{}", stdout(&o));
+}
+
+fn permission_bits(path: &Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
 
 #[test]
@@ -473,19 +473,23 @@ fn a_file_changed_on_disk_after_reading_is_not_overwritten() {
     );
 }
 
+/// `--diff` printed exactly `diff`, exited 1, and left `file` as it was (`unchanged`).
+fn assert_previewed(o: &std::process::Output, diff: &str, file: &Path, unchanged: &str) {
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(o));
+    assert_eq!(stdout(o), diff);
+    assert_eq!(std::fs::read_to_string(file).unwrap(), unchanged);
+}
+
 #[test]
 fn diff_previews_and_writes_nothing() {
     let s = Sandbox::new();
     s.write("Dockerfile", "FROM a:1\nADD x /x\nUSER 1\n");
     let o = s.run(&["--diff", "Dockerfile"]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert_eq!(
-        stdout(&o),
-        "--- a/Dockerfile\n+++ b/Dockerfile\n@@ -1,3 +1,3 @@\n FROM a:1\n-ADD x /x\n+COPY x /x\n USER 1\n"
-    );
-    assert_eq!(
-        std::fs::read_to_string(s.path("Dockerfile")).unwrap(),
-        "FROM a:1\nADD x /x\nUSER 1\n"
+    assert_previewed(
+        &o,
+        "--- a/Dockerfile\n+++ b/Dockerfile\n@@ -1,3 +1,3 @@\n FROM a:1\n-ADD x /x\n+COPY x /x\n USER 1\n",
+        &s.path("Dockerfile"),
+        "FROM a:1\nADD x /x\nUSER 1\n",
     );
     s.write("Dockerfile", "FROM a:1\nUSER 1\n");
     let o = s.run(&["--diff", "Dockerfile"]);
@@ -582,5 +586,181 @@ fn json_and_sarif_fix_regions_count_characters() {
     assert_eq!(
         replacement["insertedContent"]["text"],
         "LABEL org.opencontainers.image.authors=\"é\""
+    );
+}
+
+/// A Dockerfile whose ENTRYPOINT is the wrapper script `app/entrypoint.sh` (IL3001).
+const WRAPPED: &str = "FROM debian:12\nCOPY entrypoint.sh /usr/local/bin/\nUSER 10001\nENTRYPOINT [\"entrypoint.sh\"]\n";
+
+/// `--diff` of IL3001's unsafe fix on [`WRAPPED`].
+const UNSAFE_SCRIPT_DIFF: &[&str] = &[
+    "--diff",
+    "--unsafe-fixes",
+    "--select",
+    "IL3001",
+    "app/Dockerfile",
+];
+
+fn wrapper_sandbox(script: &str) -> Sandbox {
+    let s = Sandbox::new();
+    s.write("app/Dockerfile", WRAPPED);
+    s.write("app/entrypoint.sh", script);
+    std::fs::set_permissions(
+        s.path("app/entrypoint.sh"),
+        std::fs::Permissions::from_mode(0o750),
+    )
+    .unwrap();
+    s
+}
+
+#[test]
+fn wrapper_script_gets_exec_only_with_unsafe_fixes() {
+    let script = "#!/bin/sh\r\nset -e\r\necho starting\r\nmyserver --port 8080\r\n";
+    let s = wrapper_sandbox(script);
+    let read = || std::fs::read_to_string(s.path("app/entrypoint.sh")).unwrap();
+    // Safe fixes only: the script is not touched and the finding remains.
+    let o = s.run(&["--fix", "--select", "IL3001", "--no-fail", "app/Dockerfile"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(read(), script);
+    assert!(stdout(&o).contains("IL3001"), "{}", stdout(&o));
+    // With --unsafe-fixes: `exec` added, CRLF and the mode kept, the finding gone.
+    let o = s.run(&[
+        "--fix",
+        "--unsafe-fixes",
+        "--show-fixes",
+        "--select",
+        "IL3001",
+        "app/Dockerfile",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(
+        read(),
+        "#!/bin/sh\r\nset -e\r\necho starting\r\nexec myserver --port 8080\r\n"
+    );
+    assert_eq!(permission_bits(&s.path("app/entrypoint.sh")), 0o750);
+    assert!(
+        stderr(&o).contains("1 × IL3001 (wrapper-script-without-exec) in app/entrypoint.sh"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stdout(&o).contains("IL3001"), "{}", stdout(&o));
+    assert_eq!(
+        std::fs::read_to_string(s.path("app/Dockerfile")).unwrap(),
+        WRAPPED
+    );
+    // Run again: nothing left to change.
+    let o = s.run(UNSAFE_SCRIPT_DIFF);
+    assert_eq!((o.status.code(), stdout(&o).as_str()), (Some(0), ""));
+}
+
+#[test]
+fn wrapper_script_diff_shows_the_scripts_hunk_and_writes_nothing() {
+    let script = "#!/bin/sh\nset -e\necho starting\nmyserver --port 8080\n";
+    let s = wrapper_sandbox(script);
+    let o = s.run(UNSAFE_SCRIPT_DIFF);
+    assert_previewed(
+        &o,
+        "--- a/app/entrypoint.sh\n+++ b/app/entrypoint.sh\n@@ -1,4 +1,4 @@\n #!/bin/sh\n set -e\n echo starting\n-myserver --port 8080\n+exec myserver --port 8080\n",
+        &s.path("app/entrypoint.sh"),
+        script,
+    );
+    // The safe tier has nothing to show.
+    let o = s.run(&["--diff", "--select", "IL3001", "app/Dockerfile"]);
+    assert_eq!((o.status.code(), stdout(&o).as_str()), (Some(0), ""));
+}
+
+#[test]
+fn wrapper_script_fix_in_json_and_sarif_names_the_script() {
+    let s = wrapper_sandbox("#!/bin/sh\necho starting\nmyserver --port 8080\n");
+    let o = s.run(&["-f", "json", "--select", "IL3001", "app/Dockerfile"]);
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(findings.len(), 1, "{}", stdout(&o));
+    assert_eq!(findings[0]["fix"]["applicability"], "unsafe");
+    assert_eq!(
+        findings[0]["fix"]["edits"],
+        serde_json::json!([{"path": "app/entrypoint.sh", "line": 3, "column": 1,
+            "end_line": 3, "end_column": 1, "replacement": "exec "}])
+    );
+    let o = s.run(&["-f", "sarif", "--select", "IL3001", "app/Dockerfile"]);
+    let log: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let change = &log["runs"][0]["results"][0]["fixes"][0]["artifactChanges"][0];
+    assert_eq!(change["artifactLocation"]["uri"], "app/entrypoint.sh");
+    assert_eq!(
+        change["replacements"][0]["deletedRegion"],
+        serde_json::json!({"startLine": 3, "startColumn": 1, "endLine": 3, "endColumn": 1})
+    );
+    assert_eq!(
+        change["replacements"][0]["insertedContent"]["text"],
+        "exec "
+    );
+}
+
+#[test]
+fn wrapper_script_fix_only_for_a_simple_last_command() {
+    // Each script ends with a command `exec` cannot simply be put in front of.
+    for script in [
+        "#!/bin/sh\nmyserver --port 8080 | tee /tmp/log\n",
+        "#!/bin/sh\nmyserver --port 8080\nexit 0\n",
+        "#!/bin/sh\nmyserver --port 8080\nwhile true; do sleep 1; done\n",
+        "#!/bin/sh\nPORT=8080 myserver --verbose\n",
+        "#!/bin/sh\nenv PORT=8080 myserver --verbose\n",
+        "#!/bin/sh\nif [ -n \"$X\" ]; then myserver --port 8080; fi\n",
+    ] {
+        let s = wrapper_sandbox(script);
+        let o = s.run(&["-f", "json", "--select", "IL3001", "app/Dockerfile"]);
+        let findings: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+        assert!(
+            findings.iter().all(|f| f.get("fix").is_none()),
+            "{script:?}: {findings:?}"
+        );
+        let o = s.run(&["--fix", "--unsafe-fixes", "--no-fail", "app/Dockerfile"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(
+            std::fs::read_to_string(s.path("app/entrypoint.sh")).unwrap(),
+            script
+        );
+    }
+    // A finding without a fix is still reported for the `exit` case (the rule sees past it).
+    let s = wrapper_sandbox("#!/bin/sh\nmyserver --port 8080\nexit 0\n");
+    let o = s.run(&["-f", "json", "--select", "IL3001", "app/Dockerfile"]);
+    assert!(stdout(&o).contains("IL3001"), "{}", stdout(&o));
+}
+
+#[test]
+fn wrapper_script_outside_the_build_context_is_never_written() {
+    let outside = tempfile::tempdir().unwrap();
+    let script = "#!/bin/sh\nmyserver --port 8080\n";
+    std::fs::write(outside.path().join("entrypoint.sh"), script).unwrap();
+    let s = Sandbox::new();
+    s.write(
+        "app/Dockerfile",
+        "FROM debian:12\nCOPY scripts/ /usr/local/bin/\nUSER 10001\nENTRYPOINT [\"entrypoint.sh\"]\n",
+    );
+    // The context's `scripts` directory is a symlink that leads out of it.
+    std::os::unix::fs::symlink(outside.path(), s.path("app/scripts")).unwrap();
+    let o = s.run(&["--fix", "--unsafe-fixes", "--no-fail", "app/Dockerfile"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(outside.path().join("entrypoint.sh")).unwrap(),
+        script
+    );
+    // The fixer's own guard refuses such paths too, whatever a rule asks for.
+    let context = s.path("app");
+    let escapes = [
+        Path::new("../app/Dockerfile"),
+        Path::new("/etc/passwd"),
+        Path::new("scripts/entrypoint.sh"),
+        Path::new(""),
+    ];
+    for path in escapes {
+        let err = fix::write::resolve_inside(&context, path).unwrap_err();
+        assert!(
+            err.contains("outside the build context") || err.contains("leads outside"),
+            "{path:?}: {err}"
+        );
+    }
+    assert_eq!(
+        fix::write::resolve_inside(&context, Path::new("Dockerfile")).unwrap(),
+        std::fs::canonicalize(s.path("app/Dockerfile")).unwrap()
     );
 }

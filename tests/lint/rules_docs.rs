@@ -11,7 +11,8 @@
 //!   whether it is safe, then a ```` ```dockerfile ```` block that is exactly the bad example
 //!   after `--fix` (`--fix --unsafe-fixes` for an unsafe fix) of this rule alone;
 //! - ```` ```context: path/in/context ```` blocks create build-context files for the example of
-//!   the section they are in;
+//!   the section they are in; under `## Fix` such a block is that file after the fix (for a fix
+//!   that edits a file of the build context, such as IL3001's script);
 //! - a ```` ```yaml config ```` block gives settings in `.hadolint.yaml` syntax
 //!   (`trustedRegistries`, `label-schema`, `strict-labels`) for both examples.
 
@@ -36,6 +37,8 @@ struct Doc {
     bad: Example,
     good: Example,
     fixed: Option<String>,
+    /// Build-context files as the fix leaves them (`context:` blocks under `## Fix`).
+    fixed_context: Vec<(String, String)>,
     expect: Vec<(u32, Option<u32>)>,
     config: Option<String>,
 }
@@ -72,6 +75,10 @@ fn parse_doc(text: &str) -> Doc {
             } else if info == "yaml config" {
                 doc.config = Some(body);
             } else if let Some(path) = info.strip_prefix("context:") {
+                if section == "Fix" {
+                    doc.fixed_context.push((path.trim().to_string(), body));
+                    continue;
+                }
                 match target {
                     Some(ex) => ex.context.push((path.trim().to_string(), body)),
                     None => {
@@ -331,11 +338,17 @@ fn fix_sections_show_what_the_fix_writes() {
             ));
             continue;
         };
+        // A fix that edits build-context files gets the bad example's context (written to a
+        // temporary directory, as the fixer would find them).
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (path, body) in &doc.bad.context {
+            std::fs::write(dir.path().join(path), body).expect("write context file");
+        }
         let input = Input {
             display_name: "Dockerfile".into(),
             path: "Dockerfile".into(),
             bytes: bad.as_bytes().to_vec(),
-            build_context: None,
+            build_context: (!doc.fixed_context.is_empty()).then(|| dir.path().to_path_buf()),
         };
         let mut policy = Policy::new();
         policy.select = Some(vec![rule.code.to_string()]);
@@ -347,6 +360,19 @@ fn fix_sections_show_what_the_fix_writes() {
                 "{}: fixing the bad example gives\n{}\nthe doc shows\n{}",
                 rule.code, fixed.fixed, want
             ));
+        }
+        for (path, want) in &doc.fixed_context {
+            let got = fixed
+                .others
+                .iter()
+                .find(|o| o.path == Path::new(path))
+                .map(|o| o.fixed.as_str());
+            if got != Some(want.as_str()) {
+                failures.push(format!(
+                    "{}: fixing the bad example leaves {path} as\n{got:?}\nthe doc shows\n{want}",
+                    rule.code
+                ));
+            }
         }
         if fixed
             .applied

@@ -12,6 +12,7 @@ pub mod write;
 
 use std::collections::HashSet;
 use std::ops::Range;
+use std::path::PathBuf;
 
 use serde::Serialize;
 
@@ -38,10 +39,23 @@ impl Applicability {
 }
 
 /// Replace the bytes `range` of the decoded source with `replacement` (an empty range inserts).
+/// The source is the Dockerfile's, or with `file` another file of the build context.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Edit {
     pub range: Range<usize>,
     pub replacement: String,
+    pub file: Option<FileTarget>,
+}
+
+/// Another file of the build context that an edit changes (IL3001's wrapper script).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FileTarget {
+    /// Relative to the build context; the fixer refuses a path that leaves it.
+    pub path: PathBuf,
+    /// The file as reports name it: the build context as given, joined with `path`.
+    pub display: String,
+    /// Where the edit is in that file (reports index only the Dockerfile's text).
+    pub span: Span,
 }
 
 impl Edit {
@@ -50,6 +64,7 @@ impl Edit {
         Edit {
             range: span.start.offset..span.end.offset,
             replacement: replacement.into(),
+            file: None,
         }
     }
 
@@ -58,13 +73,34 @@ impl Edit {
         Edit {
             range: offset..offset,
             replacement: text.into(),
+            file: None,
         }
     }
 
-    /// Whether two edits touch or overlap: such edits go to different passes, since the order
-    /// in which they would apply is not defined.
+    /// Replaces what `span` covers in another file of the build context.
+    pub fn in_file(
+        path: PathBuf,
+        display: String,
+        span: Span,
+        replacement: impl Into<String>,
+    ) -> Edit {
+        Edit {
+            range: span.start.offset..span.end.offset,
+            replacement: replacement.into(),
+            file: Some(FileTarget {
+                path,
+                display,
+                span,
+            }),
+        }
+    }
+
+    /// Whether two edits of one file touch or overlap: such edits go to different passes,
+    /// since the order in which they would apply is not defined.
     fn collides(&self, other: &Edit) -> bool {
-        self.range.start <= other.range.end && other.range.start <= self.range.end
+        self.file.as_ref().map(|f| &f.path) == other.file.as_ref().map(|f| &f.path)
+            && self.range.start <= other.range.end
+            && other.range.start <= self.range.end
     }
 }
 
@@ -98,6 +134,12 @@ impl Fix {
             .iter()
             .any(|a| other.edits.iter().any(|b| a.collides(b)))
     }
+
+    /// Whether every edit is in the Dockerfile (the fix passes handle only those; fixes of
+    /// other files are applied once, by [`fix_other_files`]).
+    fn in_dockerfile(&self) -> bool {
+        self.edits.iter().all(|e| e.file.is_none())
+    }
 }
 
 /// Which fixes to apply.
@@ -127,7 +169,28 @@ pub struct FixRecord {
     pub applicability: Applicability,
     /// Why it was dropped (empty for an applied fix).
     pub reason: String,
+    /// The other file of the build context the fix edits, as reports name it.
+    pub file: Option<String>,
 }
+
+/// A file of the build context other than the Dockerfile, fixed (IL3001's wrapper script).
+#[derive(Debug, Clone)]
+pub struct FixedOther {
+    /// Relative to the build context.
+    pub path: PathBuf,
+    /// As reports name it.
+    pub display: String,
+    /// Where it is on disk: inside the build context, symlinks resolved.
+    pub resolved: PathBuf,
+    /// As read (to recognise the same file before replacing it).
+    pub bytes: Vec<u8>,
+    pub original: String,
+    pub fixed: String,
+}
+
+/// Scripts and other files a fix edits are read up to this size (an entrypoint script is a few
+/// KiB).
+pub const MAX_OTHER_FILE_BYTES: u64 = 1 << 20;
 
 /// The outcome of fixing one file.
 #[derive(Debug, Clone)]
@@ -143,9 +206,12 @@ pub struct FixedFile {
     pub linted: LintedFile,
     /// Why the file was not touched at all (invalid UTF-8…), if so.
     pub skipped: Option<String>,
+    /// Other files of the build context the applied fixes change.
+    pub others: Vec<FixedOther>,
 }
 
 impl FixedFile {
+    /// Whether the Dockerfile itself changes (other files: [`FixedFile::others`]).
     pub fn changed(&self) -> bool {
         self.fixed != self.original
     }
@@ -182,10 +248,14 @@ pub fn fix_file(
             dropped: Vec::new(),
             linted: first,
             skipped: Some("not valid UTF-8: not fixed (the bytes would change)".into()),
+            others: Vec::new(),
         };
     }
     let mut applied = Vec::new();
     let mut dropped = Vec::new();
+    // Other files are not re-linted between passes (the rule reads them from disk): their
+    // fixes are applied once, from the first lint.
+    let others = fix_other_files(input, &first.findings, mode, &mut applied, &mut dropped);
     let mut refused: HashSet<(&'static str, Fix)> = HashSet::new();
     let mut linted = first;
     let mut text = original.clone();
@@ -208,6 +278,18 @@ pub fn fix_file(
         applied.extend(accepted.iter().map(|f| record(f, String::new())));
         linted = lint(&with_text(input, &text), policy, rules);
     }
+    // What the other files' fixes repaired is not a remaining finding (the rule still sees the
+    // file on disk as it was).
+    let repaired: HashSet<(&str, &Fix)> = others
+        .iter()
+        .flat_map(|o| &o.applied)
+        .map(|(code, fix)| (*code, fix))
+        .collect();
+    linted.findings.retain(|f| {
+        f.fix
+            .as_ref()
+            .is_none_or(|fix| !repaired.contains(&(f.code, fix)))
+    });
     FixedFile {
         original,
         fixed: text,
@@ -215,7 +297,126 @@ pub fn fix_file(
         dropped,
         linted,
         skipped: None,
+        others: others.into_iter().map(|o| o.file).collect(),
     }
+}
+
+/// One other file and the fixes applied to it.
+struct OtherFix {
+    file: FixedOther,
+    applied: Vec<(&'static str, Fix)>,
+}
+
+/// Applies the allowed fixes whose edits are all in one other file of the build context, each
+/// file read once (refused when its path leaves the build context, it is too large or not
+/// UTF-8); a fix that collides with one taken before it in the same file is dropped.
+fn fix_other_files(
+    input: &Input,
+    findings: &[Finding],
+    mode: FixMode,
+    applied: &mut Vec<FixRecord>,
+    dropped: &mut Vec<FixRecord>,
+) -> Vec<OtherFix> {
+    let mut files: Vec<OtherFix> = Vec::new();
+    let mut refused_paths: Vec<&PathBuf> = Vec::new();
+    for finding in findings {
+        let Some(fix) = finding
+            .fix
+            .as_ref()
+            .filter(|fix| mode.allows(fix) && !fix.edits.is_empty() && !fix.in_dockerfile())
+        else {
+            continue;
+        };
+        let Some(target) = fix.edits[0].file.as_ref() else {
+            continue;
+        };
+        let mut drop = |why: String| dropped.push(record(finding, why));
+        if fix
+            .edits
+            .iter()
+            .any(|e| e.file.as_ref().map(|f| &f.path) != Some(&target.path))
+        {
+            drop("its edits are in more than one file".into());
+            continue;
+        }
+        if refused_paths.contains(&&target.path) {
+            continue;
+        }
+        let index = match files.iter().position(|o| o.file.path == target.path) {
+            Some(i) => i,
+            None => match read_other(input, target) {
+                Ok(file) => {
+                    files.push(OtherFix {
+                        file,
+                        applied: Vec::new(),
+                    });
+                    files.len() - 1
+                }
+                Err(why) => {
+                    refused_paths.push(&target.path);
+                    drop(why);
+                    continue;
+                }
+            },
+        };
+        let other = &mut files[index];
+        let text = &other.file.original;
+        let on_characters = fix.edits.iter().all(|e| {
+            e.range.start <= e.range.end
+                && e.range.end <= text.len()
+                && text.is_char_boundary(e.range.start)
+                && text.is_char_boundary(e.range.end)
+        });
+        if !on_characters {
+            drop(format!(
+                "its edit does not fall on the characters of {}",
+                target.display
+            ));
+            continue;
+        }
+        if other.applied.iter().any(|(_, taken)| taken.collides(fix)) {
+            drop(format!(
+                "another fix edits the same place of {}",
+                target.display
+            ));
+            continue;
+        }
+        other.applied.push((finding.code, fix.clone()));
+        applied.push(record(finding, String::new()));
+    }
+    for other in &mut files {
+        other.file.fixed = apply(&other.file.original, other.applied.iter().map(|(_, f)| f));
+    }
+    files
+}
+
+/// Reads the file `target` names, inside `input`'s build context.
+fn read_other(input: &Input, target: &FileTarget) -> Result<FixedOther, String> {
+    let name = &target.display;
+    let context = input
+        .build_context
+        .as_deref()
+        .ok_or_else(|| format!("{name}: no build context to find it in"))?;
+    let resolved = write::resolve_inside(context, &target.path)?;
+    let len = std::fs::metadata(&resolved)
+        .map_err(|e| format!("{name}: {e}"))?
+        .len();
+    if len > MAX_OTHER_FILE_BYTES {
+        return Err(format!(
+            "{name}: larger than {MAX_OTHER_FILE_BYTES} bytes, not fixed"
+        ));
+    }
+    let bytes = std::fs::read(&resolved).map_err(|e| format!("{name}: {e}"))?;
+    let original = String::from_utf8(bytes.clone())
+        .map_err(|_| format!("{name}: not valid UTF-8, not fixed"))?;
+    Ok(FixedOther {
+        path: target.path.clone(),
+        display: target.display.clone(),
+        resolved,
+        bytes,
+        fixed: original.clone(),
+        original,
+    })
 }
 
 /// Fixes many files in parallel; the result is in input order.
@@ -241,6 +442,11 @@ fn record(finding: &Finding, reason: String) -> FixRecord {
             .as_ref()
             .map_or(Applicability::Safe, |f| f.applicability),
         reason,
+        file: finding
+            .fix
+            .as_ref()
+            .and_then(|f| f.edits.iter().find_map(|e| e.file.as_ref()))
+            .map(|f| f.display.clone()),
     }
 }
 
@@ -268,6 +474,7 @@ fn select<'f>(
             f.fix.as_ref().is_some_and(|fix| {
                 mode.allows(fix)
                     && !fix.edits.is_empty()
+                    && fix.in_dockerfile()
                     && !refused.contains(&(f.code, fix.clone()))
             })
         })

@@ -85,3 +85,31 @@ fn temporary_path(dir: &Path, target: &Path) -> PathBuf {
         std::process::id()
     ))
 }
+
+/// The file at `relative` inside the build context `context`, symlinks resolved; an error (one
+/// line naming the path) when the path is absolute, climbs with `..`, or leads out of the
+/// context through a symlink, or is not a regular file. A fix never writes outside the context.
+pub fn resolve_inside(context: &Path, relative: &Path) -> Result<PathBuf, String> {
+    use std::path::Component;
+    let name = context.join(relative);
+    let name = name.display();
+    let plain = relative
+        .components()
+        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+    if !plain || relative.as_os_str().is_empty() {
+        return Err(format!("{name}: outside the build context, not fixed"));
+    }
+    let root = std::fs::canonicalize(context)
+        .map_err(|e| format!("{name}: cannot read the build context: {e}"))?;
+    let resolved =
+        std::fs::canonicalize(root.join(relative)).map_err(|e| format!("{name}: {e}"))?;
+    if !resolved.starts_with(&root) {
+        return Err(format!(
+            "{name}: a symlink leads outside the build context, not fixed"
+        ));
+    }
+    if !resolved.is_file() {
+        return Err(format!("{name}: not a regular file, not fixed"));
+    }
+    Ok(resolved)
+}

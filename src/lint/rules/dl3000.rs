@@ -40,7 +40,8 @@ fn check(ctx: &Context, sink: &mut Sink) {
         let Some(arg) = instr.args.first() else {
             continue;
         };
-        let v = arg.value.trim_matches('"');
+        // hadolint reads a quoted path (either quote) as the path inside the quotes.
+        let v = arg.value.trim_matches(['"', '\'']);
         let windows_abs = v.len() >= 2 && v.as_bytes()[1] == b':';
         if v.starts_with('/') || v.starts_with('$') || windows_abs || v.starts_with('\\') {
             continue;

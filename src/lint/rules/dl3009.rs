@@ -28,7 +28,8 @@ fn check(ctx: &Context, sink: &mut Sink) {
             continue;
         }
         let Some(update) = script.commands.iter().find(|c| {
-            (c.is("apt-get") || c.is("apt")) && c.subcommand_is(APT_VALUE_FLAGS, &["update"])
+            (c.is("apt-get") || c.is("apt") || c.is("aptitude"))
+                && c.subcommand_is(APT_VALUE_FLAGS, &["update"])
         }) else {
             continue;
         };

@@ -20,16 +20,34 @@ fn check(ctx: &Context, sink: &mut Sink) {
         if !cmd.is("npm") || !cmd.subcommand_is(&[], &["install", "i", "add"]) {
             continue;
         }
-        for pkg in cmd.operands(&["--prefix", "--registry", "--cache", "-w", "--workspace"]) {
+        for pkg in cmd.operands(&[
+            "--prefix",
+            "--registry",
+            "--cache",
+            "-w",
+            "--workspace",
+            "--loglevel",
+        ]) {
             let v = &pkg.value;
+            // A git source pins with `#<tag, commit or semver range>`.
+            if v.starts_with("git") {
+                if !v.contains('#') && !pkg.is_dynamic() {
+                    sink.report(
+                        pkg.span,
+                        format!("Pin the revision of `{v}` (`…#<tag or commit>`)"),
+                    );
+                }
+                continue;
+            }
             let name_part = v.strip_prefix('@').unwrap_or(v);
             let pinned = name_part.contains('@') || v.contains('#');
             let local = v.starts_with('.')
                 || v.starts_with('/')
+                || v.starts_with("~/")
                 || v.ends_with(".tgz")
+                || v.ends_with(".tar")
                 || v.ends_with(".tar.gz")
                 || v.contains("://")
-                || v.starts_with("git")
                 || v.starts_with("file:");
             if pinned || local || pkg.is_dynamic() {
                 continue;

@@ -45,6 +45,8 @@ fn is_archive(path: &str) -> bool {
 /// A source ADD treats as more than a local path: a URL, a git remote, an archive it would
 /// unpack, or a variable that could be any of those.
 fn is_special(path: &str) -> bool {
+    // A quoted source counts by what is inside the quotes (as hadolint reads it).
+    let path = path.trim_matches(['"', '\'']);
     path.contains("://") || path.starts_with("git@") || is_archive(path) || path.contains('$')
 }
 

@@ -26,7 +26,9 @@ fn check(ctx: &Context, sink: &mut Sink) {
         let Some(dest) = instr.args.last() else {
             continue;
         };
-        if !dest.value.ends_with('/') && !dest.value.contains('$') {
+        // A quoted destination counts by what is inside the quotes (as hadolint reads it).
+        let path = dest.value.trim_matches(['"', '\'']);
+        if !path.ends_with('/') && !path.contains('$') {
             sink.report(
                 dest.span,
                 format!(

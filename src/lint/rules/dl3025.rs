@@ -3,6 +3,7 @@
 use crate::dockerfile::ast::{Form, Instruction, Keyword};
 use crate::lint::fix::{Edit, Fix};
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
+use crate::lint::rules::util::SHELL_BUILTINS;
 
 pub static RULE: Rule = Rule {
     code: "DL3025",
@@ -15,13 +16,6 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../../rules/DL3025.md"),
     check,
 };
-
-/// Shell builtins: as the program of an exec-form command they would not be found.
-const BUILTINS: &[&str] = &[
-    "exec", "cd", "export", "source", ".", "set", "unset", "ulimit", "umask", "trap", "eval",
-    "alias", "shift", "read", "exit", "return", "wait", "command", "type", "hash", "local",
-    "readonly",
-];
 
 /// The JSON form: plain words (no quoting, expansion, globbing or operators) become one string
 /// each; anything else becomes `["/bin/sh", "-c", "<text>"]`, which is exactly what the shell
@@ -48,7 +42,8 @@ fn fix(ctx: &Context, instr: &Instruction) -> Option<Fix> {
             .instructions
             .iter()
             .any(|i| i.keyword == Keyword::Cmd && i.stage == instr.stage);
-    let plain = words.iter().all(|w| plain_word(w)) && !BUILTINS.contains(&words[0]) && !beside_cmd;
+    let plain =
+        words.iter().all(|w| plain_word(w)) && !SHELL_BUILTINS.contains(&words[0]) && !beside_cmd;
     let json = |items: &[&str]| {
         let quoted: Vec<String> = items
             .iter()
@@ -66,6 +61,15 @@ fn fix(ctx: &Context, instr: &Instruction) -> Option<Fix> {
 
 fn check(ctx: &Context, sink: &mut Sink) {
     for instr in &ctx.dockerfile.instructions {
+        // hadolint checks `HEALTHCHECK CMD` too: its shell form adds a `/bin/sh` to every probe.
+        if instr.keyword == Keyword::Healthcheck
+            && !instr.healthcheck_none
+            && instr.form == Form::Shell
+            && let Some(arg) = instr.args.first().filter(|a| !a.value.trim().is_empty())
+        {
+            sink.report(arg.span, "Shell-form HEALTHCHECK CMD starts `/bin/sh -c` for every probe: write it as a JSON array, e.g. HEALTHCHECK CMD [\"prog\", \"arg\"]");
+            continue;
+        }
         if !matches!(instr.keyword, Keyword::Cmd | Keyword::Entrypoint) || instr.form != Form::Shell
         {
             continue;

@@ -1,6 +1,9 @@
-//! DL3026: Use only an allowed registry in the FROM image.
+//! DL3026: Use only an allowed registry in the FROM image (and in `COPY --from=`/`--mount=from=`
+//! images, as hadolint).
 
+use crate::dockerfile::ast::ImageRef;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
+use crate::lint::rules::util::mount_options;
 
 pub static RULE: Rule = Rule {
     code: "DL3026",
@@ -52,6 +55,42 @@ fn check(ctx: &Context, sink: &mut Sink) {
                     trusted.join(", ")
                 ),
             );
+        }
+    } // Images pulled by `COPY --from=IMAGE` and `RUN --mount=…,from=IMAGE` (not stage names).
+    for instr in &df.instructions {
+        let sources = instr
+            .flags
+            .iter()
+            .filter(|f| f.name == "from")
+            .filter_map(|f| f.value.as_ref().map(|v| (v.value.clone(), f.span)))
+            .chain(
+                instr
+                    .flags
+                    .iter()
+                    .filter(|f| f.name == "mount")
+                    .flat_map(|f| {
+                        mount_options(f)
+                            .into_iter()
+                            .filter(|(k, _)| k == "from")
+                            .map(move |(_, v)| (v, f.span))
+                    }),
+            );
+        for (source, span) in sources {
+            let image_like = source.contains(['/', ':', '@']) && !source.contains('$');
+            if !image_like || df.stage_by_ref(&source).is_some() {
+                continue;
+            }
+            let image = ImageRef::split(&source);
+            let registry = image.registry_or_default();
+            if !trusted.iter().any(|t| allowed(registry, t)) {
+                sink.report(
+                    span,
+                    format!(
+                        "`{source}` comes from registry `{registry}`, which is not in trustedRegistries ({})",
+                        trusted.join(", ")
+                    ),
+                );
+            }
         }
     }
 }

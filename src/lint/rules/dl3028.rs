@@ -34,6 +34,11 @@ fn check(ctx: &Context, sink: &mut Sink) {
             "--bindir",
             "--platform",
         ]) {
+            // After `--` come the gem's build options, not gems.
+            let end_of_gems = cmd.args.iter().position(|a| a.value == "--");
+            if end_of_gems.is_some_and(|end| cmd.args[end].span.start <= pkg.span.start) {
+                break;
+            }
             let v = &pkg.value;
             if v.contains(':') || v.ends_with(".gem") || v.contains('/') || pkg.is_dynamic() {
                 continue;

@@ -22,11 +22,16 @@ fn is_install(cmd: &Command) -> bool {
             crate::lint::rules::packages::YUM_VALUE_FLAGS,
             &[
                 "install",
+                "in",
                 "groupinstall",
                 "localinstall",
                 "reinstall",
+                "rei",
                 "update",
                 "upgrade",
+                "up",
+                "upgrade-minimal",
+                "up-min",
             ],
         )
 }
@@ -41,7 +46,8 @@ fn check(ctx: &Context, sink: &mut Sink) {
         sink,
         is_install,
         is_cleanup,
-        &["/var/cache/dnf", "/var/cache/yum"],
+        // dnf5 keeps its cache in /var/cache/libdnf5.
+        &["/var/cache/dnf", "/var/cache/yum", "/var/cache/libdnf5"],
         Some("clean all"),
         "dnf keeps downloaded packages and metadata in /var/cache/dnf in this layer: end the RUN with `dnf clean all`",
     );

@@ -27,17 +27,21 @@ fn check(ctx: &Context, sink: &mut Sink) {
             if cmd.has_flag(&["--no-cache-dir"]) {
                 continue;
             }
-            let off = env_is_set(ctx, idx, Some(cmd), "PIP_NO_CACHE_DIR").is_some_and(|v| {
+            let truthy = |v: &str| {
                 !matches!(
                     v.to_ascii_lowercase().as_str(),
                     "" | "0" | "false" | "no" | "off"
                 )
-            });
+            };
+            let off =
+                env_is_set(ctx, idx, Some(cmd), "PIP_NO_CACHE_DIR").is_some_and(|v| truthy(&v));
             let exported = script.commands.iter().any(|c| {
                 c.is("export")
-                    && c.args
-                        .iter()
-                        .any(|a| a.value.starts_with("PIP_NO_CACHE_DIR="))
+                    && c.args.iter().any(|a| {
+                        a.value
+                            .strip_prefix("PIP_NO_CACHE_DIR=")
+                            .is_some_and(truthy)
+                    })
             });
             if off || exported {
                 continue;

@@ -35,10 +35,11 @@ fn problem(key: &str) -> Option<&'static str> {
     if k.contains("..") || k.contains("--") {
         return Some("contains `..` or `--`");
     }
-    if !k.starts_with(|c: char| c.is_ascii_alphanumeric())
+    // Docker's key guideline: begin with a lower-case letter, end with a letter or digit.
+    if !k.starts_with(|c: char| c.is_ascii_lowercase())
         || !k.ends_with(|c: char| c.is_ascii_alphanumeric())
     {
-        return Some("must start and end with a letter or digit");
+        return Some("must start with a lower-case letter and end with a letter or digit");
     }
     None
 }

@@ -1,5 +1,6 @@
 //! DL3060: yarn cache clean missing after yarn install was run.
 
+use crate::dockerfile::stages::final_chain;
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
 use crate::lint::rules::packages::check_cache_cleanup;
 use crate::shell::Command;
@@ -33,9 +34,10 @@ fn is_cleanup(cmd: &Command) -> bool {
 }
 
 fn check(ctx: &Context, sink: &mut Sink) {
+    let mut all = Sink::default();
     check_cache_cleanup(
         ctx,
-        sink,
+        &mut all,
         is_install,
         is_cleanup,
         &[
@@ -45,5 +47,21 @@ fn check(ctx: &Context, sink: &mut Sink) {
         ],
         None,
         "yarn keeps every downloaded package in its cache in this layer: end the RUN with `yarn cache clean` (or use a cache mount)",
+    );
+    // As hadolint: only the stages the final image is built from keep the cache.
+    let keep = final_chain(ctx.dockerfile);
+    let instructions = &ctx.dockerfile.instructions;
+    let in_final_image = |offset: usize| {
+        // Instructions are in file order: the last one starting at or before the offset.
+        let after = instructions.partition_point(|i| i.span.start.offset <= offset);
+        after
+            .checked_sub(1)
+            .and_then(|i| instructions[i].stage)
+            .is_some_and(|stage| keep.contains(&stage))
+    };
+    sink.diagnostics.extend(
+        all.diagnostics
+            .into_iter()
+            .filter(|d| in_final_image(d.span.start.offset)),
     );
 }

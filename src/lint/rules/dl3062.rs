@@ -17,14 +17,23 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Context, sink: &mut Sink) {
     for (_, _, cmd) in run_commands(ctx) {
-        if !cmd.is("go") || !cmd.subcommand_is(&[], &["install", "get"]) {
+        if !cmd.is("go") || !cmd.subcommand_is(&[], &["install", "get", "run"]) {
             continue;
         }
-        for pkg in cmd.operands(&[
+        let operands = cmd.operands(&[
             "-ldflags", "-tags", "-o", "-gcflags", "-mod", "-modfile", "-p",
-        ]) {
+        ]);
+        // `go run PKG ARGS…`: only the first operand is a package, the rest are its arguments.
+        let packages = if cmd.subcommand_is(&[], &["run"]) {
+            &operands[..operands.len().min(1)]
+        } else {
+            &operands[..]
+        };
+        for pkg in packages {
             let v = &pkg.value;
-            let local = v.starts_with('.') || v.starts_with('/') || !v.contains('.');
+            // `go run main.go`: a source file, not a module path.
+            let local =
+                v.starts_with('.') || v.starts_with('/') || !v.contains('.') || v.ends_with(".go");
             if local || pkg.is_dynamic() {
                 continue;
             }

@@ -33,7 +33,7 @@ fn check(ctx: &Context, sink: &mut Sink) {
         }
         if let Some(src) = copy_sources(instr)
             .iter()
-            .find(|s| matches!(s.value.as_str(), "/" | "/." | "/*"))
+            .find(|s| matches!(s.value.trim_matches(['"', '\'']), "/" | "/." | "/*"))
         {
             sink.report(
                 src.span,

@@ -16,16 +16,20 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, sink: &mut Sink) {
+    // Per stage, as hadolint: each stage is its own image with its own tools.
     let uses: Vec<_> = run_commands(ctx)
         .filter(|(_, _, c)| c.is("wget") || c.is("curl"))
-        .map(|(_, _, c)| c)
+        .map(|(_, instr, c)| (instr.stage, c))
         .collect();
-    let Some(first) = uses.first() else { return };
-    let first_tool = first.program();
-    for cmd in uses.iter().filter(|c| c.program() != first_tool) {
-        sink.report(
-            cmd.name.span,
-            format!("Both wget and curl are used: use `{first_tool}` everywhere so the image needs only one of them"),
-        );
+    let mut first_of_stage: std::collections::HashMap<Option<usize>, &str> =
+        std::collections::HashMap::new();
+    for (stage, cmd) in &uses {
+        let first_tool = *first_of_stage.entry(*stage).or_insert(cmd.program());
+        if cmd.program() != first_tool {
+            sink.report(
+                cmd.name.span,
+                format!("Both wget and curl are used: use `{first_tool}` everywhere so the image needs only one of them"),
+            );
+        }
     }
 }

@@ -109,5 +109,6 @@ pub fn delete_lines(ctx: &Context, instr: &Instruction) -> Option<Edit> {
     Some(Edit {
         range: start..end,
         replacement: String::new(),
+        file: None,
     })
 }

@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 
 use crate::dockerfile::ast::{Instruction, Keyword};
 use crate::dockerfile::stages::stage_chain;
+use crate::lint::fix::{Edit, Fix};
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink, read_file_inside};
 use crate::lint::rules::util::container_path_join as join;
-use crate::lint::rules::util::copy_sources;
+use crate::lint::rules::util::{SHELL_BUILTINS, copy_sources};
 use crate::shell::{self, basename};
 
 pub static RULE: Rule = Rule {
@@ -92,7 +93,7 @@ fn check(ctx: &Context, sink: &mut Sink) {
     if target.is_dynamic() || target.value.is_empty() {
         return;
     }
-    let Some(body) = find_script(ctx, &indices, runner, &target.value) else {
+    let Some((body, file)) = find_script(ctx, &indices, runner, &target.value) else {
         return;
     };
     if !looks_like_shell_script(&target.value, &body) {
@@ -122,13 +123,61 @@ fn check(ctx: &Context, sink: &mut Sink) {
     {
         return;
     }
-    sink.report(
+    let fix = file
+        .filter(|_| exec_can_be_added(&parsed, last_cmd, &body))
+        .and_then(|path| add_exec(ctx, &path, last_cmd));
+    sink.report_fix(
         target.span,
         format!(
             "{} ends by running `{program}` (line {}) without `exec`: the shell stays PID 1 and SIGTERM never reaches the program; write `exec {program} …`",
             target.value, last_cmd.name.span.start.line,
         ),
+        fix,
     );
+}
+
+/// Whether `exec ` can go in front of `last`, the script's last command, without changing what
+/// else the script does: it must be the last command of the whole script (not followed by a
+/// loop, condition or `exit`), at top level, alone in its pipeline, not a shell builtin, and
+/// written as its own word at the start of its statement (no `VAR=value` or `env` in front).
+fn exec_can_be_added(script: &shell::Script, last: &shell::Command, body: &str) -> bool {
+    let is_last = script
+        .commands
+        .last()
+        .is_some_and(|c| std::ptr::eq(c, last));
+    let statement_start = body
+        .get(..last.name.span.start.offset)
+        .and_then(|before| before.rsplit('\n').next())
+        .map(str::trim_end)
+        .is_some_and(|before| {
+            before.is_empty()
+                || before.ends_with(';')
+                || before.ends_with("&&")
+                || before.ends_with("||")
+        });
+    is_last
+        && last.depth == 0
+        && last.pipeline_len == 1
+        && !last.in_shell_string
+        && last.assignments.is_empty()
+        && statement_start
+        && !SHELL_BUILTINS.contains(&last.program())
+}
+
+/// The unsafe fix: `exec ` inserted before the last command of the script file `path` (in the
+/// build context). Unsafe: the shell no longer runs anything after that command (an `EXIT` trap,
+/// for one), and the program now receives the signals.
+fn add_exec(ctx: &Context, path: &Path, last: &shell::Command) -> Option<Fix> {
+    let context = ctx.build_context?;
+    let relative = path.strip_prefix(context).ok()?.to_path_buf();
+    let at = last.name.span.start;
+    let span = crate::dockerfile::ast::Span::new(at, at);
+    Some(Fix::unsafe_edits(vec![Edit::in_file(
+        relative,
+        path.display().to_string(),
+        span,
+        "exec ",
+    )]))
 }
 
 /// Programs that start the real command as their child or replace themselves with it.
@@ -182,8 +231,14 @@ fn looks_like_shell_script(path: &str, body: &str) -> bool {
 }
 
 /// Finds the build-context file that the COPY/ADD instructions before `runner` placed at
-/// `target`, and reads it. Heredoc COPYs are read from the Dockerfile itself.
-fn find_script(ctx: &Context, indices: &[usize], runner: usize, target: &str) -> Option<String> {
+/// `target`, and reads it: its text, and its path when it is a file of the build context.
+/// Heredoc COPYs are read from the Dockerfile itself.
+fn find_script(
+    ctx: &Context,
+    indices: &[usize],
+    runner: usize,
+    target: &str,
+) -> Option<(String, Option<PathBuf>)> {
     let df = ctx.dockerfile;
     let mut workdir = String::from("/");
     let mut found: Option<Found> = None;
@@ -205,8 +260,9 @@ fn find_script(ctx: &Context, indices: &[usize], runner: usize, target: &str) ->
     }
     // The runner resolves a relative path against the WORKDIR in force when it runs.
     match found? {
-        Found::Inline(body) => Some(body),
-        Found::File(path) => read_file_inside(ctx.build_context?, &path, MAX_SCRIPT_BYTES),
+        Found::Inline(body) => Some((body, None)),
+        Found::File(path) => read_file_inside(ctx.build_context?, &path, MAX_SCRIPT_BYTES)
+            .map(|body| (body, Some(path))),
     }
 }
 

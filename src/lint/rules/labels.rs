@@ -92,7 +92,8 @@ impl LabelType {
             LabelType::Semver => SEMVER.is_match(v),
             LabelType::Email => EMAIL.is_match(v),
             LabelType::Hash => {
-                (v.len() == 40 || v.len() == 64) && v.chars().all(|c| c.is_ascii_hexdigit())
+                // Full SHA-1 / SHA-256 object names, or git's default 7-character short form.
+                matches!(v.len(), 7 | 40 | 64) && v.chars().all(|c| c.is_ascii_hexdigit())
             }
             LabelType::Spdx => v.split([' ', '(', ')']).filter(|t| !t.is_empty()).all(|t| {
                 matches!(t, "AND" | "OR" | "WITH")

@@ -69,6 +69,16 @@ pub const PIP_VALUE_FLAGS: &[&str] = &[
     "--global-option",
     "--config-settings",
     "-C",
+    "--root-user-action",
+];
+/// pipx options that take a separate argument.
+pub const PIPX_VALUE_FLAGS: &[&str] = &[
+    "--python",
+    "--index-url",
+    "-i",
+    "--pip-args",
+    "--suffix",
+    "--spec",
 ];
 /// yum/dnf options that take a separate argument.
 pub const YUM_VALUE_FLAGS: &[&str] = &[
@@ -173,14 +183,15 @@ pub fn check_cache_cleanup(
         if has_cache_mount(instr, cache_paths) {
             continue;
         }
-        let cleaned = script
+        // Only a cleanup after the install empties the cache (commands are in execution order).
+        let last_cleanup = script
             .commands
             .iter()
-            .any(|c| is_cleanup(c) || removes_any(c, cache_paths));
-        if cleaned {
-            continue;
-        }
-        for cmd in script.commands.iter().filter(|c| is_install(c)) {
+            .rposition(|c| is_cleanup(c) || removes_any(c, cache_paths));
+        for (i, cmd) in script.commands.iter().enumerate() {
+            if !is_install(cmd) || last_cleanup.is_some_and(|last| last > i) {
+                continue;
+            }
             let at = cmd
                 .subcommand(&[])
                 .map(|w| cmd.name.span.cover(w.span))
@@ -214,7 +225,7 @@ pub fn check_assume_yes(
         if !programs.contains(&cmd.program()) || !cmd.subcommand_is(value_flags, subcommands) {
             continue;
         }
-        if cmd.has_flag(yes_flags) {
+        if cmd.has_flag(yes_flags) || quiet_level_two(cmd, yes_flags) {
             continue;
         }
         let subcommand = cmd.subcommand(value_flags);
@@ -228,10 +239,40 @@ pub fn check_assume_yes(
     }
 }
 
+/// apt-get's quiet level 2 (which implies `-y`) given as two separate `-q`/`--quiet` flags;
+/// only for the tools whose yes flags say so (`-qq` among them).
+fn quiet_level_two(cmd: &Command, yes_flags: &[&str]) -> bool {
+    yes_flags.contains(&"-qq")
+        && cmd
+            .args
+            .iter()
+            .filter(|a| a.value == "-q" || a.value == "--quiet")
+            .count()
+            >= 2
+}
+
 /// Shared check of the rpm pinning rules (DL3033 yum, DL3041 dnf): `name-<version>` pins.
 pub fn check_rpm_pins(ctx: &Context, sink: &mut Sink, programs: &[&str]) {
     for (_, _, cmd) in run_commands(ctx) {
-        if !programs.contains(&cmd.program()) || !cmd.subcommand_is(YUM_VALUE_FLAGS, &["install"]) {
+        if !programs.contains(&cmd.program()) {
+            continue;
+        }
+        let positionals = cmd.positionals(YUM_VALUE_FLAGS);
+        let words: Vec<&str> = positionals.iter().map(|w| w.value.as_str()).collect();
+        // `module install name:stream` pins with the stream.
+        if words.starts_with(&["module", "install"]) {
+            for module in &positionals[2..] {
+                let v = &module.value;
+                if !v.contains(':') && !module.is_dynamic() {
+                    sink.report(
+                        module.span,
+                        format!("Pin the stream of module `{v}` (`{v}:<stream>`)"),
+                    );
+                }
+            }
+            continue;
+        }
+        if words.first() != Some(&"install") {
             continue;
         }
         for pkg in cmd.operands(YUM_VALUE_FLAGS) {

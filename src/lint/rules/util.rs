@@ -1,6 +1,6 @@
 //! Small queries over the syntax tree that many rules share.
 
-use crate::dockerfile::ast::{Instruction, Keyword};
+use crate::dockerfile::ast::{Flag, Instruction, Keyword};
 use crate::dockerfile::stages::stage_chain;
 use crate::lint::rule::{Context, Sink};
 use crate::lint::rules::facts::onbuild_run;
@@ -27,21 +27,35 @@ pub fn runs<'c>(
         .filter_map(move |(idx, i)| ctx.facts().script(idx).map(|s| (idx, i, s)))
 }
 
+/// Shell builtins that exist only inside the shell: as the program of an exec-form command
+/// they would not be found, and `exec` cannot replace the shell with them.
+pub const SHELL_BUILTINS: &[&str] = &[
+    "exec", "cd", "export", "source", ".", "set", "unset", "ulimit", "umask", "trap", "eval",
+    "alias", "shift", "read", "exit", "return", "wait", "command", "type", "hash", "local",
+    "readonly",
+];
+
 /// The `--mount` flags of a RUN, as key→value maps (`type=cache,target=/x`).
 pub fn mounts(instr: &Instruction) -> Vec<Vec<(String, String)>> {
     instr
         .flags
         .iter()
-        .filter(|f| f.name == "mount")
-        .filter_map(|f| f.value.as_ref())
-        .map(|v| {
-            v.value
-                .split(',')
-                .map(|kv| match kv.split_once('=') {
-                    Some((k, v)) => (k.trim().to_ascii_lowercase(), v.trim().to_string()),
-                    None => (kv.trim().to_ascii_lowercase(), String::new()),
-                })
-                .collect()
+        .filter(|f| f.name == "mount" && f.value.is_some())
+        .map(mount_options)
+        .collect()
+}
+
+/// One `--mount` flag's options as key→value pairs (keys lower-cased); empty without a value.
+pub fn mount_options(flag: &Flag) -> Vec<(String, String)> {
+    let Some(value) = &flag.value else {
+        return Vec::new();
+    };
+    value
+        .value
+        .split(',')
+        .map(|kv| match kv.split_once('=') {
+            Some((k, v)) => (k.trim().to_ascii_lowercase(), v.trim().to_string()),
+            None => (kv.trim().to_ascii_lowercase(), String::new()),
         })
         .collect()
 }
