@@ -42,6 +42,10 @@ impl ReadArgs {
         SourceOptions {
             platform: self.platform.clone(),
             insecure_registries: self.insecure_registry.clone(),
+            // A malformed value is reported by analyze_options, which runs first.
+            max_spool_bytes: ci::parse_bytes(&self.max_decompressed_bytes)
+                .ok()
+                .map(|max| max.unwrap_or(u64::MAX)),
         }
     }
 

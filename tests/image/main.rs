@@ -3,6 +3,7 @@
 //! built by buildah (`support` builds and caches them).
 
 mod analysis;
+mod archives;
 mod bad_input;
 mod bridge;
 mod cli;

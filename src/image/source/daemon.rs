@@ -2,21 +2,17 @@
 //! `/var/run/docker.sock`), streaming `GET /images/{name}/get` (`docker save`). Podman's
 //! `podman system service` speaks the same API and is what the tests use.
 //!
-//! The saved archive is spooled to a temporary file and then read by the docker-archive reader.
-//! A stream cannot be read in place: `docker save` writes `manifest.json` (which says which
-//! entries are layers, in which order) after the layers, and the reader decompresses several
-//! layers at once on different threads, each seeking to its own slice of the tar. Holding the
-//! stream in memory instead would cost the whole image's size in RAM. The file is removed when
-//! the image is dropped.
+//! The saved archive is copied into a [`Spool`] (see there why a stream cannot be read in
+//! place) and then read by the docker-archive reader.
 
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::io::Read;
+use std::path::Path;
 
 use anyhow::{Result, anyhow};
 use bollard::Docker;
 use futures_util::StreamExt;
 
+use super::spool::Spool;
 use super::{ConfigBlob, ImageSource, LayerDescriptor, SourceOptions, docker_archive};
 
 /// The socket used when `DOCKER_HOST` is not set.
@@ -31,18 +27,21 @@ const HAS_IMAGE_TIMEOUT_SECS: u64 = 30;
 
 /// Opens `reference` from the daemon.
 pub fn open(reference: &str, options: &SourceOptions) -> Result<Box<dyn ImageSource>> {
-    let _ = options; // The daemon stores one platform per tag; nothing to choose.
-    open_at(&daemon_host(), reference)
+    open_at(&daemon_host(), reference, options)
 }
 
 /// Opens `reference` from the daemon at `host` (`unix:///path`, `tcp://host:port`).
-pub fn open_at(host: &str, reference: &str) -> Result<Box<dyn ImageSource>> {
+pub fn open_at(
+    host: &str,
+    reference: &str,
+    options: &SourceOptions,
+) -> Result<Box<dyn ImageSource>> {
     let what = format!("daemon://{reference}");
     let runtime = runtime().map_err(|e| anyhow!("{what}: {e}"))?;
     let spool = runtime
-        .block_on(save_to_spool(reference, host))
+        .block_on(save_to_spool(reference, host, options.max_spool_bytes()))
         .map_err(|e| anyhow!("{what}: {e}"))?;
-    open_spooled(what, spool, &format!("the daemon at {host}"))
+    open_spooled(what, spool, &format!("the daemon at {host}"), options)
 }
 
 /// Reads a saved archive as the image `what`; `sender` names who wrote it, for messages.
@@ -50,11 +49,12 @@ pub(super) fn open_spooled(
     what: String,
     spool: Spool,
     sender: &str,
+    options: &SourceOptions,
 ) -> Result<Box<dyn ImageSource>> {
-    let inner = docker_archive::open(&spool.0).map_err(|e| {
+    let inner = docker_archive::open(spool.path(), None, options).map_err(|e| {
         anyhow!(
             "{what}: {sender} sent an unreadable archive: {}",
-            format!("{e:#}").replace(&spool.0.display().to_string(), "<saved archive>")
+            format!("{e:#}").replace(&spool.path().display().to_string(), "<saved archive>")
         )
     })?;
     Ok(Box::new(DaemonImage {
@@ -125,7 +125,7 @@ async fn connect(host: &str) -> Result<Docker> {
     })
 }
 
-async fn save_to_spool(reference: &str, host: &str) -> Result<Spool> {
+async fn save_to_spool(reference: &str, host: &str, max_bytes: u64) -> Result<Spool> {
     let docker = connect(host).await?;
     // Ask first: a missing image then gets a clear message instead of a failed stream.
     if let Err(e) = docker.inspect_image(reference).await {
@@ -137,10 +137,7 @@ async fn save_to_spool(reference: &str, host: &str) -> Result<Spool> {
         });
     }
     let spool = Spool::create()?;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .open(&spool.0)
-        .map_err(|e| anyhow!("{}: {e}", spool.0.display()))?;
+    let mut file = spool.writer(max_bytes)?;
     let mut stream = docker.export_image(reference);
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|e| {
@@ -149,10 +146,9 @@ async fn save_to_spool(reference: &str, host: &str) -> Result<Spool> {
                 one_line(&e)
             )
         })?;
-        file.write_all(&chunk)
-            .map_err(|e| anyhow!("cannot spool the saved image to {}: {e}", spool.0.display()))?;
+        file.write(&chunk)?;
     }
-    file.sync_data().ok();
+    file.finish()?;
     Ok(spool)
 }
 
@@ -162,38 +158,6 @@ fn one_line(error: &dyn std::fmt::Display) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// A temporary file holding a saved image, deleted on drop.
-pub(super) struct Spool(pub(super) PathBuf);
-
-impl Spool {
-    pub(super) fn create() -> Result<Spool> {
-        static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let dir = std::env::temp_dir();
-        loop {
-            let path = dir.join(format!(
-                "imgdive-daemon-{}-{}.tar",
-                std::process::id(),
-                COUNTER.fetch_add(1, Ordering::Relaxed)
-            ));
-            match std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-            {
-                Ok(_) => return Ok(Spool(path)),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(anyhow!("cannot create a file in {}: {e}", dir.display())),
-            }
-        }
-    }
-}
-
-impl Drop for Spool {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
 }
 
 /// The spooled archive, reported under the daemon reference the user gave.

@@ -21,6 +21,7 @@ pub mod oci;
 pub mod platform;
 pub mod podman;
 pub mod registry;
+pub mod spool;
 
 /// One layer as the manifest (or `manifest.json`) describes it, before it is read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,13 +130,27 @@ pub struct SourceOptions {
     pub platform: Option<String>,
     /// Registry hosts (`host[:port]`) that may be reached over plain HTTP.
     pub insecure_registries: Vec<String>,
+    /// Largest temporary copy of an archive that cannot be read in place (a compressed tar,
+    /// stdin, a daemon's save); `None`: [`spool::DEFAULT_MAX_SPOOL_BYTES`].
+    pub max_spool_bytes: Option<u64>,
+}
+
+impl SourceOptions {
+    pub fn max_spool_bytes(&self) -> u64 {
+        self.max_spool_bytes
+            .unwrap_or(spool::DEFAULT_MAX_SPOOL_BYTES)
+    }
 }
 
 /// What the SOURCE argument names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SourceSpec {
-    /// `docker-archive:PATH`, or a plain path to a tar file.
-    DockerArchive(PathBuf),
+    /// `docker-archive:PATH[:REF]`, a plain path to a tar file (plain, gzip or zstd), or `-`
+    /// (stdin).
+    DockerArchive {
+        path: PathBuf,
+        reference: Option<String>,
+    },
     /// `oci:DIR[:ref]`, or a plain path to a directory holding `oci-layout`.
     OciDir {
         path: PathBuf,
@@ -166,7 +181,8 @@ impl SourceSpec {
         }
         if let Some(rest) = source.strip_prefix("docker-archive:") {
             let rest = rest.strip_prefix("//").unwrap_or(rest);
-            return Ok(SourceSpec::DockerArchive(PathBuf::from(rest)));
+            let (path, reference) = split_path_image_ref(rest);
+            return Ok(SourceSpec::DockerArchive { path, reference });
         }
         if let Some(rest) = source.strip_prefix("oci-archive:") {
             let (path, reference) = split_path_ref(rest);
@@ -188,6 +204,12 @@ impl SourceSpec {
             return Ok(SourceSpec::Podman(rest.to_string()));
         }
         let path = Path::new(source);
+        if source == "-" {
+            return Ok(SourceSpec::DockerArchive {
+                path: path.to_path_buf(),
+                reference: None,
+            });
+        }
         if path.is_dir() {
             return Ok(SourceSpec::OciDir {
                 path: path.to_path_buf(),
@@ -195,7 +217,10 @@ impl SourceSpec {
             });
         }
         if path.is_file() {
-            return Ok(SourceSpec::DockerArchive(path.to_path_buf()));
+            return Ok(SourceSpec::DockerArchive {
+                path: path.to_path_buf(),
+                reference: None,
+            });
         }
         if looks_like_path(source) {
             bail!("{source}: no such file or directory");
@@ -244,7 +269,10 @@ impl Engine {
         Ok(match self {
             Engine::Docker => SourceSpec::Daemon(source.to_string()),
             Engine::Podman => SourceSpec::Podman(source.to_string()),
-            Engine::DockerArchive => SourceSpec::DockerArchive(PathBuf::from(source)),
+            Engine::DockerArchive => SourceSpec::DockerArchive {
+                path: PathBuf::from(source),
+                reference: None,
+            },
         })
     }
 }
@@ -263,18 +291,44 @@ fn split_path_ref(rest: &str) -> (PathBuf, Option<String>) {
     }
 }
 
+/// `PATH[:REF]` where REF is an image reference (`app:1`, `localhost/app`): split after the
+/// longest prefix that exists (paths may contain `:`), else at the first `:`.
+fn split_path_image_ref(rest: &str) -> (PathBuf, Option<String>) {
+    let splits = rest
+        .match_indices(':')
+        .map(|(at, _)| at)
+        .collect::<Vec<_>>();
+    let existing = splits
+        .iter()
+        .rev()
+        .find(|&&at| at > 0 && Path::new(&rest[..at]).exists());
+    if Path::new(rest).exists() || rest == "-" {
+        return (PathBuf::from(rest), None);
+    }
+    match existing.or(splits.first()) {
+        Some(&at) if at > 0 && at + 1 < rest.len() => {
+            (PathBuf::from(&rest[..at]), Some(rest[at + 1..].to_string()))
+        }
+        _ => (PathBuf::from(rest), None),
+    }
+}
+
 fn looks_like_path(source: &str) -> bool {
     source.starts_with('/')
         || source.starts_with("./")
         || source.starts_with("../")
         || source.ends_with(".tar")
         || source.ends_with(".tar.gz")
+        || source.ends_with(".tgz")
+        || source.ends_with(".tar.zst")
 }
 
 /// Opens the image a SOURCE names.
 pub fn open(spec: &SourceSpec, options: &SourceOptions) -> Result<Box<dyn ImageSource>> {
     match spec {
-        SourceSpec::DockerArchive(path) => docker_archive::open(path),
+        SourceSpec::DockerArchive { path, reference } => {
+            docker_archive::open(path, reference.as_deref(), options)
+        }
         SourceSpec::OciDir { path, reference } => {
             oci::open_dir(path, reference.as_deref(), options)
         }
@@ -283,7 +337,7 @@ pub fn open(spec: &SourceSpec, options: &SourceOptions) -> Result<Box<dyn ImageS
         }
         SourceSpec::Registry(reference) => registry::open(reference, options),
         SourceSpec::Daemon(reference) => daemon::open(reference, options),
-        SourceSpec::Podman(reference) => podman::open(reference),
+        SourceSpec::Podman(reference) => podman::open(reference, options),
         SourceSpec::Auto(reference) => {
             if daemon::has_image(reference, options) {
                 daemon::open(reference, options)
@@ -313,7 +367,31 @@ mod tests {
     fn parses_every_source_form() {
         assert_eq!(
             SourceSpec::parse("docker-archive:/tmp/x.tar").unwrap(),
-            SourceSpec::DockerArchive("/tmp/x.tar".into())
+            SourceSpec::DockerArchive {
+                path: "/tmp/x.tar".into(),
+                reference: None
+            }
+        );
+        assert_eq!(
+            SourceSpec::parse("docker-archive:/nonexistent/x.tar:app:1").unwrap(),
+            SourceSpec::DockerArchive {
+                path: "/nonexistent/x.tar".into(),
+                reference: Some("app:1".into())
+            }
+        );
+        assert_eq!(
+            SourceSpec::parse("docker-archive:-:localhost/app").unwrap(),
+            SourceSpec::DockerArchive {
+                path: "-".into(),
+                reference: Some("localhost/app".into())
+            }
+        );
+        assert_eq!(
+            SourceSpec::parse("-").unwrap(),
+            SourceSpec::DockerArchive {
+                path: "-".into(),
+                reference: None
+            }
         );
         assert_eq!(
             SourceSpec::parse("oci:/nonexistent/dir:v1").unwrap(),
@@ -351,7 +429,10 @@ mod tests {
         );
         assert_eq!(
             SourceSpec::parse("docker-archive:///tmp/x.tar").unwrap(),
-            SourceSpec::DockerArchive("/tmp/x.tar".into())
+            SourceSpec::DockerArchive {
+                path: "/tmp/x.tar".into(),
+                reference: None
+            }
         );
         // dive's --source: a bare reference goes to that engine, a scheme wins.
         let docker = Engine::parse("docker").unwrap();
@@ -372,7 +453,10 @@ mod tests {
                 .unwrap()
                 .spec("x.tar")
                 .unwrap(),
-            SourceSpec::DockerArchive("x.tar".into())
+            SourceSpec::DockerArchive {
+                path: "x.tar".into(),
+                reference: None
+            }
         );
         assert!(Engine::parse("containerd").is_err());
         assert!(SourceSpec::parse("/nonexistent/image.tar").is_err());

@@ -81,7 +81,7 @@ pub fn open_archive(
     reference: Option<&str>,
     options: &SourceOptions,
 ) -> Result<Box<dyn ImageSource>> {
-    let store = TarStore::open(path)?;
+    let store = TarStore::open(path, options.max_spool_bytes())?;
     let what = format!("oci-archive:{}", path.display());
     Ok(Box::new(open_layout(
         Box::new(store),

@@ -7,10 +7,11 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Result, anyhow, bail};
 
-use super::ImageSource;
-use super::daemon::{Spool, open_spooled};
+use super::daemon::open_spooled;
+use super::spool::Spool;
+use super::{ImageSource, SourceOptions};
 
-pub fn open(reference: &str) -> Result<Box<dyn ImageSource>> {
+pub fn open(reference: &str, options: &SourceOptions) -> Result<Box<dyn ImageSource>> {
     let what = format!("podman://{reference}");
     if reference.is_empty() || reference.starts_with('-') {
         bail!("{what}: not an image reference");
@@ -25,7 +26,7 @@ pub fn open(reference: &str) -> Result<Box<dyn ImageSource>> {
             "docker-archive",
             "--output",
         ])
-        .arg(&spool.0)
+        .arg(spool.path())
         .arg(reference)
         .stdin(Stdio::null())
         .output()
@@ -35,5 +36,5 @@ pub fn open(reference: &str) -> Result<Box<dyn ImageSource>> {
         let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
         bail!("{what}: podman image save failed: {message}");
     }
-    open_spooled(what, spool, "podman image save")
+    open_spooled(what, spool, "podman image save", options)
 }

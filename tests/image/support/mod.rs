@@ -319,6 +319,28 @@ impl PodmanService {
         );
     }
 
+    /// `podman save -m`: the images `references` in one docker-archive at `out`.
+    pub fn save_multi(&self, references: &[&str], out: &Path) {
+        let saved = podman_command(self.dir.path())
+            .args([
+                "save",
+                "--quiet",
+                "-m",
+                "--format",
+                "docker-archive",
+                "--output",
+            ])
+            .arg(out)
+            .args(references)
+            .output()
+            .expect("run podman save");
+        assert!(
+            saved.status.success(),
+            "podman save -m {references:?} failed: {}",
+            String::from_utf8_lossy(&saved.stderr)
+        );
+    }
+
     /// `unix:///…/docker.sock`, for DOCKER_HOST.
     pub fn docker_host(&self) -> String {
         format!("unix://{}", self.socket.display())
