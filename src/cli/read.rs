@@ -15,7 +15,8 @@ use crate::image::source::{self, Engine, ImageSource, SourceOptions, SourceSpec}
 #[derive(Debug, Clone, clap::Args)]
 pub struct ReadArgs {
     /// dive's --source: read a SOURCE without a scheme from `docker` (the daemon, as
-    /// daemon://), `podman` (the podman command, as podman://) or `docker-archive` (a tar).
+    /// daemon://), `podman` (podman's socket or command, as podman://), `docker-archive` (a
+    /// tar) or `registry` (as docker://), instead of the first place that holds it.
     #[arg(long = "source", value_name = "ENGINE")]
     pub engine: Option<String>,
 
@@ -65,7 +66,10 @@ impl ReadArgs {
             Some(engine) => Engine::parse(engine)?.spec(source)?,
             None => SourceSpec::parse(source)?,
         };
-        source::open(&spec, &self.source_options())
+        // Where a bare `image:tag` was found: one line on stderr, never mixed into stdout.
+        source::open_noting(&spec, &self.source_options(), &mut |note| {
+            eprintln!("imgdive: {}", crate::image::escape_name(note));
+        })
     }
 
     /// SOURCE → the source and its analysis.

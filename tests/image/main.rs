@@ -13,6 +13,7 @@ mod diff;
 mod extract;
 mod hostile;
 mod imglint_container;
+mod local_stores;
 #[path = "../shared/planted.rs"]
 mod planted;
 mod podman_source;

@@ -1,6 +1,7 @@
-//! `daemon://REF`: the Docker Engine API over its socket (`DOCKER_HOST`, else
-//! `/var/run/docker.sock`), streaming `GET /images/{name}/get` (`docker save`). Podman's
-//! `podman system service` speaks the same API and is what the tests use.
+//! `daemon://REF`: the Docker Engine API over its socket (found by [`endpoints::docker`]:
+//! `DOCKER_HOST`, the Docker context, else `/var/run/docker.sock`), streaming
+//! `GET /images/{name}/get` (`docker save`). Podman's `podman system service` speaks the same
+//! API: the podman source reads its sockets through here, and the tests use it.
 //!
 //! The saved archive is copied into a [`Spool`] (see there why a stream cannot be read in
 //! place) and then read by the docker-archive reader.
@@ -12,22 +13,21 @@ use anyhow::{Result, anyhow};
 use bollard::Docker;
 use futures_util::StreamExt;
 
+use super::endpoints;
 use super::spool::Spool;
 use super::{ConfigBlob, ImageSource, LayerDescriptor, SourceOptions, docker_archive};
-
-/// The socket used when `DOCKER_HOST` is not set.
-pub const DEFAULT_SOCKET: &str = "unix:///var/run/docker.sock";
 
 /// Seconds to wait for the daemon's answers (a large `docker save` may take a while to start).
 const TIMEOUT_SECS: u64 = 120;
 
-/// Seconds [`has_image`] waits before deciding the daemon does not answer (generous: podman on
+/// Seconds [`probe`] waits before deciding the daemon does not answer (generous: podman on
 /// a loaded machine can take several seconds for its first answer).
 const HAS_IMAGE_TIMEOUT_SECS: u64 = 30;
 
-/// Opens `reference` from the daemon.
+/// Opens `reference` from the Docker daemon.
 pub fn open(reference: &str, options: &SourceOptions) -> Result<Box<dyn ImageSource>> {
-    open_at(&daemon_host(), reference, options)
+    let endpoint = endpoints::docker().map_err(|e| anyhow!("daemon://{reference}: {e:#}"))?;
+    open_at(&endpoint.host, reference, options)
 }
 
 /// Opens `reference` from the daemon at `host` (`unix:///path`, `tcp://host:port`).
@@ -36,7 +36,16 @@ pub fn open_at(
     reference: &str,
     options: &SourceOptions,
 ) -> Result<Box<dyn ImageSource>> {
-    let what = format!("daemon://{reference}");
+    open_as(format!("daemon://{reference}"), host, reference, options)
+}
+
+/// [`open_at`], the image reported as `what` (`podman://REF` for podman's socket).
+pub(super) fn open_as(
+    what: String,
+    host: &str,
+    reference: &str,
+    options: &SourceOptions,
+) -> Result<Box<dyn ImageSource>> {
     let runtime = runtime().map_err(|e| anyhow!("{what}: {e}"))?;
     let spool = runtime
         .block_on(save_to_spool(reference, host, options.max_spool_bytes()))
@@ -64,33 +73,46 @@ pub(super) fn open_spooled(
     }))
 }
 
-/// Whether the daemon's socket answers and holds `reference` (used for bare `image:tag`).
-pub fn has_image(reference: &str, options: &SourceOptions) -> bool {
-    let _ = options;
-    let host = daemon_host();
-    let Ok(runtime) = runtime() else {
-        return false;
+/// What a daemon said about an image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Probe {
+    /// It answers and holds the image.
+    Holds,
+    /// It answers and does not hold the image.
+    Lacks,
+    /// It does not answer (no socket, refused, timed out, an error): why.
+    Silent(String),
+}
+
+/// Asks the daemon at `host` whether it holds `reference` (for a bare `image:tag`), within a
+/// bounded wait: a lookup must not hang on a socket nobody serves.
+pub fn probe(host: &str, reference: &str) -> Probe {
+    let runtime = match runtime() {
+        Ok(runtime) => runtime,
+        Err(e) => return Probe::Silent(e.to_string()),
     };
-    // A bounded wait: a bare `image:tag` must not hang on a socket nobody serves.
     runtime.block_on(async {
         let ask = async {
-            let Ok(docker) = connect(&host).await else {
-                return false;
+            let docker = match connect(host).await {
+                Ok(docker) => docker,
+                Err(e) => return Probe::Silent(e.to_string()),
             };
-            docker.inspect_image(reference).await.is_ok()
+            match docker.inspect_image(reference).await {
+                Ok(_) => Probe::Holds,
+                Err(bollard::errors::Error::DockerResponseServerError {
+                    status_code: 404, ..
+                }) => Probe::Lacks,
+                Err(e) => Probe::Silent(format!("{host} failed: {}", one_line(&e))),
+            }
         };
         tokio::time::timeout(std::time::Duration::from_secs(HAS_IMAGE_TIMEOUT_SECS), ask)
             .await
-            .unwrap_or(false)
+            .unwrap_or_else(|_| {
+                Probe::Silent(format!(
+                    "{host} did not answer within {HAS_IMAGE_TIMEOUT_SECS} s"
+                ))
+            })
     })
-}
-
-/// `DOCKER_HOST`, else the default socket.
-fn daemon_host() -> String {
-    std::env::var("DOCKER_HOST")
-        .ok()
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| DEFAULT_SOCKET.to_string())
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {

@@ -17,6 +17,8 @@ pub mod archive;
 mod credentials;
 pub mod daemon;
 pub mod docker_archive;
+pub mod endpoints;
+pub mod lookup;
 pub mod oci;
 pub mod platform;
 pub mod podman;
@@ -167,8 +169,7 @@ pub enum SourceSpec {
     Daemon(String),
     /// `podman://REF`: the podman command's local store.
     Podman(String),
-    /// A bare `image:tag`: the daemon when its socket answers and holds the image, else the
-    /// registry.
+    /// A bare `image:tag`: the first place that holds it, see [`lookup`].
     Auto(String),
 }
 
@@ -238,6 +239,8 @@ pub enum Engine {
     Podman,
     /// A `docker save` tar: as `docker-archive:`.
     DockerArchive,
+    /// A registry: as `docker://`.
+    Registry,
 }
 
 impl Engine {
@@ -246,7 +249,10 @@ impl Engine {
             "docker" => Ok(Engine::Docker),
             "podman" => Ok(Engine::Podman),
             "docker-archive" => Ok(Engine::DockerArchive),
-            other => bail!("--source {other:?}: expected docker, podman or docker-archive"),
+            "registry" => Ok(Engine::Registry),
+            other => {
+                bail!("--source {other:?}: expected docker, podman, docker-archive or registry")
+            }
         }
     }
 
@@ -269,6 +275,7 @@ impl Engine {
         Ok(match self {
             Engine::Docker => SourceSpec::Daemon(source.to_string()),
             Engine::Podman => SourceSpec::Podman(source.to_string()),
+            Engine::Registry => SourceSpec::Registry(source.to_string()),
             Engine::DockerArchive => SourceSpec::DockerArchive {
                 path: PathBuf::from(source),
                 reference: None,
@@ -325,6 +332,15 @@ fn looks_like_path(source: &str) -> bool {
 
 /// Opens the image a SOURCE names.
 pub fn open(spec: &SourceSpec, options: &SourceOptions) -> Result<Box<dyn ImageSource>> {
+    open_noting(spec, options, &mut |_| {})
+}
+
+/// [`open`], telling `note` where a bare `image:tag` was found.
+pub fn open_noting(
+    spec: &SourceSpec,
+    options: &SourceOptions,
+    note: &mut dyn FnMut(&str),
+) -> Result<Box<dyn ImageSource>> {
     match spec {
         SourceSpec::DockerArchive { path, reference } => {
             docker_archive::open(path, reference.as_deref(), options)
@@ -338,13 +354,7 @@ pub fn open(spec: &SourceSpec, options: &SourceOptions) -> Result<Box<dyn ImageS
         SourceSpec::Registry(reference) => registry::open(reference, options),
         SourceSpec::Daemon(reference) => daemon::open(reference, options),
         SourceSpec::Podman(reference) => podman::open(reference, options),
-        SourceSpec::Auto(reference) => {
-            if daemon::has_image(reference, options) {
-                daemon::open(reference, options)
-            } else {
-                registry::open(reference, options)
-            }
-        }
+        SourceSpec::Auto(reference) => lookup::open(reference, options, note),
     }
 }
 
@@ -457,6 +467,10 @@ mod tests {
                 path: "x.tar".into(),
                 reference: None
             }
+        );
+        assert_eq!(
+            Engine::parse("registry").unwrap().spec("app:1").unwrap(),
+            SourceSpec::Registry("app:1".into())
         );
         assert!(Engine::parse("containerd").is_err());
         assert!(SourceSpec::parse("/nonexistent/image.tar").is_err());

@@ -271,13 +271,23 @@ pub struct PodmanService {
 
 impl PodmanService {
     pub fn start() -> PodmanService {
+        PodmanService::spawn(None)
+    }
+
+    /// Serving at `socket` (e.g. podman's default rootful path); the socket file is removed
+    /// when the service is dropped.
+    pub fn start_at(socket: &Path) -> PodmanService {
+        PodmanService::spawn(Some(socket))
+    }
+
+    fn spawn(socket: Option<&Path>) -> PodmanService {
         require_tool("podman", "podman");
         // Short path: unix socket paths are limited to 108 bytes.
         let dir = tempfile::Builder::new()
             .prefix("imgdive-podman")
             .tempdir_in("/tmp")
             .expect("tempdir");
-        let socket = dir.path().join("docker.sock");
+        let socket = socket.map_or_else(|| dir.path().join("docker.sock"), Path::to_path_buf);
         let child = podman_command(dir.path())
             .args(["system", "service", "--time=0"])
             .arg(format!("unix://{}", socket.display()))
@@ -370,7 +380,22 @@ impl Drop for PodmanService {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.socket);
     }
+}
+
+/// A podman storage config (`CONTAINERS_STORAGE_CONF`) for a private, empty vfs store in `dir`.
+pub fn podman_storage_conf(dir: &Path) -> PathBuf {
+    let conf = dir.join("storage.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "[storage]\ndriver = \"vfs\"\ngraphroot = \"{0}/root\"\nrunroot = \"{0}/run\"\n",
+            dir.display()
+        ),
+    )
+    .expect("write storage.conf");
+    conf
 }
 
 /// Runs the imgdive binary with its blob cache and Docker config in `home` (nothing global is
@@ -399,7 +424,10 @@ impl Imgdive {
         cmd.env("XDG_CACHE_HOME", self.cache_dir())
             .env("DOCKER_CONFIG", self.docker_config_dir())
             .env("HOME", self.home.path())
+            // No podman socket of the user's (the rootful one is the machine's).
+            .env("XDG_RUNTIME_DIR", self.home.path())
             .env_remove("DOCKER_HOST")
+            .env_remove("DOCKER_CONTEXT")
             .env_remove("CI");
         cmd
     }
