@@ -15,10 +15,16 @@ use crate::image::source::{self, Engine, ImageSource, SourceOptions, SourceSpec}
 #[derive(Debug, Clone, clap::Args)]
 pub struct ReadArgs {
     /// dive's --source: read a SOURCE without a scheme from `docker` (the daemon, as
-    /// daemon://), `podman` (podman's socket or command, as podman://), `docker-archive` (a
-    /// tar) or `registry` (as docker://), instead of the first place that holds it.
+    /// daemon://), `podman` (podman's socket or command, as podman://), `containerd` (as
+    /// containerd://), `docker-archive` (a tar) or `registry` (as docker://), instead of the
+    /// first place that holds it.
     #[arg(long = "source", value_name = "ENGINE")]
     pub engine: Option<String>,
+
+    /// containerd namespace for containerd:// and the lookup of a bare IMAGE (default:
+    /// CONTAINERD_NAMESPACE, else `default`).
+    #[arg(long, value_name = "NS")]
+    pub namespace: Option<String>,
 
     /// Platform to pick from a multi-platform image (os/arch[/variant]).
     #[arg(long, value_name = "OS/ARCH")]
@@ -47,6 +53,7 @@ impl ReadArgs {
             max_spool_bytes: ci::parse_bytes(&self.max_decompressed_bytes)
                 .ok()
                 .map(|max| max.unwrap_or(u64::MAX)),
+            containerd_namespace: self.namespace.clone(),
         }
     }
 

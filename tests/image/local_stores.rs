@@ -152,3 +152,64 @@ fn a_bare_reference_found_nowhere_names_every_place_tried() {
     let message = error(&imgdive, &["--ci", "--source", "registry", &reference], &[]);
     assert!(!message.contains("Docker"), "{message}");
 }
+
+/// The numbers of the JSON export that containerd's copy must share with the archive (the
+/// layer ids differ: an archive names layers by file, containerd by digest).
+fn layer_numbers(numbers: &Value) -> Value {
+    let layers: Vec<Value> = numbers["layer"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| serde_json::json!([l["sizeBytes"], l["digestId"], l["command"]]))
+        .collect();
+    serde_json::json!({
+        "image": numbers["image"],
+        "layers": layers,
+        "configDigest": numbers["configDigest"],
+    })
+}
+
+#[test]
+fn containerd_content_store_without_unpacking() {
+    let containerd = crate::support::Containerd::start();
+    let archive = image("waste").join("docker-archive.tar");
+    containerd.import("imgdive", &archive);
+    let imgdive = Imgdive::new();
+    let want = layer_numbers(&archive_numbers(&imgdive));
+    let address = containerd.socket.to_str().unwrap();
+    let env = [("CONTAINERD_ADDRESS", address)];
+    let url = format!("containerd://{WASTE}");
+
+    let (got, _) = numbers(&imgdive, &["--namespace", "imgdive", &url], &env);
+    assert_eq!(layer_numbers(&got), want, "containerd://");
+    let env_ns = [
+        ("CONTAINERD_ADDRESS", address),
+        ("CONTAINERD_NAMESPACE", "imgdive"),
+    ];
+    let (got, _) = numbers(&imgdive, &["--source", "containerd", WASTE], &env_ns);
+    assert_eq!(layer_numbers(&got), want, "--source containerd");
+    // A bare reference: no Docker, no podman of this test's, so containerd holds it.
+    let (got, note) = numbers(&imgdive, &["--namespace", "imgdive", WASTE], &env);
+    assert_eq!(layer_numbers(&got), want, "bare reference");
+    assert!(
+        note.contains(&format!(
+            "{WASTE}: found in containerd at {address} (namespace \"imgdive\")"
+        )),
+        "{note}"
+    );
+
+    // Another namespace does not hold it: one line naming the namespace.
+    let message = error(&imgdive, &["--ci", &url], &env);
+    assert!(
+        message.contains("no such image in namespace \"default\" of containerd"),
+        "{message}"
+    );
+    // No containerd at all.
+    let gone = containerd.dir.path().join("nobody.sock");
+    let message = error(
+        &imgdive,
+        &["--ci", &url],
+        &[("CONTAINERD_ADDRESS", gone.to_str().unwrap())],
+    );
+    assert!(message.contains("no containerd socket at"), "{message}");
+}

@@ -13,7 +13,7 @@ use anyhow::{Result, anyhow};
 use bollard::Docker;
 use futures_util::StreamExt;
 
-use super::endpoints;
+use super::endpoints::{self, Probe};
 use super::spool::Spool;
 use super::{ConfigBlob, ImageSource, LayerDescriptor, SourceOptions, docker_archive};
 
@@ -71,17 +71,6 @@ pub(super) fn open_spooled(
         inner,
         _spool: spool,
     }))
-}
-
-/// What a daemon said about an image.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Probe {
-    /// It answers and holds the image.
-    Holds,
-    /// It answers and does not hold the image.
-    Lacks,
-    /// It does not answer (no socket, refused, timed out, an error): why.
-    Silent(String),
 }
 
 /// Asks the daemon at `host` whether it holds `reference` (for a bare `image:tag`), within a

@@ -34,6 +34,17 @@ impl std::fmt::Display for Endpoint {
     }
 }
 
+/// What a local store (a daemon, containerd) said about an image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Probe {
+    /// It answers and holds the image.
+    Holds,
+    /// It answers and does not hold the image.
+    Lacks,
+    /// It does not answer (no socket, refused, timed out, an error): why.
+    Silent(String),
+}
+
 /// The Docker CLI's configuration directory: `$DOCKER_CONFIG`, else `~/.docker`.
 pub fn docker_config_dir() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("DOCKER_CONFIG").filter(|d| !d.is_empty()) {

@@ -1,14 +1,14 @@
 //! A bare `image:tag`: found where the user keeps it. The places are asked in order — the
 //! Docker daemon (`DOCKER_HOST`, the Docker context or the default socket), podman's sockets
-//! (rootless, rootful), then the registry — each only if it answers, and the first that holds
+//! (rootless, rootful), containerd, then the registry — each only if it answers, and the first that holds
 //! the image is read. The caller is told where it was found; when no place has it, the error
 //! names every place tried and why it was passed over.
 
 use anyhow::{Result, bail};
 
-use super::daemon::{self, Probe};
-use super::endpoints::{self, Endpoint};
-use super::{ImageSource, SourceOptions, registry};
+use super::daemon;
+use super::endpoints::{self, Endpoint, Probe};
+use super::{ImageSource, SourceOptions, containerd, registry};
 
 /// Opens `reference` from the first place that holds it; `note` gets one line saying where.
 pub fn open(
@@ -60,6 +60,20 @@ pub fn open(
             Probe::Lacks => passed_over.push(format!("{name} at {endpoint}: no such image")),
             Probe::Silent(why) => passed_over.push(format!("{name} at {endpoint}: {why}")),
         }
+    }
+    let socket = containerd::address();
+    let namespace = containerd::namespace(options);
+    let place = format!(
+        "containerd at {} (namespace {namespace:?})",
+        socket.display()
+    );
+    match containerd::probe(&socket, reference, options) {
+        Probe::Holds => {
+            note(&format!("{reference}: found in {place}"));
+            return containerd::open_at(&socket, reference, options);
+        }
+        Probe::Lacks => passed_over.push(format!("{place}: no such image")),
+        Probe::Silent(why) => passed_over.push(format!("{place}: {why}")),
     }
     match registry::open(reference, options) {
         Ok(image) => {

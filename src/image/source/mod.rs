@@ -14,6 +14,7 @@ use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
 pub mod archive;
+pub mod containerd;
 mod credentials;
 pub mod daemon;
 pub mod docker_archive;
@@ -135,6 +136,8 @@ pub struct SourceOptions {
     /// Largest temporary copy of an archive that cannot be read in place (a compressed tar,
     /// stdin, a daemon's save); `None`: [`spool::DEFAULT_MAX_SPOOL_BYTES`].
     pub max_spool_bytes: Option<u64>,
+    /// containerd namespace (`--namespace`); `None`: `CONTAINERD_NAMESPACE`, else `default`.
+    pub containerd_namespace: Option<String>,
 }
 
 impl SourceOptions {
@@ -167,8 +170,10 @@ pub enum SourceSpec {
     Registry(String),
     /// `daemon://REF`.
     Daemon(String),
-    /// `podman://REF`: the podman command's local store.
+    /// `podman://REF`: podman's socket, else the podman command's local store.
     Podman(String),
+    /// `containerd://REF`: containerd's content store.
+    Containerd(String),
     /// A bare `image:tag`: the first place that holds it, see [`lookup`].
     Auto(String),
 }
@@ -203,6 +208,9 @@ impl SourceSpec {
         }
         if let Some(rest) = source.strip_prefix("podman://") {
             return Ok(SourceSpec::Podman(rest.to_string()));
+        }
+        if let Some(rest) = source.strip_prefix("containerd://") {
+            return Ok(SourceSpec::Containerd(rest.to_string()));
         }
         let path = Path::new(source);
         if source == "-" {
@@ -241,6 +249,8 @@ pub enum Engine {
     DockerArchive,
     /// A registry: as `docker://`.
     Registry,
+    /// containerd: as `containerd://`.
+    Containerd,
 }
 
 impl Engine {
@@ -250,9 +260,10 @@ impl Engine {
             "podman" => Ok(Engine::Podman),
             "docker-archive" => Ok(Engine::DockerArchive),
             "registry" => Ok(Engine::Registry),
-            other => {
-                bail!("--source {other:?}: expected docker, podman, docker-archive or registry")
-            }
+            "containerd" => Ok(Engine::Containerd),
+            other => bail!(
+                "--source {other:?}: expected docker, podman, containerd, docker-archive or registry"
+            ),
         }
     }
 
@@ -266,6 +277,7 @@ impl Engine {
             "registry://",
             "daemon://",
             "podman://",
+            "containerd://",
         ]
         .iter()
         .any(|p| source.starts_with(p));
@@ -276,6 +288,7 @@ impl Engine {
             Engine::Docker => SourceSpec::Daemon(source.to_string()),
             Engine::Podman => SourceSpec::Podman(source.to_string()),
             Engine::Registry => SourceSpec::Registry(source.to_string()),
+            Engine::Containerd => SourceSpec::Containerd(source.to_string()),
             Engine::DockerArchive => SourceSpec::DockerArchive {
                 path: PathBuf::from(source),
                 reference: None,
@@ -354,6 +367,7 @@ pub fn open_noting(
         SourceSpec::Registry(reference) => registry::open(reference, options),
         SourceSpec::Daemon(reference) => daemon::open(reference, options),
         SourceSpec::Podman(reference) => podman::open(reference, options),
+        SourceSpec::Containerd(reference) => containerd::open(reference, options),
         SourceSpec::Auto(reference) => lookup::open(reference, options, note),
     }
 }
@@ -472,7 +486,15 @@ mod tests {
             Engine::parse("registry").unwrap().spec("app:1").unwrap(),
             SourceSpec::Registry("app:1".into())
         );
-        assert!(Engine::parse("containerd").is_err());
+        assert_eq!(
+            Engine::parse("containerd").unwrap().spec("app:1").unwrap(),
+            SourceSpec::Containerd("app:1".into())
+        );
+        assert_eq!(
+            SourceSpec::parse("containerd://docker.io/library/alpine:3.20").unwrap(),
+            SourceSpec::Containerd("docker.io/library/alpine:3.20".into())
+        );
+        assert!(Engine::parse("nerdctl").is_err());
         assert!(SourceSpec::parse("/nonexistent/image.tar").is_err());
         assert!(SourceSpec::parse("").is_err());
     }

@@ -9,8 +9,8 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Result, anyhow, bail};
 
-use super::daemon::{self, Probe, open_spooled};
-use super::endpoints;
+use super::daemon::{self, open_spooled};
+use super::endpoints::{self, Probe};
 use super::spool::Spool;
 use super::{ImageSource, SourceOptions};
 

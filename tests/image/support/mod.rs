@@ -384,6 +384,88 @@ impl Drop for PodmanService {
     }
 }
 
+/// A private `containerd` (Debian's `containerd`) with its root, state and socket in a
+/// temporary directory and no CRI plugin, holding the images imported with
+/// [`Containerd::import`].
+pub struct Containerd {
+    pub socket: PathBuf,
+    pub dir: tempfile::TempDir,
+    child: Child,
+}
+
+impl Containerd {
+    pub fn start() -> Containerd {
+        require_tool("containerd", "containerd");
+        require_tool("ctr", "containerd");
+        // Short path: unix socket paths are limited to 108 bytes.
+        let dir = tempfile::Builder::new()
+            .prefix("imgdive-ctrd")
+            .tempdir_in("/tmp")
+            .expect("tempdir");
+        let config = dir.path().join("config.toml");
+        std::fs::write(
+            &config,
+            "version = 2\ndisabled_plugins = [\"io.containerd.grpc.v1.cri\"]\n",
+        )
+        .expect("write containerd config");
+        let socket = dir.path().join("c.sock");
+        let child = Command::new("containerd")
+            .arg("--config")
+            .arg(&config)
+            .arg("--root")
+            .arg(dir.path().join("root"))
+            .arg("--state")
+            .arg(dir.path().join("state"))
+            .arg("--address")
+            .arg(&socket)
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(dir.path().join("containerd.log")).expect("log"))
+            .spawn()
+            .expect("start containerd");
+        let mut service = Containerd { socket, dir, child };
+        let socket = service.socket.clone();
+        let log = service.dir.path().join("containerd.log");
+        let child = &mut service.child;
+        wait_until(
+            "containerd",
+            Duration::from_secs(30),
+            || std::os::unix::net::UnixStream::connect(&socket).is_ok(),
+            || match child.try_wait() {
+                Ok(Some(status)) => Err(format!(
+                    "{status}: {}",
+                    std::fs::read_to_string(&log).unwrap_or_default()
+                )),
+                _ => Ok(()),
+            },
+        );
+        service
+    }
+
+    /// `ctr images import --no-unpack`: the archive's images into `namespace`, blobs only.
+    pub fn import(&self, namespace: &str, archive: &Path) {
+        let out = Command::new("ctr")
+            .arg("--address")
+            .arg(&self.socket)
+            .args(["--namespace", namespace, "images", "import", "--no-unpack"])
+            .arg(archive)
+            .output()
+            .expect("run ctr");
+        assert!(
+            out.status.success(),
+            "ctr images import {} failed: {}",
+            archive.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+impl Drop for Containerd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// A podman storage config (`CONTAINERS_STORAGE_CONF`) for a private, empty vfs store in `dir`.
 pub fn podman_storage_conf(dir: &Path) -> PathBuf {
     let conf = dir.join("storage.conf");
