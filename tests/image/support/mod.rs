@@ -261,6 +261,29 @@ pub fn http_get_status(addr: &str, path: &str) -> Option<u16> {
     std::str::from_utf8(&head[9..12]).ok()?.parse().ok()
 }
 
+/// Starts a service (stderr to `log`) and waits until it accepts connections on `socket`;
+/// panics with its log if it exits first.
+fn spawn_serving(what: &str, mut command: Command, socket: &Path, log: &Path) -> Child {
+    let mut child = command
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(log).expect("log"))
+        .spawn()
+        .unwrap_or_else(|e| panic!("start {what}: {e}"));
+    wait_until(
+        what,
+        Duration::from_secs(30),
+        || std::os::unix::net::UnixStream::connect(socket).is_ok(),
+        || match child.try_wait() {
+            Ok(Some(status)) => Err(format!(
+                "{status}: {}",
+                std::fs::read_to_string(log).unwrap_or_default()
+            )),
+            _ => Ok(()),
+        },
+    );
+    child
+}
+
 /// `podman system service` on a socket in a temporary directory, with its own storage (vfs)
 /// holding the images loaded with [`PodmanService::load`]. Speaks the Docker Engine API.
 pub struct PodmanService {
@@ -288,30 +311,17 @@ impl PodmanService {
             .tempdir_in("/tmp")
             .expect("tempdir");
         let socket = socket.map_or_else(|| dir.path().join("docker.sock"), Path::to_path_buf);
-        let child = podman_command(dir.path())
+        let mut command = podman_command(dir.path());
+        command
             .args(["system", "service", "--time=0"])
-            .arg(format!("unix://{}", socket.display()))
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(dir.path().join("service.log")).expect("log"))
-            .spawn()
-            .expect("start podman system service");
-        let mut service = PodmanService { socket, dir, child };
-        let socket = service.socket.clone();
-        let log = service.dir.path().join("service.log");
-        let child = &mut service.child;
-        wait_until(
+            .arg(format!("unix://{}", socket.display()));
+        let child = spawn_serving(
             "podman system service",
-            Duration::from_secs(30),
-            || std::os::unix::net::UnixStream::connect(&socket).is_ok(),
-            || match child.try_wait() {
-                Ok(Some(status)) => Err(format!(
-                    "{status}: {}",
-                    std::fs::read_to_string(&log).unwrap_or_default()
-                )),
-                _ => Ok(()),
-            },
+            command,
+            &socket,
+            &dir.path().join("service.log"),
         );
-        service
+        PodmanService { socket, dir, child }
     }
 
     /// Loads a docker-archive into the service's storage (`podman load`).
@@ -409,7 +419,8 @@ impl Containerd {
         )
         .expect("write containerd config");
         let socket = dir.path().join("c.sock");
-        let child = Command::new("containerd")
+        let mut command = Command::new("containerd");
+        command
             .arg("--config")
             .arg(&config)
             .arg("--root")
@@ -417,28 +428,14 @@ impl Containerd {
             .arg("--state")
             .arg(dir.path().join("state"))
             .arg("--address")
-            .arg(&socket)
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(dir.path().join("containerd.log")).expect("log"))
-            .spawn()
-            .expect("start containerd");
-        let mut service = Containerd { socket, dir, child };
-        let socket = service.socket.clone();
-        let log = service.dir.path().join("containerd.log");
-        let child = &mut service.child;
-        wait_until(
+            .arg(&socket);
+        let child = spawn_serving(
             "containerd",
-            Duration::from_secs(30),
-            || std::os::unix::net::UnixStream::connect(&socket).is_ok(),
-            || match child.try_wait() {
-                Ok(Some(status)) => Err(format!(
-                    "{status}: {}",
-                    std::fs::read_to_string(&log).unwrap_or_default()
-                )),
-                _ => Ok(()),
-            },
+            command,
+            &socket,
+            &dir.path().join("containerd.log"),
         );
-        service
+        Containerd { socket, dir, child }
     }
 
     /// `ctr images import --no-unpack`: the archive's images into `namespace`, blobs only.
