@@ -34,6 +34,15 @@ pub struct ReadArgs {
     #[arg(long = "insecure-registry", value_name = "HOST")]
     pub insecure_registry: Vec<String>,
 
+    /// Pull registry blobs into a private directory removed afterwards instead of the cache.
+    #[arg(long)]
+    pub no_cache: bool,
+
+    /// Cap of the registry blob cache ("10GiB" default, "500MB", bytes): least recently used
+    /// blobs are removed after a pull until the cache fits.
+    #[arg(long, value_name = "SIZE")]
+    pub cache_max: Option<String>,
+
     /// Never show the progress bar.
     #[arg(long)]
     pub no_progress: bool,
@@ -45,8 +54,16 @@ pub struct ReadArgs {
 }
 
 impl ReadArgs {
-    pub fn source_options(&self) -> SourceOptions {
-        SourceOptions {
+    pub fn source_options(&self) -> Result<SourceOptions> {
+        let cache_max_bytes = match &self.cache_max {
+            Some(size) => Some(
+                ci::parse_bytes(size)
+                    .context("--cache-max")?
+                    .unwrap_or(u64::MAX),
+            ),
+            None => None,
+        };
+        Ok(SourceOptions {
             platform: self.platform.clone(),
             insecure_registries: self.insecure_registry.clone(),
             // A malformed value is reported by analyze_options, which runs first.
@@ -54,7 +71,9 @@ impl ReadArgs {
                 .ok()
                 .map(|max| max.unwrap_or(u64::MAX)),
             containerd_namespace: self.namespace.clone(),
-        }
+            no_cache: self.no_cache,
+            cache_max_bytes,
+        })
     }
 
     pub fn analyze_options(&self) -> Result<AnalyzeOptions> {
@@ -74,7 +93,7 @@ impl ReadArgs {
             None => SourceSpec::parse(source)?,
         };
         // Where a bare `image:tag` was found: one line on stderr, never mixed into stdout.
-        source::open_noting(&spec, &self.source_options(), &mut |note| {
+        source::open_noting(&spec, &self.source_options()?, &mut |note| {
             eprintln!("imgdive: {}", crate::image::escape_name(note));
         })
     }

@@ -6,6 +6,7 @@ mod analysis;
 mod archives;
 mod bad_input;
 mod bridge;
+mod cache;
 mod cli;
 mod config;
 mod daemon;

@@ -14,6 +14,7 @@ use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
 pub mod archive;
+pub mod cache;
 pub mod containerd;
 mod credentials;
 pub mod daemon;
@@ -138,6 +139,10 @@ pub struct SourceOptions {
     pub max_spool_bytes: Option<u64>,
     /// containerd namespace (`--namespace`); `None`: `CONTAINERD_NAMESPACE`, else `default`.
     pub containerd_namespace: Option<String>,
+    /// Registry blobs go to a private directory removed afterwards, not the cache.
+    pub no_cache: bool,
+    /// The registry blob cache's cap; `None`: [`cache::DEFAULT_MAX_BYTES`].
+    pub cache_max_bytes: Option<u64>,
 }
 
 impl SourceOptions {

@@ -8,6 +8,8 @@
 //! OCI layout, by the same [`StoredImage`] code as `oci:` directories, and the layer reader checks
 //! each digest again as it decompresses.
 //!
+//! - The cache is bounded (`--cache-max`, default 10 GiB; least recently used blobs go first,
+//!   see [`cache`]); `--no-cache` pulls into a private directory removed afterwards.
 //! - Multi-platform indexes are resolved to `--platform` (`os/arch[/variant]`, default: this
 //!   machine's).
 //! - Credentials come from `$DOCKER_CONFIG/config.json` (else `~/.docker/config.json`):
@@ -28,7 +30,8 @@ use oci_client::manifest::{ImageIndexEntry, OciDescriptor};
 use oci_client::secrets::RegistryAuth;
 use oci_client::{Client, Reference};
 
-use super::archive::{DirStore, StoredImage};
+use super::archive::{BlobStore, DirStore, StoredImage};
+use super::cache::{self, PrivateDir};
 pub use super::credentials::credentials_for;
 pub use super::platform::Platform;
 use super::{ConfigBlob, ImageSource, LayerDescriptor, SourceOptions, digest_hex};
@@ -37,10 +40,50 @@ use crate::image::source::oci::blob_name;
 /// How many blobs are downloaded at once.
 const PARALLEL_DOWNLOADS: usize = 4;
 
-/// Opens `reference` (`[host[:port]/]name[:tag|@digest]`) on its registry.
+/// Opens `reference` (`[host[:port]/]name[:tag|@digest]`) on its registry, through the blob
+/// cache (then trimmed to its cap, see [`cache`]) or, with `no_cache`, through a private
+/// directory removed when the image is dropped.
 pub fn open(reference: &str, options: &SourceOptions) -> Result<Box<dyn ImageSource>> {
+    if options.no_cache {
+        let dir = PrivateDir::create().with_context(|| format!("{reference}: --no-cache"))?;
+        let mut image = pull(reference, options, dir.path())?;
+        image.store = Box::new(PrivateStore {
+            store: DirStore::new(dir.path()),
+            _dir: dir,
+        });
+        return Ok(Box::new(image));
+    }
     let cache = cache_dir().with_context(|| format!("{reference}: no cache directory"))?;
-    Ok(Box::new(pull(reference, options, &cache)?))
+    let image = pull(reference, options, &cache)?;
+    let mut in_use = image.layer_names.clone();
+    in_use.push(blob_name(&image.config.digest())?);
+    cache::touch(&cache, &in_use);
+    let max = options.cache_max_bytes.unwrap_or(cache::DEFAULT_MAX_BYTES);
+    if let Err(err) = cache::trim(&cache, max, &in_use) {
+        // The image is read already; a cache that cannot shrink must not stop that.
+        eprintln!("imgdive: warning: {err:#}");
+    }
+    Ok(Box::new(image))
+}
+
+/// A pull's blobs in a [`PrivateDir`], gone with the image.
+struct PrivateStore {
+    store: DirStore,
+    _dir: PrivateDir,
+}
+
+impl BlobStore for PrivateStore {
+    fn location(&self) -> &Path {
+        self.store.location()
+    }
+
+    fn contains(&self, name: &str) -> bool {
+        self.store.contains(name)
+    }
+
+    fn open(&self, name: &str) -> Result<(Box<dyn std::io::Read + Send + '_>, u64)> {
+        self.store.open(name)
+    }
 }
 
 /// The blob cache: `$XDG_CACHE_HOME/imgdive`, else `~/.cache/imgdive`.

@@ -28,25 +28,15 @@ impl Spool {
     /// Creates an empty file (mode 0600) in the temporary directory.
     pub fn create() -> Result<Spool> {
         use std::os::unix::fs::OpenOptionsExt;
-        static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let dir = std::env::temp_dir();
-        loop {
-            let path = dir.join(format!(
-                "imgdive-spool-{}-{}.tar",
-                std::process::id(),
-                COUNTER.fetch_add(1, Ordering::Relaxed)
-            ));
-            match std::fs::OpenOptions::new()
+        let path = create_private_temp("imgdive-spool", ".tar", |path| {
+            std::fs::OpenOptions::new()
                 .write(true)
                 .create_new(true)
                 .mode(0o600)
-                .open(&path)
-            {
-                Ok(_) => return Ok(Spool { path }),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                Err(e) => bail!("cannot create a file in {}: {e}", dir.display()),
-            }
-        }
+                .open(path)
+                .map(drop)
+        })?;
+        Ok(Spool { path })
     }
 
     pub fn path(&self) -> &Path {
@@ -81,6 +71,29 @@ impl Spool {
             writer.write(&buffer[..n])?;
         }
         writer.finish()
+    }
+}
+
+/// Creates a new entry `PREFIX-<pid>-<n>SUFFIX` in the temporary directory with `create`
+/// (which must fail with `AlreadyExists` on a taken name, never reuse it); gives its path.
+pub(super) fn create_private_temp(
+    prefix: &str,
+    suffix: &str,
+    create: impl Fn(&Path) -> std::io::Result<()>,
+) -> Result<PathBuf> {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let dir = std::env::temp_dir();
+    loop {
+        let path = dir.join(format!(
+            "{prefix}-{}-{}{suffix}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        match create(&path) {
+            Ok(()) => return Ok(path),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => bail!("cannot create a file in {}: {e}", dir.display()),
+        }
     }
 }
 

@@ -234,12 +234,25 @@ impl Registry {
         );
     }
 
-    /// How many blob GETs the registry has served so far (from its access log).
+    /// How many blob GETs the registry has served so far (from its access log). The registry
+    /// writes a line once the response is sent, which may be after the client has read it all:
+    /// the count is read until it holds still for 300 ms.
     pub fn blob_gets(&self) -> usize {
-        let log = std::fs::read_to_string(self.log_path()).unwrap_or_default();
-        log.lines()
-            .filter(|l| l.contains("\"GET /v2/") && l.contains("/blobs/sha256:"))
-            .count()
+        let count = || {
+            let log = std::fs::read_to_string(self.log_path()).unwrap_or_default();
+            log.lines()
+                .filter(|l| l.contains("\"GET /v2/") && l.contains("/blobs/sha256:"))
+                .count()
+        };
+        let mut last = count();
+        loop {
+            std::thread::sleep(Duration::from_millis(300));
+            let now = count();
+            if now == last {
+                return now;
+            }
+            last = now;
+        }
     }
 }
 
