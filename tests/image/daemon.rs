@@ -76,3 +76,48 @@ fn daemon_unknown_image_and_missing_socket_are_one_line_errors() {
     );
     assert!(message.contains(&host), "{message}");
 }
+
+#[test]
+fn daemon_platform_is_checked_and_an_old_api_is_named() {
+    let service = PodmanService::start();
+    service.load(&image("waste").join("docker-archive.tar"));
+    let host = service.docker_host();
+    let with_platform = |platform: &str| SourceOptions {
+        platform: Some(platform.to_string()),
+        ..SourceOptions::default()
+    };
+    // buildah built the waste image for this machine's platform.
+    let here = imgtools::image::source::platform::Platform::host().to_string();
+    let opened = daemon::open_at(
+        &host,
+        "localhost/imgtools/waste:latest",
+        &with_platform(&here),
+    )
+    .expect("the platform the daemon holds");
+    assert_eq!(opened.layers().len(), 7);
+    let other = if here == "linux/arm64" {
+        "linux/amd64"
+    } else {
+        "linux/arm64"
+    };
+    let message = format!(
+        "{:#}",
+        daemon::open_at(
+            &host,
+            "localhost/imgtools/waste:latest",
+            &with_platform(other)
+        )
+        .err()
+        .expect("another platform")
+    );
+    assert!(
+        message.contains(&format!("holds the image for {here}, not {other}")),
+        "{message}"
+    );
+    // podman's service speaks API 1.41: too old for a platform-picking save.
+    assert!(
+        message.contains("is too old to save another platform"),
+        "{message}"
+    );
+    assert!(!message.contains('\n'), "{message}");
+}

@@ -9,11 +9,12 @@
 use std::io::Read;
 use std::path::Path;
 
-use anyhow::{Result, anyhow};
+use anyhow::{Result, anyhow, bail};
 use bollard::Docker;
 use futures_util::StreamExt;
 
 use super::endpoints::{self, Probe};
+use super::platform::{Platform, list_platforms};
 use super::spool::Spool;
 use super::{ConfigBlob, ImageSource, LayerDescriptor, SourceOptions, docker_archive};
 
@@ -48,7 +49,7 @@ pub(super) fn open_as(
 ) -> Result<Box<dyn ImageSource>> {
     let runtime = runtime().map_err(|e| anyhow!("{what}: {e}"))?;
     let spool = runtime
-        .block_on(save_to_spool(reference, host, options.max_spool_bytes()))
+        .block_on(save_to_spool(reference, host, options))
         .map_err(|e| anyhow!("{what}: {e}"))?;
     open_spooled(what, spool, &format!("the daemon at {host}"), options)
 }
@@ -136,17 +137,19 @@ async fn connect(host: &str) -> Result<Docker> {
     })
 }
 
-async fn save_to_spool(reference: &str, host: &str, max_bytes: u64) -> Result<Spool> {
+async fn save_to_spool(reference: &str, host: &str, options: &SourceOptions) -> Result<Spool> {
     let docker = connect(host).await?;
     // Ask first: a missing image then gets a clear message instead of a failed stream.
-    if let Err(e) = docker.inspect_image(reference).await {
-        return Err(match e {
-            bollard::errors::Error::DockerResponseServerError {
-                status_code: 404, ..
-            } => anyhow!("no such image in the Docker daemon at {host}"),
-            other => anyhow!("the Docker daemon at {host} failed: {}", one_line(&other)),
-        });
+    let inspected = docker.inspect_image(reference).await.map_err(|e| match e {
+        bollard::errors::Error::DockerResponseServerError {
+            status_code: 404, ..
+        } => anyhow!("no such image in the Docker daemon at {host}"),
+        other => anyhow!("the Docker daemon at {host} failed: {}", one_line(&other)),
+    })?;
+    if let Some(wanted) = &options.platform {
+        check_platform(&docker, host, wanted, &inspected)?;
     }
+    let max_bytes = options.max_spool_bytes();
     let spool = Spool::create()?;
     let mut file = spool.writer(max_bytes)?;
     let mut stream = docker.export_image(reference);
@@ -161,6 +164,42 @@ async fn save_to_spool(reference: &str, host: &str, max_bytes: u64) -> Result<Sp
     }
     file.finish()?;
     Ok(spool)
+}
+
+/// The Docker API version whose `GET /images/{name}/get` takes a `platform` (Engine 28).
+const PLATFORM_SAVE_API: (usize, usize) = (1, 48);
+
+/// `--platform` against the image the daemon holds under the tag: a daemon stores one platform
+/// per tag (unless it keeps whole indexes, which only API 1.48's save can pick from), so another
+/// platform is an error naming both, and what the daemon would need.
+fn check_platform(
+    docker: &Docker,
+    host: &str,
+    wanted: &str,
+    inspected: &bollard::models::ImageInspect,
+) -> Result<()> {
+    let wanted = Platform::parse_or_host(Some(wanted)).map_err(|e| anyhow!("--platform: {e}"))?;
+    let os = inspected.os.as_deref().unwrap_or_default();
+    let architecture = inspected.architecture.as_deref().unwrap_or_default();
+    let variant = inspected.variant.as_deref().filter(|v| !v.is_empty());
+    if wanted.matches(os, architecture, variant) {
+        return Ok(());
+    }
+    let held = list_platforms([Some((os, architecture, variant))]);
+    let version = docker.client_version();
+    let api = (version.major_version, version.minor_version);
+    if api < PLATFORM_SAVE_API {
+        bail!(
+            "the Docker daemon at {host} holds the image for {held}, not {wanted}, and its API {}.{} is too old to save another platform (needs {}.{}, Docker Engine 28)",
+            api.0,
+            api.1,
+            PLATFORM_SAVE_API.0,
+            PLATFORM_SAVE_API.1
+        );
+    }
+    bail!(
+        "the Docker daemon at {host} holds the image for {held}, not {wanted} (pull that platform into the daemon, or read the image from its registry)"
+    );
 }
 
 fn one_line(error: &dyn std::fmt::Display) -> String {
