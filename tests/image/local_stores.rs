@@ -138,6 +138,7 @@ fn a_bare_reference_found_nowhere_names_every_place_tried() {
     for place in [
         format!("{reference}: not found; tried Docker at {host} (DOCKER_HOST): no such image"),
         "podman".to_string(),
+        "containerd at ".to_string(),
         "registry: ".to_string(),
     ] {
         assert!(message.contains(&place), "{place}: {message}");
@@ -145,7 +146,7 @@ fn a_bare_reference_found_nowhere_names_every_place_tried() {
     // No DOCKER_HOST and no context: the default socket, which nobody serves here.
     let message = error(&imgdive, &["--ci", &reference], &[]);
     assert!(
-        message.contains("Docker at unix:///var/run/docker.sock (the default socket): "),
+        message.contains("Docker at unix:///var/run/docker.sock (the default socket): no socket;"),
         "{message}"
     );
     // --source pins one place: only the registry is asked.

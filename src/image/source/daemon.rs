@@ -77,6 +77,11 @@ pub(super) fn open_spooled(
 /// Asks the daemon at `host` whether it holds `reference` (for a bare `image:tag`), within a
 /// bounded wait: a lookup must not hang on a socket nobody serves.
 pub fn probe(host: &str, reference: &str) -> Probe {
+    if let Some(path) = host.strip_prefix("unix://")
+        && !Path::new(path).exists()
+    {
+        return Probe::Silent("no socket".to_string());
+    }
     let runtime = match runtime() {
         Ok(runtime) => runtime,
         Err(e) => return Probe::Silent(e.to_string()),
