@@ -39,7 +39,7 @@ pub enum Format {
 #[command(
     name = "imgdive",
     version,
-    after_help = "SOURCE: docker-archive:PATH | PATH.tar | oci:DIR[:ref] | oci-archive:PATH[:ref] |\n        docker://REF | registry://REF | daemon://REF | podman://REF | IMAGE[:TAG]\n        (--source docker|podman|docker-archive: dive's meaning for a bare SOURCE)\n\nCommands: imgdive extract SOURCE PATH [-o DEST] [--layer N] [--tar] [--force]\n          imgdive diff A B [--json FILE|-] [--ci] [--highest-size-increase 20MB|10%]\n          (see imgdive extract --help, imgdive diff --help)\n\nExit codes: 0 ok / rules passed, 1 a CI rule failed, 2 usage error or unreadable image."
+    after_help = "SOURCE: docker-archive:PATH[:REF] | PATH (tar, .gz, .zst) | - (stdin) | oci:DIR[:ref] |\n        oci-archive:PATH[:ref] | docker://REF | registry://REF | daemon://REF | podman://REF |\n        containerd://REF [--namespace NS] | IMAGE[:TAG] (looked up in: Docker daemon/context,\n        podman sockets, containerd, registry)\n        (--source docker|podman|containerd|docker-archive|registry: where a bare SOURCE is read)\n\nCommands: imgdive extract SOURCE PATH [-o DEST] [--layer N] [--tar] [--force]\n          imgdive diff A B [--json FILE|-] [--ci] [--highest-size-increase 20MB|10%]\n          imgdive cache prune [--max SIZE | --all]\n          (see imgdive extract --help, imgdive diff --help)\n\nExit codes: 0 ok / rules passed, 1 a CI rule failed, 2 usage error or unreadable image."
 )]
 pub struct Args {
     /// The image to read.
@@ -169,6 +169,7 @@ where
     match args.get(1).and_then(|a| a.to_str()) {
         Some("extract") => return super::extract::main_with_args(&args),
         Some("diff") => return super::diff::main_with_args(&args),
+        Some("cache") => return super::cache::main_with_args(&args),
         _ => {}
     }
     let args = match Args::try_parse_from(args) {
@@ -410,7 +411,7 @@ fn load_rules(args: &Args) -> Result<CiRules> {
 /// The file or directory SOURCE reads from, if it is local.
 pub(super) fn input_path(source: &str) -> Option<PathBuf> {
     match SourceSpec::parse(source).ok()? {
-        SourceSpec::DockerArchive(path)
+        SourceSpec::DockerArchive { path, .. }
         | SourceSpec::OciDir { path, .. }
         | SourceSpec::OciArchive { path, .. } => Some(path),
         _ => None,

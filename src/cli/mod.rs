@@ -2,6 +2,8 @@
 //! layers in order and maps the outcome to an exit code; nothing in the library imports them.
 
 #[cfg(feature = "imgdive")]
+pub mod cache;
+#[cfg(feature = "imgdive")]
 pub mod diff;
 #[cfg(feature = "imgdive")]
 pub mod dive;

@@ -15,9 +15,16 @@ use crate::image::source::{self, Engine, ImageSource, SourceOptions, SourceSpec}
 #[derive(Debug, Clone, clap::Args)]
 pub struct ReadArgs {
     /// dive's --source: read a SOURCE without a scheme from `docker` (the daemon, as
-    /// daemon://), `podman` (the podman command, as podman://) or `docker-archive` (a tar).
+    /// daemon://), `podman` (podman's socket or command, as podman://), `containerd` (as
+    /// containerd://), `docker-archive` (a tar) or `registry` (as docker://), instead of the
+    /// first place that holds it.
     #[arg(long = "source", value_name = "ENGINE")]
     pub engine: Option<String>,
+
+    /// containerd namespace for containerd:// and the lookup of a bare IMAGE (default:
+    /// CONTAINERD_NAMESPACE, else `default`).
+    #[arg(long, value_name = "NS")]
+    pub namespace: Option<String>,
 
     /// Platform to pick from a multi-platform image (os/arch[/variant]).
     #[arg(long, value_name = "OS/ARCH")]
@@ -26,6 +33,15 @@ pub struct ReadArgs {
     /// Registry host reachable over plain HTTP (repeatable).
     #[arg(long = "insecure-registry", value_name = "HOST")]
     pub insecure_registry: Vec<String>,
+
+    /// Pull registry blobs into a private directory removed afterwards instead of the cache.
+    #[arg(long)]
+    pub no_cache: bool,
+
+    /// Cap of the registry blob cache ("10GiB" default, "500MB", bytes): least recently used
+    /// blobs are removed after a pull until the cache fits.
+    #[arg(long, value_name = "SIZE")]
+    pub cache_max: Option<String>,
 
     /// Never show the progress bar.
     #[arg(long)]
@@ -38,11 +54,26 @@ pub struct ReadArgs {
 }
 
 impl ReadArgs {
-    pub fn source_options(&self) -> SourceOptions {
-        SourceOptions {
+    pub fn source_options(&self) -> Result<SourceOptions> {
+        let cache_max_bytes = match &self.cache_max {
+            Some(size) => Some(
+                ci::parse_bytes(size)
+                    .context("--cache-max")?
+                    .unwrap_or(u64::MAX),
+            ),
+            None => None,
+        };
+        Ok(SourceOptions {
             platform: self.platform.clone(),
             insecure_registries: self.insecure_registry.clone(),
-        }
+            // A malformed value is reported by analyze_options, which runs first.
+            max_spool_bytes: ci::parse_bytes(&self.max_decompressed_bytes)
+                .ok()
+                .map(|max| max.unwrap_or(u64::MAX)),
+            containerd_namespace: self.namespace.clone(),
+            no_cache: self.no_cache,
+            cache_max_bytes,
+        })
     }
 
     pub fn analyze_options(&self) -> Result<AnalyzeOptions> {
@@ -61,7 +92,10 @@ impl ReadArgs {
             Some(engine) => Engine::parse(engine)?.spec(source)?,
             None => SourceSpec::parse(source)?,
         };
-        source::open(&spec, &self.source_options())
+        // Where a bare `image:tag` was found: one line on stderr, never mixed into stdout.
+        source::open_noting(&spec, &self.source_options()?, &mut |note| {
+            eprintln!("imgdive: {}", crate::image::escape_name(note));
+        })
     }
 
     /// SOURCE → the source and its analysis.

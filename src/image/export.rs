@@ -83,6 +83,10 @@ pub struct Extras {
     pub reclaimable: Vec<ExportReclaimable>,
     /// Content stored under several paths (not counted in reclaimable bytes).
     pub duplicates: Vec<Duplicate>,
+    /// eStargz / zstd:chunked table-of-contents and landmark files, by layer: format metadata,
+    /// counted in no waste figure.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub format_metadata: Vec<super::metrics::FormatMetadata>,
     pub layers: Vec<ExtraLayer>,
     pub trailing_empty: Vec<String>,
     /// With `--dockerfile`: the file matched and the history entries nothing matched.
@@ -453,6 +457,7 @@ pub fn dive_export_annotated<'a>(
                 })
                 .collect(),
             duplicates: image.duplicates.clone(),
+            format_metadata: super::metrics::format_metadata(&image.tree),
             layers: image
                 .layers
                 .iter()

@@ -35,6 +35,16 @@ impl Compression {
         }
     }
 
+    /// Sniffs `reader`'s first bytes and undoes their compression: the one place a decoder is
+    /// chosen for a whole stream (layer blobs, compressed image archives).
+    pub fn decompressing<'a, R: BufRead + 'a>(mut reader: R) -> io::Result<Box<dyn Read + 'a>> {
+        Ok(match Compression::sniff(reader.fill_buf()?) {
+            Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(reader)),
+            Compression::Zstd => Box::new(zstd::stream::read::Decoder::with_buffer(reader)?),
+            Compression::None => Box::new(reader),
+        })
+    }
+
     pub fn from_media_type(media_type: &str) -> Option<Compression> {
         if media_type.ends_with("+gzip") || media_type.ends_with(".tar.gzip") {
             Some(Compression::Gzip)
@@ -200,12 +210,8 @@ pub fn open_decompressed<'a>(
     source: &'a dyn ImageSource,
     index: usize,
 ) -> Result<Box<dyn Read + 'a>> {
-    let mut buffered = BufReader::with_capacity(256 << 10, source.open_layer(index)?);
-    Ok(match Compression::sniff(buffered.fill_buf()?) {
-        Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
-        Compression::Zstd => Box::new(zstd::stream::read::Decoder::with_buffer(buffered)?),
-        Compression::None => Box::new(buffered),
-    })
+    let buffered = BufReader::with_capacity(256 << 10, source.open_layer(index)?);
+    Ok(Compression::decompressing(buffered)?)
 }
 
 fn read_layer_inner(

@@ -26,9 +26,55 @@
 //! non-directory replacing an ancestor directory — attributed to the layer that stored them and
 //! the layer that hid them. That is what squashing the image would save. Bytes still reachable
 //! through a hard link stored in the same layer and visible at the end are not counted.
+//!
+//! **Format metadata** (ours, differs from dive): the table of contents and landmark files that
+//! eStargz and zstd:chunked compressors write at the root of every layer
+//! ([`FORMAT_METADATA_PATHS`]) are not the user's files: they count in neither waste figure
+//! and are listed on their own by [`format_metadata`].
 
 use super::layer::{Op, RawEntry};
 use super::model::{EntryKind, InefficientPath, Layer, Metrics, NodeId, PathTree, Reclaimable};
+
+/// eStargz's table of contents and the prefetch landmarks of eStargz / zstd:chunked layers.
+pub const FORMAT_METADATA_PATHS: [&str; 3] = [
+    "/stargz.index.json",
+    "/.prefetch.landmark",
+    "/.no.prefetch.landmark",
+];
+
+/// A format-metadata file one layer stores.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FormatMetadata {
+    pub path: String,
+    pub layer: u32,
+    pub bytes: u64,
+}
+
+/// The nodes of [`FORMAT_METADATA_PATHS`] that the image has.
+fn format_metadata_nodes(tree: &PathTree) -> Vec<NodeId> {
+    FORMAT_METADATA_PATHS
+        .iter()
+        .filter_map(|path| tree.lookup(path))
+        .collect()
+}
+
+/// Every format-metadata file stored, by layer.
+pub fn format_metadata(tree: &PathTree) -> Vec<FormatMetadata> {
+    let mut found = Vec::new();
+    for node in format_metadata_nodes(tree) {
+        for version in &tree.node(node).versions {
+            if let Some(entry) = &version.entry {
+                found.push(FormatMetadata {
+                    path: tree.path(node),
+                    layer: version.layer,
+                    bytes: entry.size,
+                });
+            }
+        }
+    }
+    found.sort_by(|a, b| (a.layer, &a.path).cmp(&(b.layer, &b.path)));
+    found
+}
 
 /// One leaf of dive's per-layer tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -286,8 +332,12 @@ pub fn compute(tree: &PathTree, layers: &[Layer], dive_layers: &[DiveLayer]) -> 
         tree.nodes.len()
     ];
     let mut inefficient: Vec<NodeId> = Vec::new();
+    let format_metadata = format_metadata_nodes(tree);
     for layer in dive_layers {
         for leaf in &layer.leaves {
+            if format_metadata.contains(&leaf.node) {
+                continue;
+            }
             let data = &mut paths[leaf.node as usize];
             data.seen = true;
             let size = if leaf.whiteout {
@@ -350,7 +400,8 @@ pub fn compute(tree: &PathTree, layers: &[Layer], dive_layers: &[DiveLayer]) -> 
         })
         .collect();
 
-    let reclaimable = reclaimable(tree);
+    let mut reclaimable = reclaimable(tree);
+    reclaimable.retain(|r| !FORMAT_METADATA_PATHS.contains(&r.path.as_str()));
     Metrics {
         total_size,
         efficiency,

@@ -1158,6 +1158,22 @@ fn extract_never_writes_through_a_symlink_from_the_image() {
     );
 }
 
+/// The `--json` export of an image of `layers` (one history line each), written as a gzip OCI
+/// layout in `dir`.
+fn export_of(layers: Vec<Vec<u8>>, dir: &Path) -> Value {
+    let image = TestImage {
+        commands: (0..layers.len())
+            .map(|i| format!("/bin/sh -c step{i}"))
+            .collect(),
+        layers,
+    };
+    let layout = dir.join("oci");
+    image.write_oci_dir(&layout, Comp::Gzip);
+    let out = imgdive(&["--json", "-", &format!("oci:{}", layout.display())], dir);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 #[test]
 fn duplicate_content_under_other_paths_is_listed_not_reclaimed() {
     let vendored = [b'v'; 700];
@@ -1174,19 +1190,8 @@ fn duplicate_content_under_other_paths_is_listed_not_reclaimed() {
         .file("app/copy2", &vendored)
         .file("lib/other", &[b'o'; 50])
         .finish();
-    let image = TestImage {
-        layers: vec![l0, l1],
-        commands: vec!["/bin/sh -c a".into(), "/bin/sh -c b".into()],
-    };
     let dir = tempfile::tempdir().unwrap();
-    let layout = dir.path().join("oci");
-    image.write_oci_dir(&layout, Comp::Gzip);
-    let out = imgdive(
-        &["--json", "-", &format!("oci:{}", layout.display())],
-        dir.path(),
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = export_of(vec![l0, l1], dir.path());
     let duplicates = v["imgdive"]["duplicates"].as_array().unwrap();
     assert_eq!(duplicates.len(), 1, "{duplicates:?}");
     let d = &duplicates[0];
@@ -1202,4 +1207,45 @@ fn duplicate_content_under_other_paths_is_listed_not_reclaimed() {
     );
     // Squashing would not save them: reclaimable bytes are only the rewritten /lib/other.
     assert_eq!(v["imgdive"]["reclaimableBytes"], 50);
+}
+
+#[test]
+fn estargz_metadata_is_format_metadata_not_waste() {
+    // Two eStargz-style layers: each stores its table of contents and a landmark at the root,
+    // beside the user's files (one of which is really overwritten).
+    let toc = |n: usize| vec![b'{'; 400 + n];
+    let l0 = LayerTar::new()
+        .file("stargz.index.json", &toc(0))
+        .file(".prefetch.landmark", &[0xf])
+        .dir("app/")
+        .file("app/conf", &[b'a'; 60])
+        .finish();
+    let l1 = LayerTar::new()
+        .file("stargz.index.json", &toc(20))
+        .file(".no.prefetch.landmark", &[0xf])
+        .dir("app/")
+        .file("app/conf", &[b'b'; 70])
+        .finish();
+    let dir = tempfile::tempdir().unwrap();
+    let v = export_of(vec![l0, l1], dir.path());
+    // Only /app/conf is waste: both copies (dive's rule), and the first copy is reclaimable.
+    assert_eq!(
+        v["image"]["fileReference"],
+        json!([{"count": 2, "sizeBytes": 130, "file": "/app/conf"}])
+    );
+    assert_eq!(v["image"]["inefficientBytes"], 130);
+    assert_eq!(v["imgdive"]["reclaimableBytes"], 60);
+    assert_eq!(
+        v["imgdive"]["formatMetadata"],
+        json!([
+            {"path": "/.prefetch.landmark", "layer": 0, "bytes": 1},
+            {"path": "/stargz.index.json", "layer": 0, "bytes": 400},
+            {"path": "/.no.prefetch.landmark", "layer": 1, "bytes": 1},
+            {"path": "/stargz.index.json", "layer": 1, "bytes": 420},
+        ])
+    );
+    // An ordinary image has no such section.
+    let plain = tempfile::tempdir().unwrap();
+    let v = export_of(vec![LayerTar::new().file("a", b"x").finish()], plain.path());
+    assert!(v["imgdive"].get("formatMetadata").is_none());
 }

@@ -4,17 +4,23 @@
 use std::io::Read;
 
 use crate::support::{PodmanService, image};
-use imgtools::image::source::{ImageSource, daemon, docker_archive, sha256_digest};
+use imgtools::image::source::{ImageSource, SourceOptions, daemon, docker_archive, sha256_digest};
 
 #[test]
 fn daemon_save_matches_the_docker_archive() {
     let waste = image("waste");
+    let options = SourceOptions::default();
     let service = PodmanService::start();
     service.load(&waste.join("docker-archive.tar"));
 
-    let from_daemon =
-        daemon::open_at(&service.docker_host(), "localhost/imgtools/waste:latest").expect("open");
-    let from_file = docker_archive::open(&waste.join("docker-archive.tar")).unwrap();
+    let from_daemon = daemon::open_at(
+        &service.docker_host(),
+        "localhost/imgtools/waste:latest",
+        &options,
+    )
+    .expect("open");
+    let from_file =
+        docker_archive::open(&waste.join("docker-archive.tar"), None, &options).unwrap();
     assert_eq!(
         from_daemon.reference(),
         "daemon://localhost/imgtools/waste:latest"
@@ -40,9 +46,14 @@ fn daemon_save_matches_the_docker_archive() {
 #[test]
 fn daemon_unknown_image_and_missing_socket_are_one_line_errors() {
     let service = PodmanService::start();
-    let err = daemon::open_at(&service.docker_host(), "localhost/imgtools/nothing:latest")
-        .err()
-        .expect("unknown image");
+    let options = SourceOptions::default();
+    let err = daemon::open_at(
+        &service.docker_host(),
+        "localhost/imgtools/nothing:latest",
+        &options,
+    )
+    .err()
+    .expect("unknown image");
     let message = format!("{err:#}");
     assert!(
         message.starts_with("daemon://localhost/imgtools/nothing:latest: "),
@@ -55,7 +66,7 @@ fn daemon_unknown_image_and_missing_socket_are_one_line_errors() {
     let host = format!("unix://{}", missing.display());
     let message = format!(
         "{:#}",
-        daemon::open_at(&host, "busybox:latest")
+        daemon::open_at(&host, "busybox:latest", &options)
             .err()
             .expect("no socket")
     );
@@ -64,4 +75,49 @@ fn daemon_unknown_image_and_missing_socket_are_one_line_errors() {
         "{message}"
     );
     assert!(message.contains(&host), "{message}");
+}
+
+#[test]
+fn daemon_platform_is_checked_and_an_old_api_is_named() {
+    let service = PodmanService::start();
+    service.load(&image("waste").join("docker-archive.tar"));
+    let host = service.docker_host();
+    let with_platform = |platform: &str| SourceOptions {
+        platform: Some(platform.to_string()),
+        ..SourceOptions::default()
+    };
+    // buildah built the waste image for this machine's platform.
+    let here = imgtools::image::source::platform::Platform::host().to_string();
+    let opened = daemon::open_at(
+        &host,
+        "localhost/imgtools/waste:latest",
+        &with_platform(&here),
+    )
+    .expect("the platform the daemon holds");
+    assert_eq!(opened.layers().len(), 7);
+    let other = if here == "linux/arm64" {
+        "linux/amd64"
+    } else {
+        "linux/arm64"
+    };
+    let message = format!(
+        "{:#}",
+        daemon::open_at(
+            &host,
+            "localhost/imgtools/waste:latest",
+            &with_platform(other)
+        )
+        .err()
+        .expect("another platform")
+    );
+    assert!(
+        message.contains(&format!("holds the image for {here}, not {other}")),
+        "{message}"
+    );
+    // podman's service speaks API 1.41: too old for a platform-picking save.
+    assert!(
+        message.contains("is too old to save another platform"),
+        "{message}"
+    );
+    assert!(!message.contains('\n'), "{message}");
 }

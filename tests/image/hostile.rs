@@ -706,7 +706,10 @@ fn a_fifo_in_place_of_an_oci_file_does_not_block() {
             .success()
     );
     let (tx, rx) = mpsc::channel();
-    let spec = SourceSpec::DockerArchive(fifo_archive);
+    let spec = SourceSpec::DockerArchive {
+        path: fifo_archive,
+        reference: None,
+    };
     std::thread::spawn(move || {
         let _ = tx.send(open(&spec, &SourceOptions::default()).is_err());
     });

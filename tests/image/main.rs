@@ -3,8 +3,10 @@
 //! built by buildah (`support` builds and caches them).
 
 mod analysis;
+mod archives;
 mod bad_input;
 mod bridge;
+mod cache;
 mod cli;
 mod config;
 mod daemon;
@@ -12,6 +14,7 @@ mod diff;
 mod extract;
 mod hostile;
 mod imglint_container;
+mod local_stores;
 #[path = "../shared/planted.rs"]
 mod planted;
 mod podman_source;

@@ -6,22 +6,14 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::support::{Imgdive, image, require_tool};
+use crate::support::{Imgdive, image, podman_storage_conf, require_tool};
 
 #[test]
 fn podman_and_source_flag_read_the_same_image() {
     require_tool("podman", "podman");
     let archive = image("config").join("docker-archive.tar");
     let store = tempfile::tempdir().unwrap();
-    let conf = store.path().join("storage.conf");
-    std::fs::write(
-        &conf,
-        format!(
-            "[storage]\ndriver = \"vfs\"\ngraphroot = \"{0}/root\"\nrunroot = \"{0}/run\"\n",
-            store.path().display()
-        ),
-    )
-    .unwrap();
+    let conf = podman_storage_conf(store.path());
     let env = [("CONTAINERS_STORAGE_CONF", conf.to_str().unwrap())];
     let load = Command::new("podman")
         .env(env[0].0, env[0].1)

@@ -86,6 +86,23 @@ fn registry_index_resolves_to_the_requested_platform() {
     let message = format!("{err:#}");
     assert!(message.contains("linux/s390x"), "{message}");
     assert!(message.contains(&reference), "{message}");
+    // The index's platforms are listed, from the registry and from the layout it came from.
+    let from_layout = oci::open_dir(
+        &platform.join("oci-index"),
+        Some("latest"),
+        &SourceOptions {
+            platform: Some("linux/s390x".to_string()),
+            ..SourceOptions::default()
+        },
+    )
+    .err()
+    .expect("no s390x image in the layout");
+    for message in [message, format!("{from_layout:#}")] {
+        assert!(message.contains("the index has: "), "{message}");
+        assert!(message.contains("linux/amd64"), "{message}");
+        assert!(message.contains("linux/arm64"), "{message}");
+        assert!(!message.contains('\n'), "{message}");
+    }
 }
 
 #[test]

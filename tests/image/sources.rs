@@ -138,8 +138,12 @@ fn every_source_gives_the_same_numbers_and_dive_agrees() {
 
     let service = PodmanService::start();
     service.load(&archive);
-    let saved =
-        daemon::open_at(&service.docker_host(), "localhost/imgtools/waste:latest").expect("daemon");
+    let saved = daemon::open_at(
+        &service.docker_host(),
+        "localhost/imgtools/waste:latest",
+        &options,
+    )
+    .expect("daemon");
     assert_same_image("daemon", &analyse(saved.as_ref()), &reference);
 
     // The real dive on the same docker-archive.

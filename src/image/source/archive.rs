@@ -1,15 +1,19 @@
 //! Named blobs in a directory or inside a tar file, read without extracting anything.
 //!
 //! A tar is indexed once (entry name → offset and length of its data); each blob is then a slice
-//! of the file read through its own file handle, so several layers can be decompressed on
-//! different threads at once.
+//! of the file read with positional reads, so several layers can be decompressed on different
+//! threads at once. A compressed tar or a piped stdin is first copied into a [`Spool`].
 
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
+use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+
+use super::spool::Spool;
+use crate::image::layer::Compression;
 
 /// Largest JSON document (manifest, index, config) we agree to load into memory.
 pub const MAX_JSON_BYTES: u64 = 64 << 20;
@@ -116,15 +120,64 @@ struct Slice {
 
 /// A tar file indexed once: regular files by cleaned name, with symlinks and hard links between
 /// entries resolved (a `docker save` archive may store a repeated layer as a link).
+///
+/// Blobs are read with positional reads on one shared handle, so layers are read on several
+/// threads at once without reopening the path (which may be stdin).
 pub struct TarStore {
+    /// What the user named (`-` for stdin), for messages.
     path: PathBuf,
+    file: std::sync::Arc<File>,
     files: HashMap<String, Slice>,
+    /// The decompressed or streamed copy `file` reads, when the input could not be read in place.
+    _spool: Option<Spool>,
 }
 
 impl TarStore {
-    pub fn open(path: &Path) -> Result<TarStore> {
-        let file = open_regular_file(path)?;
-        let mut archive = tar::Archive::new(file);
+    /// Opens a tar file, or stdin when `path` is `-`. A tar compressed with gzip or zstd (told by
+    /// its magic bytes, not its name) and a stdin that is a pipe are copied, decompressed, into
+    /// a [`Spool`] of at most `max_spool_bytes`; an uncompressed file (stdin redirected from
+    /// one too) is read in place.
+    pub fn open(path: &Path, max_spool_bytes: u64) -> Result<TarStore> {
+        let mut file = if path == Path::new("-") {
+            let stdin = std::io::stdin()
+                .as_fd()
+                .try_clone_to_owned()
+                .context("-: cannot read stdin")?;
+            let file = File::from(stdin);
+            if !file.metadata().is_ok_and(|m| m.is_file()) {
+                return TarStore::spooled(path, &mut std::io::stdin().lock(), max_spool_bytes);
+            }
+            file
+        } else {
+            open_regular_file(path)?
+        };
+        let mut head = [0u8; 4];
+        let read = read_head(&mut file, &mut head)
+            .with_context(|| format!("{}: read failed", path.display()))?;
+        if Compression::sniff(&head[..read]) != Compression::None {
+            return TarStore::spooled(path, &mut file, max_spool_bytes);
+        }
+        TarStore::index(path, file, None)
+    }
+
+    /// Decompresses (when compressed) and copies `input` into a spool, then indexes the copy.
+    fn spooled(path: &Path, input: &mut dyn Read, max_spool_bytes: u64) -> Result<TarStore> {
+        let shown = path.display();
+        let decompressed =
+            Compression::decompressing(std::io::BufReader::with_capacity(1 << 20, input))
+                .with_context(|| format!("{shown}: read failed"))?;
+        let spool = Spool::create().with_context(|| format!("{shown}: cannot copy"))?;
+        let mut decompressed = decompressed;
+        spool
+            .fill(&mut decompressed, max_spool_bytes)
+            .with_context(|| format!("{shown}: cannot copy"))?;
+        let file = open_regular_file(spool.path())?;
+        TarStore::index(path, file, Some(spool))
+    }
+
+    fn index(path: &Path, file: File, spool: Option<Spool>) -> Result<TarStore> {
+        let file = std::sync::Arc::new(file);
+        let mut archive = tar::Archive::new(&*file);
         let mut files = HashMap::new();
         let mut links: Vec<(String, String, bool)> = Vec::new();
         let entries = archive
@@ -184,8 +237,50 @@ impl TarStore {
         }
         Ok(TarStore {
             path: path.to_path_buf(),
+            file,
             files,
+            _spool: spool,
         })
+    }
+}
+
+/// Reads up to `head.len()` bytes from the start, then seeks back to it.
+fn read_head(file: &mut File, head: &mut [u8]) -> std::io::Result<usize> {
+    let mut read = 0;
+    while read < head.len() {
+        match file.read(&mut head[read..])? {
+            0 => break,
+            n => read += n,
+        }
+    }
+    file.seek(SeekFrom::Start(0))?;
+    Ok(read)
+}
+
+/// One entry's bytes, read with positional reads so handles never share an offset.
+struct SliceReader {
+    file: std::sync::Arc<File>,
+    position: u64,
+    end: u64,
+}
+
+impl Read for SliceReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use std::os::unix::fs::FileExt;
+        let left = self.end.saturating_sub(self.position);
+        let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        if want == 0 {
+            return Ok(0);
+        }
+        let n = self.file.read_at(&mut buf[..want], self.position)?;
+        if n == 0 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "the archive was truncated while being read",
+            ));
+        }
+        self.position += n as u64;
+        Ok(n)
     }
 }
 
@@ -203,10 +298,12 @@ impl BlobStore for TarStore {
             .files
             .get(&clean_name(name))
             .with_context(|| format!("{name}: not found in the archive"))?;
-        let mut file = open_regular_file(&self.path)?;
-        file.seek(SeekFrom::Start(slice.offset))
-            .with_context(|| format!("{name}: cannot seek"))?;
-        Ok((Box::new(file.take(slice.len)), slice.len))
+        let reader = SliceReader {
+            file: self.file.clone(),
+            position: slice.offset,
+            end: slice.offset + slice.len,
+        };
+        Ok((Box::new(reader), slice.len))
     }
 }
 

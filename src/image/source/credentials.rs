@@ -41,10 +41,7 @@ struct HelperReply {
 
 /// The Docker CLI's config file: `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`.
 fn docker_config_path() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("DOCKER_CONFIG") {
-        return Some(PathBuf::from(dir).join("config.json"));
-    }
-    dirs::home_dir().map(|home| home.join(".docker").join("config.json"))
+    super::endpoints::docker_config_dir().map(|dir| dir.join("config.json"))
 }
 
 /// Credentials for `registry` (`host[:port]`, as `Reference::resolve_registry` names it), or

@@ -1,48 +1,57 @@
-//! `daemon://REF`: the Docker Engine API over its socket (`DOCKER_HOST`, else
-//! `/var/run/docker.sock`), streaming `GET /images/{name}/get` (`docker save`). Podman's
-//! `podman system service` speaks the same API and is what the tests use.
+//! `daemon://REF`: the Docker Engine API over its socket (found by [`endpoints::docker`]:
+//! `DOCKER_HOST`, the Docker context, else `/var/run/docker.sock`), streaming
+//! `GET /images/{name}/get` (`docker save`). Podman's `podman system service` speaks the same
+//! API: the podman source reads its sockets through here, and the tests use it.
 //!
-//! The saved archive is spooled to a temporary file and then read by the docker-archive reader.
-//! A stream cannot be read in place: `docker save` writes `manifest.json` (which says which
-//! entries are layers, in which order) after the layers, and the reader decompresses several
-//! layers at once on different threads, each seeking to its own slice of the tar. Holding the
-//! stream in memory instead would cost the whole image's size in RAM. The file is removed when
-//! the image is dropped.
+//! The saved archive is copied into a [`Spool`] (see there why a stream cannot be read in
+//! place) and then read by the docker-archive reader.
 
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::io::Read;
+use std::path::Path;
 
-use anyhow::{Result, anyhow};
+use anyhow::{Result, anyhow, bail};
 use bollard::Docker;
 use futures_util::StreamExt;
 
+use super::endpoints::{self, Probe};
+use super::platform::{Platform, list_platforms};
+use super::spool::Spool;
 use super::{ConfigBlob, ImageSource, LayerDescriptor, SourceOptions, docker_archive};
-
-/// The socket used when `DOCKER_HOST` is not set.
-pub const DEFAULT_SOCKET: &str = "unix:///var/run/docker.sock";
 
 /// Seconds to wait for the daemon's answers (a large `docker save` may take a while to start).
 const TIMEOUT_SECS: u64 = 120;
 
-/// Seconds [`has_image`] waits before deciding the daemon does not answer (generous: podman on
+/// Seconds [`probe`] waits before deciding the daemon does not answer (generous: podman on
 /// a loaded machine can take several seconds for its first answer).
 const HAS_IMAGE_TIMEOUT_SECS: u64 = 30;
 
-/// Opens `reference` from the daemon.
+/// Opens `reference` from the Docker daemon.
 pub fn open(reference: &str, options: &SourceOptions) -> Result<Box<dyn ImageSource>> {
-    let _ = options; // The daemon stores one platform per tag; nothing to choose.
-    open_at(&daemon_host(), reference)
+    let endpoint = endpoints::docker().map_err(|e| anyhow!("daemon://{reference}: {e:#}"))?;
+    open_at(&endpoint.host, reference, options)
 }
 
 /// Opens `reference` from the daemon at `host` (`unix:///path`, `tcp://host:port`).
-pub fn open_at(host: &str, reference: &str) -> Result<Box<dyn ImageSource>> {
-    let what = format!("daemon://{reference}");
+pub fn open_at(
+    host: &str,
+    reference: &str,
+    options: &SourceOptions,
+) -> Result<Box<dyn ImageSource>> {
+    open_as(format!("daemon://{reference}"), host, reference, options)
+}
+
+/// [`open_at`], the image reported as `what` (`podman://REF` for podman's socket).
+pub(super) fn open_as(
+    what: String,
+    host: &str,
+    reference: &str,
+    options: &SourceOptions,
+) -> Result<Box<dyn ImageSource>> {
     let runtime = runtime().map_err(|e| anyhow!("{what}: {e}"))?;
     let spool = runtime
-        .block_on(save_to_spool(reference, host))
+        .block_on(save_to_spool(reference, host, options))
         .map_err(|e| anyhow!("{what}: {e}"))?;
-    open_spooled(what, spool, &format!("the daemon at {host}"))
+    open_spooled(what, spool, &format!("the daemon at {host}"), options)
 }
 
 /// Reads a saved archive as the image `what`; `sender` names who wrote it, for messages.
@@ -50,11 +59,12 @@ pub(super) fn open_spooled(
     what: String,
     spool: Spool,
     sender: &str,
+    options: &SourceOptions,
 ) -> Result<Box<dyn ImageSource>> {
-    let inner = docker_archive::open(&spool.0).map_err(|e| {
+    let inner = docker_archive::open(spool.path(), None, options).map_err(|e| {
         anyhow!(
             "{what}: {sender} sent an unreadable archive: {}",
-            format!("{e:#}").replace(&spool.0.display().to_string(), "<saved archive>")
+            format!("{e:#}").replace(&spool.path().display().to_string(), "<saved archive>")
         )
     })?;
     Ok(Box::new(DaemonImage {
@@ -64,33 +74,40 @@ pub(super) fn open_spooled(
     }))
 }
 
-/// Whether the daemon's socket answers and holds `reference` (used for bare `image:tag`).
-pub fn has_image(reference: &str, options: &SourceOptions) -> bool {
-    let _ = options;
-    let host = daemon_host();
-    let Ok(runtime) = runtime() else {
-        return false;
+/// Asks the daemon at `host` whether it holds `reference` (for a bare `image:tag`), within a
+/// bounded wait: a lookup must not hang on a socket nobody serves.
+pub fn probe(host: &str, reference: &str) -> Probe {
+    if let Some(path) = host.strip_prefix("unix://")
+        && !Path::new(path).exists()
+    {
+        return Probe::Silent("no socket".to_string());
+    }
+    let runtime = match runtime() {
+        Ok(runtime) => runtime,
+        Err(e) => return Probe::Silent(e.to_string()),
     };
-    // A bounded wait: a bare `image:tag` must not hang on a socket nobody serves.
     runtime.block_on(async {
         let ask = async {
-            let Ok(docker) = connect(&host).await else {
-                return false;
+            let docker = match connect(host).await {
+                Ok(docker) => docker,
+                Err(e) => return Probe::Silent(e.to_string()),
             };
-            docker.inspect_image(reference).await.is_ok()
+            match docker.inspect_image(reference).await {
+                Ok(_) => Probe::Holds,
+                Err(bollard::errors::Error::DockerResponseServerError {
+                    status_code: 404, ..
+                }) => Probe::Lacks,
+                Err(e) => Probe::Silent(format!("{host} failed: {}", one_line(&e))),
+            }
         };
         tokio::time::timeout(std::time::Duration::from_secs(HAS_IMAGE_TIMEOUT_SECS), ask)
             .await
-            .unwrap_or(false)
+            .unwrap_or_else(|_| {
+                Probe::Silent(format!(
+                    "{host} did not answer within {HAS_IMAGE_TIMEOUT_SECS} s"
+                ))
+            })
     })
-}
-
-/// `DOCKER_HOST`, else the default socket.
-fn daemon_host() -> String {
-    std::env::var("DOCKER_HOST")
-        .ok()
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| DEFAULT_SOCKET.to_string())
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
@@ -125,22 +142,21 @@ async fn connect(host: &str) -> Result<Docker> {
     })
 }
 
-async fn save_to_spool(reference: &str, host: &str) -> Result<Spool> {
+async fn save_to_spool(reference: &str, host: &str, options: &SourceOptions) -> Result<Spool> {
     let docker = connect(host).await?;
     // Ask first: a missing image then gets a clear message instead of a failed stream.
-    if let Err(e) = docker.inspect_image(reference).await {
-        return Err(match e {
-            bollard::errors::Error::DockerResponseServerError {
-                status_code: 404, ..
-            } => anyhow!("no such image in the Docker daemon at {host}"),
-            other => anyhow!("the Docker daemon at {host} failed: {}", one_line(&other)),
-        });
+    let inspected = docker.inspect_image(reference).await.map_err(|e| match e {
+        bollard::errors::Error::DockerResponseServerError {
+            status_code: 404, ..
+        } => anyhow!("no such image in the Docker daemon at {host}"),
+        other => anyhow!("the Docker daemon at {host} failed: {}", one_line(&other)),
+    })?;
+    if let Some(wanted) = &options.platform {
+        check_platform(&docker, host, wanted, &inspected)?;
     }
+    let max_bytes = options.max_spool_bytes();
     let spool = Spool::create()?;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .open(&spool.0)
-        .map_err(|e| anyhow!("{}: {e}", spool.0.display()))?;
+    let mut file = spool.writer(max_bytes)?;
     let mut stream = docker.export_image(reference);
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|e| {
@@ -149,11 +165,46 @@ async fn save_to_spool(reference: &str, host: &str) -> Result<Spool> {
                 one_line(&e)
             )
         })?;
-        file.write_all(&chunk)
-            .map_err(|e| anyhow!("cannot spool the saved image to {}: {e}", spool.0.display()))?;
+        file.write(&chunk)?;
     }
-    file.sync_data().ok();
+    file.finish()?;
     Ok(spool)
+}
+
+/// The Docker API version whose `GET /images/{name}/get` takes a `platform` (Engine 28).
+const PLATFORM_SAVE_API: (usize, usize) = (1, 48);
+
+/// `--platform` against the image the daemon holds under the tag: a daemon stores one platform
+/// per tag (unless it keeps whole indexes, which only API 1.48's save can pick from), so another
+/// platform is an error naming both, and what the daemon would need.
+fn check_platform(
+    docker: &Docker,
+    host: &str,
+    wanted: &str,
+    inspected: &bollard::models::ImageInspect,
+) -> Result<()> {
+    let wanted = Platform::parse_or_host(Some(wanted)).map_err(|e| anyhow!("--platform: {e}"))?;
+    let os = inspected.os.as_deref().unwrap_or_default();
+    let architecture = inspected.architecture.as_deref().unwrap_or_default();
+    let variant = inspected.variant.as_deref().filter(|v| !v.is_empty());
+    if wanted.matches(os, architecture, variant) {
+        return Ok(());
+    }
+    let held = list_platforms([Some((os, architecture, variant))]);
+    let version = docker.client_version();
+    let api = (version.major_version, version.minor_version);
+    if api < PLATFORM_SAVE_API {
+        bail!(
+            "the Docker daemon at {host} holds the image for {held}, not {wanted}, and its API {}.{} is too old to save another platform (needs {}.{}, Docker Engine 28)",
+            api.0,
+            api.1,
+            PLATFORM_SAVE_API.0,
+            PLATFORM_SAVE_API.1
+        );
+    }
+    bail!(
+        "the Docker daemon at {host} holds the image for {held}, not {wanted} (pull that platform into the daemon, or read the image from its registry)"
+    );
 }
 
 fn one_line(error: &dyn std::fmt::Display) -> String {
@@ -162,38 +213,6 @@ fn one_line(error: &dyn std::fmt::Display) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// A temporary file holding a saved image, deleted on drop.
-pub(super) struct Spool(pub(super) PathBuf);
-
-impl Spool {
-    pub(super) fn create() -> Result<Spool> {
-        static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let dir = std::env::temp_dir();
-        loop {
-            let path = dir.join(format!(
-                "imgdive-daemon-{}-{}.tar",
-                std::process::id(),
-                COUNTER.fetch_add(1, Ordering::Relaxed)
-            ));
-            match std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-            {
-                Ok(_) => return Ok(Spool(path)),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(anyhow!("cannot create a file in {}: {e}", dir.display())),
-            }
-        }
-    }
-}
-
-impl Drop for Spool {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
 }
 
 /// The spooled archive, reported under the daemon reference the user gave.

@@ -14,13 +14,18 @@ use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
 pub mod archive;
+pub mod cache;
+pub mod containerd;
 mod credentials;
 pub mod daemon;
 pub mod docker_archive;
+pub mod endpoints;
+pub mod lookup;
 pub mod oci;
 pub mod platform;
 pub mod podman;
 pub mod registry;
+pub mod spool;
 
 /// One layer as the manifest (or `manifest.json`) describes it, before it is read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,13 +134,33 @@ pub struct SourceOptions {
     pub platform: Option<String>,
     /// Registry hosts (`host[:port]`) that may be reached over plain HTTP.
     pub insecure_registries: Vec<String>,
+    /// Largest temporary copy of an archive that cannot be read in place (a compressed tar,
+    /// stdin, a daemon's save); `None`: [`spool::DEFAULT_MAX_SPOOL_BYTES`].
+    pub max_spool_bytes: Option<u64>,
+    /// containerd namespace (`--namespace`); `None`: `CONTAINERD_NAMESPACE`, else `default`.
+    pub containerd_namespace: Option<String>,
+    /// Registry blobs go to a private directory removed afterwards, not the cache.
+    pub no_cache: bool,
+    /// The registry blob cache's cap; `None`: [`cache::DEFAULT_MAX_BYTES`].
+    pub cache_max_bytes: Option<u64>,
+}
+
+impl SourceOptions {
+    pub fn max_spool_bytes(&self) -> u64 {
+        self.max_spool_bytes
+            .unwrap_or(spool::DEFAULT_MAX_SPOOL_BYTES)
+    }
 }
 
 /// What the SOURCE argument names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SourceSpec {
-    /// `docker-archive:PATH`, or a plain path to a tar file.
-    DockerArchive(PathBuf),
+    /// `docker-archive:PATH[:REF]`, a plain path to a tar file (plain, gzip or zstd), or `-`
+    /// (stdin).
+    DockerArchive {
+        path: PathBuf,
+        reference: Option<String>,
+    },
     /// `oci:DIR[:ref]`, or a plain path to a directory holding `oci-layout`.
     OciDir {
         path: PathBuf,
@@ -150,10 +175,11 @@ pub enum SourceSpec {
     Registry(String),
     /// `daemon://REF`.
     Daemon(String),
-    /// `podman://REF`: the podman command's local store.
+    /// `podman://REF`: podman's socket, else the podman command's local store.
     Podman(String),
-    /// A bare `image:tag`: the daemon when its socket answers and holds the image, else the
-    /// registry.
+    /// `containerd://REF`: containerd's content store.
+    Containerd(String),
+    /// A bare `image:tag`: the first place that holds it, see [`lookup`].
     Auto(String),
 }
 
@@ -166,7 +192,8 @@ impl SourceSpec {
         }
         if let Some(rest) = source.strip_prefix("docker-archive:") {
             let rest = rest.strip_prefix("//").unwrap_or(rest);
-            return Ok(SourceSpec::DockerArchive(PathBuf::from(rest)));
+            let (path, reference) = split_path_image_ref(rest);
+            return Ok(SourceSpec::DockerArchive { path, reference });
         }
         if let Some(rest) = source.strip_prefix("oci-archive:") {
             let (path, reference) = split_path_ref(rest);
@@ -187,7 +214,16 @@ impl SourceSpec {
         if let Some(rest) = source.strip_prefix("podman://") {
             return Ok(SourceSpec::Podman(rest.to_string()));
         }
+        if let Some(rest) = source.strip_prefix("containerd://") {
+            return Ok(SourceSpec::Containerd(rest.to_string()));
+        }
         let path = Path::new(source);
+        if source == "-" {
+            return Ok(SourceSpec::DockerArchive {
+                path: path.to_path_buf(),
+                reference: None,
+            });
+        }
         if path.is_dir() {
             return Ok(SourceSpec::OciDir {
                 path: path.to_path_buf(),
@@ -195,7 +231,10 @@ impl SourceSpec {
             });
         }
         if path.is_file() {
-            return Ok(SourceSpec::DockerArchive(path.to_path_buf()));
+            return Ok(SourceSpec::DockerArchive {
+                path: path.to_path_buf(),
+                reference: None,
+            });
         }
         if looks_like_path(source) {
             bail!("{source}: no such file or directory");
@@ -213,6 +252,10 @@ pub enum Engine {
     Podman,
     /// A `docker save` tar: as `docker-archive:`.
     DockerArchive,
+    /// A registry: as `docker://`.
+    Registry,
+    /// containerd: as `containerd://`.
+    Containerd,
 }
 
 impl Engine {
@@ -221,7 +264,11 @@ impl Engine {
             "docker" => Ok(Engine::Docker),
             "podman" => Ok(Engine::Podman),
             "docker-archive" => Ok(Engine::DockerArchive),
-            other => bail!("--source {other:?}: expected docker, podman or docker-archive"),
+            "registry" => Ok(Engine::Registry),
+            "containerd" => Ok(Engine::Containerd),
+            other => bail!(
+                "--source {other:?}: expected docker, podman, containerd, docker-archive or registry"
+            ),
         }
     }
 
@@ -235,6 +282,7 @@ impl Engine {
             "registry://",
             "daemon://",
             "podman://",
+            "containerd://",
         ]
         .iter()
         .any(|p| source.starts_with(p));
@@ -244,7 +292,12 @@ impl Engine {
         Ok(match self {
             Engine::Docker => SourceSpec::Daemon(source.to_string()),
             Engine::Podman => SourceSpec::Podman(source.to_string()),
-            Engine::DockerArchive => SourceSpec::DockerArchive(PathBuf::from(source)),
+            Engine::Registry => SourceSpec::Registry(source.to_string()),
+            Engine::Containerd => SourceSpec::Containerd(source.to_string()),
+            Engine::DockerArchive => SourceSpec::DockerArchive {
+                path: PathBuf::from(source),
+                reference: None,
+            },
         })
     }
 }
@@ -263,18 +316,53 @@ fn split_path_ref(rest: &str) -> (PathBuf, Option<String>) {
     }
 }
 
+/// `PATH[:REF]` where REF is an image reference (`app:1`, `localhost/app`): split after the
+/// longest prefix that exists (paths may contain `:`), else at the first `:`.
+fn split_path_image_ref(rest: &str) -> (PathBuf, Option<String>) {
+    let splits = rest
+        .match_indices(':')
+        .map(|(at, _)| at)
+        .collect::<Vec<_>>();
+    let existing = splits
+        .iter()
+        .rev()
+        .find(|&&at| at > 0 && Path::new(&rest[..at]).exists());
+    if Path::new(rest).exists() || rest == "-" {
+        return (PathBuf::from(rest), None);
+    }
+    match existing.or(splits.first()) {
+        Some(&at) if at > 0 && at + 1 < rest.len() => {
+            (PathBuf::from(&rest[..at]), Some(rest[at + 1..].to_string()))
+        }
+        _ => (PathBuf::from(rest), None),
+    }
+}
+
 fn looks_like_path(source: &str) -> bool {
     source.starts_with('/')
         || source.starts_with("./")
         || source.starts_with("../")
         || source.ends_with(".tar")
         || source.ends_with(".tar.gz")
+        || source.ends_with(".tgz")
+        || source.ends_with(".tar.zst")
 }
 
 /// Opens the image a SOURCE names.
 pub fn open(spec: &SourceSpec, options: &SourceOptions) -> Result<Box<dyn ImageSource>> {
+    open_noting(spec, options, &mut |_| {})
+}
+
+/// [`open`], telling `note` where a bare `image:tag` was found.
+pub fn open_noting(
+    spec: &SourceSpec,
+    options: &SourceOptions,
+    note: &mut dyn FnMut(&str),
+) -> Result<Box<dyn ImageSource>> {
     match spec {
-        SourceSpec::DockerArchive(path) => docker_archive::open(path),
+        SourceSpec::DockerArchive { path, reference } => {
+            docker_archive::open(path, reference.as_deref(), options)
+        }
         SourceSpec::OciDir { path, reference } => {
             oci::open_dir(path, reference.as_deref(), options)
         }
@@ -283,14 +371,9 @@ pub fn open(spec: &SourceSpec, options: &SourceOptions) -> Result<Box<dyn ImageS
         }
         SourceSpec::Registry(reference) => registry::open(reference, options),
         SourceSpec::Daemon(reference) => daemon::open(reference, options),
-        SourceSpec::Podman(reference) => podman::open(reference),
-        SourceSpec::Auto(reference) => {
-            if daemon::has_image(reference, options) {
-                daemon::open(reference, options)
-            } else {
-                registry::open(reference, options)
-            }
-        }
+        SourceSpec::Podman(reference) => podman::open(reference, options),
+        SourceSpec::Containerd(reference) => containerd::open(reference, options),
+        SourceSpec::Auto(reference) => lookup::open(reference, options, note),
     }
 }
 
@@ -313,7 +396,31 @@ mod tests {
     fn parses_every_source_form() {
         assert_eq!(
             SourceSpec::parse("docker-archive:/tmp/x.tar").unwrap(),
-            SourceSpec::DockerArchive("/tmp/x.tar".into())
+            SourceSpec::DockerArchive {
+                path: "/tmp/x.tar".into(),
+                reference: None
+            }
+        );
+        assert_eq!(
+            SourceSpec::parse("docker-archive:/nonexistent/x.tar:app:1").unwrap(),
+            SourceSpec::DockerArchive {
+                path: "/nonexistent/x.tar".into(),
+                reference: Some("app:1".into())
+            }
+        );
+        assert_eq!(
+            SourceSpec::parse("docker-archive:-:localhost/app").unwrap(),
+            SourceSpec::DockerArchive {
+                path: "-".into(),
+                reference: Some("localhost/app".into())
+            }
+        );
+        assert_eq!(
+            SourceSpec::parse("-").unwrap(),
+            SourceSpec::DockerArchive {
+                path: "-".into(),
+                reference: None
+            }
         );
         assert_eq!(
             SourceSpec::parse("oci:/nonexistent/dir:v1").unwrap(),
@@ -351,7 +458,10 @@ mod tests {
         );
         assert_eq!(
             SourceSpec::parse("docker-archive:///tmp/x.tar").unwrap(),
-            SourceSpec::DockerArchive("/tmp/x.tar".into())
+            SourceSpec::DockerArchive {
+                path: "/tmp/x.tar".into(),
+                reference: None
+            }
         );
         // dive's --source: a bare reference goes to that engine, a scheme wins.
         let docker = Engine::parse("docker").unwrap();
@@ -372,9 +482,24 @@ mod tests {
                 .unwrap()
                 .spec("x.tar")
                 .unwrap(),
-            SourceSpec::DockerArchive("x.tar".into())
+            SourceSpec::DockerArchive {
+                path: "x.tar".into(),
+                reference: None
+            }
         );
-        assert!(Engine::parse("containerd").is_err());
+        assert_eq!(
+            Engine::parse("registry").unwrap().spec("app:1").unwrap(),
+            SourceSpec::Registry("app:1".into())
+        );
+        assert_eq!(
+            Engine::parse("containerd").unwrap().spec("app:1").unwrap(),
+            SourceSpec::Containerd("app:1".into())
+        );
+        assert_eq!(
+            SourceSpec::parse("containerd://docker.io/library/alpine:3.20").unwrap(),
+            SourceSpec::Containerd("docker.io/library/alpine:3.20".into())
+        );
+        assert!(Engine::parse("nerdctl").is_err());
         assert!(SourceSpec::parse("/nonexistent/image.tar").is_err());
         assert!(SourceSpec::parse("").is_err());
     }

@@ -10,7 +10,7 @@ use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
 use super::archive::{BlobStore, DirStore, StoredImage, TarStore};
-use super::platform::Platform as PlatformSpec;
+use super::platform::{Platform as PlatformSpec, list_platforms};
 use super::{ConfigBlob, ImageSource, LayerDescriptor, SourceOptions, digest_hex};
 
 #[derive(Debug, Deserialize)]
@@ -81,7 +81,7 @@ pub fn open_archive(
     reference: Option<&str>,
     options: &SourceOptions,
 ) -> Result<Box<dyn ImageSource>> {
-    let store = TarStore::open(path)?;
+    let store = TarStore::open(path, options.max_spool_bytes())?;
     let what = format!("oci-archive:{}", path.display());
     Ok(Box::new(open_layout(
         Box::new(store),
@@ -269,7 +269,12 @@ fn resolve_manifest(
             let wanted = PlatformSpec::parse_or_host(options.platform.as_deref())
                 .map(|p| p.to_string())
                 .unwrap_or_default();
-            format!("no manifest for platform {wanted}")
+            let available = list_platforms(refs.iter().map(|d| {
+                d.platform
+                    .as_ref()
+                    .map(|p| (p.os.as_str(), p.architecture.as_str(), p.variant.as_deref()))
+            }));
+            format!("no manifest for platform {wanted} (the index has: {available})")
         })?;
         return resolve_manifest(store, refs[chosen], options, depth + 1, annotations);
     }

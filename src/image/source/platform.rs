@@ -96,6 +96,27 @@ impl Platform {
     }
 }
 
+/// An index's platforms for a message: `linux/amd64, linux/arm/v7, unknown/unknown
+/// (attestation), none stated`.
+pub fn list_platforms<'a>(
+    platforms: impl IntoIterator<Item = Option<(&'a str, &'a str, Option<&'a str>)>>,
+) -> String {
+    let listed: Vec<String> = platforms
+        .into_iter()
+        .map(|platform| match platform {
+            Some(("unknown", arch, _)) => format!("unknown/{arch} (attestation)"),
+            Some((os, arch, Some(variant))) => format!("{os}/{arch}/{variant}"),
+            Some((os, arch, None)) => format!("{os}/{arch}"),
+            None => "none stated".to_string(),
+        })
+        .collect();
+    if listed.is_empty() {
+        "no entries".to_string()
+    } else {
+        listed.join(", ")
+    }
+}
+
 impl std::fmt::Display for Platform {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}/{}", self.os, self.architecture)?;
@@ -124,6 +145,19 @@ mod tests {
         assert_eq!(Platform::host().os, "linux");
         assert_eq!(Platform::for_arch("aarch64").to_string(), "linux/arm64");
         assert_eq!(Platform::for_arch("arm").to_string(), "linux/arm/v7");
+    }
+
+    #[test]
+    fn lists_an_indexs_platforms() {
+        assert_eq!(
+            list_platforms([
+                Some(("linux", "amd64", None)),
+                Some(("linux", "arm", Some("v7"))),
+                Some(("unknown", "unknown", None)),
+                None,
+            ]),
+            "linux/amd64, linux/arm/v7, unknown/unknown (attestation), none stated"
+        );
     }
 
     #[test]

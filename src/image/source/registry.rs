@@ -8,6 +8,8 @@
 //! OCI layout, by the same [`StoredImage`] code as `oci:` directories, and the layer reader checks
 //! each digest again as it decompresses.
 //!
+//! - The cache is bounded (`--cache-max`, default 10 GiB; least recently used blobs go first,
+//!   see [`cache`]); `--no-cache` pulls into a private directory removed afterwards.
 //! - Multi-platform indexes are resolved to `--platform` (`os/arch[/variant]`, default: this
 //!   machine's).
 //! - Credentials come from `$DOCKER_CONFIG/config.json` (else `~/.docker/config.json`):
@@ -18,6 +20,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -28,19 +31,61 @@ use oci_client::manifest::{ImageIndexEntry, OciDescriptor};
 use oci_client::secrets::RegistryAuth;
 use oci_client::{Client, Reference};
 
-use super::archive::{DirStore, StoredImage};
+use super::archive::{BlobStore, DirStore, StoredImage};
+use super::cache::{self, PrivateDir};
 pub use super::credentials::credentials_for;
 pub use super::platform::Platform;
+use super::platform::list_platforms;
 use super::{ConfigBlob, ImageSource, LayerDescriptor, SourceOptions, digest_hex};
 use crate::image::source::oci::blob_name;
 
 /// How many blobs are downloaded at once.
 const PARALLEL_DOWNLOADS: usize = 4;
 
-/// Opens `reference` (`[host[:port]/]name[:tag|@digest]`) on its registry.
+/// Opens `reference` (`[host[:port]/]name[:tag|@digest]`) on its registry, through the blob
+/// cache (then trimmed to its cap, see [`cache`]) or, with `no_cache`, through a private
+/// directory removed when the image is dropped.
 pub fn open(reference: &str, options: &SourceOptions) -> Result<Box<dyn ImageSource>> {
+    if options.no_cache {
+        let dir = PrivateDir::create().with_context(|| format!("{reference}: --no-cache"))?;
+        let mut image = pull(reference, options, dir.path())?;
+        image.store = Box::new(PrivateStore {
+            store: DirStore::new(dir.path()),
+            _dir: dir,
+        });
+        return Ok(Box::new(image));
+    }
     let cache = cache_dir().with_context(|| format!("{reference}: no cache directory"))?;
-    Ok(Box::new(pull(reference, options, &cache)?))
+    let image = pull(reference, options, &cache)?;
+    let mut in_use = image.layer_names.clone();
+    in_use.push(blob_name(&image.config.digest())?);
+    cache::touch(&cache, &in_use);
+    let max = options.cache_max_bytes.unwrap_or(cache::DEFAULT_MAX_BYTES);
+    if let Err(err) = cache::trim(&cache, max, &in_use) {
+        // The image is read already; a cache that cannot shrink must not stop that.
+        eprintln!("imgdive: warning: {err:#}");
+    }
+    Ok(Box::new(image))
+}
+
+/// A pull's blobs in a [`PrivateDir`], gone with the image.
+struct PrivateStore {
+    store: DirStore,
+    _dir: PrivateDir,
+}
+
+impl BlobStore for PrivateStore {
+    fn location(&self) -> &Path {
+        self.store.location()
+    }
+
+    fn contains(&self, name: &str) -> bool {
+        self.store.contains(name)
+    }
+
+    fn open(&self, name: &str) -> Result<(Box<dyn std::io::Read + Send + '_>, u64)> {
+        self.store.open(name)
+    }
 }
 
 /// The blob cache: `$XDG_CACHE_HOME/imgdive`, else `~/.cache/imgdive`.
@@ -62,7 +107,13 @@ pub fn pull(reference: &str, options: &SourceOptions, cache: &Path) -> Result<St
     });
     let platform = Platform::parse_or_host(options.platform.as_deref())
         .with_context(|| format!("{reference}: --platform"))?;
-    let client = Client::new(client_config(&registry, options, platform.clone()));
+    let available = Arc::new(Mutex::new(String::new()));
+    let client = Client::new(client_config(
+        &registry,
+        options,
+        platform.clone(),
+        available.clone(),
+    ));
 
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -70,7 +121,13 @@ pub fn pull(reference: &str, options: &SourceOptions, cache: &Path) -> Result<St
         .with_context(|| format!("{reference}: cannot start the network runtime"))?;
     let (manifest, config_bytes) = runtime
         .block_on(fetch(&client, &image_ref, &auth, cache))
-        .map_err(|err| anyhow!("{reference}: {}", describe(&err, &registry, &platform)))?;
+        .map_err(|err| {
+            let available = available.lock().map(|a| a.clone()).unwrap_or_default();
+            anyhow!(
+                "{reference}: {}",
+                describe(&err, &registry, &platform, &available)
+            )
+        })?;
 
     let config = ConfigBlob::parse(config_bytes, &format!("{reference}: config"))?;
     let diff_ids = &config.parsed.rootfs.diff_ids;
@@ -275,9 +332,15 @@ impl Drop for RemoveOnDrop {
 }
 
 /// Turns a pull failure into the text after `REF: `, one line, without credentials.
-fn describe(err: &PullError, registry: &str, platform: &Platform) -> String {
+/// `available`: the index's platforms when one was resolved and had none that matched.
+fn describe(err: &PullError, registry: &str, platform: &Platform, available: &str) -> String {
     match err {
         PullError::Manifest(error) => match error {
+            OciDistributionError::ImageManifestNotFoundError(_) if !available.is_empty() => {
+                format!(
+                    "no image for platform {platform} in the index on {registry} (the index has: {available})"
+                )
+            }
             OciDistributionError::ImageManifestNotFoundError(_) => {
                 format!("no image for platform {platform} in the index on {registry}")
             }
@@ -358,7 +421,13 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn client_config(registry: &str, options: &SourceOptions, platform: Platform) -> ClientConfig {
+/// `available` receives an index's platforms when none of them is `platform`.
+fn client_config(
+    registry: &str,
+    options: &SourceOptions,
+    platform: Platform,
+    available: Arc<Mutex<String>>,
+) -> ClientConfig {
     let mut plain_http: Vec<String> = options.insecure_registries.clone();
     if is_loopback(registry) {
         plain_http.push(registry.to_string());
@@ -366,7 +435,14 @@ fn client_config(registry: &str, options: &SourceOptions, platform: Platform) ->
     ClientConfig {
         protocol: ClientProtocol::HttpsExcept(plain_http),
         platform_resolver: Some(Box::new(move |entries: &[ImageIndexEntry]| {
-            choose_entry(&platform, entries)
+            let platforms = entry_platforms(entries);
+            let chosen = platform.choose(platforms.iter().map(borrowed));
+            if chosen.is_none()
+                && let Ok(mut available) = available.lock()
+            {
+                *available = list_platforms(platforms.iter().map(borrowed));
+            }
+            Some(entries[chosen?].digest.clone())
         })),
         connect_timeout: Some(Duration::from_secs(10)),
         read_timeout: Some(Duration::from_secs(120)),
@@ -387,9 +463,9 @@ fn is_loopback(registry: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-/// The oci-client index entries' platforms, handed to the one resolver every source uses.
-fn choose_entry(platform: &Platform, entries: &[ImageIndexEntry]) -> Option<String> {
-    let platforms: Vec<Option<(String, String, Option<String>)>> = entries
+/// The oci-client index entries' platforms, for the one resolver every source uses.
+fn entry_platforms(entries: &[ImageIndexEntry]) -> Vec<Option<(String, String, Option<String>)>> {
+    entries
         .iter()
         .map(|e| {
             e.platform.as_ref().map(|p| {
@@ -400,12 +476,15 @@ fn choose_entry(platform: &Platform, entries: &[ImageIndexEntry]) -> Option<Stri
                 )
             })
         })
-        .collect();
-    let index = platform.choose(platforms.iter().map(|p| {
-        p.as_ref()
-            .map(|(o, a, v)| (o.as_str(), a.as_str(), v.as_deref()))
-    }))?;
-    Some(entries[index].digest.clone())
+        .collect()
+}
+
+fn borrowed(
+    platform: &Option<(String, String, Option<String>)>,
+) -> Option<(&str, &str, Option<&str>)> {
+    platform
+        .as_ref()
+        .map(|(os, arch, variant)| (os.as_str(), arch.as_str(), variant.as_deref()))
 }
 
 #[cfg(test)]

@@ -234,12 +234,25 @@ impl Registry {
         );
     }
 
-    /// How many blob GETs the registry has served so far (from its access log).
+    /// How many blob GETs the registry has served so far (from its access log). The registry
+    /// writes a line once the response is sent, which may be after the client has read it all:
+    /// the count is read until it holds still for 300 ms.
     pub fn blob_gets(&self) -> usize {
-        let log = std::fs::read_to_string(self.log_path()).unwrap_or_default();
-        log.lines()
-            .filter(|l| l.contains("\"GET /v2/") && l.contains("/blobs/sha256:"))
-            .count()
+        let count = || {
+            let log = std::fs::read_to_string(self.log_path()).unwrap_or_default();
+            log.lines()
+                .filter(|l| l.contains("\"GET /v2/") && l.contains("/blobs/sha256:"))
+                .count()
+        };
+        let mut last = count();
+        loop {
+            std::thread::sleep(Duration::from_millis(300));
+            let now = count();
+            if now == last {
+                return now;
+            }
+            last = now;
+        }
     }
 }
 
@@ -261,6 +274,29 @@ pub fn http_get_status(addr: &str, path: &str) -> Option<u16> {
     std::str::from_utf8(&head[9..12]).ok()?.parse().ok()
 }
 
+/// Starts a service (stderr to `log`) and waits until it accepts connections on `socket`;
+/// panics with its log if it exits first.
+fn spawn_serving(what: &str, mut command: Command, socket: &Path, log: &Path) -> Child {
+    let mut child = command
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(log).expect("log"))
+        .spawn()
+        .unwrap_or_else(|e| panic!("start {what}: {e}"));
+    wait_until(
+        what,
+        Duration::from_secs(30),
+        || std::os::unix::net::UnixStream::connect(socket).is_ok(),
+        || match child.try_wait() {
+            Ok(Some(status)) => Err(format!(
+                "{status}: {}",
+                std::fs::read_to_string(log).unwrap_or_default()
+            )),
+            _ => Ok(()),
+        },
+    );
+    child
+}
+
 /// `podman system service` on a socket in a temporary directory, with its own storage (vfs)
 /// holding the images loaded with [`PodmanService::load`]. Speaks the Docker Engine API.
 pub struct PodmanService {
@@ -271,37 +307,34 @@ pub struct PodmanService {
 
 impl PodmanService {
     pub fn start() -> PodmanService {
+        PodmanService::spawn(None)
+    }
+
+    /// Serving at `socket` (e.g. podman's default rootful path); the socket file is removed
+    /// when the service is dropped.
+    pub fn start_at(socket: &Path) -> PodmanService {
+        PodmanService::spawn(Some(socket))
+    }
+
+    fn spawn(socket: Option<&Path>) -> PodmanService {
         require_tool("podman", "podman");
         // Short path: unix socket paths are limited to 108 bytes.
         let dir = tempfile::Builder::new()
             .prefix("imgdive-podman")
             .tempdir_in("/tmp")
             .expect("tempdir");
-        let socket = dir.path().join("docker.sock");
-        let child = podman_command(dir.path())
+        let socket = socket.map_or_else(|| dir.path().join("docker.sock"), Path::to_path_buf);
+        let mut command = podman_command(dir.path());
+        command
             .args(["system", "service", "--time=0"])
-            .arg(format!("unix://{}", socket.display()))
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(dir.path().join("service.log")).expect("log"))
-            .spawn()
-            .expect("start podman system service");
-        let mut service = PodmanService { socket, dir, child };
-        let socket = service.socket.clone();
-        let log = service.dir.path().join("service.log");
-        let child = &mut service.child;
-        wait_until(
+            .arg(format!("unix://{}", socket.display()));
+        let child = spawn_serving(
             "podman system service",
-            Duration::from_secs(30),
-            || std::os::unix::net::UnixStream::connect(&socket).is_ok(),
-            || match child.try_wait() {
-                Ok(Some(status)) => Err(format!(
-                    "{status}: {}",
-                    std::fs::read_to_string(&log).unwrap_or_default()
-                )),
-                _ => Ok(()),
-            },
+            command,
+            &socket,
+            &dir.path().join("service.log"),
         );
-        service
+        PodmanService { socket, dir, child }
     }
 
     /// Loads a docker-archive into the service's storage (`podman load`).
@@ -316,6 +349,28 @@ impl PodmanService {
             "podman load {} failed: {}",
             archive.display(),
             String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// `podman save -m`: the images `references` in one docker-archive at `out`.
+    pub fn save_multi(&self, references: &[&str], out: &Path) {
+        let saved = podman_command(self.dir.path())
+            .args([
+                "save",
+                "--quiet",
+                "-m",
+                "--format",
+                "docker-archive",
+                "--output",
+            ])
+            .arg(out)
+            .args(references)
+            .output()
+            .expect("run podman save");
+        assert!(
+            saved.status.success(),
+            "podman save -m {references:?} failed: {}",
+            String::from_utf8_lossy(&saved.stderr)
         );
     }
 
@@ -348,7 +403,91 @@ impl Drop for PodmanService {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.socket);
     }
+}
+
+/// A private `containerd` (Debian's `containerd`) with its root, state and socket in a
+/// temporary directory and no CRI plugin, holding the images imported with
+/// [`Containerd::import`].
+pub struct Containerd {
+    pub socket: PathBuf,
+    pub dir: tempfile::TempDir,
+    child: Child,
+}
+
+impl Containerd {
+    pub fn start() -> Containerd {
+        require_tool("containerd", "containerd");
+        require_tool("ctr", "containerd");
+        // Short path: unix socket paths are limited to 108 bytes.
+        let dir = tempfile::Builder::new()
+            .prefix("imgdive-ctrd")
+            .tempdir_in("/tmp")
+            .expect("tempdir");
+        let config = dir.path().join("config.toml");
+        std::fs::write(
+            &config,
+            "version = 2\ndisabled_plugins = [\"io.containerd.grpc.v1.cri\"]\n",
+        )
+        .expect("write containerd config");
+        let socket = dir.path().join("c.sock");
+        let mut command = Command::new("containerd");
+        command
+            .arg("--config")
+            .arg(&config)
+            .arg("--root")
+            .arg(dir.path().join("root"))
+            .arg("--state")
+            .arg(dir.path().join("state"))
+            .arg("--address")
+            .arg(&socket);
+        let child = spawn_serving(
+            "containerd",
+            command,
+            &socket,
+            &dir.path().join("containerd.log"),
+        );
+        Containerd { socket, dir, child }
+    }
+
+    /// `ctr images import --no-unpack`: the archive's images into `namespace`, blobs only.
+    pub fn import(&self, namespace: &str, archive: &Path) {
+        let out = Command::new("ctr")
+            .arg("--address")
+            .arg(&self.socket)
+            .args(["--namespace", namespace, "images", "import", "--no-unpack"])
+            .arg(archive)
+            .output()
+            .expect("run ctr");
+        assert!(
+            out.status.success(),
+            "ctr images import {} failed: {}",
+            archive.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+impl Drop for Containerd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A podman storage config (`CONTAINERS_STORAGE_CONF`) for a private, empty vfs store in `dir`.
+pub fn podman_storage_conf(dir: &Path) -> PathBuf {
+    let conf = dir.join("storage.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "[storage]\ndriver = \"vfs\"\ngraphroot = \"{0}/root\"\nrunroot = \"{0}/run\"\n",
+            dir.display()
+        ),
+    )
+    .expect("write storage.conf");
+    conf
 }
 
 /// Runs the imgdive binary with its blob cache and Docker config in `home` (nothing global is
@@ -377,7 +516,10 @@ impl Imgdive {
         cmd.env("XDG_CACHE_HOME", self.cache_dir())
             .env("DOCKER_CONFIG", self.docker_config_dir())
             .env("HOME", self.home.path())
+            // No podman socket of the user's (the rootful one is the machine's).
+            .env("XDG_RUNTIME_DIR", self.home.path())
             .env_remove("DOCKER_HOST")
+            .env_remove("DOCKER_CONTEXT")
             .env_remove("CI");
         cmd
     }
