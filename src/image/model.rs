@@ -105,6 +105,31 @@ impl PathTree {
         0
     }
 
+    /// Bytes the tree's arrays hold on the heap (capacities, not lengths), for the memory figures
+    /// the benchmark prints; allocator overhead is not included.
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let link = |kind: &EntryKind| match kind {
+            EntryKind::Symlink(t) | EntryKind::Hardlink(t) => t.capacity(),
+            _ => 0,
+        };
+        let per_node: usize = self
+            .nodes
+            .iter()
+            .map(|n| {
+                n.name.capacity()
+                    + n.children.capacity() * size_of::<NodeId>()
+                    + n.versions.capacity() * size_of::<Version>()
+                    + n.versions
+                        .iter()
+                        .filter_map(|v| v.entry.as_ref())
+                        .map(|e| link(&e.kind))
+                        .sum::<usize>()
+            })
+            .sum();
+        self.nodes.capacity() * size_of::<PathNode>() + per_node
+    }
+
     pub fn node(&self, id: NodeId) -> &PathNode {
         &self.nodes[id as usize]
     }
