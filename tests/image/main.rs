@@ -12,6 +12,7 @@ mod diff;
 mod extract;
 mod hostile;
 mod imglint_container;
+mod million;
 #[path = "../shared/planted.rs"]
 mod planted;
 mod podman_source;
