@@ -276,7 +276,7 @@ impl TreeBuilder {
     fn insert(&mut self, path: &str) -> NodeId {
         if self.nodes.is_empty() {
             self.nodes.push(PathNode {
-                name: String::new(),
+                name: Box::default(),
                 parent: None,
                 children: Vec::new(),
                 versions: Vec::new(),
@@ -286,12 +286,12 @@ impl TreeBuilder {
         for part in path.split('/').filter(|p| !p.is_empty()) {
             let key = (current, xxhash_rust::xxh3::xxh3_64(part.as_bytes()));
             let found = match self.index.get(&key) {
-                Some(id) if self.nodes[*id as usize].name == part => Some(*id),
+                Some(id) if self.nodes[*id as usize].name.as_ref() == part => Some(*id),
                 Some(_) => self.nodes[current as usize]
                     .children
                     .iter()
                     .copied()
-                    .find(|c| self.nodes[*c as usize].name == part),
+                    .find(|c| self.nodes[*c as usize].name.as_ref() == part),
                 None => None,
             };
             current = match found {
@@ -299,7 +299,7 @@ impl TreeBuilder {
                 None => {
                     let id = self.nodes.len() as NodeId;
                     self.nodes.push(PathNode {
-                        name: part.to_string(),
+                        name: part.into(),
                         parent: Some(current),
                         children: Vec::new(),
                         versions: Vec::new(),
@@ -318,10 +318,13 @@ impl TreeBuilder {
             self.insert("");
         }
         drop(std::mem::take(&mut self.index));
-        let names: Vec<String> = self.nodes.iter().map(|n| n.name.clone()).collect();
-        for node in &mut self.nodes {
-            node.children
-                .sort_unstable_by(|a, b| names[*a as usize].cmp(&names[*b as usize]));
+        for i in 0..self.nodes.len() {
+            // Taken out while sorted, so the other nodes' names can be read in place.
+            let mut children = std::mem::take(&mut self.nodes[i].children);
+            let nodes = &self.nodes;
+            children.sort_unstable_by(|a, b| nodes[*a as usize].name.cmp(&nodes[*b as usize].name));
+            children.shrink_to_fit();
+            self.nodes[i].children = children;
         }
         PathTree { nodes: self.nodes }
     }
@@ -347,6 +350,9 @@ fn push_version(tree: &mut PathTree, id: NodeId, version: Version) {
         *last = version;
         return;
     }
+    // Exact growth: most paths have one or two versions, and a vector's first push would
+    // otherwise reserve four (a quarter of a KiB per path).
+    versions.reserve_exact(1);
     versions.push(version);
 }
 

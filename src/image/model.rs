@@ -86,7 +86,7 @@ pub struct Version {
 pub struct PathNode {
     /// The file name as stored (may contain control characters: display through
     /// [`crate::image::escape_name`], never raw).
-    pub name: String,
+    pub name: Box<str>,
     pub parent: Option<NodeId>,
     /// Sorted by name (byte order).
     pub children: Vec<NodeId>,
@@ -117,7 +117,7 @@ impl PathTree {
             .nodes
             .iter()
             .map(|n| {
-                n.name.capacity()
+                n.name.len()
                     + n.children.capacity() * size_of::<NodeId>()
                     + n.versions.capacity() * size_of::<Version>()
                     + n.versions
@@ -141,7 +141,7 @@ impl PathTree {
         while let Some(n) = cur {
             let node = self.node(n);
             if node.parent.is_some() {
-                parts.push(node.name.as_str());
+                parts.push(node.name.as_ref());
             }
             cur = node.parent;
         }
@@ -201,7 +201,7 @@ impl PathTree {
         for part in path.split('/').filter(|p| !p.is_empty()) {
             let children = &self.node(cur).children;
             let idx = children
-                .binary_search_by(|c| self.node(*c).name.as_str().cmp(part))
+                .binary_search_by(|c| self.node(*c).name.as_ref().cmp(part))
                 .ok()?;
             cur = children[idx];
         }
