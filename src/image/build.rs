@@ -146,7 +146,7 @@ pub fn build_image(source: &dyn ImageSource, contents: &[&LayerContents]) -> Ima
             layer
                 .entries
                 .iter()
-                .map(|entry| builder.insert(&entry.path))
+                .map(|entry| builder.insert(&entry.path, entry.raw_path.as_deref()))
                 .collect()
         })
         .collect();
@@ -266,14 +266,27 @@ fn image_settings(source: &dyn ImageSource) -> ImageSettings {
 ///
 /// Children are found through a hash of (parent, name) — no per-lookup allocation; a hash
 /// collision (names are attacker-controlled) falls back to scanning the parent's children.
+/// A name's identity is its raw bytes: node names are UTF-8 (invalid bytes replaced, for
+/// display), so the few names that were not keep their bytes aside.
 #[derive(Default)]
 struct TreeBuilder {
     nodes: Vec<PathNode>,
     index: HashMap<(NodeId, u64), NodeId>,
+    raw_names: HashMap<NodeId, Box<[u8]>>,
 }
 
 impl TreeBuilder {
-    fn insert(&mut self, path: &str) -> NodeId {
+    /// The name bytes `id` was created from.
+    fn identity(&self, id: NodeId) -> &[u8] {
+        match self.raw_names.get(&id) {
+            Some(raw) => raw,
+            None => self.nodes[id as usize].name.as_bytes(),
+        }
+    }
+
+    /// The node of `path` (`raw`: its bytes when they are not UTF-8), created with its parents
+    /// when new.
+    fn insert(&mut self, path: &str, raw: Option<&[u8]>) -> NodeId {
         if self.nodes.is_empty() {
             self.nodes.push(PathNode {
                 name: Box::default(),
@@ -283,23 +296,28 @@ impl TreeBuilder {
             });
         }
         let mut current: NodeId = 0;
-        for part in path.split('/').filter(|p| !p.is_empty()) {
-            let key = (current, xxhash_rust::xxh3::xxh3_64(part.as_bytes()));
+        let bytes = raw.unwrap_or(path.as_bytes());
+        for part in bytes.split(|b| *b == b'/').filter(|p| !p.is_empty()) {
+            let key = (current, xxhash_rust::xxh3::xxh3_64(part));
             let found = match self.index.get(&key) {
-                Some(id) if self.nodes[*id as usize].name.as_ref() == part => Some(*id),
+                Some(id) if self.identity(*id) == part => Some(*id),
                 Some(_) => self.nodes[current as usize]
                     .children
                     .iter()
                     .copied()
-                    .find(|c| self.nodes[*c as usize].name.as_ref() == part),
+                    .find(|c| self.identity(*c) == part),
                 None => None,
             };
             current = match found {
                 Some(id) => id,
                 None => {
                     let id = self.nodes.len() as NodeId;
+                    let name = String::from_utf8_lossy(part);
+                    if let std::borrow::Cow::Owned(_) = name {
+                        self.raw_names.insert(id, part.into());
+                    }
                     self.nodes.push(PathNode {
-                        name: part.into(),
+                        name: name.into(),
                         parent: Some(current),
                         children: Vec::new(),
                         versions: Vec::new(),
@@ -315,7 +333,7 @@ impl TreeBuilder {
 
     fn finish(mut self) -> PathTree {
         if self.nodes.is_empty() {
-            self.insert("");
+            self.insert("", None);
         }
         drop(std::mem::take(&mut self.index));
         for i in 0..self.nodes.len() {

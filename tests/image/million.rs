@@ -183,3 +183,57 @@ fn ci_and_json_read_20000_directories_and_a_tree_20000_deep() {
     // root, wide, its 20,000 children, and the 20,000 levels of n.
     assert_eq!(image.tree.nodes.len(), 1 + 1 + 20_000 + 20_000);
 }
+
+/// A layer whose entries have these raw names (GNU headers, names under 100 bytes).
+fn raw_named_layer(names: &[&[u8]]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for name in names {
+        let mut header = tar::Header::new_gnu();
+        header.as_gnu_mut().unwrap().name[..name.len()].copy_from_slice(name);
+        header.set_entry_type(tar::EntryType::Regular);
+        header.set_size(name.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        out.extend_from_slice(header.as_bytes());
+        out.extend_from_slice(name);
+        out.resize(out.len().div_ceil(512) * 512, 0);
+    }
+    out.extend_from_slice(&[0u8; 1024]);
+    out
+}
+
+#[test]
+fn names_differing_only_in_invalid_utf8_bytes_stay_two_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    let lower = raw_named_layer(&[b"etc/conf\xff", b"etc/conf\xfe", b"etc/conf\xef\xbf\xbd"]);
+    // The upper layer removes only the \xfe one.
+    let upper = raw_named_layer(&[b"etc/.wh.conf\xfe"]);
+    let reference = write_oci_layout(dir.path(), &[lower, upper]);
+    let spec = SourceSpec::parse(&reference).unwrap();
+    let source = open(&spec, &SourceOptions::default()).unwrap();
+    let image = analyze(source.as_ref(), &AnalyzeOptions::default()).unwrap();
+    let tree = &image.tree;
+    let etc = tree.lookup("/etc").unwrap();
+    let children = &tree.node(etc).children;
+    // Three files: two invalid names shown alike (U+FFFD) and one really named with U+FFFD.
+    assert_eq!(children.len(), 3, "{children:?}");
+    let sizes: Vec<u64> = children
+        .iter()
+        .map(|c| tree.state_at(*c, 0).unwrap().size)
+        .collect();
+    assert!(
+        children
+            .iter()
+            .all(|c| &*tree.node(*c).name == "conf\u{fffd}")
+    );
+    // Each kept its own content (the raw name, 9, 9 and 11 bytes).
+    let mut sorted = sizes.clone();
+    sorted.sort();
+    assert_eq!(sorted, [9, 9, 11]);
+    // The whiteout removed exactly one of them.
+    let removed = children
+        .iter()
+        .filter(|c| tree.state_at(**c, 1).is_none())
+        .count();
+    assert_eq!(removed, 1);
+}
