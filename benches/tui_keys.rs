@@ -1,7 +1,10 @@
 //! How long one keypress takes in the TUI (update + full redraw into an off-screen buffer) on a
 //! generated image of 100k files over 16 layers. Target: ≤ 16 ms per key (one frame at 60 Hz).
 //!
-//! Run: `cargo bench --features imgdive --bench tui_keys` (prints median / p95 / max per kind of key).
+//! Run: `cargo bench --features imgdive --bench tui_keys` (prints median / p95 / max per kind of
+//! key, and the memory the image model and the TUI's caches take per tree node).
+//! `IMGDIVE_BENCH_FILES=1000000 IMGDIVE_BENCH_LAYERS=2` runs the million-file case;
+//! `IMGDIVE_BENCH_IMAGE=SOURCE` times a real image instead.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -10,13 +13,34 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use imgtools::tui::fixtures::synthetic_image;
 use imgtools::tui::keys::KeyMap;
 use imgtools::tui::state::State;
-use imgtools::tui::update::handle_event;
+use imgtools::tui::update::{clamp_scrolls, handle_event};
 use imgtools::tui::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-const FILES: usize = 100_000;
-const LAYERS: u32 = 16;
+const DEFAULT_FILES: usize = 100_000;
+const DEFAULT_LAYERS: u32 = 16;
+
+fn env_number<T: std::str::FromStr>(name: &str, default: T) -> T {
+    match std::env::var(name) {
+        Ok(text) => text
+            .replace('_', "")
+            .parse()
+            .unwrap_or_else(|_| panic!("{name}={text}: not a number")),
+        Err(_) => default,
+    }
+}
+
+/// Resident memory of this process (Linux `/proc/self/statm`), bytes.
+fn resident_bytes() -> u64 {
+    let text = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: u64 = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
+    pages * 4096
+}
 
 fn ev(code: KeyCode, modifiers: KeyModifiers) -> Event {
     Event::Key(KeyEvent::new(code, modifiers))
@@ -34,12 +58,32 @@ fn ctrl(c: char) -> Event {
     ev(KeyCode::Char(c), KeyModifiers::CONTROL)
 }
 
-/// Time this thread has spent on a CPU (Linux schedstat, ns). On a busy machine wall time
-/// includes waiting for a core; CPU time is what a keypress costs.
+/// Time this thread has spent on a CPU (`clock_gettime(CLOCK_THREAD_CPUTIME_ID)`, exact to the
+/// nanosecond; `/proc/thread-self/schedstat` only moves at scheduler ticks, 4 ms here). On a
+/// busy machine wall time includes waiting for a core; CPU time is what a keypress costs.
+#[cfg(target_os = "linux")]
 fn thread_cpu() -> Option<Duration> {
-    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let ns = text.split_whitespace().next()?.parse().ok()?;
-    Some(Duration::from_nanos(ns))
+    #[repr(C)]
+    struct Timespec {
+        tv_sec: i64,
+        tv_nsec: i64,
+    }
+    unsafe extern "C" {
+        fn clock_gettime(clock: i32, time: *mut Timespec) -> i32;
+    }
+    const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
+    let mut time = Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `time` is a valid, writable timespec (64-bit Linux layout) for the whole call.
+    let status = unsafe { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &mut time) };
+    (status == 0).then(|| Duration::new(time.tv_sec as u64, time.tv_nsec as u32))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn thread_cpu() -> Option<Duration> {
+    None
 }
 
 struct Sample {
@@ -47,28 +91,56 @@ struct Sample {
     cpu: Option<Duration>,
 }
 
+/// One key: its own frame, and when its rows came from the background worker, the frame that
+/// showed them and how long after the key that was.
+struct KeySamples {
+    frames: Vec<Sample>,
+    rows_ready: Vec<Duration>,
+}
+
 struct Bench {
     state: State,
     terminal: Terminal<TestBackend>,
-    rows: Vec<(String, Vec<Sample>)>,
+    rows: Vec<(String, KeySamples)>,
 }
 
 impl Bench {
-    /// Times `events` one by one (each: update, then a full frame), under `label`.
+    /// Times `events` one by one (each: update, then a full frame), under `label`. When a key
+    /// leaves rows computing in the background, the frame that takes them is timed too (it is a
+    /// UI-thread frame like any other), and the delay from the key to it is kept apart.
     fn time(&mut self, label: &str, events: &[Event]) {
-        let mut samples = Vec::with_capacity(events.len());
+        let mut samples = KeySamples {
+            frames: Vec::with_capacity(events.len()),
+            rows_ready: Vec::new(),
+        };
         for event in events {
-            let cpu_start = thread_cpu();
-            let start = Instant::now();
-            handle_event(&mut self.state, event);
-            self.terminal
-                .draw(|f| view::draw(f, &self.state))
-                .expect("draw");
-            let wall = start.elapsed();
-            let cpu = thread_cpu().zip(cpu_start).map(|(end, start)| end - start);
-            samples.push(Sample { wall, cpu });
+            let key_start = Instant::now();
+            samples
+                .frames
+                .push(self.frame(|state| handle_event(state, event)));
+            if self.state.is_updating() {
+                self.state.wait_for_rows();
+                samples.frames.push(self.frame(|state| {
+                    state.poll_rows();
+                    clamp_scrolls(state);
+                }));
+                samples.rows_ready.push(key_start.elapsed());
+            }
         }
         self.rows.push((label.to_string(), samples));
+    }
+
+    /// One UI-thread frame: `update`, then a full redraw.
+    fn frame(&mut self, update: impl FnOnce(&mut State)) -> Sample {
+        let cpu_start = thread_cpu();
+        let start = Instant::now();
+        update(&mut self.state);
+        self.terminal
+            .draw(|f| view::draw(f, &self.state))
+            .expect("draw");
+        let wall = start.elapsed();
+        let cpu = thread_cpu().zip(cpu_start).map(|(end, start)| end - start);
+        Sample { wall, cpu }
     }
 }
 
@@ -78,6 +150,7 @@ fn ms(d: Duration) -> f64 {
 
 fn main() {
     let start = Instant::now();
+    let rss_before = resident_bytes();
     // IMGDIVE_BENCH_IMAGE=SOURCE times the same keys on a real image (e.g. the ≥ 1 GB image
     // scripts/bench-imgdive.sh builds) instead of the generated one.
     let image = match std::env::var("IMGDIVE_BENCH_IMAGE") {
@@ -96,9 +169,11 @@ fn main() {
             image
         }
         Err(_) => {
-            let image = synthetic_image(FILES, LAYERS);
+            let files = env_number("IMGDIVE_BENCH_FILES", DEFAULT_FILES);
+            let layers = env_number("IMGDIVE_BENCH_LAYERS", DEFAULT_LAYERS).max(1);
+            let image = synthetic_image(files, layers);
             println!(
-                "generated image: {FILES} files, {} tree nodes, {LAYERS} layers in {:.0} ms",
+                "generated image: {files} files, {} tree nodes, {layers} layers in {:.0} ms",
                 image.tree.nodes.len(),
                 ms(start.elapsed())
             );
@@ -106,6 +181,13 @@ fn main() {
         }
     };
     let layers = image.layers.len() as u32;
+    let nodes = image.tree.nodes.len().max(1) as f64;
+    let rss_image = resident_bytes();
+    println!(
+        "memory per tree node: model {:.0} bytes (arrays, exact), {:.0} bytes (RSS delta)",
+        image.tree.heap_bytes() as f64 / nodes,
+        rss_image.saturating_sub(rss_before) as f64 / nodes
+    );
     let start = Instant::now();
     let mut state = State::new(Arc::new(image), KeyMap::default(), None);
     state.width = 200;
@@ -116,6 +198,10 @@ fn main() {
         "first frame (tree view + flatten + draw): {:.1} ms, {} rows",
         ms(start.elapsed()),
         state.flat().rows.len()
+    );
+    println!(
+        "memory per tree node: TUI caches {:.0} bytes (RSS delta after the first frame)",
+        resident_bytes().saturating_sub(rss_image) as f64 / nodes
     );
     // The two cached stages on their own: the visible-node pass and the flattening.
     {
@@ -158,11 +244,11 @@ fn main() {
     };
     bench.time(
         "layer: down (new tree view)",
-        &vec![plain('j'); layers as usize - 1],
+        &vec![plain('j'); (layers as usize).saturating_sub(1)],
     );
     bench.time(
         "layer: up (new tree view)",
-        &vec![plain('k'); layers as usize - 1],
+        &vec![plain('k'); (layers as usize).saturating_sub(1)],
     );
     // The tree keys below run on the fullest view: the whole image at its last layer.
     bench.time("layer: end", &[plain('G')]);
@@ -192,13 +278,32 @@ fn main() {
     );
 
     println!(
-        "\n{:<32} {:>4} {:>9} {:>9} {:>9} {:>9} {:>9}",
-        "key (update + full redraw)", "n", "median", "p95", "max", "cpu med", "cpu max"
+        "\n{:<32} {:>4} {:>9} {:>9} {:>9} {:>9} {:>9} {:>14}",
+        "key (update + full redraw)",
+        "n",
+        "median",
+        "p95",
+        "max",
+        "cpu med",
+        "cpu max",
+        "rows ready max"
     );
     let mut worst_wall = Duration::ZERO;
     let mut worst_cpu = Duration::ZERO;
-    for (label, samples) in bench.rows {
+    for (
+        label,
+        KeySamples {
+            frames: samples,
+            rows_ready,
+        },
+    ) in bench.rows
+    {
         let n = samples.len();
+        if n == 0 {
+            // A one-layer image has no layer to step to.
+            println!("{label:<32} {n:>4}        (no such key on this image)");
+            continue;
+        }
         let mut wall: Vec<Duration> = samples.iter().map(|s| s.wall).collect();
         let mut cpu: Vec<Duration> = samples.iter().filter_map(|s| s.cpu).collect();
         wall.sort();
@@ -210,8 +315,12 @@ fn main() {
             k => (ms(cpu[k / 2]), ms(cpu[k - 1])),
         };
         worst_cpu = worst_cpu.max(cpu.last().copied().unwrap_or_default());
+        let ready = match rows_ready.iter().max() {
+            Some(d) => format!("{:>12.1}ms", ms(*d)),
+            None => format!("{:>14}", "-"),
+        };
         println!(
-            "{label:<32} {n:>4} {:>7.2}ms {:>7.2}ms {:>7.2}ms {:>7.2}ms {:>7.2}ms",
+            "{label:<32} {n:>4} {:>7.2}ms {:>7.2}ms {:>7.2}ms {:>7.2}ms {:>7.2}ms {ready}",
             ms(wall[n / 2]),
             ms(p95),
             ms(wall[n - 1]),

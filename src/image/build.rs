@@ -146,7 +146,7 @@ pub fn build_image(source: &dyn ImageSource, contents: &[&LayerContents]) -> Ima
             layer
                 .entries
                 .iter()
-                .map(|entry| builder.insert(&entry.path))
+                .map(|entry| builder.insert(&entry.path, entry.raw_path.as_deref()))
                 .collect()
         })
         .collect();
@@ -266,40 +266,58 @@ fn image_settings(source: &dyn ImageSource) -> ImageSettings {
 ///
 /// Children are found through a hash of (parent, name) — no per-lookup allocation; a hash
 /// collision (names are attacker-controlled) falls back to scanning the parent's children.
+/// A name's identity is its raw bytes: node names are UTF-8 (invalid bytes replaced, for
+/// display), so the few names that were not keep their bytes aside.
 #[derive(Default)]
 struct TreeBuilder {
     nodes: Vec<PathNode>,
     index: HashMap<(NodeId, u64), NodeId>,
+    raw_names: HashMap<NodeId, Box<[u8]>>,
 }
 
 impl TreeBuilder {
-    fn insert(&mut self, path: &str) -> NodeId {
+    /// The name bytes `id` was created from.
+    fn identity(&self, id: NodeId) -> &[u8] {
+        match self.raw_names.get(&id) {
+            Some(raw) => raw,
+            None => self.nodes[id as usize].name.as_bytes(),
+        }
+    }
+
+    /// The node of `path` (`raw`: its bytes when they are not UTF-8), created with its parents
+    /// when new.
+    fn insert(&mut self, path: &str, raw: Option<&[u8]>) -> NodeId {
         if self.nodes.is_empty() {
             self.nodes.push(PathNode {
-                name: String::new(),
+                name: Box::default(),
                 parent: None,
                 children: Vec::new(),
                 versions: Vec::new(),
             });
         }
         let mut current: NodeId = 0;
-        for part in path.split('/').filter(|p| !p.is_empty()) {
-            let key = (current, xxhash_rust::xxh3::xxh3_64(part.as_bytes()));
+        let bytes = raw.unwrap_or(path.as_bytes());
+        for part in bytes.split(|b| *b == b'/').filter(|p| !p.is_empty()) {
+            let key = (current, xxhash_rust::xxh3::xxh3_64(part));
             let found = match self.index.get(&key) {
-                Some(id) if self.nodes[*id as usize].name == part => Some(*id),
+                Some(id) if self.identity(*id) == part => Some(*id),
                 Some(_) => self.nodes[current as usize]
                     .children
                     .iter()
                     .copied()
-                    .find(|c| self.nodes[*c as usize].name == part),
+                    .find(|c| self.identity(*c) == part),
                 None => None,
             };
             current = match found {
                 Some(id) => id,
                 None => {
                     let id = self.nodes.len() as NodeId;
+                    let name = String::from_utf8_lossy(part);
+                    if let std::borrow::Cow::Owned(_) = name {
+                        self.raw_names.insert(id, part.into());
+                    }
                     self.nodes.push(PathNode {
-                        name: part.to_string(),
+                        name: name.into(),
                         parent: Some(current),
                         children: Vec::new(),
                         versions: Vec::new(),
@@ -315,13 +333,16 @@ impl TreeBuilder {
 
     fn finish(mut self) -> PathTree {
         if self.nodes.is_empty() {
-            self.insert("");
+            self.insert("", None);
         }
         drop(std::mem::take(&mut self.index));
-        let names: Vec<String> = self.nodes.iter().map(|n| n.name.clone()).collect();
-        for node in &mut self.nodes {
-            node.children
-                .sort_unstable_by(|a, b| names[*a as usize].cmp(&names[*b as usize]));
+        for i in 0..self.nodes.len() {
+            // Taken out while sorted, so the other nodes' names can be read in place.
+            let mut children = std::mem::take(&mut self.nodes[i].children);
+            let nodes = &self.nodes;
+            children.sort_unstable_by(|a, b| nodes[*a as usize].name.cmp(&nodes[*b as usize].name));
+            children.shrink_to_fit();
+            self.nodes[i].children = children;
         }
         PathTree { nodes: self.nodes }
     }
@@ -347,6 +368,9 @@ fn push_version(tree: &mut PathTree, id: NodeId, version: Version) {
         *last = version;
         return;
     }
+    // Exact growth: most paths have one or two versions, and a vector's first push would
+    // otherwise reserve four (a quarter of a KiB per path).
+    versions.reserve_exact(1);
     versions.push(version);
 }
 

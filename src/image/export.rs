@@ -299,7 +299,7 @@ impl FileList<'_> {
                 out.push((format!(".wh.{name}"), child, true));
             }
             if m.in_tree {
-                out.push((name.clone(), child, false));
+                out.push((name.to_string(), child, false));
             }
         }
         out.sort_unstable_by(|a, b| a.0.cmp(&b.0));

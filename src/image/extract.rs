@@ -108,7 +108,7 @@ pub fn select(image: &Image, path: &str, layer: Option<u32>) -> Result<Selection
     let base = if id == tree.root() {
         String::new()
     } else {
-        tree.node(id).name.clone()
+        tree.node(id).name.to_string()
     };
     let mut items = Vec::new();
     // Depth-first, parents first; each frame is (node, its path relative to the output).
@@ -131,7 +131,7 @@ pub fn select(image: &Image, path: &str, layer: Option<u32>) -> Result<Selection
             for &child in tree.node(node).children.iter().rev() {
                 let name = &tree.node(child).name;
                 let child_relative = if relative.is_empty() {
-                    name.clone()
+                    name.to_string()
                 } else {
                     format!("{relative}/{name}")
                 };

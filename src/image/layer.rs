@@ -75,6 +75,10 @@ pub struct RawEntry {
     /// Components joined by `/`, no leading `/`, never `.` or `..`. For a whiteout, the path it
     /// removes; for an opaque marker, the directory it makes opaque.
     pub path: String,
+    /// When the tar name was not UTF-8 (`path` is then its lossy conversion, for display): the
+    /// same path as raw bytes, which is its identity, so two names that differ only in invalid
+    /// bytes stay two paths.
+    pub raw_path: Option<Box<[u8]>>,
     pub op: Op,
 }
 
@@ -341,7 +345,19 @@ fn read_tar<R: Read>(
         let mode = header.mode().unwrap_or(0) & 0o7777;
         let uid = header.uid().unwrap_or(0) as u32;
         let gid = header.gid().unwrap_or(0) as u32;
-        let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+        let name_bytes = entry.path_bytes();
+        let name = String::from_utf8_lossy(&name_bytes).into_owned();
+        let raw_path = std::str::from_utf8(&name_bytes)
+            .is_err()
+            .then(|| normalize_bytes(&name_bytes))
+            .flatten();
+        // The raw parent and leaf, split like `path` below.
+        let raw_split = raw_path
+            .as_deref()
+            .map(|raw| match raw.iter().rposition(|b| *b == b'/') {
+                Some(i) => (&raw[..i], &raw[i + 1..]),
+                None => (&raw[..0], raw),
+            });
         let link = entry
             .link_name_bytes()
             .map(|l| String::from_utf8_lossy(&l).into_owned());
@@ -363,6 +379,7 @@ fn read_tar<R: Read>(
             if target == ".wh..opq" {
                 contents.entries.push(RawEntry {
                     path: parent.to_string(),
+                    raw_path: raw_split.map(|(parent, _)| parent.into()),
                     op: Op::Opaque,
                 });
                 continue;
@@ -376,8 +393,17 @@ fn read_tar<R: Read>(
             } else {
                 format!("{parent}/{target}")
             };
+            let raw_removed = raw_split.map(|(parent, leaf)| {
+                let target = &leaf[".wh.".len()..];
+                if parent.is_empty() {
+                    target.into()
+                } else {
+                    [parent, b"/", target].concat().into_boxed_slice()
+                }
+            });
             contents.entries.push(RawEntry {
                 path: removed,
+                raw_path: raw_removed,
                 op: Op::Whiteout,
             });
             continue;
@@ -400,6 +426,7 @@ fn read_tar<R: Read>(
         drain(&mut entry, kind.is_gnu_sparse(), &mut buf)?;
         contents.entries.push(RawEntry {
             path,
+            raw_path: raw_path.map(Vec::into_boxed_slice),
             op: Op::Put(Entry {
                 kind: entry_kind,
                 size,
@@ -454,11 +481,17 @@ fn hash_content<R: Read>(entry: &mut R, size: u64, buf: &mut [u8]) -> Result<u64
 /// all land inside the root (`..` never climbs above it). `None` for the root itself. Names
 /// are otherwise kept byte for byte (control characters included).
 pub fn normalize(name: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in name.split('/') {
+    normalize_bytes(name.as_bytes())
+        .map(|bytes| String::from_utf8(bytes).expect("whole UTF-8 components rejoined by '/'"))
+}
+
+/// [`normalize`] on raw bytes (names that are not UTF-8).
+pub fn normalize_bytes(name: &[u8]) -> Option<Vec<u8>> {
+    let mut parts: Vec<&[u8]> = Vec::new();
+    for part in name.split(|b| *b == b'/') {
         match part {
-            "" | "." => {}
-            ".." => {
+            b"" | b"." => {}
+            b".." => {
                 parts.pop();
             }
             p => parts.push(p),
@@ -467,7 +500,7 @@ pub fn normalize(name: &str) -> Option<String> {
     if parts.is_empty() {
         None
     } else {
-        Some(parts.join("/"))
+        Some(parts.join(&b'/'))
     }
 }
 

@@ -101,6 +101,8 @@ pub struct DiveLayer {
 struct Keyed {
     key: String,
     node: NodeId,
+    /// Position in the tar: ties between equal keys go by it.
+    seq: u32,
     kind: KeyKind,
 }
 
@@ -146,22 +148,32 @@ impl DiveLayer {
                     (entry.path.replace('/', "\0"), KeyKind::Implied)
                 }
             };
-            keyed.push(Keyed { key, node, kind });
+            let seq = keyed.len() as u32;
+            keyed.push(Keyed {
+                key,
+                node,
+                seq,
+                kind,
+            });
         }
-        // Stable sort keeps tar order among equal keys; the last write of a path wins, and an
-        // explicit entry beats the node an opaque marker implies.
-        keyed.sort_by(|a, b| a.key.cmp(&b.key));
-        let mut unique: Vec<Keyed> = Vec::with_capacity(keyed.len());
-        for k in keyed {
-            match unique.last_mut() {
-                Some(last) if last.key == k.key => {
-                    if !(k.kind == KeyKind::Implied && last.kind != KeyKind::Implied) {
-                        *last = k;
-                    }
+        // Tar order among equal keys (by `seq`: an unstable sort needs no scratch copy of a
+        // million keys); the last write of a path wins, and an explicit entry beats the node an
+        // opaque marker implies. Deduplicated in place.
+        keyed.sort_unstable_by(|a, b| a.key.cmp(&b.key).then(a.seq.cmp(&b.seq)));
+        let mut kept = 0;
+        for i in 0..keyed.len() {
+            if kept > 0 && keyed[kept - 1].key == keyed[i].key {
+                let last = &keyed[kept - 1];
+                if !(keyed[i].kind == KeyKind::Implied && last.kind != KeyKind::Implied) {
+                    keyed.swap(kept - 1, i);
                 }
-                _ => unique.push(k),
+            } else {
+                keyed.swap(kept, i);
+                kept += 1;
             }
         }
+        keyed.truncate(kept);
+        let unique = keyed;
         let mut layer = DiveLayer::default();
         for (i, k) in unique.iter().enumerate() {
             let is_leaf = unique.get(i + 1).is_none_or(|next| {

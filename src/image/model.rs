@@ -86,7 +86,7 @@ pub struct Version {
 pub struct PathNode {
     /// The file name as stored (may contain control characters: display through
     /// [`crate::image::escape_name`], never raw).
-    pub name: String,
+    pub name: Box<str>,
     pub parent: Option<NodeId>,
     /// Sorted by name (byte order).
     pub children: Vec<NodeId>,
@@ -105,6 +105,31 @@ impl PathTree {
         0
     }
 
+    /// Bytes the tree's arrays hold on the heap (capacities, not lengths), for the memory figures
+    /// the benchmark prints; allocator overhead is not included.
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let link = |kind: &EntryKind| match kind {
+            EntryKind::Symlink(t) | EntryKind::Hardlink(t) => t.capacity(),
+            _ => 0,
+        };
+        let per_node: usize = self
+            .nodes
+            .iter()
+            .map(|n| {
+                n.name.len()
+                    + n.children.capacity() * size_of::<NodeId>()
+                    + n.versions.capacity() * size_of::<Version>()
+                    + n.versions
+                        .iter()
+                        .filter_map(|v| v.entry.as_ref())
+                        .map(|e| link(&e.kind))
+                        .sum::<usize>()
+            })
+            .sum();
+        self.nodes.capacity() * size_of::<PathNode>() + per_node
+    }
+
     pub fn node(&self, id: NodeId) -> &PathNode {
         &self.nodes[id as usize]
     }
@@ -116,7 +141,7 @@ impl PathTree {
         while let Some(n) = cur {
             let node = self.node(n);
             if node.parent.is_some() {
-                parts.push(node.name.as_str());
+                parts.push(node.name.as_ref());
             }
             cur = node.parent;
         }
@@ -176,7 +201,7 @@ impl PathTree {
         for part in path.split('/').filter(|p| !p.is_empty()) {
             let children = &self.node(cur).children;
             let idx = children
-                .binary_search_by(|c| self.node(*c).name.as_str().cmp(part))
+                .binary_search_by(|c| self.node(*c).name.as_ref().cmp(part))
                 .ok()?;
             cur = children[idx];
         }

@@ -276,6 +276,9 @@ where
     result
 }
 
+/// How often the event loop looks for background rows while it waits for keys.
+const ROWS_POLL: Duration = Duration::from_millis(8);
+
 fn event_loop(
     terminal: &mut Term,
     image: Arc<Image>,
@@ -292,10 +295,19 @@ fn event_loop(
     clamp_scrolls(&mut state);
     loop {
         terminal.draw(|f| view::draw(f, &state))?;
-        // Block for the next event, then take whatever else is already queued so a burst of
-        // keys (or wheel ticks) costs one redraw.
-        let first = event::read()?;
-        handle_event(&mut state, &first);
+        // Wait for the next event (while rows are computed in the background, also for them),
+        // then take whatever else is already queued so a burst of keys (or wheel ticks) costs
+        // one redraw.
+        loop {
+            if state.poll_rows() {
+                clamp_scrolls(&mut state);
+                break;
+            }
+            if !state.is_updating() || event::poll(ROWS_POLL)? {
+                handle_event(&mut state, &event::read()?);
+                break;
+            }
+        }
         while !state.quit && event::poll(Duration::ZERO)? {
             handle_event(&mut state, &event::read()?);
         }

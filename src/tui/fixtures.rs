@@ -16,7 +16,7 @@ impl TreeBuilder {
         TreeBuilder {
             tree: PathTree {
                 nodes: vec![PathNode {
-                    name: String::new(),
+                    name: Box::default(),
                     parent: None,
                     children: Vec::new(),
                     versions: Vec::new(),
@@ -29,13 +29,13 @@ impl TreeBuilder {
         let tree = &mut self.tree;
         let pos = tree.nodes[parent as usize]
             .children
-            .binary_search_by(|c| tree.nodes[*c as usize].name.as_str().cmp(name));
+            .binary_search_by(|c| tree.nodes[*c as usize].name.as_ref().cmp(name));
         match pos {
             Ok(i) => tree.nodes[parent as usize].children[i],
             Err(i) => {
                 let id = tree.nodes.len() as NodeId;
                 tree.nodes.push(PathNode {
-                    name: name.to_string(),
+                    name: name.into(),
                     parent: Some(parent),
                     children: Vec::new(),
                     versions: Vec::new(),
@@ -92,7 +92,12 @@ impl TreeBuilder {
         }
     }
 
-    pub fn finish(self) -> PathTree {
+    /// The tree, its vectors trimmed to their lengths as the image builder leaves them.
+    pub fn finish(mut self) -> PathTree {
+        for node in &mut self.tree.nodes {
+            node.children.shrink_to_fit();
+            node.versions.shrink_to_fit();
+        }
         self.tree
     }
 }

@@ -2,6 +2,7 @@
 //!
 //! Data flows one way: the analysed [`Image`](crate::image::model::Image) goes into [`State`],
 //! events go through [`update`] into the state, and [`view::draw`] turns the state into a frame.
+//! On a big image the state asks [`worker`] for new tree rows off the UI thread.
 //! [`app`] owns the terminal.
 
 pub mod app;
@@ -14,6 +15,7 @@ pub mod rows;
 pub mod state;
 pub mod update;
 pub mod view;
+pub mod worker;
 
 pub use app::{
     Options, load_with_options, load_with_progress, restore_terminal, run, run_loading, run_source,

@@ -155,12 +155,13 @@ pub struct TreeIndex {
     /// `vers[vstart[p]..vstart[p + 1]]` are the versions of `order[p]`.
     vstart: Vec<u32>,
     vers: Vec<Compact>,
-    /// Full paths by position, for the regex filter (built up front so the first filter
-    /// keystroke costs no more than the next).
-    paths: Vec<String>,
 }
 
 const TOP: u32 = u32::MAX;
+
+/// How many nodes or rows a cancellable pass handles between two looks at its cancel flag
+/// (a few tens of microseconds of work).
+const CANCEL_CHECK_EVERY: usize = 4096;
 
 /// One version, reduced to what the pass needs.
 #[derive(Debug, Clone, Copy)]
@@ -183,7 +184,6 @@ impl TreeIndex {
             has_children: Vec::with_capacity(tree.nodes.len()),
             vstart: Vec::with_capacity(tree.nodes.len() + 1),
             vers: Vec::new(),
-            paths: Vec::new(),
         };
         if tree.nodes.is_empty() {
             index.vstart.push(0);
@@ -224,18 +224,39 @@ impl TreeIndex {
             stack.extend(node.children.iter().rev().map(|c| (*c, pos)));
         }
         index.vstart.push(index.vers.len() as u32);
-        index.paths.reserve(index.order.len());
-        for (pos, id) in index.order.iter().enumerate() {
-            let parent = index.parent_pos[pos];
-            let prefix = if parent == TOP {
-                ""
-            } else {
-                index.paths[parent as usize].as_str()
-            };
-            let path = format!("{prefix}/{}", tree.node(*id).name);
-            index.paths.push(path);
-        }
         index
+    }
+
+    /// Which positions' full paths `filter` matches, in one preorder pass that builds each path
+    /// in a reused buffer from its parent's prefix (no stored path per node). `None` when
+    /// `cancelled` turned true before the end.
+    fn filter_matches(
+        &self,
+        tree: &PathTree,
+        filter: &Regex,
+        cancelled: &dyn Fn() -> bool,
+    ) -> Option<Vec<bool>> {
+        let mut matches = Vec::with_capacity(self.order.len());
+        let mut path = String::new();
+        // (position, length of `path` up to and including that node) for the open ancestors.
+        let mut open: Vec<(u32, usize)> = Vec::new();
+        for (pos, id) in self.order.iter().enumerate() {
+            if pos % CANCEL_CHECK_EVERY == 0 && cancelled() {
+                return None;
+            }
+            let parent = self.parent_pos[pos];
+            while open.last().is_some_and(|(p, _)| *p != parent) {
+                open.pop();
+            }
+            path.truncate(open.last().map_or(0, |(_, len)| *len));
+            path.push('/');
+            path.push_str(&tree.node(*id).name);
+            matches.push(filter.is_match(&path));
+            if self.has_children[pos] {
+                open.push((pos as u32, path.len()));
+            }
+        }
+        Some(matches)
     }
 
     fn versions(&self, pos: usize) -> &[Compact] {
@@ -342,11 +363,29 @@ impl TreeView {
 
     /// One pass over every node, children before parents (preorder walked backwards).
     pub fn compute_with(tree: &PathTree, index: &TreeIndex, key: ViewKey) -> TreeView {
+        TreeView::compute_cancellable(tree, index, key, &|| false)
+            .expect("a pass nobody cancels finishes")
+    }
+
+    /// [`Self::compute_with`] that gives up (`None`) soon after `cancelled` turns true, for the
+    /// background worker.
+    pub fn compute_cancellable(
+        tree: &PathTree,
+        index: &TreeIndex,
+        key: ViewKey,
+        cancelled: &dyn Fn() -> bool,
+    ) -> Option<TreeView> {
+        let matches = match &key.filter {
+            Some(re) => Some(index.filter_matches(tree, re, cancelled)?),
+            None => None,
+        };
         let mut info = vec![None; tree.nodes.len()];
         let n = index.order.len();
         let mut acc = vec![Acc::default(); n];
-        let paths = key.filter.as_ref().map(|_| index.paths.as_slice());
         for pos in (0..n).rev() {
+            if pos % CANCEL_CHECK_EVERY == 0 && cancelled() {
+                return None;
+            }
             let vs = index.versions(pos);
             let own = own_compact(vs, key.layer, key.mode);
             let a = acc[pos];
@@ -376,10 +415,7 @@ impl TreeView {
             let self_visible = match own {
                 Some((c, _)) => {
                     !key.hidden.hides(c)
-                        && match (&key.filter, paths) {
-                            (Some(re), Some(paths)) => re.is_match(&paths[pos]),
-                            _ => true,
-                        }
+                        && matches.as_ref().is_none_or(|m| m[pos])
                         && key.size.is_none_or(|f| !is_dir_like && f.accepts(size))
                 }
                 None => false,
@@ -423,7 +459,7 @@ impl TreeView {
                 }
             }
         }
-        TreeView { key, info }
+        Some(TreeView { key, info })
     }
 
     pub fn get(&self, id: NodeId) -> Option<&NodeInfo> {
@@ -432,12 +468,24 @@ impl TreeView {
 
     /// Rows in display order, skipping the children of collapsed directories.
     pub fn flatten(&self, tree: &PathTree, collapsed: &HashSet<NodeId>, sort: SortOrder) -> Flat {
+        self.flatten_cancellable(tree, collapsed, sort, &|| false)
+            .expect("a flattening nobody cancels finishes")
+    }
+
+    /// [`Self::flatten`] that gives up (`None`) soon after `cancelled` turns true.
+    pub fn flatten_cancellable(
+        &self,
+        tree: &PathTree,
+        collapsed: &HashSet<NodeId>,
+        sort: SortOrder,
+        cancelled: &dyn Fn() -> bool,
+    ) -> Option<Flat> {
         let mut flat = Flat {
             rows: Vec::new(),
             is_last: vec![false; tree.nodes.len()],
         };
         if tree.nodes.is_empty() {
-            return flat;
+            return Some(flat);
         }
         // Explicit stack: (node, depth); children pushed in reverse display order.
         let mut stack: Vec<(NodeId, u16)> = Vec::new();
@@ -467,11 +515,14 @@ impl TreeView {
         };
         push_children(tree.root(), 0, &mut stack, &mut kids, &mut flat.is_last);
         while let Some((id, depth)) = stack.pop() {
+            if flat.rows.len() % CANCEL_CHECK_EVERY == 0 && cancelled() {
+                return None;
+            }
             flat.rows.push(Row { node: id, depth });
             if !collapsed.contains(&id) {
                 push_children(id, depth + 1, &mut stack, &mut kids, &mut flat.is_last);
             }
         }
-        flat
+        Some(flat)
     }
 }

@@ -11,6 +11,7 @@ use super::keys::KeyMap;
 use super::rows::{
     CompareMode, Flat, HiddenKinds, SizeFilter, SortOrder, TreeIndex, TreeView, ViewKey,
 };
+use super::worker::{Job, Rows, RowsRequest};
 use crate::image::model::{Change, Image, NodeId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,8 +61,14 @@ pub struct Viewer {
     pub diff_of: Option<(ViewerContent, u32)>,
 }
 
-/// How many tree views to keep besides the current one (each is one small record per node).
+/// How many tree views to keep besides the current one (each is one small record per node), and
+/// how many node records all of them together may hold (fewer views on a huge image).
 const RECENT_VIEWS: usize = 8;
+const RECENT_VIEW_NODES: usize = 4_000_000;
+
+/// Images with more tree nodes than this get their rows from the background worker; smaller
+/// ones compute them within the key (a few milliseconds at most).
+pub const BACKGROUND_NODES: usize = 200_000;
 
 /// Everything the view draws, and nothing else.
 pub struct State {
@@ -106,12 +113,21 @@ pub struct State {
     /// Terminal size, kept for paging and mouse hit-testing.
     pub width: u16,
     pub height: u16,
-    index: TreeIndex,
-    view: TreeView,
+    /// Above this many tree nodes, new rows are computed off the UI thread
+    /// ([`BACKGROUND_NODES`]; tests lower it).
+    pub background_nodes: usize,
+    index: Arc<TreeIndex>,
+    view: Arc<TreeView>,
     /// Recently shown tree views (newest last), so going back to a layer or mode is instant.
-    recent_views: Vec<TreeView>,
+    recent_views: Vec<Arc<TreeView>>,
     flat: Flat,
     flat_dirty: bool,
+    /// The view key of the rows shown or being computed.
+    requested: ViewKey,
+    /// Rows being computed in the background, and the node to select when they arrive.
+    pending: Option<(Job, Option<NodeId>)>,
+    /// The node a jump wants selected once the rows are recomputed.
+    select_next: Option<NodeId>,
 }
 
 impl State {
@@ -124,7 +140,7 @@ impl State {
             hidden: HiddenKinds::default(),
         };
         let index = TreeIndex::new(&image.tree);
-        let view = TreeView::compute_with(&image.tree, &index, key);
+        let view = TreeView::compute_with(&image.tree, &index, key.clone());
         let mut state = State {
             image,
             annotations: None,
@@ -156,13 +172,17 @@ impl State {
             quit: false,
             width: 80,
             height: 24,
-            index,
-            view,
+            background_nodes: BACKGROUND_NODES,
+            index: Arc::new(index),
+            view: Arc::new(view),
             recent_views: Vec::new(),
             flat: Flat::default(),
             flat_dirty: true,
+            requested: key,
+            pending: None,
+            select_next: None,
         };
-        state.refresh();
+        state.refresh_rows(false);
         state
     }
 
@@ -186,7 +206,7 @@ impl State {
             self.collapsed.extend(dirs);
         }
         self.flat_dirty = true;
-        self.refresh();
+        self.refresh_rows(false);
         self
     }
 
@@ -201,31 +221,98 @@ impl State {
     }
 
     /// Recomputes the cached tree when its inputs changed; keeps the cursor on the same node
-    /// when that node is still shown.
+    /// when that node is still shown (or moves it to the node [`Self::select_after_refresh`]
+    /// named). On a big image the rows come from the background worker: until they arrive the
+    /// old rows stay on screen and [`Self::is_updating`] is true.
     pub fn refresh(&mut self) {
-        let selected = self.selected_node();
+        let background = self.image.tree.nodes.len() > self.background_nodes;
+        self.refresh_rows(background);
+    }
+
+    /// [`Self::refresh`], the rows computed here and now (the first frame has nothing older to
+    /// show) or on the worker.
+    fn refresh_rows(&mut self, background: bool) {
         let key = self.view_key();
-        if key != self.view.key {
-            let next = match self.recent_views.iter().position(|v| v.key == key) {
-                Some(i) => self.recent_views.remove(i),
-                None => TreeView::compute_with(&self.image.tree, &self.index, key),
-            };
-            let previous = std::mem::replace(&mut self.view, next);
+        if key == self.requested && !self.flat_dirty {
+            return;
+        }
+        let selected = self
+            .select_next
+            .take()
+            .or_else(|| self.pending.as_ref().and_then(|(_, select)| *select))
+            .or_else(|| self.selected_node());
+        // A newer request replaces (and so cancels) the one still running.
+        self.pending = None;
+        self.flat_dirty = false;
+        self.requested = key.clone();
+        let view = if key == self.view.key {
+            Some(self.view.clone())
+        } else {
+            self.recent_views.iter().find(|v| v.key == key).cloned()
+        };
+        let request = RowsRequest {
+            image: self.image.clone(),
+            index: self.index.clone(),
+            key,
+            view,
+            collapsed: self.collapsed.clone(),
+            sort: self.sort,
+        };
+        if background {
+            self.pending = Some((Job::spawn(request), selected));
+        } else if let Some(rows) = request.run(&|| false) {
+            self.install(rows, selected);
+        }
+    }
+
+    /// Shows rows computed for the latest request; the cursor follows `selected`.
+    fn install(&mut self, rows: Rows, selected: Option<NodeId>) {
+        if rows.view.key != self.view.key {
+            let previous = std::mem::replace(&mut self.view, rows.view);
+            self.recent_views.retain(|v| v.key != self.view.key);
             self.recent_views.push(previous);
-            if self.recent_views.len() > RECENT_VIEWS {
+            let nodes = self.image.tree.nodes.len().max(1);
+            let keep = RECENT_VIEWS.min(RECENT_VIEW_NODES / nodes).max(1);
+            while self.recent_views.len() > keep {
                 self.recent_views.remove(0);
             }
-            self.flat_dirty = true;
         }
-        if self.flat_dirty {
-            self.flat = self
-                .view
-                .flatten(&self.image.tree, &self.collapsed, self.sort);
-            self.flat_dirty = false;
-            self.tree_cursor = selected
-                .and_then(|n| self.row_of(n))
-                .unwrap_or_else(|| self.tree_cursor.min(self.flat.rows.len().saturating_sub(1)));
+        self.flat = rows.flat;
+        self.tree_cursor = selected
+            .and_then(|n| self.row_of(n))
+            .unwrap_or_else(|| self.tree_cursor.min(self.flat.rows.len().saturating_sub(1)));
+    }
+
+    /// Takes the background rows if they are ready; true when the screen must be redrawn.
+    pub fn poll_rows(&mut self) -> bool {
+        let Some((job, selected)) = &mut self.pending else {
+            return false;
+        };
+        let Some(rows) = job.try_take() else {
+            return false;
+        };
+        let selected = *selected;
+        self.pending = None;
+        self.install(rows, selected);
+        true
+    }
+
+    /// Blocks until the background rows are ready (they are taken by the next
+    /// [`Self::poll_rows`]).
+    pub fn wait_for_rows(&mut self) {
+        if let Some((job, _)) = &mut self.pending {
+            job.wait();
         }
+    }
+
+    /// The rows on screen are older than the options: new ones are being computed.
+    pub fn is_updating(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// Selects `node` once the next [`Self::refresh`] has recomputed the rows.
+    pub fn select_after_refresh(&mut self, node: NodeId) {
+        self.select_next = Some(node);
     }
 
     /// Marks the flattened rows stale (collapse set or sort changed).

@@ -174,7 +174,7 @@ fn stderr(out: &Output) -> String {
 }
 
 /// Writes an OCI layout holding `image` (gzip layers) to `dir`; returns `oci:DIR`.
-fn write_oci_layout(dir: &Path, tars: &[Vec<u8>]) -> String {
+pub(super) fn write_oci_layout(dir: &Path, tars: &[Vec<u8>]) -> String {
     let blobs = dir.join("blobs/sha256");
     std::fs::create_dir_all(&blobs).unwrap();
     let put = |bytes: &[u8]| {

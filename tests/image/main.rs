@@ -15,6 +15,7 @@ mod extract;
 mod hostile;
 mod imglint_container;
 mod local_stores;
+mod million;
 #[path = "../shared/planted.rs"]
 mod planted;
 mod podman_source;

@@ -398,11 +398,9 @@ pub fn jump_to_inefficient(state: &mut State) {
         state.collapsed.remove(&p);
         parent = state.image.tree.node(p).parent;
     }
+    state.select_after_refresh(node);
     state.invalidate_rows();
     state.refresh();
-    if let Some(row) = state.row_of(node) {
-        state.tree_cursor = row;
-    }
     state.focus = Pane::Tree;
     state.message = Some(format!(
         "{} — last touched by layer {}",

@@ -89,8 +89,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         SortOrder::SizeDesc => " · by size",
     };
     let rows = &state.flat().rows;
+    // Rows still being computed in the background: the old ones stay, dimmed and marked.
+    let updating = if state.is_updating() {
+        " · updating…"
+    } else {
+        ""
+    };
     let title = format!(
-        "{mode} (layer {}){sort} · {} rows",
+        "{mode} (layer {}){sort} · {} rows{updating}",
         state.layer + 1,
         rows.len()
     );
@@ -165,6 +171,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         };
         let guide = guides(state, row.node, row.depth);
         let mut style = change_style(info.change);
+        if state.is_updating() {
+            style = style.add_modifier(Modifier::DIM);
+        }
         if index == state.tree_cursor {
             style = style.patch(selected_style(is_focused));
         }
