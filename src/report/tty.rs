@@ -21,11 +21,20 @@ struct Paint {
 
 impl Paint {
     fn wrap(&self, code: &str, text: &str) -> String {
-        if self.on {
-            format!("\x1b[{code}m{text}\x1b[0m")
+        let mut out = String::new();
+        self.push(&mut out, code, text);
+        out
+    }
+
+    /// Appends `text`, in colour `code` when painting.
+    fn push(&self, out: &mut String, code: &str, text: impl std::fmt::Display) {
+        use std::fmt::Write as _;
+        // Writing into a String cannot fail.
+        let _ = if self.on {
+            write!(out, "\x1b[{code}m{text}\x1b[0m")
         } else {
-            text.to_string()
-        }
+            write!(out, "{text}")
+        };
     }
 }
 
@@ -124,31 +133,36 @@ fn write_finding(
     paint: &Paint,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let code = if fixable {
-        format!("{} [*] {}:", f.code, f.name)
-    } else {
-        format!("{} {}:", f.code, f.name)
-    };
-    writeln!(
-        out,
-        "{}: {} {} {}",
-        paint.wrap(
-            "1",
-            &format!(
-                "{}:{}:{}",
-                super::escape_text(&f.file, &[]),
-                f.span.start.line,
-                f.span.start.column
-            )
+    // The finding is put together in one buffer and written at once: `out` is a `dyn Write`
+    // chain, and a write per piece was most of a tty report's cost.
+    let mut buf = String::with_capacity(512);
+    paint.push(
+        &mut buf,
+        "1",
+        format_args!(
+            "{}:{}:{}",
+            super::escape_text(&f.file, &[]),
+            f.span.start.line,
+            f.span.start.column
         ),
-        paint.wrap(severity_colour(f.severity), f.severity.as_str()),
-        paint.wrap("1", &code),
-        super::escape_text(&f.message, &[])
-    )?;
+    );
+    buf.push_str(": ");
+    paint.push(&mut buf, severity_colour(f.severity), f.severity.as_str());
+    buf.push(' ');
+    if fixable {
+        paint.push(&mut buf, "1", format_args!("{} [*] {}:", f.code, f.name));
+    } else {
+        paint.push(&mut buf, "1", format_args!("{} {}:", f.code, f.name));
+    }
+    buf.push(' ');
+    buf.push_str(&super::escape_text(&f.message, &[]));
+    buf.push('\n');
     let first = f.span.start.line;
     let last = super::end_line(f).min(first + MAX_SNIPPET_LINES - 1);
     let width = last.to_string().len();
-    let gutter = |n: &str| paint.wrap("34", &format!("{n:>width$} |"));
+    let gutter = |buf: &mut String, n: &dyn std::fmt::Display| {
+        paint.push(buf, "34", format_args!("{n:>width$} |"));
+    };
     for line in first..=last {
         let (text, from, to, cut_before, cut_after) = snippet_line(lines, secrets, line, f);
         let from = from.min(text.len());
@@ -156,29 +170,35 @@ fn write_finding(
         // Very long lines are shown as a window around the span's start.
         let window_start = from.saturating_sub(MAX_SNIPPET_WIDTH / 3);
         let window_end = text.len().min(window_start + MAX_SNIPPET_WIDTH);
-        let mut shown: String = text[window_start..window_end].iter().collect();
         let mut pad = from - window_start;
+        gutter(&mut buf, &line);
+        buf.push(' ');
         if window_start > 0 || cut_before {
-            shown.insert(0, '…');
+            buf.push('…');
             pad += 1;
         }
+        buf.extend(&text[window_start..window_end]);
         if window_end < text.len() || cut_after {
-            shown.push('…');
+            buf.push('…');
         }
+        buf.push('\n');
         let marks = (to.min(window_end.max(from + 1)) - from).max(1);
-        writeln!(out, "{} {}", gutter(&line.to_string()), shown)?;
-        writeln!(
-            out,
-            "{} {}{}",
-            gutter(""),
-            " ".repeat(pad),
-            paint.wrap(severity_colour(f.severity), &"^".repeat(marks))
-        )?;
+        gutter(&mut buf, &"");
+        buf.push(' ');
+        buf.extend(std::iter::repeat_n(' ', pad));
+        paint.push(
+            &mut buf,
+            severity_colour(f.severity),
+            "^".repeat(marks).as_str(),
+        );
+        buf.push('\n');
     }
     if super::end_line(f) > last {
-        writeln!(out, "{} …", gutter(""))?;
+        gutter(&mut buf, &"");
+        buf.push_str(" …\n");
     }
-    writeln!(out)
+    buf.push('\n');
+    out.write_all(buf.as_bytes())
 }
 
 /// Lines longer than this many bytes are cut around the span before being shown, so a finding

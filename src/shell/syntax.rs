@@ -36,21 +36,23 @@ fn reasonable_nesting(text: &str) -> bool {
     const MAX_DEPTH: i32 = 64;
     let mut depth = 0i32;
     let mut max_depth = 0i32;
-    let mut quote: Option<char> = None;
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        match (quote, c) {
-            (_, '\\') if quote != Some('\'') => {
-                chars.next();
+    let mut quote: Option<u8> = None;
+    // Bytes, not characters: every byte that matters here is ASCII, and no byte of a multi-byte
+    // UTF-8 character is.
+    let mut bytes = text.bytes();
+    while let Some(b) = bytes.next() {
+        match (quote, b) {
+            (_, b'\\') if quote != Some(b'\'') => {
+                bytes.next();
             }
-            (Some(q), c) if c == q => quote = None,
+            (Some(q), b) if b == q => quote = None,
             (Some(_), _) => {}
-            (None, '\'' | '"') => quote = Some(c),
-            (None, '(' | '{') => {
+            (None, b'\'' | b'"') => quote = Some(b),
+            (None, b'(' | b'{') => {
                 depth += 1;
                 max_depth = max_depth.max(depth);
             }
-            (None, ')' | '}') => depth -= 1,
+            (None, b')' | b'}') => depth -= 1,
             _ => {}
         }
     }
@@ -59,14 +61,17 @@ fn reasonable_nesting(text: &str) -> bool {
     }
     // Unclosed compound commands (`case` without `esac`…) backtrack exponentially too.
     let mut opened = [0i32; 3];
-    for word in text.split(|c: char| c.is_whitespace() || c == ';') {
+    for word in text
+        .as_bytes()
+        .split(|b| b.is_ascii_whitespace() || *b == b';')
+    {
         match word {
-            "case" => opened[0] += 1,
-            "esac" => opened[0] -= 1,
-            "if" => opened[1] += 1,
-            "fi" => opened[1] -= 1,
-            "do" => opened[2] += 1,
-            "done" => opened[2] -= 1,
+            b"case" => opened[0] += 1,
+            b"esac" => opened[0] -= 1,
+            b"if" => opened[1] += 1,
+            b"fi" => opened[1] -= 1,
+            b"do" => opened[2] += 1,
+            b"done" => opened[2] -= 1,
             _ => {}
         }
     }
