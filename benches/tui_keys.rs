@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use imgtools::tui::fixtures::synthetic_image;
+use imgtools::image::fixtures::synthetic_image;
 use imgtools::tui::keys::KeyMap;
 use imgtools::tui::state::State;
 use imgtools::tui::update::{clamp_scrolls, handle_event};

@@ -47,7 +47,7 @@ pub fn largest(image: &Image, layer: u32, only_layer: bool, n: usize) -> Vec<Siz
 #[cfg(test)]
 mod tests {
     use super::largest;
-    use crate::tui::fixtures::sample_image;
+    use crate::image::fixtures::sample_image;
 
     #[test]
     fn biggest_first_for_the_image_and_for_one_layer() {

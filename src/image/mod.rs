@@ -11,6 +11,8 @@ pub mod duplicates;
 pub mod export;
 pub mod extract;
 pub mod findings;
+#[doc(hidden)]
+pub mod fixtures;
 pub mod largest;
 pub mod layer;
 pub mod metrics;

@@ -8,8 +8,6 @@
 pub mod app;
 pub mod config;
 pub mod content;
-#[doc(hidden)]
-pub mod fixtures;
 pub mod keys;
 pub mod rows;
 pub mod state;

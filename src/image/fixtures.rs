@@ -1,4 +1,5 @@
-//! Hand-built images for the TUI's tests and its key benchmark (not part of the public API).
+//! Hand-built image models for tests and the TUI's key benchmark (not part of the public API):
+//! they belong to the image model, so every layer above it may use them.
 
 use crate::image::config::ImageSettings;
 use crate::image::model::{
