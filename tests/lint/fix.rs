@@ -102,6 +102,19 @@ const CASES: &[(&str, &str, &str)] = &[
         "FROM a:1\nCOPY . /app\r\nRUN chown -R 1:1 /app\r\nUSER 1\nCOPY x /x\nRUN chown -R 1:1 /x && ls\nCOPY y /y\nWORKDIR /\nRUN chown -R 1 /y\n",
         "FROM a:1\nCOPY --chown=1:1 . /app\r\nUSER 1\nCOPY x /x\nRUN chown -R 1:1 /x && ls\nCOPY y /y\nWORKDIR /\nRUN chown -R 1 /y\n",
     ),
+    // IL1003 (unsafe) with chmod: an octal mode moves to COPY --chmod; a symbolic one stays.
+    (
+        "FROM a:1\nCOPY . /app\nRUN chmod -R 755 /app\nCOPY b /b\nRUN chmod -R u+x /b\nUSER 1\n",
+        "FROM a:1\nCOPY . /app\nRUN chmod -R 755 /app\nCOPY b /b\nRUN chmod -R u+x /b\nUSER 1\n",
+        "FROM a:1\nCOPY --chmod=755 . /app\nCOPY b /b\nRUN chmod -R u+x /b\nUSER 1\n",
+    ),
+    // IL3002 (unsafe) after DL3025 (safe): the shell form becomes `/bin/sh -c`, then the last
+    // command gets `exec`; not a command in a pipeline.
+    (
+        "FROM a:1\nUSER 1\nCMD migrate && serve --port 80\nENTRYPOINT [\"sh\", \"-c\", \"a; b | c\"]\n",
+        "FROM a:1\nUSER 1\nCMD [\"/bin/sh\", \"-c\", \"migrate && serve --port 80\"]\nENTRYPOINT [\"sh\", \"-c\", \"a; b | c\"]\n",
+        "FROM a:1\nUSER 1\nCMD [\"/bin/sh\", \"-c\", \"migrate && exec serve --port 80\"]\nENTRYPOINT [\"sh\", \"-c\", \"a; b | c\"]\n",
+    ),
     // IL2002 (unsafe): a lone update joins the install RUN right after it, then DL3009 cleans.
     (
         "FROM a:1\nRUN apt-get update\nRUN apt-get install -y --no-install-recommends x=1\nRUN apk update\nRUN echo\n",

@@ -85,7 +85,7 @@ fn check(ctx: &Context, sink: &mut Sink) {
                                     "--chmod"
                                 };
                                 let fix = before.as_ref().and_then(|(copy, dest)| {
-                                    chown_fix(ctx, copy, dest, instr, script, &target)
+                                    ownership_fix(ctx, copy, dest, instr, script, &target)
                                 });
                                 sink.report_fix(
                                     cmd.name.span.cover(path.span),
@@ -107,11 +107,13 @@ fn check(ctx: &Context, sink: &mut Sink) {
     }
 }
 
-/// `COPY src /app` then `RUN chown -R u:g /app` → `COPY --chown=u:g src /app`, the RUN
-/// deleted: only when the RUN is that one command, right after the COPY (not ADD, no `--chown`
-/// or `--chmod` yet, no heredoc), on the COPY's destination. Unsafe: `chown -R` also changed
-/// files that were in the directory before the COPY, which `--chown` leaves to their owner.
-fn chown_fix(
+/// `COPY src /app` then `RUN chown -R u:g /app` → `COPY --chown=u:g src /app` (and `chmod -R
+/// 755 /app` → `COPY --chmod=755`), the RUN deleted: only when the RUN is that one command,
+/// right after the COPY (not ADD, no `--chown` or `--chmod` yet, no heredoc), on the COPY's
+/// destination; a mode only when it is octal (BuildKit's `--chmod` takes no symbolic modes).
+/// Unsafe: the RUN also changed files that were in the directory before the COPY, which the
+/// flag leaves as they were.
+fn ownership_fix(
     ctx: &Context,
     copy: &Instruction,
     dest: &str,
@@ -122,18 +124,29 @@ fn chown_fix(
     let [cmd] = script.commands.as_slice() else {
         return None;
     };
-    let owner = cmd.args.iter().find(|a| !a.is_flag())?;
-    let simple = cmd.is("chown")
-        && cmd.name.raw == "chown"
+    let (program, flag) = if cmd.is("chown") {
+        ("chown", "--chown")
+    } else {
+        ("chmod", "--chmod")
+    };
+    let operand = cmd.args.iter().find(|a| !a.is_flag())?;
+    let operand_ok = !operand.is_dynamic()
+        && operand.raw == operand.value
+        && match program {
+            "chown" => !operand.value.contains('.'),
+            _ => {
+                (3..=4).contains(&operand.value.len())
+                    && operand.value.bytes().all(|b| (b'0'..=b'7').contains(&b))
+            }
+        };
+    let simple = cmd.name.raw == program
         && cmd.args.len() == 3
         && cmd
             .args
             .iter()
             .filter(|a| a.is_flag())
             .all(|a| a.value == "-R")
-        && !owner.is_dynamic()
-        && !owner.value.contains('.')
-        && owner.raw == owner.value;
+        && operand_ok;
     let copy_is_plain = copy.keyword == Keyword::Copy
         && copy.heredocs.is_empty()
         && copy.flag("chown").is_none()
@@ -145,7 +158,7 @@ fn chown_fix(
     Some(Fix::unsafe_edits(vec![
         Edit::insert(
             copy.keyword_span.end.offset,
-            format!(" --chown={}", owner.value),
+            format!(" {flag}={}", operand.value),
         ),
         delete_lines(ctx, run)?,
     ]))

@@ -1,6 +1,7 @@
 //! IL3002: CMD/ENTRYPOINT runs `sh -c "a && b"` and the last command is not exec'd.
 
 use crate::dockerfile::ast::Keyword;
+use crate::lint::fix::{Edit, Fix};
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
 use crate::shell::Command;
 
@@ -39,14 +40,35 @@ fn check(ctx: &Context, sink: &mut Sink) {
         if last.is("exec") || is_builtin(last.program()) {
             continue;
         }
-        sink.report(
+        sink.report_fix(
             last.name.span,
             format!(
                 "The shell started by `-c` stays PID 1 while `{}` runs, so signals do not reach it: prefix the last command with `exec`",
                 last.program()
             ),
+            add_exec(ctx, last),
         );
     }
+}
+
+/// The unsafe fix: `exec ` in front of the last command, inside the string. Only where that
+/// command is written as its own word at the start of its statement (the text at its span is
+/// its name, after the string's opening quote, a `;`, `&&` or `||`), at the string's top level
+/// and alone in its pipeline. Unsafe: the shell no longer runs anything after it (an `EXIT`
+/// trap, for one), and the program now receives the signals.
+fn add_exec(ctx: &Context, last: &Command) -> Option<Fix> {
+    let span = last.name.span;
+    let written = ctx.source.get(span.start.offset..span.end.offset)?;
+    let before = ctx.source.get(..span.start.offset)?.trim_end();
+    let statement_start = before.ends_with('"')
+        || before.ends_with(';')
+        || before.ends_with("&&")
+        || before.ends_with("||");
+    let fixable = written == last.name.raw
+        && statement_start
+        && last.pipeline_len == 1
+        && last.assignments.is_empty();
+    fixable.then(|| Fix::unsafe_edits(vec![Edit::insert(span.start.offset, "exec ")]))
 }
 
 fn is_builtin(name: &str) -> bool {

@@ -148,6 +148,7 @@ pub static FIXABLE: &[(&str, Applicability)] = &[
     ("IL1003", Applicability::Unsafe),
     ("IL2002", Applicability::Unsafe),
     ("IL3001", Applicability::Unsafe),
+    ("IL3002", Applicability::Unsafe),
     ("IL6102", Applicability::Safe),
     ("IL6103", Applicability::Safe),
     ("IL6104", Applicability::Safe),
