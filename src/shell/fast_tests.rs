@@ -191,6 +191,9 @@ fn the_fast_path_agrees_or_steps_aside_on_tricky_texts() {
         "{ a; } b",
         "if a; then fi",
         "for 1 in a; do b; done",
+        // Found by the shell_fast_path fuzz target: brush-parser drops the blank after `>`.
+        "curl \"https://e.com/${VAGR> T_VERSION}/x\" -o /tmp/x",
+        "echo ${a:-b c} ${x|y}",
     ];
     for text in declined {
         assert!(!agrees(&source(text)), "fast path should decline {text:?}");

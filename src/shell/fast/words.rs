@@ -149,7 +149,7 @@ impl Scanner<'_> {
     }
 
     /// `${…}` scanned to its closing brace; quotes inside it (whose meaning depends on the
-    /// surrounding quoting) end the fast path.
+    /// surrounding quoting), blanks and operators end the fast path.
     fn parameter(&mut self) -> Option<()> {
         self.at += 2;
         let mut depth = 1;
@@ -165,7 +165,10 @@ impl Scanner<'_> {
                 }
                 b'\\' => self.escaped()?,
                 b'$' if matches!(self.peek_at(1), Some(b'(')) => self.substitution()?,
-                b'\'' | b'"' | b'`' | b'\n' | b'\t' => return None,
+                // brush-parser re-tokenizes `${…}` too and rewrites blanks around operators
+                // there (`${a> b}` becomes `${a>b}`): blanks and operators are left to it.
+                b'\'' | b'"' | b'`' | b'\n' | b'\t' | b' ' => return None,
+                b'|' | b'&' | b';' | b'<' | b'>' | b'(' | b')' => return None,
                 _ => self.at += 1,
             }
         }
