@@ -194,6 +194,9 @@ fn the_fast_path_agrees_or_steps_aside_on_tricky_texts() {
         // Found by the shell_fast_path fuzz target: brush-parser drops the blank after `>`.
         "curl \"https://e.com/${VAGR> T_VERSION}/x\" -o /tmp/x",
         "echo ${a:-b c} ${x|y}",
+        // Also found by the fuzz target: brush-parser reads `$[` as unclosed arithmetic.
+        "ls /tp/py-9]*$[, ''THO",
+        "echo $[1+2]",
     ];
     for text in declined {
         assert!(!agrees(&source(text)), "fast path should decline {text:?}");

@@ -89,7 +89,9 @@ impl Scanner<'_> {
         match self.peek_at(1) {
             Some(b'(') => self.substitution(),
             Some(b'{') => self.parameter(),
-            Some(b'\'' | b'"') => None,
+            // `$'…'`, `$"…"`, and bash's old `$[…]` arithmetic, which brush-parser reads as an
+            // expansion that must be closed.
+            Some(b'\'' | b'"' | b'[') => None,
             _ => {
                 self.at += 1;
                 Some(())
