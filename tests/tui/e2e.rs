@@ -104,14 +104,18 @@ impl Tmux {
         assert!(out.status.success());
     }
 
-    /// Waits until the screen satisfies `pred`; fails with the last screen after 15 s.
+    /// Waits until the screen satisfies `pred` and has settled (the same on two captures in a
+    /// row: a capture can land while a frame is half written); fails with the last screen
+    /// after 15 s.
     fn wait(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
+        let mut previous = String::new();
         loop {
             let screen = self.screen();
-            if pred(&screen) {
+            if pred(&screen) && screen == previous {
                 return screen;
             }
+            previous = screen.clone();
             assert!(
                 start.elapsed() < Duration::from_secs(15),
                 "timed out waiting for {what}; screen:\n{screen}"
