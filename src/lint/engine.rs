@@ -155,7 +155,12 @@ impl LintedFile {
 /// replaced (the parser reports that as an error).
 pub fn decode(bytes: &[u8]) -> String {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    String::from_utf8_lossy(bytes).into_owned()
+    // Validating first is several times faster than the lossy decoder on valid text (nearly
+    // every file), which walks it in chunks looking for bytes to replace.
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
 }
 
 /// Lints one file with the given rules.

@@ -180,7 +180,8 @@ pub fn check_cache_cleanup(
     message: &str,
 ) {
     for (_, instr, script) in runs(ctx) {
-        if has_cache_mount(instr, cache_paths) {
+        // Most RUNs install nothing with this manager: skip them before looking for cleanups.
+        if !script.commands.iter().any(is_install) || has_cache_mount(instr, cache_paths) {
             continue;
         }
         // Only a cleanup after the install empties the cache (commands are in execution order).

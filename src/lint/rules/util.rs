@@ -141,9 +141,11 @@ pub fn removes_any(cmd: &Command, paths: &[&str]) -> bool {
             let v = w.value.trim_end_matches('*').trim_end_matches('/');
             paths.iter().any(|p| {
                 let p = p.trim_end_matches('/');
-                v == p
-                    || v.starts_with(&format!("{p}/"))
-                    || (p.starts_with(&format!("{v}/")) && !v.is_empty())
+                let under = |path: &str, dir: &str| {
+                    path.strip_prefix(dir)
+                        .is_some_and(|rest| rest.starts_with('/'))
+                };
+                v == p || under(v, p) || (under(p, v) && !v.is_empty())
             })
         })
 }
