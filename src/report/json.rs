@@ -33,14 +33,24 @@ struct JsonFix<'a> {
 }
 
 pub fn write(files: &[LintedFile], out: &mut dyn Write) -> io::Result<()> {
-    let findings = files.iter().flat_map(|file| {
-        // Built only for files with a fix: most reports never index their lines.
-        let lines = file
-            .findings
+    super::write_json_array_per_file(out, files, 0, |file, elements| {
+        findings_of(file)
             .iter()
-            .any(|f| f.fix.is_some())
-            .then(|| super::LineIndex::new(&file.source));
-        file.findings.iter().map(move |f| JsonFinding {
+            .try_for_each(|finding| elements.push(finding))
+    })?;
+    writeln!(out)
+}
+
+fn findings_of(file: &LintedFile) -> Vec<JsonFinding<'_>> {
+    // Built only for files with a fix: most reports never index their lines.
+    let lines = file
+        .findings
+        .iter()
+        .any(|f| f.fix.is_some())
+        .then(|| super::LineIndex::new(&file.source));
+    file.findings
+        .iter()
+        .map(|f| JsonFinding {
             code: f.code,
             name: f.name,
             category: f.category.as_str(),
@@ -60,7 +70,5 @@ pub fn write(files: &[LintedFile], out: &mut dyn Write) -> io::Result<()> {
                     edits: super::edit_regions(lines, fix),
                 }),
         })
-    });
-    super::write_json_array(out, findings, 0)?;
-    writeln!(out)
+        .collect()
 }

@@ -190,30 +190,122 @@ pub fn write_json_array<T: serde::Serialize>(
     items: impl IntoIterator<Item = T>,
     indent: usize,
 ) -> io::Result<()> {
-    let mut any = false;
-    out.write_all(b"[")?;
+    let mut array = JsonArray::open(out)?;
     // Each element is serialized into one buffer, already at its depth, and written at once:
     // the writer below is a `dyn Write` chain (escaping, buffering), and both a write per token
     // and re-indenting each element afterwards cost a tenth of a whole JSON run.
     let mut chunk = Vec::new();
     for item in items {
         chunk.clear();
-        chunk.extend_from_slice(if any { b",\n" } else { b"\n" });
-        any = true;
-        chunk.resize(chunk.len() + indent + 2, b' ');
-        let formatter = NestedPretty {
-            depth: indent / 2 + 1,
-            has_value: false,
-        };
-        item.serialize(&mut serde_json::Serializer::with_formatter(
-            &mut chunk, formatter,
-        ))?;
-        out.write_all(&chunk)?;
+        push_json_element(&mut chunk, &item, indent)?;
+        array.write_elements(out, &chunk)?;
     }
-    if any {
-        write!(out, "\n{}", " ".repeat(indent))?;
+    array.close(out, indent)
+}
+
+/// [`write_json_array`] over every file's elements, each file's part serialized on the thread
+/// pool (the report is otherwise a serial tail after a parallel lint).
+pub fn write_json_array_per_file(
+    out: &mut dyn Write,
+    files: &[LintedFile],
+    indent: usize,
+    elements_of: impl Fn(&LintedFile, &mut JsonElements) -> io::Result<()> + Sync,
+) -> io::Result<()> {
+    let mut array = JsonArray::open(out)?;
+    write_per_file(
+        files,
+        out,
+        |file| {
+            let mut elements = JsonElements {
+                buf: Vec::new(),
+                indent,
+            };
+            elements_of(file, &mut elements)?;
+            Ok(elements.buf)
+        },
+        |out, part| array.write_elements(out, &part),
+    )?;
+    array.close(out, indent)
+}
+
+/// One file's elements of an array written by [`write_json_array_per_file`].
+pub struct JsonElements {
+    buf: Vec<u8>,
+    indent: usize,
+}
+
+impl JsonElements {
+    pub fn push<T: serde::Serialize>(&mut self, item: &T) -> io::Result<()> {
+        push_json_element(&mut self.buf, item, self.indent)
     }
-    out.write_all(b"]")
+}
+
+/// Renders each file's part of a report on the thread pool and hands the parts to `write` in
+/// input order. Files go in windows, so a run over many files never holds the whole report.
+pub fn write_per_file(
+    files: &[LintedFile],
+    out: &mut dyn Write,
+    render: impl Fn(&LintedFile) -> io::Result<Vec<u8>> + Sync,
+    mut write: impl FnMut(&mut dyn Write, Vec<u8>) -> io::Result<()>,
+) -> io::Result<()> {
+    use rayon::prelude::*;
+    const WINDOW: usize = 64;
+    if let [file] = files {
+        // One file (the pre-commit case): rayon's pool would cost more than it saves.
+        return write(out, render(file)?);
+    }
+    for window in files.chunks(WINDOW) {
+        let parts: Vec<io::Result<Vec<u8>>> = window.par_iter().map(&render).collect();
+        for part in parts {
+            write(out, part?)?;
+        }
+    }
+    Ok(())
+}
+
+/// Appends one array element: `,`, a new line, `indent + 2` spaces, the pretty-printed value.
+fn push_json_element<T: serde::Serialize>(
+    buf: &mut Vec<u8>,
+    item: &T,
+    indent: usize,
+) -> io::Result<()> {
+    buf.extend_from_slice(b",\n");
+    buf.resize(buf.len() + indent + 2, b' ');
+    let formatter = NestedPretty {
+        depth: indent / 2 + 1,
+        has_value: false,
+    };
+    item.serialize(&mut serde_json::Serializer::with_formatter(buf, formatter))?;
+    Ok(())
+}
+
+/// The brackets of a JSON array whose elements arrive as runs from [`push_json_element`]; the
+/// comma in front of the first element is dropped.
+struct JsonArray {
+    any: bool,
+}
+
+impl JsonArray {
+    fn open(out: &mut dyn Write) -> io::Result<JsonArray> {
+        out.write_all(b"[")?;
+        Ok(JsonArray { any: false })
+    }
+
+    fn write_elements(&mut self, out: &mut dyn Write, elements: &[u8]) -> io::Result<()> {
+        if elements.is_empty() {
+            return Ok(());
+        }
+        let skip = usize::from(!self.any);
+        self.any = true;
+        out.write_all(&elements[skip..])
+    }
+
+    fn close(self, out: &mut dyn Write, indent: usize) -> io::Result<()> {
+        if self.any {
+            write!(out, "\n{}", " ".repeat(indent))?;
+        }
+        out.write_all(b"]")
+    }
 }
 
 /// serde_json's pretty layout (two-space indent, `": "` after keys) for a value that starts
@@ -336,6 +428,9 @@ pub use crate::text::is_unsafe_char;
 /// Text for line-oriented formats (tty, gnu, github): every unsafe character becomes a visible
 /// escape (`\x1b`, `\u{202e}`), except those in `keep` (the format escapes them its own way).
 pub fn escape_text<'t>(text: &'t str, keep: &[char]) -> Cow<'t, str> {
+    if is_printable_ascii(text) {
+        return Cow::Borrowed(text);
+    }
     if !text
         .chars()
         .any(|c| is_unsafe_char(c) && !keep.contains(&c))
@@ -395,6 +490,17 @@ impl<W: Write> SafeJson<W> {
     }
 }
 
+/// Whether `text` is all printable ASCII (nothing to escape in any format), checked a block
+/// at a time.
+pub fn is_printable_ascii(text: &str) -> bool {
+    text.as_bytes().chunks(64).all(|block| {
+        block
+            .iter()
+            .fold(0u8, |seen, &b| seen | u8::from(!(0x20..0x7F).contains(&b)))
+            == 0
+    })
+}
+
 /// Whether any byte is DEL (0x7F) or above: a whole-slice OR per block, which compiles to
 /// vector code, where a short-circuiting scan goes byte by byte.
 fn has_byte_from_del(buf: &[u8]) -> bool {
@@ -427,13 +533,28 @@ impl<W: Write> Write for SafeJson<W> {
             }
         };
         let text = std::str::from_utf8(&self.pending[..valid]).expect("validated above");
-        let mut plain_from = 0;
-        for (i, c) in text.char_indices() {
-            if is_unsafe_char(c) && c as u32 >= 0x7F {
-                self.inner.write_all(&text.as_bytes()[plain_from..i])?;
+        let bytes = text.as_bytes();
+        let (mut plain_from, mut i) = (0, 0);
+        while i < bytes.len() {
+            // Whole blocks of ASCII are skipped at once: a file's part of a report is one
+            // write, and one `…` in it must not make the rest a character-by-character walk.
+            if let Some(block) = bytes.get(i..i + 64)
+                && !has_byte_from_del(block)
+            {
+                i += 64;
+                continue;
+            }
+            if bytes[i] < 0x7F {
+                i += 1;
+                continue;
+            }
+            let c = text[i..].chars().next().expect("a character starts here");
+            if is_unsafe_char(c) {
+                self.inner.write_all(&bytes[plain_from..i])?;
                 write!(self.inner, "\\u{:04x}", c as u32)?;
                 plain_from = i + c.len_utf8();
             }
+            i += c.len_utf8();
         }
         self.inner.write_all(&text.as_bytes()[plain_from..])?;
         self.pending.drain(..valid);

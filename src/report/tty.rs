@@ -57,22 +57,36 @@ pub fn write(
     let mut files_with_findings = 0;
     // Findings `--fix` would repair, and those only `--unsafe-fixes` would.
     let (mut fixable, mut unsafe_only) = (0usize, 0usize);
+    let marked = |f: &Finding| {
+        f.fix
+            .as_ref()
+            .is_some_and(|fix| options.fix_mode.allows(fix))
+    };
     for file in files {
         if !file.findings.is_empty() {
             files_with_findings += 1;
         }
-        let lines = super::LineIndex::new(&file.source);
         for f in &file.findings {
             counts[f.severity as usize] += 1;
-            let marked = f
-                .fix
-                .as_ref()
-                .is_some_and(|fix| options.fix_mode.allows(fix));
-            fixable += usize::from(marked);
-            unsafe_only += usize::from(f.fix.is_some() && !marked);
-            write_finding(&lines, &file.secrets, f, marked, &paint, out)?;
+            fixable += usize::from(marked(f));
+            unsafe_only += usize::from(f.fix.is_some() && !marked(f));
         }
     }
+    super::write_per_file(
+        files,
+        out,
+        |file| {
+            let mut buf = String::new();
+            if !file.findings.is_empty() {
+                let lines = super::LineIndex::new(&file.source);
+                for f in &file.findings {
+                    push_finding(&mut buf, &lines, &file.secrets, f, marked(f), &paint);
+                }
+            }
+            Ok(buf.into_bytes())
+        },
+        |out, part| out.write_all(&part),
+    )?;
     let total: usize = counts.iter().sum();
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     if total == 0 {
@@ -125,19 +139,18 @@ fn write_fixable(fixable: usize, unsafe_only: usize, out: &mut dyn Write) -> io:
     }
 }
 
-fn write_finding(
+/// Appends one finding with its snippet to `buf` (a file's part of the report, written at once:
+/// the output is a `dyn Write` chain, and a write per piece was most of a tty report's cost).
+fn push_finding(
+    buf: &mut String,
     lines: &super::LineIndex,
     secrets: &[Span],
     f: &Finding,
     fixable: bool,
     paint: &Paint,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    // The finding is put together in one buffer and written at once: `out` is a `dyn Write`
-    // chain, and a write per piece was most of a tty report's cost.
-    let mut buf = String::with_capacity(512);
+) {
     paint.push(
-        &mut buf,
+        buf,
         "1",
         format_args!(
             "{}:{}:{}",
@@ -147,12 +160,12 @@ fn write_finding(
         ),
     );
     buf.push_str(": ");
-    paint.push(&mut buf, severity_colour(f.severity), f.severity.as_str());
+    paint.push(buf, severity_colour(f.severity), f.severity.as_str());
     buf.push(' ');
     if fixable {
-        paint.push(&mut buf, "1", format_args!("{} [*] {}:", f.code, f.name));
+        paint.push(buf, "1", format_args!("{} [*] {}:", f.code, f.name));
     } else {
-        paint.push(&mut buf, "1", format_args!("{} {}:", f.code, f.name));
+        paint.push(buf, "1", format_args!("{} {}:", f.code, f.name));
     }
     buf.push(' ');
     buf.push_str(&super::escape_text(&f.message, &[]));
@@ -171,7 +184,7 @@ fn write_finding(
         let window_start = from.saturating_sub(MAX_SNIPPET_WIDTH / 3);
         let window_end = text.len().min(window_start + MAX_SNIPPET_WIDTH);
         let mut pad = from - window_start;
-        gutter(&mut buf, &line);
+        gutter(buf, &line);
         buf.push(' ');
         if window_start > 0 || cut_before {
             buf.push('…');
@@ -183,22 +196,17 @@ fn write_finding(
         }
         buf.push('\n');
         let marks = (to.min(window_end.max(from + 1)) - from).max(1);
-        gutter(&mut buf, &"");
+        gutter(buf, &"");
         buf.push(' ');
         buf.extend(std::iter::repeat_n(' ', pad));
-        paint.push(
-            &mut buf,
-            severity_colour(f.severity),
-            "^".repeat(marks).as_str(),
-        );
+        paint.push(buf, severity_colour(f.severity), "^".repeat(marks).as_str());
         buf.push('\n');
     }
     if super::end_line(f) > last {
-        gutter(&mut buf, &"");
+        gutter(buf, &"");
         buf.push_str(" …\n");
     }
     buf.push('\n');
-    out.write_all(buf.as_bytes())
 }
 
 /// Lines longer than this many bytes are cut around the span before being shown, so a finding
