@@ -1209,10 +1209,9 @@ fn duplicate_content_under_other_paths_is_listed_not_reclaimed() {
     assert_eq!(v["imgdive"]["reclaimableBytes"], 50);
 }
 
-#[test]
-fn estargz_metadata_is_format_metadata_not_waste() {
-    // Two eStargz-style layers: each stores its table of contents and a landmark at the root,
-    // beside the user's files (one of which is really overwritten).
+/// Two eStargz-style layers: each stores its table of contents and a landmark at the root,
+/// beside the user's files (one of which is really overwritten).
+fn estargz_layers() -> Vec<Vec<u8>> {
     let toc = |n: usize| vec![b'{'; 400 + n];
     let l0 = LayerTar::new()
         .file("stargz.index.json", &toc(0))
@@ -1226,8 +1225,13 @@ fn estargz_metadata_is_format_metadata_not_waste() {
         .dir("app/")
         .file("app/conf", &[b'b'; 70])
         .finish();
+    vec![l0, l1]
+}
+
+#[test]
+fn estargz_metadata_is_format_metadata_not_waste() {
     let dir = tempfile::tempdir().unwrap();
-    let v = export_of(vec![l0, l1], dir.path());
+    let v = export_of(estargz_layers(), dir.path());
     // Only /app/conf is waste: both copies (dive's rule), and the first copy is reclaimable.
     assert_eq!(
         v["image"]["fileReference"],
@@ -1248,4 +1252,25 @@ fn estargz_metadata_is_format_metadata_not_waste() {
     let plain = tempfile::tempdir().unwrap();
     let v = export_of(vec![LayerTar::new().file("a", b"x").finish()], plain.path());
     assert!(v["imgdive"].get("formatMetadata").is_none());
+}
+
+#[test]
+fn estargz_metadata_is_one_line_of_the_ci_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = TestImage {
+        commands: vec!["/bin/sh -c step0".into(), "/bin/sh -c step1".into()],
+        layers: estargz_layers(),
+    };
+    let layout = dir.path().join("oci");
+    image.write_oci_dir(&layout, Comp::Gzip);
+    let out = imgdive(&["--ci", &format!("oci:{}", layout.display())], dir.path());
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        stderr(&out)
+    );
+    let text = String::from_utf8(out.stdout)
+        .unwrap()
+        .replace(&layout.display().to_string(), "<layout>");
+    insta::assert_snapshot!("ci_estargz", text);
 }
