@@ -52,32 +52,80 @@ pub struct ReadProgress {
     pub building: bool,
 }
 
-/// Reads every layer of `source` and analyses the image, with a progress bar on stderr when
-/// `options.progress` asks for one.
+/// Reads every layer of `source` and analyses the image, with progress bars on stderr when
+/// `options.progress` asks for them: the whole image, and one per layer being read (for a
+/// registry, the layers downloading).
 pub fn analyze(source: &dyn ImageSource, options: &AnalyzeOptions) -> Result<Image> {
-    let bar = if options.progress && std::io::stderr().is_terminal() {
+    let bars =
+        (options.progress && std::io::stderr().is_terminal()).then(|| LayerBars::new(source));
+    let report = |p: &ReadProgress| {
+        if let Some(bars) = &bars {
+            bars.total.set_position(p.bytes_read);
+        }
+    };
+    let on_layer = |index: usize, read: Option<u64>| {
+        if let Some(bars) = &bars {
+            bars.layer(source, index, read);
+        }
+    };
+    let image = read_and_build(source, options, &report, &on_layer);
+    if let Some(bars) = &bars {
+        bars.total.finish_and_clear();
+    }
+    image
+}
+
+/// The stderr progress display: a bar for the image and one for each layer in flight.
+struct LayerBars {
+    multi: indicatif::MultiProgress,
+    total: indicatif::ProgressBar,
+    layers: std::sync::Mutex<HashMap<usize, indicatif::ProgressBar>>,
+}
+
+impl LayerBars {
+    fn new(source: &dyn ImageSource) -> LayerBars {
+        let multi =
+            indicatif::MultiProgress::with_draw_target(indicatif::ProgressDrawTarget::stderr());
         let total: u64 = source.layers().iter().map(|d| d.compressed_size).sum();
-        let bar = indicatif::ProgressBar::new(total);
+        let bar = multi.add(indicatif::ProgressBar::new(total));
         if let Ok(style) = indicatif::ProgressStyle::with_template(
             "{spinner} reading {msg} layers [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}",
         ) {
             bar.set_style(style.progress_chars("=> "));
         }
         bar.set_message(source.layers().len().to_string());
-        Some(bar)
-    } else {
-        None
-    };
-    let report = |p: &ReadProgress| {
-        if let Some(bar) = &bar {
-            bar.set_position(p.bytes_read);
+        LayerBars {
+            multi,
+            total: bar,
+            layers: std::sync::Mutex::new(HashMap::new()),
         }
-    };
-    let image = analyze_with_progress(source, options, &report);
-    if let Some(bar) = &bar {
-        bar.finish_and_clear();
     }
-    image
+
+    /// `read`: bytes of layer `index` just read; `None`: the layer is done.
+    fn layer(&self, source: &dyn ImageSource, index: usize, read: Option<u64>) {
+        let Ok(mut layers) = self.layers.lock() else {
+            return;
+        };
+        let Some(n) = read else {
+            if let Some(bar) = layers.remove(&index) {
+                bar.finish_and_clear();
+                self.multi.remove(&bar);
+            }
+            return;
+        };
+        let bar = layers.entry(index).or_insert_with(|| {
+            let size = source.layers()[index].compressed_size;
+            let bar = self.multi.add(indicatif::ProgressBar::new(size));
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "  {prefix:>9} [{bar:30}] {bytes}/{total_bytes}",
+            ) {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar.set_prefix(format!("layer {index}"));
+            bar
+        });
+        bar.inc(n);
+    }
 }
 
 /// The one pipeline from a source to its analysis (CI mode, JSON export and the TUI all use
@@ -88,6 +136,17 @@ pub fn analyze_with_progress(
     source: &dyn ImageSource,
     options: &AnalyzeOptions,
     report: &(dyn Fn(&ReadProgress) + Sync),
+) -> Result<Image> {
+    read_and_build(source, options, report, &|_, _| {})
+}
+
+/// [`analyze_with_progress`], also telling `on_layer` each layer's bytes as they are read
+/// (`Some(n)`) and when the layer is done (`None`).
+fn read_and_build(
+    source: &dyn ImageSource,
+    options: &AnalyzeOptions,
+    report: &(dyn Fn(&ReadProgress) + Sync),
+    on_layer: &(dyn Fn(usize, Option<u64>) + Sync),
 ) -> Result<Image> {
     let descriptors = source.layers();
     let limits = ReadLimits::new(options.max_decompressed_bytes);
@@ -114,7 +173,12 @@ pub fn analyze_with_progress(
     let contents = (0..descriptors.len())
         .into_par_iter()
         .map(|index| {
-            let result = read_layer(source, index, &limits, &on_bytes);
+            let on_layer_bytes = |n: u64| {
+                on_bytes(n);
+                on_layer(index, Some(n));
+            };
+            let result = read_layer(source, index, &limits, &on_layer_bytes);
+            on_layer(index, None);
             let done = layers_done.fetch_add(1, Ordering::Relaxed) + 1;
             report(&progress_at(
                 done,

@@ -195,8 +195,9 @@ pub fn read_layer(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<LayerContents> {
     let desc = &source.layers()[index];
-    read_layer_inner(source, index, desc, limits, progress)
-        .with_context(|| format!("layer {index} ({})", layer_label(desc)))
+    let read = read_layer_inner(source, index, desc, limits, progress);
+    source.layer_checked(index, read.is_ok());
+    read.with_context(|| format!("layer {index} ({})", layer_label(desc)))
 }
 
 /// The digest that best names a layer in a message.
@@ -234,9 +235,7 @@ fn read_layer_inner(
     let mut raw = source.open_layer(index)?;
     let mut blob_hasher = blob_digest.as_ref().map(|d| StreamHasher::new(d.algorithm));
     let mut count = 0u64;
-    let mut contents;
-    let diff_hasher;
-    {
+    let read = {
         let hashing = HashingReader {
             inner: &mut raw,
             hasher: &mut blob_hasher,
@@ -261,22 +260,25 @@ fn read_layer_inner(
             );
         }
         let hasher = StreamHasher::new(diff_id.algorithm);
-        (contents, diff_hasher) = match compression {
+        match compression {
             Compression::Gzip => read_tar(
                 flate2::bufread::MultiGzDecoder::new(buffered),
                 hasher,
                 limits,
             )
-            .context("gzip layer")?,
-            Compression::Zstd => {
-                let decoder =
-                    zstd::stream::read::Decoder::with_buffer(buffered).context("zstd layer")?;
-                read_tar(decoder, hasher, limits).context("zstd layer")?
-            }
-            Compression::None => read_tar(buffered, hasher, limits)?,
-        };
-        contents.compression = Some(compression);
-    }
+            .context("gzip layer"),
+            Compression::Zstd => zstd::stream::read::Decoder::with_buffer(buffered)
+                .map_err(anyhow::Error::from)
+                .and_then(|decoder| read_tar(decoder, hasher, limits))
+                .context("zstd layer"),
+            Compression::None => read_tar(buffered, hasher, limits),
+        }
+        .map(|(mut contents, diff_hasher)| {
+            contents.compression = Some(compression);
+            (contents, diff_hasher)
+        })
+    };
+    let unread = desc.compressed_size.saturating_sub(count);
     // Hash whatever follows the end of the compressed stream, so the digest covers the blob.
     let mut rest = HashingReader {
         inner: &mut raw,
@@ -284,7 +286,23 @@ fn read_layer_inner(
         count: &mut count,
         progress,
     };
-    io::copy(&mut rest, &mut io::sink()).context("read failed")?;
+    let (mut contents, diff_hasher) = match read {
+        Ok(read) => {
+            io::copy(&mut rest, &mut io::sink()).context("read failed")?;
+            read
+        }
+        Err(error) => {
+            // A corrupt or tampered blob usually breaks decompression before its end. When the
+            // rest of it (no more than the manifest says it holds) shows that its bytes are not
+            // the ones its digest names, that is the cause to report.
+            let drained = desc.compressed_size > 0
+                && io::copy(&mut (&mut rest).take(unread), &mut io::sink()).is_ok();
+            if let (true, Some(hasher), Some(expected)) = (drained, blob_hasher, &blob_digest) {
+                hasher.verify(expected, "blob digest")?;
+            }
+            return Err(error);
+        }
+    };
     contents.blob_bytes = count;
     if let (Some(hasher), Some(expected)) = (blob_hasher, &blob_digest) {
         hasher.verify(expected, "blob digest")?;

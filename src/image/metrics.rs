@@ -76,6 +76,39 @@ pub fn format_metadata(tree: &PathTree) -> Vec<FormatMetadata> {
     found
 }
 
+/// The one-line summary the reports show (`--ci` text, the TUI's image details):
+/// `format metadata: 3 files, 821 bytes (eStargz)`; `None` for an image without any. The
+/// format is eStargz where a table of contents is stored, zstd:chunked for landmarks in zstd
+/// layers (its table of contents is not a file), eStargz for landmarks in other layers.
+pub fn format_metadata_line(image: &super::model::Image) -> Option<String> {
+    let found = format_metadata(&image.tree);
+    if found.is_empty() {
+        return None;
+    }
+    let bytes: u64 = found.iter().map(|f| f.bytes).sum();
+    let mut formats: Vec<&str> = found
+        .iter()
+        .map(|f| {
+            let zstd = image
+                .layers
+                .get(f.layer as usize)
+                .is_some_and(|l| l.compression == "zstd");
+            if zstd && f.path != FORMAT_METADATA_PATHS[0] {
+                "zstd:chunked"
+            } else {
+                "eStargz"
+            }
+        })
+        .collect();
+    formats.sort_unstable();
+    formats.dedup();
+    Some(format!(
+        "format metadata: {} files, {bytes} bytes ({})",
+        found.len(),
+        formats.join(", ")
+    ))
+}
+
 /// One leaf of dive's per-layer tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiveLeaf {

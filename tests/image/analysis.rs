@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use imgtools::image::model::{Change, EntryKind, Image};
-use imgtools::image::source::{SourceOptions, SourceSpec, open};
+use imgtools::image::source::{ImageSource, SourceOptions, SourceSpec, open};
 use imgtools::image::{AnalyzeOptions, analyze};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -1209,10 +1209,9 @@ fn duplicate_content_under_other_paths_is_listed_not_reclaimed() {
     assert_eq!(v["imgdive"]["reclaimableBytes"], 50);
 }
 
-#[test]
-fn estargz_metadata_is_format_metadata_not_waste() {
-    // Two eStargz-style layers: each stores its table of contents and a landmark at the root,
-    // beside the user's files (one of which is really overwritten).
+/// Two eStargz-style layers: each stores its table of contents and a landmark at the root,
+/// beside the user's files (one of which is really overwritten).
+fn estargz_layers() -> Vec<Vec<u8>> {
     let toc = |n: usize| vec![b'{'; 400 + n];
     let l0 = LayerTar::new()
         .file("stargz.index.json", &toc(0))
@@ -1226,8 +1225,13 @@ fn estargz_metadata_is_format_metadata_not_waste() {
         .dir("app/")
         .file("app/conf", &[b'b'; 70])
         .finish();
+    vec![l0, l1]
+}
+
+#[test]
+fn estargz_metadata_is_format_metadata_not_waste() {
     let dir = tempfile::tempdir().unwrap();
-    let v = export_of(vec![l0, l1], dir.path());
+    let v = export_of(estargz_layers(), dir.path());
     // Only /app/conf is waste: both copies (dive's rule), and the first copy is reclaimable.
     assert_eq!(
         v["image"]["fileReference"],
@@ -1248,4 +1252,103 @@ fn estargz_metadata_is_format_metadata_not_waste() {
     let plain = tempfile::tempdir().unwrap();
     let v = export_of(vec![LayerTar::new().file("a", b"x").finish()], plain.path());
     assert!(v["imgdive"].get("formatMetadata").is_none());
+}
+
+#[test]
+fn estargz_metadata_is_one_line_of_the_ci_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = TestImage {
+        commands: vec!["/bin/sh -c step0".into(), "/bin/sh -c step1".into()],
+        layers: estargz_layers(),
+    };
+    let layout = dir.path().join("oci");
+    image.write_oci_dir(&layout, Comp::Gzip);
+    let out = imgdive(&["--ci", &format!("oci:{}", layout.display())], dir.path());
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        stderr(&out)
+    );
+    let text = String::from_utf8(out.stdout)
+        .unwrap()
+        .replace(&layout.display().to_string(), "<layout>");
+    insta::assert_snapshot!("ci_estargz", text);
+}
+
+/// Rewrites the config of the OCI layout at `layout` with `edit` (and the manifest and index
+/// that name it by digest).
+fn rewrite_oci_config(layout: &Path, edit: impl Fn(Vec<u8>) -> Vec<u8>) {
+    let blob = |digest: &str| layout.join("blobs/sha256").join(&digest[7..]);
+    let mut index: Value =
+        serde_json::from_slice(&std::fs::read(layout.join("index.json")).unwrap()).unwrap();
+    let manifest_digest = index["manifests"][0]["digest"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut manifest: Value =
+        serde_json::from_slice(&std::fs::read(blob(&manifest_digest)).unwrap()).unwrap();
+    let config_digest = manifest["config"]["digest"].as_str().unwrap().to_string();
+    let config = edit(std::fs::read(blob(&config_digest)).unwrap());
+    std::fs::write(blob(&sha(&config)), &config).unwrap();
+    manifest["config"]["digest"] = json!(sha(&config));
+    manifest["config"]["size"] = json!(config.len());
+    let manifest = serde_json::to_vec(&manifest).unwrap();
+    std::fs::write(blob(&sha(&manifest)), &manifest).unwrap();
+    index["manifests"][0]["digest"] = json!(sha(&manifest));
+    index["manifests"][0]["size"] = json!(manifest.len());
+    std::fs::write(
+        layout.join("index.json"),
+        serde_json::to_vec(&index).unwrap(),
+    )
+    .unwrap();
+}
+
+#[test]
+fn registry_layer_with_a_wrong_diff_id_fails_and_is_not_cached() {
+    // Every blob is what its digest says, but the config promises another layer 1: the layer
+    // streams from the registry, fails its diff_id check, and its download is thrown away.
+    let dir = tempfile::tempdir().unwrap();
+    let image = waste_image();
+    let layout = dir.path().join("oci");
+    image.write_oci_dir(&layout, Comp::Gzip);
+    let promised = sha(&LayerTar::new().file("other", b"x").finish());
+    let real = sha(&image.layers[1]);
+    rewrite_oci_config(&layout, |config| {
+        String::from_utf8(config)
+            .unwrap()
+            .replace(&real, &promised)
+            .into_bytes()
+    });
+    let registry = crate::support::Registry::start();
+    registry.push(
+        &format!("oci:{}:latest", layout.display()),
+        "imgtools/wrong-diff-id:latest",
+        false,
+    );
+    let cache = dir.path().join("cache");
+    let reference = format!("{}/imgtools/wrong-diff-id:latest", registry.addr);
+    let pulled =
+        imgtools::image::source::registry::pull(&reference, &SourceOptions::default(), &cache)
+            .unwrap();
+    let layer_digest = pulled.layers()[1].digest.clone();
+    let message = format!(
+        "{:#}",
+        analyze(&pulled, &AnalyzeOptions::default()).expect_err("diff_id mismatch")
+    );
+    assert!(
+        message.starts_with(&format!("layer 1 ({layer_digest})")),
+        "{message}"
+    );
+    assert!(
+        message.contains(&format!("diff_id mismatch: expected {promised}")),
+        "{message}"
+    );
+    assert!(!message.contains('\n'), "{message}");
+    drop(pulled);
+    let names: Vec<String> = std::fs::read_dir(cache.join("blobs/sha256"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.contains(&layer_digest[7..].to_string()), "{names:?}");
+    assert!(!names.iter().any(|n| n.contains(".partial")), "{names:?}");
 }

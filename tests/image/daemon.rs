@@ -119,5 +119,25 @@ fn daemon_platform_is_checked_and_an_old_api_is_named() {
         message.contains("is too old to save another platform"),
         "{message}"
     );
+    assert!(message.contains("API 1.41"), "{message}");
+    assert!(message.contains("needs 1.48"), "{message}");
     assert!(!message.contains('\n'), "{message}");
+
+    // The command line: exit 2, the same one line.
+    let out = crate::support::Imgdive::new().run(
+        &[
+            "--ci",
+            "--platform",
+            other,
+            "daemon://localhost/imgtools/waste:latest",
+        ],
+        &[("DOCKER_HOST", &host)],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("is too old to save another platform (needs 1.48"),
+        "{stderr}"
+    );
 }

@@ -4,6 +4,7 @@
 mod bridge;
 mod demo;
 mod e2e;
+mod format_metadata;
 mod frames;
 #[path = "../shared/planted.rs"]
 mod planted;

@@ -46,6 +46,9 @@ pub fn text_report(image: &Image, results: &[RuleResult], top: usize) -> String 
         human(m.reclaimable_bytes),
         m.reclaimable.len()
     );
+    if let Some(line) = crate::image::metrics::format_metadata_line(image) {
+        let _ = writeln!(s, "  {line}, not counted as waste");
+    }
     let _ = writeln!(s, "Inefficient Files:");
     let _ = writeln!(s, "Count  Wasted Space  File Path");
     for p in m.inefficient.iter().take(top) {

@@ -125,6 +125,10 @@ pub trait ImageSource: Send + Sync {
     fn annotations(&self) -> BTreeMap<String, String> {
         BTreeMap::new()
     }
+    /// Told by the layer reader, after it read layer `index` to its end (or failed to), whether
+    /// the blob matched its digest and the decompressed stream its diff_id. A source that keeps
+    /// what it streamed (the registry's blob cache) keeps it only when `verified`.
+    fn layer_checked(&self, _index: usize, _verified: bool) {}
 }
 
 /// Options that the command line passes through to every source.

@@ -50,6 +50,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             ),
         ),
     ];
+    if let Some(line) = crate::image::metrics::format_metadata_line(image) {
+        lines.push(Line::raw(line));
+    }
     if let Some(annotations) = &state.annotations {
         // Reclaimable bytes by the line that stored them, then the secrets (at most three
         // each: the inefficient paths below keep the rest of the pane).
