@@ -45,6 +45,13 @@ pub fn expand(
     escape: char,
     lookup: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Expanded, String> {
+    // Nothing to expand, unquote or unescape (most words): the word is its own value.
+    if !word.contains(['$', '\'', '"', escape]) {
+        return Ok(Expanded {
+            value: word.to_string(),
+            unresolved: Vec::new(),
+        });
+    }
     let mut lexer = Lexer {
         chars: word.chars().collect(),
         pos: 0,
@@ -92,6 +99,10 @@ pub fn try_unquote(word: &str, escape: char) -> Result<String, String> {
 
 /// The names of variable references in `word` (`$A`, `${B:-x}` → `A`, `B`), sorted.
 pub fn referenced_variables(word: &str, escape: char) -> Vec<String> {
+    // Every reference starts with `$`; most words have none, and the lexer costs a decode.
+    if !word.contains('$') {
+        return Vec::new();
+    }
     let names = std::cell::RefCell::new(Vec::new());
     let lookup = |name: &str| {
         names.borrow_mut().push(name.to_string());

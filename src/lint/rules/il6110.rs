@@ -90,6 +90,30 @@ fn check(ctx: &Context, sink: &mut Sink) {
             ) {
                 continue;
             }
+            let mut words: Vec<&crate::dockerfile::ast::SourceText> = Vec::new();
+            for pair in &instr.pairs {
+                if let Some(v) = &pair.value {
+                    words.push(v);
+                }
+            }
+            if instr.pairs.is_empty() {
+                words.extend(instr.args.iter());
+            }
+            words.extend(instr.flags.iter().filter_map(|f| f.value.as_ref()));
+            let used: Vec<(&crate::dockerfile::ast::SourceText, Vec<String>)> = words
+                .into_iter()
+                .map(|word| {
+                    let names =
+                        crate::dockerfile::expand::referenced_variables(&word.value, df.escape);
+                    (word, names)
+                })
+                .filter(|(_, names)| !names.is_empty())
+                .collect();
+            // Most instructions use no variable: the definitions in scope (a walk back over the
+            // stage) are gathered only for those that do.
+            if used.is_empty() {
+                continue;
+            }
             let mut defined: Vec<String> = crate::dockerfile::stages::args_in_scope(df, idx)
                 .into_iter()
                 .map(|(n, _)| n)
@@ -102,20 +126,9 @@ fn check(ctx: &Context, sink: &mut Sink) {
                     }
                 }
             }
-            let mut words: Vec<&crate::dockerfile::ast::SourceText> = Vec::new();
-            for pair in &instr.pairs {
-                if let Some(v) = &pair.value {
-                    words.push(v);
-                }
-            }
-            if instr.pairs.is_empty() {
-                words.extend(instr.args.iter());
-            }
-            words.extend(instr.flags.iter().filter_map(|f| f.value.as_ref()));
             let same_instr: Vec<String> = instr.pairs.iter().map(|p| p.key.value.clone()).collect();
-            for word in words {
-                for name in crate::dockerfile::expand::referenced_variables(&word.value, df.escape)
-                {
+            for (word, names) in used {
+                for name in names {
                     let has_default = word.value.contains(&format!("${{{name}:-"))
                         || word.value.contains(&format!("${{{name}-"));
                     if defined.contains(&name)

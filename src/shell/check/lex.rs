@@ -126,8 +126,14 @@ pub fn lex(raw: &str) -> Vec<Token> {
             }
             b'$' => i = dollar(raw, i, in_double, &mut out, &mut push_text),
             _ => {
-                push_text(&mut out, i..i + 1, here);
-                i += 1;
+                // A run of plain bytes is one piece of text (most words are nothing else).
+                // The byte at `i` is plain here even when special elsewhere (`'` in "…").
+                let end = b[i + 1..]
+                    .iter()
+                    .position(|c| matches!(c, b'\\' | b'\'' | b'"' | b'`' | b'$'))
+                    .map_or(b.len(), |n| i + 1 + n);
+                push_text(&mut out, i..end, here);
+                i = end;
             }
         }
     }
