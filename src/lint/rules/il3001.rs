@@ -8,7 +8,7 @@ use crate::dockerfile::stages::stage_chain;
 use crate::lint::fix::{Edit, Fix};
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink, read_file_inside};
 use crate::lint::rules::util::container_path_join as join;
-use crate::lint::rules::util::{SHELL_BUILTINS, copy_sources};
+use crate::lint::rules::util::{SHELL_BUILTINS, copy_sources, is_short_lived, starts_statement};
 use crate::shell::{self, basename};
 
 pub static RULE: Rule = Rule {
@@ -109,7 +109,7 @@ fn check(ctx: &Context, sink: &mut Sink) {
     else {
         return;
     };
-    if last_cmd.is("exec") || is_harmless(last_cmd.program()) {
+    if last_cmd.is("exec") || is_short_lived(last_cmd.program()) {
         return;
     }
     // Only the command's name is quoted from the script, and only if it looks like one: the
@@ -147,14 +147,7 @@ fn exec_can_be_added(script: &shell::Script, last: &shell::Command, body: &str) 
         .is_some_and(|c| std::ptr::eq(c, last));
     let statement_start = body
         .get(..last.name.span.start.offset)
-        .and_then(|before| before.rsplit('\n').next())
-        .map(str::trim_end)
-        .is_some_and(|before| {
-            before.is_empty()
-                || before.ends_with(';')
-                || before.ends_with("&&")
-                || before.ends_with("||")
-        });
+        .is_some_and(|before| starts_statement(before, None));
     is_last
         && last.depth == 0
         && last.pipeline_len == 1
@@ -204,15 +197,6 @@ fn cmd_target<'c>(
         .filter(|&&i| i != entrypoint)?;
     let script = ctx.facts().script(*cmd)?;
     script.commands.first().map(|c| &c.name)
-}
-
-/// Last commands that do not start a long-running program.
-fn is_harmless(name: &str) -> bool {
-    [
-        "wait", "true", "false", ":", "echo", "printf", "set", "export", "cd", "return", "trap",
-        "shift", "unset", "source", ".", "test", "[",
-    ]
-    .contains(&name)
 }
 
 fn looks_like_shell_script(path: &str, body: &str) -> bool {

@@ -3,6 +3,7 @@
 use crate::dockerfile::ast::Keyword;
 use crate::lint::fix::{Edit, Fix};
 use crate::lint::rule::{Category, Context, Rule, Severity, Sink};
+use crate::lint::rules::util::{is_short_lived, starts_statement};
 use crate::shell::Command;
 
 pub static RULE: Rule = Rule {
@@ -37,7 +38,7 @@ fn check(ctx: &Context, sink: &mut Sink) {
             continue;
         }
         let Some(last) = inner.last() else { continue };
-        if last.is("exec") || is_builtin(last.program()) {
+        if last.is("exec") || is_short_lived(last.program()) {
             continue;
         }
         sink.report_fix(
@@ -59,21 +60,10 @@ fn check(ctx: &Context, sink: &mut Sink) {
 fn add_exec(ctx: &Context, last: &Command) -> Option<Fix> {
     let span = last.name.span;
     let written = ctx.source.get(span.start.offset..span.end.offset)?;
-    let before = ctx.source.get(..span.start.offset)?.trim_end();
-    let statement_start = before.ends_with('"')
-        || before.ends_with(';')
-        || before.ends_with("&&")
-        || before.ends_with("||");
+    let statement_start = starts_statement(ctx.source.get(..span.start.offset)?, Some('"'));
     let fixable = written == last.name.raw
         && statement_start
         && last.pipeline_len == 1
         && last.assignments.is_empty();
     fixable.then(|| Fix::unsafe_edits(vec![Edit::insert(span.start.offset, "exec ")]))
-}
-
-fn is_builtin(name: &str) -> bool {
-    [
-        "exit", "wait", "true", "false", ":", "echo", "printf", "set", "export", "sleep",
-    ]
-    .contains(&name)
 }

@@ -35,6 +35,29 @@ pub const SHELL_BUILTINS: &[&str] = &[
     "readonly",
 ];
 
+/// Last commands of a script or a `sh -c` string that start no long-running program (builtins,
+/// `sleep`): `exec` in front of them gains nothing, so the exec rules (IL3001, IL3002) leave them
+/// alone.
+pub fn is_short_lived(program: &str) -> bool {
+    [
+        "exit", "wait", "true", "false", ":", "echo", "printf", "set", "export", "cd", "return",
+        "trap", "shift", "unset", "source", ".", "test", "[", "sleep",
+    ]
+    .contains(&program)
+}
+
+/// Whether a command whose name comes right after `before` (the text in front of it) is the
+/// first word of its statement, so `exec ` can be written in front of it: on its line `before`
+/// is blank or ends with `;`, `&&`, `||`, or `opener` (the quote opening a `sh -c` string).
+pub fn starts_statement(before: &str, opener: Option<char>) -> bool {
+    let before = before.rsplit('\n').next().unwrap_or("").trim_end();
+    before.is_empty()
+        || before.ends_with(';')
+        || before.ends_with("&&")
+        || before.ends_with("||")
+        || opener.is_some_and(|quote| before.ends_with(quote))
+}
+
 /// The `--mount` flags of a RUN, as key→value maps (`type=cache,target=/x`).
 pub fn mounts(instr: &Instruction) -> Vec<Vec<(String, String)>> {
     instr
