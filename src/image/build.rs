@@ -129,13 +129,12 @@ pub fn analyze_with_progress(
         bytes_read.load(Ordering::Relaxed),
         true,
     ));
-    let layers: Vec<&LayerContents> = contents.iter().collect();
-    Ok(build_image(source, &layers))
+    Ok(build_image(source, contents))
 }
 
-/// Assembles the image from layers already read (in order; a layer two images share may be
-/// passed to both).
-pub fn build_image(source: &dyn ImageSource, contents: &[&LayerContents]) -> Image {
+/// Assembles the image from its layers, read in order. Each layer's entries are consumed as the
+/// tree takes them (a million of them weigh about as much as the tree itself).
+pub fn build_image(source: &dyn ImageSource, mut contents: Vec<LayerContents>) -> Image {
     let config = source.config();
     let descriptors = source.layers();
 
@@ -151,21 +150,30 @@ pub fn build_image(source: &dyn ImageSource, contents: &[&LayerContents]) -> Ima
         })
         .collect();
     let mut tree = builder.finish();
+    // dive's per-layer views need only the tree's shape: built before the versions, so their
+    // sort keys (one per entry) are gone before the versions take their memory.
+    let dive_layers: Vec<metrics::DiveLayer> = contents
+        .iter()
+        .zip(&node_ids)
+        .map(|(layer, ids)| metrics::DiveLayer::from_entries(&tree, &layer.entries, ids))
+        .collect();
 
     let mut opaque_dirs_per_layer = Vec::with_capacity(contents.len());
     let mut stamps = Stamps {
         written: vec![0u32; tree.nodes.len()],
         swept: vec![0u32; tree.nodes.len()],
     };
-    for (layer_index, (layer, ids)) in contents.iter().zip(&node_ids).enumerate() {
+    let mut layer_secrets = Vec::with_capacity(contents.len());
+    for (layer_index, (layer, ids)) in contents.iter_mut().zip(&node_ids).enumerate() {
         let layer_index = layer_index as u32;
         opaque_dirs_per_layer.push(apply_layer(
             &mut tree,
             &mut stamps,
             layer_index,
-            &layer.entries,
+            std::mem::take(&mut layer.entries),
             ids,
         ));
+        layer_secrets.push(std::mem::take(&mut layer.secrets));
     }
 
     // History: the k-th non-empty entry made the k-th layer; empty ones are kept aside.
@@ -227,11 +235,6 @@ pub fn build_image(source: &dyn ImageSource, contents: &[&LayerContents]) -> Ima
         });
     }
 
-    let dive_layers: Vec<metrics::DiveLayer> = contents
-        .iter()
-        .zip(&node_ids)
-        .map(|(layer, ids)| metrics::DiveLayer::from_entries(&tree, &layer.entries, ids))
-        .collect();
     let metrics = metrics::compute(&tree, &layers, &dive_layers);
     let duplicates = super::duplicates::find(&tree);
 
@@ -246,6 +249,7 @@ pub fn build_image(source: &dyn ImageSource, contents: &[&LayerContents]) -> Ima
         tree,
         metrics,
         duplicates,
+        layer_secrets,
     }
 }
 
@@ -273,6 +277,10 @@ struct TreeBuilder {
     nodes: Vec<PathNode>,
     index: HashMap<(NodeId, u64), NodeId>,
     raw_names: HashMap<NodeId, Box<[u8]>>,
+    /// The directory of the last path inserted (its bytes, no leading `/`) and its node: a tar
+    /// lists a directory's entries together, so most paths need only their last name looked up.
+    last_dir: Vec<u8>,
+    last_dir_id: NodeId,
 }
 
 impl TreeBuilder {
@@ -295,9 +303,23 @@ impl TreeBuilder {
                 versions: Vec::new(),
             });
         }
-        let mut current: NodeId = 0;
         let bytes = raw.unwrap_or(path.as_bytes());
-        for part in bytes.split(|b| *b == b'/').filter(|p| !p.is_empty()) {
+        let (dir, leaf) = match bytes.iter().rposition(|b| *b == b'/') {
+            Some(slash) => (&bytes[..slash], &bytes[slash + 1..]),
+            None => (&bytes[..0], bytes),
+        };
+        if dir != self.last_dir.as_slice() {
+            self.last_dir_id = self.walk(0, dir);
+            self.last_dir.clear();
+            self.last_dir.extend_from_slice(dir);
+        }
+        self.walk(self.last_dir_id, leaf)
+    }
+
+    /// The node of the `/`-separated `names` below `from`, created when new.
+    fn walk(&mut self, from: NodeId, names: &[u8]) -> NodeId {
+        let mut current = from;
+        for part in names.split(|b| *b == b'/').filter(|p| !p.is_empty()) {
             let key = (current, xxhash_rust::xxh3::xxh3_64(part));
             let found = match self.index.get(&key) {
                 Some(id) if self.identity(*id) == part => Some(*id),
@@ -418,7 +440,7 @@ fn apply_layer(
     tree: &mut PathTree,
     stamps: &mut Stamps,
     layer: u32,
-    entries: &[RawEntry],
+    entries: Vec<RawEntry>,
     ids: &[NodeId],
 ) -> Vec<NodeId> {
     let stamp = layer + 1;
@@ -461,14 +483,15 @@ fn apply_layer(
             }
         }
     }
-    for (entry, &id) in entries.iter().zip(ids) {
-        if let Op::Put(new) = &entry.op {
+    // The entries move into the tree, their paths freed as they go.
+    for (entry, &id) in entries.into_iter().zip(ids) {
+        if let Op::Put(new) = entry.op {
             push_version(
                 tree,
                 id,
                 Version {
                     layer,
-                    entry: Some(new.clone()),
+                    entry: Some(new),
                     explicit_whiteout: false,
                 },
             );

@@ -4,7 +4,7 @@
 //! [`ReadLimits`], without extracting anything or holding the layer in memory.
 
 use std::cell::Cell;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -13,6 +13,7 @@ use anyhow::{Context, Result, bail};
 use super::digest::{ExpectedDigest, StreamHasher};
 
 use super::model::{Entry, EntryKind};
+use super::secrets::{LayerFinding, LayerScan};
 use super::source::{ImageSource, LayerDescriptor};
 
 /// How a layer blob is compressed.
@@ -83,7 +84,7 @@ pub struct RawEntry {
 }
 
 /// A layer as read from its blob.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct LayerContents {
     pub entries: Vec<RawEntry>,
     /// Σ tar header sizes (dive's layer size).
@@ -93,6 +94,8 @@ pub struct LayerContents {
     /// Bytes of blob read (= compressed size).
     pub blob_bytes: u64,
     pub compression: Option<Compression>,
+    /// What [`LayerScan`] found in the layer's files.
+    pub secrets: Vec<LayerFinding>,
 }
 
 /// Default for [`ReadLimits::max_decompressed_bytes`]: far above any real image, low enough
@@ -160,17 +163,45 @@ impl<R: Read> Read for HashingReader<'_, R> {
 /// The decompressed tar stream as the tar parser pulls it: hashed for the diff_id, charged to
 /// the image's budget, and — while the parser reads the headers of the next entry — limited so
 /// that no extended header can make it allocate more than [`MAX_EXTENDED_HEADER_BYTES`].
-struct TarStream<'a, R: Read> {
+struct TarStream<'a, R: BufRead> {
+    /// Buffered: the parser reads 512-byte headers, and a decompressor called that often spends
+    /// more time per call (checksum and window upkeep) than decompressing.
     inner: R,
     diff_hasher: StreamHasher,
     limits: &'a ReadLimits,
     /// `Some(n)`: the parser is between entries and may read `n` more bytes.
     header_allowance: Rc<Cell<Option<u64>>>,
+    /// Bytes read so far (the offset [`Seek`] reports).
+    position: u64,
 }
 
-impl<R: Read> Read for TarStream<'_, R> {
+/// Forward skips only, done by reading (so skipped bytes are hashed and charged like the rest).
+/// The tar parser skips to each next header through this, with `entries_with_seek`: its own skip
+/// zeroes a 32 KiB buffer per entry, which at a million entries costs more than parsing them.
+impl<R: BufRead> Seek for TarStream<'_, R> {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let skip = match to {
+            SeekFrom::Current(delta) if delta >= 0 => delta as u64,
+            SeekFrom::Start(offset) if offset >= self.position => offset - self.position,
+            _ => return Err(io::Error::other("a layer's tar stream only skips forward")),
+        };
+        if skip > 0 {
+            let skipped = io::copy(&mut self.by_ref().take(skip), &mut io::sink())?;
+            if skipped < skip {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "tar stream ends inside an entry",
+                ));
+            }
+        }
+        Ok(self.position)
+    }
+}
+
+impl<R: BufRead> Read for TarStream<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
+        self.position += n as u64;
         if let Some(left) = self.header_allowance.get() {
             if n as u64 > left {
                 return Err(io::Error::other(format!(
@@ -263,7 +294,10 @@ fn read_layer_inner(
         let hasher = StreamHasher::new(diff_id.algorithm);
         (contents, diff_hasher) = match compression {
             Compression::Gzip => read_tar(
-                flate2::bufread::MultiGzDecoder::new(buffered),
+                BufReader::with_capacity(
+                    DECOMPRESSED_CHUNK,
+                    flate2::bufread::MultiGzDecoder::new(buffered),
+                ),
                 hasher,
                 limits,
             )
@@ -271,7 +305,12 @@ fn read_layer_inner(
             Compression::Zstd => {
                 let decoder =
                     zstd::stream::read::Decoder::with_buffer(buffered).context("zstd layer")?;
-                read_tar(decoder, hasher, limits).context("zstd layer")?
+                read_tar(
+                    BufReader::with_capacity(DECOMPRESSED_CHUNK, decoder),
+                    hasher,
+                    limits,
+                )
+                .context("zstd layer")?
             }
             Compression::None => read_tar(buffered, hasher, limits)?,
         };
@@ -293,9 +332,13 @@ fn read_layer_inner(
     Ok(contents)
 }
 
-/// Streams a tar, recording every entry. Drains the stream to its end so gzip trailers are
-/// checked (a truncated or corrupt stream fails here) and the diff_id covers every byte.
-fn read_tar<R: Read>(
+/// How much a decompressor produces per call.
+const DECOMPRESSED_CHUNK: usize = 256 << 10;
+
+/// Streams a tar, recording every entry and scanning regular files for secrets. Drains the
+/// stream to its end so gzip trailers are checked (a truncated or corrupt stream fails here) and
+/// the diff_id covers every byte.
+fn read_tar<R: BufRead>(
     reader: R,
     diff_hasher: StreamHasher,
     limits: &ReadLimits,
@@ -306,11 +349,15 @@ fn read_tar<R: Read>(
         diff_hasher,
         limits,
         header_allowance: Rc::clone(&header_allowance),
+        position: 0,
     };
     let mut archive = tar::Archive::new(stream);
     let mut contents = LayerContents::default();
+    let mut secrets = LayerScan::default();
     let mut buf = vec![0u8; 64 << 10];
-    let mut entries = archive.entries().context("not a tar stream")?;
+    // A file the secret rules read whole (reused; at most MAX_SCANNED_FILE_BYTES).
+    let mut content = Vec::new();
+    let mut entries = archive.entries_with_seek().context("not a tar stream")?;
     // Bytes of the previous entry's data the parser skips itself (sparse data, which we never
     // read expanded): allowed on top of the header limit.
     let mut unread_data = 0u64;
@@ -420,7 +467,25 @@ fn read_tar<R: Read>(
             tar::EntryType::Fifo => (EntryKind::Fifo, 0),
             _ => match sparse_map_hash {
                 Some(hash) => (EntryKind::File, hash),
-                None => (EntryKind::File, hash_content(&mut entry, size, &mut buf)?),
+                None if !(kind.is_file() || kind == tar::EntryType::Continuous) => {
+                    (EntryKind::File, hash_content(&mut entry, size, &mut buf)?)
+                }
+                None if LayerScan::reads_content(size) => {
+                    content.clear();
+                    (&mut entry)
+                        .take(size)
+                        .read_to_end(&mut content)
+                        .context("read failed")?;
+                    if (content.len() as u64) < size {
+                        bail!("truncated file content");
+                    }
+                    secrets.file(&path, size, Some(&content));
+                    (EntryKind::File, xxhash_rust::xxh3::xxh3_64(&content))
+                }
+                None => {
+                    secrets.file(&path, size, None);
+                    (EntryKind::File, hash_content(&mut entry, size, &mut buf)?)
+                }
             },
         };
         drain(&mut entry, kind.is_gnu_sparse(), &mut buf)?;
@@ -437,6 +502,7 @@ fn read_tar<R: Read>(
             }),
         });
     }
+    contents.secrets = secrets.finish();
     let mut inner = archive.into_inner();
     io::copy(&mut inner, &mut io::sink()).context("stream ends badly")?;
     Ok((contents, inner.diff_hasher))

@@ -32,6 +32,8 @@
 //! ([`FORMAT_METADATA_PATHS`]) are not the user's files: they count in neither waste figure
 //! and are listed on their own by [`format_metadata`].
 
+use std::borrow::Cow;
+
 use super::layer::{Op, RawEntry};
 use super::model::{EntryKind, InefficientPath, Layer, Metrics, NodeId, PathTree, Reclaimable};
 
@@ -97,9 +99,27 @@ pub struct DiveLayer {
     pub adds: Vec<(NodeId, u64, bool)>,
 }
 
+/// dive's order of tar paths: byte order with `/` below every other byte (dive compares the
+/// paths with their components joined by NUL), so a directory comes right before its
+/// descendants. A NUL in a name ranks like `/`, as it does for dive.
+fn dive_order(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    match a
+        .iter()
+        .zip(b)
+        .find(|(x, y)| separator_rank(**x) != separator_rank(**y))
+    {
+        Some((x, y)) => separator_rank(*x).cmp(&separator_rank(*y)),
+        None => a.len().cmp(&b.len()),
+    }
+}
+
+fn separator_rank(byte: u8) -> u8 {
+    if byte == b'/' { 0 } else { byte }
+}
+
 #[derive(Clone)]
-struct Keyed {
-    key: String,
+struct Keyed<'a> {
+    key: Cow<'a, str>,
     node: NodeId,
     /// Position in the tar: ties between equal keys go by it.
     seq: u32,
@@ -120,13 +140,13 @@ enum KeyKind {
 impl DiveLayer {
     /// Rebuilds dive's view of one layer from its tar entries (`ids[i]` = node of `entries[i]`).
     pub fn from_entries(tree: &PathTree, entries: &[RawEntry], ids: &[NodeId]) -> DiveLayer {
-        // Sort keys: components joined by NUL so that component order is byte order and a
-        // directory sorts right before its descendants.
+        // Sort keys: the tar paths, compared by `dive_order` (a directory right before its
+        // descendants). Borrowed: a million entries need no million key copies.
         let mut keyed: Vec<Keyed> = Vec::with_capacity(entries.len());
         for (entry, &node) in entries.iter().zip(ids) {
             let (key, kind) = match &entry.op {
                 Op::Put(e) => (
-                    entry.path.replace('/', "\0"),
+                    Cow::Borrowed(entry.path.as_str()),
                     KeyKind::Put {
                         size: e.size,
                         is_dir: e.kind.is_dir(),
@@ -134,18 +154,16 @@ impl DiveLayer {
                 ),
                 Op::Whiteout => {
                     let key = match entry.path.rsplit_once('/') {
-                        Some((parent, name)) => {
-                            format!("{}\0.wh.{name}", parent.replace('/', "\0"))
-                        }
+                        Some((parent, name)) => format!("{parent}/.wh.{name}"),
                         None => format!(".wh.{}", entry.path),
                     };
-                    (key, KeyKind::Whiteout)
+                    (Cow::Owned(key), KeyKind::Whiteout)
                 }
                 Op::Opaque => {
                     if entry.path.is_empty() {
                         continue; // the root: dive never visits it
                     }
-                    (entry.path.replace('/', "\0"), KeyKind::Implied)
+                    (Cow::Borrowed(entry.path.as_str()), KeyKind::Implied)
                 }
             };
             let seq = keyed.len() as u32;
@@ -159,10 +177,14 @@ impl DiveLayer {
         // Tar order among equal keys (by `seq`: an unstable sort needs no scratch copy of a
         // million keys); the last write of a path wins, and an explicit entry beats the node an
         // opaque marker implies. Deduplicated in place.
-        keyed.sort_unstable_by(|a, b| a.key.cmp(&b.key).then(a.seq.cmp(&b.seq)));
+        keyed.sort_unstable_by(|a, b| {
+            dive_order(a.key.as_bytes(), b.key.as_bytes()).then(a.seq.cmp(&b.seq))
+        });
         let mut kept = 0;
         for i in 0..keyed.len() {
-            if kept > 0 && keyed[kept - 1].key == keyed[i].key {
+            if kept > 0
+                && dive_order(keyed[kept - 1].key.as_bytes(), keyed[i].key.as_bytes()).is_eq()
+            {
                 let last = &keyed[kept - 1];
                 if !(keyed[i].kind == KeyKind::Implied && last.kind != KeyKind::Implied) {
                     keyed.swap(kept - 1, i);
@@ -178,8 +200,8 @@ impl DiveLayer {
         for (i, k) in unique.iter().enumerate() {
             let is_leaf = unique.get(i + 1).is_none_or(|next| {
                 !(next.key.len() > k.key.len()
-                    && next.key.as_bytes()[k.key.len()] == 0
-                    && next.key.starts_with(&k.key))
+                    && separator_rank(next.key.as_bytes()[k.key.len()]) == 0
+                    && dive_order(&next.key.as_bytes()[..k.key.len()], k.key.as_bytes()).is_eq())
             });
             match k.kind {
                 KeyKind::Put { size, is_dir } => {
