@@ -275,12 +275,61 @@ fn image_settings(source: &dyn ImageSource) -> ImageSettings {
 #[derive(Default)]
 struct TreeBuilder {
     nodes: Vec<PathNode>,
-    index: HashMap<(NodeId, u64), NodeId>,
+    index: HashMap<(NodeId, u64), NodeId, SeededMix>,
     raw_names: HashMap<NodeId, Box<[u8]>>,
     /// The directory of the last path inserted (its bytes, no leading `/`) and its node: a tar
     /// lists a directory's entries together, so most paths need only their last name looked up.
     last_dir: Vec<u8>,
     last_dir_id: NodeId,
+}
+
+/// Hashes the builder's keys, (parent, xxh3 of a name): the name is hashed already, so a
+/// multiply per word mixes it with the parent (SipHash took a tenth of building a million-node
+/// tree). The seed is random per process: names come from the image, and without it an
+/// attacker could pick names that all land in one bucket.
+#[derive(Clone)]
+struct SeededMix(u64);
+
+impl Default for SeededMix {
+    fn default() -> Self {
+        use std::hash::BuildHasher;
+        SeededMix(std::collections::hash_map::RandomState::new().hash_one(0u64))
+    }
+}
+
+impl std::hash::BuildHasher for SeededMix {
+    type Hasher = MixHasher;
+    fn build_hasher(&self) -> MixHasher {
+        MixHasher(self.0)
+    }
+}
+
+struct MixHasher(u64);
+
+impl MixHasher {
+    fn mix(&mut self, word: u64) {
+        let product = u128::from(self.0 ^ word) * 0x9e37_79b9_7f4a_7c15;
+        self.0 = (product as u64) ^ ((product >> 64) as u64);
+    }
+}
+
+impl std::hash::Hasher for MixHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.mix(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.mix(u64::from(n));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.mix(n);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 impl TreeBuilder {

@@ -393,7 +393,7 @@ fn read_tar<R: BufRead>(
         let uid = header.uid().unwrap_or(0) as u32;
         let gid = header.gid().unwrap_or(0) as u32;
         let name_bytes = entry.path_bytes();
-        let name = String::from_utf8_lossy(&name_bytes).into_owned();
+        let name = String::from_utf8_lossy(&name_bytes);
         let raw_path = std::str::from_utf8(&name_bytes)
             .is_err()
             .then(|| normalize_bytes(&name_bytes))
@@ -553,21 +553,24 @@ pub fn normalize(name: &str) -> Option<String> {
 
 /// [`normalize`] on raw bytes (names that are not UTF-8).
 pub fn normalize_bytes(name: &[u8]) -> Option<Vec<u8>> {
-    let mut parts: Vec<&[u8]> = Vec::new();
+    // One allocation per name: this runs once per tar entry.
+    let mut out = Vec::with_capacity(name.len());
     for part in name.split(|b| *b == b'/') {
         match part {
             b"" | b"." => {}
             b".." => {
-                parts.pop();
+                let parent = out.iter().rposition(|b| *b == b'/').unwrap_or(0);
+                out.truncate(parent);
             }
-            p => parts.push(p),
+            p => {
+                if !out.is_empty() {
+                    out.push(b'/');
+                }
+                out.extend_from_slice(p);
+            }
         }
     }
-    if parts.is_empty() {
-        None
-    } else {
-        Some(parts.join(&b'/'))
-    }
+    (!out.is_empty()).then_some(out)
 }
 
 #[cfg(test)]
@@ -581,6 +584,8 @@ mod tests {
         assert_eq!(normalize("./a//b/./c/").as_deref(), Some("a/b/c"));
         assert_eq!(normalize("./"), None);
         assert_eq!(normalize("a\x1b[31m").as_deref(), Some("a\x1b[31m"));
+        assert_eq!(normalize("a/b/../../c/./d/..").as_deref(), Some("c"));
+        assert_eq!(normalize("a/b/../../..").as_deref(), None);
     }
 
     #[test]

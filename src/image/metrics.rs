@@ -103,14 +103,20 @@ pub struct DiveLayer {
 /// paths with their components joined by NUL), so a directory comes right before its
 /// descendants. A NUL in a name ranks like `/`, as it does for dive.
 fn dive_order(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
-    match a
-        .iter()
-        .zip(b)
-        .find(|(x, y)| separator_rank(**x) != separator_rank(**y))
-    {
-        Some((x, y)) => separator_rank(*x).cmp(&separator_rank(*y)),
-        None => a.len().cmp(&b.len()),
+    // Equal bytes rank alike: the common prefix is skipped a word at a time (a million-entry
+    // layer sorts with some twenty million comparisons).
+    let common = a.len().min(b.len());
+    let mut start = 0;
+    while start + 8 <= common && a[start..start + 8] == b[start..start + 8] {
+        start += 8;
     }
+    for (x, y) in a[start..].iter().zip(&b[start..]) {
+        let (x, y) = (separator_rank(*x), separator_rank(*y));
+        if x != y {
+            return x.cmp(&y);
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 fn separator_rank(byte: u8) -> u8 {
@@ -235,16 +241,16 @@ impl DiveLayer {
             }
         }
         // Directories implied by deeper entries but absent from the tar.
-        let mut explicit: std::collections::HashSet<NodeId> = unique
-            .iter()
-            .filter(|k| k.kind != KeyKind::Whiteout)
-            .map(|k| k.node)
-            .collect();
+        // One flag per tree node (a hash set of a million ids cost more than the walk).
+        let mut explicit = vec![false; tree.nodes.len()];
+        for k in unique.iter().filter(|k| k.kind != KeyKind::Whiteout) {
+            explicit[k.node as usize] = true;
+        }
         let mut implied = Vec::new();
         for k in &unique {
             let mut parent = tree.node(k.node).parent;
             while let Some(p) = parent {
-                if p == tree.root() || !explicit.insert(p) {
+                if p == tree.root() || std::mem::replace(&mut explicit[p as usize], true) {
                     break;
                 }
                 implied.push((p, 0, false));
