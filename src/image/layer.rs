@@ -171,14 +171,37 @@ struct TarStream<'a, R: BufRead> {
     limits: &'a ReadLimits,
     /// `Some(n)`: the parser is between entries and may read `n` more bytes.
     header_allowance: Rc<Cell<Option<u64>>>,
+}
+
+/// A stream the tar parser skips forward in by reading (so skipped bytes pass through whatever
+/// hashes or charges the stream). Iterate a `tar::Archive` of it with `entries_with_seek`: the
+/// parser's own skip zeroes a 32 KiB buffer per entry, which at a million entries costs more than
+/// parsing them.
+pub struct ForwardSeek<R> {
+    inner: R,
     /// Bytes read so far (the offset [`Seek`] reports).
     position: u64,
 }
 
-/// Forward skips only, done by reading (so skipped bytes are hashed and charged like the rest).
-/// The tar parser skips to each next header through this, with `entries_with_seek`: its own skip
-/// zeroes a 32 KiB buffer per entry, which at a million entries costs more than parsing them.
-impl<R: BufRead> Seek for TarStream<'_, R> {
+impl<R: Read> ForwardSeek<R> {
+    pub fn new(inner: R) -> ForwardSeek<R> {
+        ForwardSeek { inner, position: 0 }
+    }
+
+    pub fn into_inner(self) -> R {
+        self.inner
+    }
+}
+
+impl<R: Read> Read for ForwardSeek<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.position += n as u64;
+        Ok(n)
+    }
+}
+
+impl<R: Read> Seek for ForwardSeek<R> {
     fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
         let skip = match to {
             SeekFrom::Current(delta) if delta >= 0 => delta as u64,
@@ -201,7 +224,6 @@ impl<R: BufRead> Seek for TarStream<'_, R> {
 impl<R: BufRead> Read for TarStream<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.position += n as u64;
         if let Some(left) = self.header_allowance.get() {
             if n as u64 > left {
                 return Err(io::Error::other(format!(
@@ -239,14 +261,17 @@ pub fn layer_label(desc: &LayerDescriptor) -> &str {
     }
 }
 
-/// Opens layer `index` decompressed (compression sniffed from the magic bytes), for readers
-/// that want one file back and verify nothing; the analysis uses [`read_layer`].
-pub fn open_decompressed<'a>(
+/// Layer `index` as a tar archive, decompressed (compression sniffed from the magic bytes), for
+/// readers that want files back and verify nothing; the analysis uses [`read_layer`]. Iterate it
+/// with `entries_with_seek` ([`ForwardSeek`]).
+pub fn open_tar<'a>(
     source: &'a dyn ImageSource,
     index: usize,
-) -> Result<Box<dyn Read + 'a>> {
+) -> Result<tar::Archive<ForwardSeek<impl Read + 'a>>> {
     let buffered = BufReader::with_capacity(256 << 10, source.open_layer(index)?);
-    Ok(Compression::decompressing(buffered)?)
+    let decompressed =
+        BufReader::with_capacity(DECOMPRESSED_CHUNK, Compression::decompressing(buffered)?);
+    Ok(tar::Archive::new(ForwardSeek::new(decompressed)))
 }
 
 fn read_layer_inner(
@@ -349,9 +374,8 @@ fn read_tar<R: BufRead>(
         diff_hasher,
         limits,
         header_allowance: Rc::clone(&header_allowance),
-        position: 0,
     };
-    let mut archive = tar::Archive::new(stream);
+    let mut archive = tar::Archive::new(ForwardSeek::new(stream));
     let mut contents = LayerContents::default();
     let mut secrets = LayerScan::default();
     let mut buf = vec![0u8; 64 << 10];
@@ -503,7 +527,7 @@ fn read_tar<R: BufRead>(
         });
     }
     contents.secrets = secrets.finish();
-    let mut inner = archive.into_inner();
+    let mut inner = archive.into_inner().into_inner();
     io::copy(&mut inner, &mut io::sink()).context("stream ends badly")?;
     Ok((contents, inner.diff_hasher))
 }
