@@ -138,7 +138,10 @@ pub fn build_image(source: &dyn ImageSource, mut contents: Vec<LayerContents>) -
     let config = source.config();
     let descriptors = source.layers();
 
-    let mut builder = TreeBuilder::default();
+    // The largest layer's entries are distinct paths, so at least that many nodes: reserved up
+    // front, the index is not rehashed on its way to a million keys.
+    let mut builder =
+        TreeBuilder::with_capacity(contents.iter().map(|l| l.entries.len()).max().unwrap_or(0));
     let node_ids: Vec<Vec<NodeId>> = contents
         .iter()
         .map(|layer| {
@@ -333,6 +336,14 @@ impl std::hash::Hasher for MixHasher {
 }
 
 impl TreeBuilder {
+    fn with_capacity(nodes: usize) -> TreeBuilder {
+        TreeBuilder {
+            nodes: Vec::with_capacity(nodes + 1),
+            index: HashMap::with_capacity_and_hasher(nodes, SeededMix::default()),
+            ..TreeBuilder::default()
+        }
+    }
+
     /// The name bytes `id` was created from.
     fn identity(&self, id: NodeId) -> &[u8] {
         match self.raw_names.get(&id) {
