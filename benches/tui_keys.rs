@@ -42,6 +42,36 @@ fn resident_bytes() -> u64 {
     pages * 4096
 }
 
+/// Peak resident memory of this process so far (`VmHWM`), bytes.
+fn peak_resident_bytes() -> u64 {
+    let text = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    text.lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|kb| kb.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .unwrap_or(0)
+        * 1024
+}
+
+/// CPU time of the whole process, every thread (`/proc/self/stat` utime + stime, in the
+/// kernel's 100 Hz ticks): the load reads layers on several threads.
+fn process_cpu() -> Duration {
+    let text = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = text
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    // utime and stime are fields 14 and 15 of stat(5), 12 and 13 after the name.
+    Duration::from_millis((ticks(11) + ticks(12)) * 10)
+}
+
 fn ev(code: KeyCode, modifiers: KeyModifiers) -> Event {
     Event::Key(KeyEvent::new(code, modifiers))
 }
@@ -158,13 +188,17 @@ fn main() {
             use imgtools::image::source::{self, SourceOptions, SourceSpec};
             let spec = SourceSpec::parse(&reference).expect("IMGDIVE_BENCH_IMAGE: bad source");
             let opened = source::open(&spec, &SourceOptions::default()).expect("open image");
+            let cpu_start = process_cpu();
             let image =
                 imgtools::tui::load_with_progress(opened.as_ref(), &|_| {}).expect("read image");
             println!(
-                "read {reference}: {} layers, {} tree nodes in {:.1} s",
+                "read {reference}: {} layers, {} tree nodes in {:.2} s ({:.2} s CPU), peak RSS {:.0} MB ({:.0} bytes per node)",
                 image.layers.len(),
                 image.tree.nodes.len(),
-                start.elapsed().as_secs_f64()
+                start.elapsed().as_secs_f64(),
+                (process_cpu() - cpu_start).as_secs_f64(),
+                peak_resident_bytes() as f64 / 1e6,
+                peak_resident_bytes() as f64 / image.tree.nodes.len().max(1) as f64
             );
             image
         }

@@ -193,17 +193,19 @@ fn read_and_build(
         bytes_read.load(Ordering::Relaxed),
         true,
     ));
-    let layers: Vec<&LayerContents> = contents.iter().collect();
-    Ok(build_image(source, &layers))
+    Ok(build_image(source, contents))
 }
 
-/// Assembles the image from layers already read (in order; a layer two images share may be
-/// passed to both).
-pub fn build_image(source: &dyn ImageSource, contents: &[&LayerContents]) -> Image {
+/// Assembles the image from its layers, read in order. Each layer's entries are consumed as the
+/// tree takes them (a million of them weigh about as much as the tree itself).
+pub fn build_image(source: &dyn ImageSource, mut contents: Vec<LayerContents>) -> Image {
     let config = source.config();
     let descriptors = source.layers();
 
-    let mut builder = TreeBuilder::default();
+    // The largest layer's entries are distinct paths, so at least that many nodes: reserved up
+    // front, the index is not rehashed on its way to a million keys.
+    let mut builder =
+        TreeBuilder::with_capacity(contents.iter().map(|l| l.entries.len()).max().unwrap_or(0));
     let node_ids: Vec<Vec<NodeId>> = contents
         .iter()
         .map(|layer| {
@@ -215,21 +217,30 @@ pub fn build_image(source: &dyn ImageSource, contents: &[&LayerContents]) -> Ima
         })
         .collect();
     let mut tree = builder.finish();
+    // dive's per-layer views need only the tree's shape: built before the versions, so their
+    // sort keys (one per entry) are gone before the versions take their memory.
+    let dive_layers: Vec<metrics::DiveLayer> = contents
+        .iter()
+        .zip(&node_ids)
+        .map(|(layer, ids)| metrics::DiveLayer::from_entries(&tree, &layer.entries, ids))
+        .collect();
 
     let mut opaque_dirs_per_layer = Vec::with_capacity(contents.len());
     let mut stamps = Stamps {
         written: vec![0u32; tree.nodes.len()],
         swept: vec![0u32; tree.nodes.len()],
     };
-    for (layer_index, (layer, ids)) in contents.iter().zip(&node_ids).enumerate() {
+    let mut layer_secrets = Vec::with_capacity(contents.len());
+    for (layer_index, (layer, ids)) in contents.iter_mut().zip(&node_ids).enumerate() {
         let layer_index = layer_index as u32;
         opaque_dirs_per_layer.push(apply_layer(
             &mut tree,
             &mut stamps,
             layer_index,
-            &layer.entries,
+            std::mem::take(&mut layer.entries),
             ids,
         ));
+        layer_secrets.push(std::mem::take(&mut layer.secrets));
     }
 
     // History: the k-th non-empty entry made the k-th layer; empty ones are kept aside.
@@ -291,11 +302,6 @@ pub fn build_image(source: &dyn ImageSource, contents: &[&LayerContents]) -> Ima
         });
     }
 
-    let dive_layers: Vec<metrics::DiveLayer> = contents
-        .iter()
-        .zip(&node_ids)
-        .map(|(layer, ids)| metrics::DiveLayer::from_entries(&tree, &layer.entries, ids))
-        .collect();
     let metrics = metrics::compute(&tree, &layers, &dive_layers);
     let duplicates = super::duplicates::find(&tree);
 
@@ -310,6 +316,7 @@ pub fn build_image(source: &dyn ImageSource, contents: &[&LayerContents]) -> Ima
         tree,
         metrics,
         duplicates,
+        layer_secrets,
     }
 }
 
@@ -335,11 +342,72 @@ fn image_settings(source: &dyn ImageSource) -> ImageSettings {
 #[derive(Default)]
 struct TreeBuilder {
     nodes: Vec<PathNode>,
-    index: HashMap<(NodeId, u64), NodeId>,
+    index: HashMap<(NodeId, u64), NodeId, SeededMix>,
     raw_names: HashMap<NodeId, Box<[u8]>>,
+    /// The directory of the last path inserted (its bytes, no leading `/`) and its node: a tar
+    /// lists a directory's entries together, so most paths need only their last name looked up.
+    last_dir: Vec<u8>,
+    last_dir_id: NodeId,
+}
+
+/// Hashes the builder's keys, (parent, xxh3 of a name): the name is hashed already, so a
+/// multiply per word mixes it with the parent (SipHash took a tenth of building a million-node
+/// tree). The seed is random per process: names come from the image, and without it an
+/// attacker could pick names that all land in one bucket.
+#[derive(Clone)]
+struct SeededMix(u64);
+
+impl Default for SeededMix {
+    fn default() -> Self {
+        use std::hash::BuildHasher;
+        SeededMix(std::collections::hash_map::RandomState::new().hash_one(0u64))
+    }
+}
+
+impl std::hash::BuildHasher for SeededMix {
+    type Hasher = MixHasher;
+    fn build_hasher(&self) -> MixHasher {
+        MixHasher(self.0)
+    }
+}
+
+struct MixHasher(u64);
+
+impl MixHasher {
+    fn mix(&mut self, word: u64) {
+        let product = u128::from(self.0 ^ word) * 0x9e37_79b9_7f4a_7c15;
+        self.0 = (product as u64) ^ ((product >> 64) as u64);
+    }
+}
+
+impl std::hash::Hasher for MixHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.mix(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.mix(u64::from(n));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.mix(n);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 impl TreeBuilder {
+    fn with_capacity(nodes: usize) -> TreeBuilder {
+        TreeBuilder {
+            nodes: Vec::with_capacity(nodes + 1),
+            index: HashMap::with_capacity_and_hasher(nodes, SeededMix::default()),
+            ..TreeBuilder::default()
+        }
+    }
+
     /// The name bytes `id` was created from.
     fn identity(&self, id: NodeId) -> &[u8] {
         match self.raw_names.get(&id) {
@@ -359,9 +427,23 @@ impl TreeBuilder {
                 versions: Vec::new(),
             });
         }
-        let mut current: NodeId = 0;
         let bytes = raw.unwrap_or(path.as_bytes());
-        for part in bytes.split(|b| *b == b'/').filter(|p| !p.is_empty()) {
+        let (dir, leaf) = match bytes.iter().rposition(|b| *b == b'/') {
+            Some(slash) => (&bytes[..slash], &bytes[slash + 1..]),
+            None => (&bytes[..0], bytes),
+        };
+        if dir != self.last_dir.as_slice() {
+            self.last_dir_id = self.walk(0, dir);
+            self.last_dir.clear();
+            self.last_dir.extend_from_slice(dir);
+        }
+        self.walk(self.last_dir_id, leaf)
+    }
+
+    /// The node of the `/`-separated `names` below `from`, created when new.
+    fn walk(&mut self, from: NodeId, names: &[u8]) -> NodeId {
+        let mut current = from;
+        for part in names.split(|b| *b == b'/').filter(|p| !p.is_empty()) {
             let key = (current, xxhash_rust::xxh3::xxh3_64(part));
             let found = match self.index.get(&key) {
                 Some(id) if self.identity(*id) == part => Some(*id),
@@ -482,7 +564,7 @@ fn apply_layer(
     tree: &mut PathTree,
     stamps: &mut Stamps,
     layer: u32,
-    entries: &[RawEntry],
+    entries: Vec<RawEntry>,
     ids: &[NodeId],
 ) -> Vec<NodeId> {
     let stamp = layer + 1;
@@ -525,14 +607,15 @@ fn apply_layer(
             }
         }
     }
-    for (entry, &id) in entries.iter().zip(ids) {
-        if let Op::Put(new) = &entry.op {
+    // The entries move into the tree, their paths freed as they go.
+    for (entry, &id) in entries.into_iter().zip(ids) {
+        if let Op::Put(new) = entry.op {
             push_version(
                 tree,
                 id,
                 Version {
                     layer,
-                    entry: Some(new.clone()),
+                    entry: Some(new),
                     explicit_whiteout: false,
                 },
             );

@@ -5,7 +5,7 @@ use std::io::Read;
 
 use anyhow::{Context, Result};
 
-use super::layer::{layer_label, normalize, open_decompressed};
+use super::layer::{layer_label, normalize, open_tar};
 use super::source::ImageSource;
 
 /// The first `limit` bytes of `path` (`/etc/os-release` or `etc/os-release`) as layer `layer`
@@ -24,9 +24,9 @@ pub fn read_file(
         .with_context(|| format!("layer {layer}: no such layer"))?;
     let wanted = normalize(path).unwrap_or_default();
     let inner = || -> Result<Option<Vec<u8>>> {
-        let mut archive = tar::Archive::new(open_decompressed(source, layer)?);
+        let mut archive = open_tar(source, layer)?;
         let mut found = None;
-        for entry in archive.entries()? {
+        for entry in archive.entries_with_seek()? {
             let entry = entry?;
             let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
             if normalize(&name).as_deref() != Some(wanted.as_str()) {

@@ -150,14 +150,31 @@ pub fn analyze_pair(
     let on_bytes = |n: u64| {
         read_bytes.fetch_add(n, Ordering::Relaxed);
     };
-    let contents: Vec<LayerContents> = jobs
+    let mut contents: Vec<Option<LayerContents>> = jobs
         .par_iter()
-        .map(|(source, index)| read_layer(*source, *index, &limits, &on_bytes))
+        .map(|(source, index)| read_layer(*source, *index, &limits, &on_bytes).map(Some))
         .collect::<Result<_>>()?;
-    let pick =
-        |which: &[usize]| -> Vec<&LayerContents> { which.iter().map(|&j| &contents[j]).collect() };
-    let image_a = build_image(a, &pick(&a_jobs));
-    let image_b = build_image(b, &pick(&b_jobs));
+    // A layer both images share is copied for the first and moved into the second.
+    let mut uses = vec![0usize; contents.len()];
+    for &job in a_jobs.iter().chain(&b_jobs) {
+        uses[job] += 1;
+    }
+    let mut pick = |which: &[usize]| -> Vec<LayerContents> {
+        which
+            .iter()
+            .map(|&job| {
+                uses[job] -= 1;
+                if uses[job] == 0 {
+                    contents[job].take()
+                } else {
+                    contents[job].clone()
+                }
+                .expect("each layer is taken on its last use only")
+            })
+            .collect()
+    };
+    let image_a = build_image(a, pick(&a_jobs));
+    let image_b = build_image(b, pick(&b_jobs));
     Ok((image_a, image_b, shared))
 }
 

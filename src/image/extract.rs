@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 use super::escape_name;
-use super::layer::{layer_label, normalize, open_decompressed};
+use super::layer::{layer_label, normalize, open_tar};
 use super::model::{Entry, EntryKind, Image, NodeId, PathTree};
 use super::source::ImageSource;
 
@@ -174,8 +174,8 @@ pub fn read_contents<'s>(
             .with_context(|| format!("layer {layer}: no such layer"))?;
         let mut seen = 0usize;
         let mut read_layer = || -> Result<()> {
-            let mut archive = tar::Archive::new(open_decompressed(source, layer as usize)?);
-            for entry in archive.entries()? {
+            let mut archive = open_tar(source, layer as usize)?;
+            for entry in archive.entries_with_seek()? {
                 let entry = entry?;
                 let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
                 let Some(item) = normalize(&name).and_then(|p| wanted.get(p.as_str()).copied())

@@ -227,6 +227,7 @@ pub fn sample_image() -> Image {
         trailing_empty: vec!["/bin/sh -c #(nop) CMD [\"/app/bin/hello.sh\"]".to_string()],
         tree,
         duplicates,
+        layer_secrets: Vec::new(),
         metrics: Metrics {
             total_size: 9073,
             efficiency: 0.9876,
@@ -299,6 +300,7 @@ pub fn synthetic_image(files: usize, layers: u32) -> Image {
         trailing_empty: Vec::new(),
         tree,
         duplicates,
+        layer_secrets: Vec::new(),
         metrics: Metrics {
             total_size: total,
             efficiency: 0.5,

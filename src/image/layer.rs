@@ -4,7 +4,7 @@
 //! [`ReadLimits`], without extracting anything or holding the layer in memory.
 
 use std::cell::Cell;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -13,6 +13,7 @@ use anyhow::{Context, Result, bail};
 use super::digest::{ExpectedDigest, StreamHasher};
 
 use super::model::{Entry, EntryKind};
+use super::secrets::{LayerFinding, LayerScan};
 use super::source::{ImageSource, LayerDescriptor};
 
 /// How a layer blob is compressed.
@@ -83,7 +84,7 @@ pub struct RawEntry {
 }
 
 /// A layer as read from its blob.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct LayerContents {
     pub entries: Vec<RawEntry>,
     /// Σ tar header sizes (dive's layer size).
@@ -93,6 +94,8 @@ pub struct LayerContents {
     /// Bytes of blob read (= compressed size).
     pub blob_bytes: u64,
     pub compression: Option<Compression>,
+    /// What [`LayerScan`] found in the layer's files.
+    pub secrets: Vec<LayerFinding>,
 }
 
 /// Default for [`ReadLimits::max_decompressed_bytes`]: far above any real image, low enough
@@ -160,7 +163,9 @@ impl<R: Read> Read for HashingReader<'_, R> {
 /// The decompressed tar stream as the tar parser pulls it: hashed for the diff_id, charged to
 /// the image's budget, and — while the parser reads the headers of the next entry — limited so
 /// that no extended header can make it allocate more than [`MAX_EXTENDED_HEADER_BYTES`].
-struct TarStream<'a, R: Read> {
+struct TarStream<'a, R: BufRead> {
+    /// Buffered: the parser reads 512-byte headers, and a decompressor called that often spends
+    /// more time per call (checksum and window upkeep) than decompressing.
     inner: R,
     diff_hasher: StreamHasher,
     limits: &'a ReadLimits,
@@ -168,7 +173,55 @@ struct TarStream<'a, R: Read> {
     header_allowance: Rc<Cell<Option<u64>>>,
 }
 
-impl<R: Read> Read for TarStream<'_, R> {
+/// A stream the tar parser skips forward in by reading (so skipped bytes pass through whatever
+/// hashes or charges the stream). Iterate a `tar::Archive` of it with `entries_with_seek`: the
+/// parser's own skip zeroes a 32 KiB buffer per entry, which at a million entries costs more than
+/// parsing them.
+pub struct ForwardSeek<R> {
+    inner: R,
+    /// Bytes read so far (the offset [`Seek`] reports).
+    position: u64,
+}
+
+impl<R: Read> ForwardSeek<R> {
+    pub fn new(inner: R) -> ForwardSeek<R> {
+        ForwardSeek { inner, position: 0 }
+    }
+
+    pub fn into_inner(self) -> R {
+        self.inner
+    }
+}
+
+impl<R: Read> Read for ForwardSeek<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.position += n as u64;
+        Ok(n)
+    }
+}
+
+impl<R: Read> Seek for ForwardSeek<R> {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let skip = match to {
+            SeekFrom::Current(delta) if delta >= 0 => delta as u64,
+            SeekFrom::Start(offset) if offset >= self.position => offset - self.position,
+            _ => return Err(io::Error::other("a layer's tar stream only skips forward")),
+        };
+        if skip > 0 {
+            let skipped = io::copy(&mut self.by_ref().take(skip), &mut io::sink())?;
+            if skipped < skip {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "tar stream ends inside an entry",
+                ));
+            }
+        }
+        Ok(self.position)
+    }
+}
+
+impl<R: BufRead> Read for TarStream<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         if let Some(left) = self.header_allowance.get() {
@@ -209,14 +262,17 @@ pub fn layer_label(desc: &LayerDescriptor) -> &str {
     }
 }
 
-/// Opens layer `index` decompressed (compression sniffed from the magic bytes), for readers
-/// that want one file back and verify nothing; the analysis uses [`read_layer`].
-pub fn open_decompressed<'a>(
+/// Layer `index` as a tar archive, decompressed (compression sniffed from the magic bytes), for
+/// readers that want files back and verify nothing; the analysis uses [`read_layer`]. Iterate it
+/// with `entries_with_seek` ([`ForwardSeek`]).
+pub fn open_tar<'a>(
     source: &'a dyn ImageSource,
     index: usize,
-) -> Result<Box<dyn Read + 'a>> {
+) -> Result<tar::Archive<ForwardSeek<impl Read + 'a>>> {
     let buffered = BufReader::with_capacity(256 << 10, source.open_layer(index)?);
-    Ok(Compression::decompressing(buffered)?)
+    let decompressed =
+        BufReader::with_capacity(DECOMPRESSED_CHUNK, Compression::decompressing(buffered)?);
+    Ok(tar::Archive::new(ForwardSeek::new(decompressed)))
 }
 
 fn read_layer_inner(
@@ -262,14 +318,23 @@ fn read_layer_inner(
         let hasher = StreamHasher::new(diff_id.algorithm);
         match compression {
             Compression::Gzip => read_tar(
-                flate2::bufread::MultiGzDecoder::new(buffered),
+                BufReader::with_capacity(
+                    DECOMPRESSED_CHUNK,
+                    flate2::bufread::MultiGzDecoder::new(buffered),
+                ),
                 hasher,
                 limits,
             )
             .context("gzip layer"),
             Compression::Zstd => zstd::stream::read::Decoder::with_buffer(buffered)
                 .map_err(anyhow::Error::from)
-                .and_then(|decoder| read_tar(decoder, hasher, limits))
+                .and_then(|decoder| {
+                    read_tar(
+                        BufReader::with_capacity(DECOMPRESSED_CHUNK, decoder),
+                        hasher,
+                        limits,
+                    )
+                })
                 .context("zstd layer"),
             Compression::None => read_tar(buffered, hasher, limits),
         }
@@ -311,9 +376,13 @@ fn read_layer_inner(
     Ok(contents)
 }
 
-/// Streams a tar, recording every entry. Drains the stream to its end so gzip trailers are
-/// checked (a truncated or corrupt stream fails here) and the diff_id covers every byte.
-fn read_tar<R: Read>(
+/// How much a decompressor produces per call.
+const DECOMPRESSED_CHUNK: usize = 256 << 10;
+
+/// Streams a tar, recording every entry and scanning regular files for secrets. Drains the
+/// stream to its end so gzip trailers are checked (a truncated or corrupt stream fails here) and
+/// the diff_id covers every byte.
+fn read_tar<R: BufRead>(
     reader: R,
     diff_hasher: StreamHasher,
     limits: &ReadLimits,
@@ -325,10 +394,13 @@ fn read_tar<R: Read>(
         limits,
         header_allowance: Rc::clone(&header_allowance),
     };
-    let mut archive = tar::Archive::new(stream);
+    let mut archive = tar::Archive::new(ForwardSeek::new(stream));
     let mut contents = LayerContents::default();
+    let mut secrets = LayerScan::default();
     let mut buf = vec![0u8; 64 << 10];
-    let mut entries = archive.entries().context("not a tar stream")?;
+    // A file the secret rules read whole (reused; at most MAX_SCANNED_FILE_BYTES).
+    let mut content = Vec::new();
+    let mut entries = archive.entries_with_seek().context("not a tar stream")?;
     // Bytes of the previous entry's data the parser skips itself (sparse data, which we never
     // read expanded): allowed on top of the header limit.
     let mut unread_data = 0u64;
@@ -364,7 +436,7 @@ fn read_tar<R: Read>(
         let uid = header.uid().unwrap_or(0) as u32;
         let gid = header.gid().unwrap_or(0) as u32;
         let name_bytes = entry.path_bytes();
-        let name = String::from_utf8_lossy(&name_bytes).into_owned();
+        let name = String::from_utf8_lossy(&name_bytes);
         let raw_path = std::str::from_utf8(&name_bytes)
             .is_err()
             .then(|| normalize_bytes(&name_bytes))
@@ -438,7 +510,25 @@ fn read_tar<R: Read>(
             tar::EntryType::Fifo => (EntryKind::Fifo, 0),
             _ => match sparse_map_hash {
                 Some(hash) => (EntryKind::File, hash),
-                None => (EntryKind::File, hash_content(&mut entry, size, &mut buf)?),
+                None if !(kind.is_file() || kind == tar::EntryType::Continuous) => {
+                    (EntryKind::File, hash_content(&mut entry, size, &mut buf)?)
+                }
+                None if LayerScan::reads_content(size) => {
+                    content.clear();
+                    (&mut entry)
+                        .take(size)
+                        .read_to_end(&mut content)
+                        .context("read failed")?;
+                    if (content.len() as u64) < size {
+                        bail!("truncated file content");
+                    }
+                    secrets.file(&path, size, Some(&content));
+                    (EntryKind::File, xxhash_rust::xxh3::xxh3_64(&content))
+                }
+                None => {
+                    secrets.file(&path, size, None);
+                    (EntryKind::File, hash_content(&mut entry, size, &mut buf)?)
+                }
             },
         };
         drain(&mut entry, kind.is_gnu_sparse(), &mut buf)?;
@@ -455,7 +545,8 @@ fn read_tar<R: Read>(
             }),
         });
     }
-    let mut inner = archive.into_inner();
+    contents.secrets = secrets.finish();
+    let mut inner = archive.into_inner().into_inner();
     io::copy(&mut inner, &mut io::sink()).context("stream ends badly")?;
     Ok((contents, inner.diff_hasher))
 }
@@ -505,21 +596,24 @@ pub fn normalize(name: &str) -> Option<String> {
 
 /// [`normalize`] on raw bytes (names that are not UTF-8).
 pub fn normalize_bytes(name: &[u8]) -> Option<Vec<u8>> {
-    let mut parts: Vec<&[u8]> = Vec::new();
+    // One allocation per name: this runs once per tar entry.
+    let mut out = Vec::with_capacity(name.len());
     for part in name.split(|b| *b == b'/') {
         match part {
             b"" | b"." => {}
             b".." => {
-                parts.pop();
+                let parent = out.iter().rposition(|b| *b == b'/').unwrap_or(0);
+                out.truncate(parent);
             }
-            p => parts.push(p),
+            p => {
+                if !out.is_empty() {
+                    out.push(b'/');
+                }
+                out.extend_from_slice(p);
+            }
         }
     }
-    if parts.is_empty() {
-        None
-    } else {
-        Some(parts.join(&b'/'))
-    }
+    (!out.is_empty()).then_some(out)
 }
 
 #[cfg(test)]
@@ -533,6 +627,8 @@ mod tests {
         assert_eq!(normalize("./a//b/./c/").as_deref(), Some("a/b/c"));
         assert_eq!(normalize("./"), None);
         assert_eq!(normalize("a\x1b[31m").as_deref(), Some("a\x1b[31m"));
+        assert_eq!(normalize("a/b/../../c/./d/..").as_deref(), Some("c"));
+        assert_eq!(normalize("a/b/../../..").as_deref(), None);
     }
 
     #[test]

@@ -32,6 +32,8 @@
 //! ([`FORMAT_METADATA_PATHS`]) are not the user's files: they count in neither waste figure
 //! and are listed on their own by [`format_metadata`].
 
+use std::borrow::Cow;
+
 use super::layer::{Op, RawEntry};
 use super::model::{EntryKind, InefficientPath, Layer, Metrics, NodeId, PathTree, Reclaimable};
 
@@ -130,9 +132,33 @@ pub struct DiveLayer {
     pub adds: Vec<(NodeId, u64, bool)>,
 }
 
+/// dive's order of tar paths: byte order with `/` below every other byte (dive compares the
+/// paths with their components joined by NUL), so a directory comes right before its
+/// descendants. A NUL in a name ranks like `/`, as it does for dive.
+fn dive_order(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    // Equal bytes rank alike: the common prefix is skipped a word at a time (a million-entry
+    // layer sorts with some twenty million comparisons).
+    let common = a.len().min(b.len());
+    let mut start = 0;
+    while start + 8 <= common && a[start..start + 8] == b[start..start + 8] {
+        start += 8;
+    }
+    for (x, y) in a[start..].iter().zip(&b[start..]) {
+        let (x, y) = (separator_rank(*x), separator_rank(*y));
+        if x != y {
+            return x.cmp(&y);
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
+fn separator_rank(byte: u8) -> u8 {
+    if byte == b'/' { 0 } else { byte }
+}
+
 #[derive(Clone)]
-struct Keyed {
-    key: String,
+struct Keyed<'a> {
+    key: Cow<'a, str>,
     node: NodeId,
     /// Position in the tar: ties between equal keys go by it.
     seq: u32,
@@ -153,13 +179,13 @@ enum KeyKind {
 impl DiveLayer {
     /// Rebuilds dive's view of one layer from its tar entries (`ids[i]` = node of `entries[i]`).
     pub fn from_entries(tree: &PathTree, entries: &[RawEntry], ids: &[NodeId]) -> DiveLayer {
-        // Sort keys: components joined by NUL so that component order is byte order and a
-        // directory sorts right before its descendants.
+        // Sort keys: the tar paths, compared by `dive_order` (a directory right before its
+        // descendants). Borrowed: a million entries need no million key copies.
         let mut keyed: Vec<Keyed> = Vec::with_capacity(entries.len());
         for (entry, &node) in entries.iter().zip(ids) {
             let (key, kind) = match &entry.op {
                 Op::Put(e) => (
-                    entry.path.replace('/', "\0"),
+                    Cow::Borrowed(entry.path.as_str()),
                     KeyKind::Put {
                         size: e.size,
                         is_dir: e.kind.is_dir(),
@@ -167,18 +193,16 @@ impl DiveLayer {
                 ),
                 Op::Whiteout => {
                     let key = match entry.path.rsplit_once('/') {
-                        Some((parent, name)) => {
-                            format!("{}\0.wh.{name}", parent.replace('/', "\0"))
-                        }
+                        Some((parent, name)) => format!("{parent}/.wh.{name}"),
                         None => format!(".wh.{}", entry.path),
                     };
-                    (key, KeyKind::Whiteout)
+                    (Cow::Owned(key), KeyKind::Whiteout)
                 }
                 Op::Opaque => {
                     if entry.path.is_empty() {
                         continue; // the root: dive never visits it
                     }
-                    (entry.path.replace('/', "\0"), KeyKind::Implied)
+                    (Cow::Borrowed(entry.path.as_str()), KeyKind::Implied)
                 }
             };
             let seq = keyed.len() as u32;
@@ -192,10 +216,14 @@ impl DiveLayer {
         // Tar order among equal keys (by `seq`: an unstable sort needs no scratch copy of a
         // million keys); the last write of a path wins, and an explicit entry beats the node an
         // opaque marker implies. Deduplicated in place.
-        keyed.sort_unstable_by(|a, b| a.key.cmp(&b.key).then(a.seq.cmp(&b.seq)));
+        keyed.sort_unstable_by(|a, b| {
+            dive_order(a.key.as_bytes(), b.key.as_bytes()).then(a.seq.cmp(&b.seq))
+        });
         let mut kept = 0;
         for i in 0..keyed.len() {
-            if kept > 0 && keyed[kept - 1].key == keyed[i].key {
+            if kept > 0
+                && dive_order(keyed[kept - 1].key.as_bytes(), keyed[i].key.as_bytes()).is_eq()
+            {
                 let last = &keyed[kept - 1];
                 if !(keyed[i].kind == KeyKind::Implied && last.kind != KeyKind::Implied) {
                     keyed.swap(kept - 1, i);
@@ -211,8 +239,8 @@ impl DiveLayer {
         for (i, k) in unique.iter().enumerate() {
             let is_leaf = unique.get(i + 1).is_none_or(|next| {
                 !(next.key.len() > k.key.len()
-                    && next.key.as_bytes()[k.key.len()] == 0
-                    && next.key.starts_with(&k.key))
+                    && separator_rank(next.key.as_bytes()[k.key.len()]) == 0
+                    && dive_order(&next.key.as_bytes()[..k.key.len()], k.key.as_bytes()).is_eq())
             });
             match k.kind {
                 KeyKind::Put { size, is_dir } => {
@@ -246,16 +274,16 @@ impl DiveLayer {
             }
         }
         // Directories implied by deeper entries but absent from the tar.
-        let mut explicit: std::collections::HashSet<NodeId> = unique
-            .iter()
-            .filter(|k| k.kind != KeyKind::Whiteout)
-            .map(|k| k.node)
-            .collect();
+        // One flag per tree node (a hash set of a million ids cost more than the walk).
+        let mut explicit = vec![false; tree.nodes.len()];
+        for k in unique.iter().filter(|k| k.kind != KeyKind::Whiteout) {
+            explicit[k.node as usize] = true;
+        }
         let mut implied = Vec::new();
         for k in &unique {
             let mut parent = tree.node(k.node).parent;
             while let Some(p) = parent {
-                if p == tree.root() || !explicit.insert(p) {
+                if p == tree.root() || std::mem::replace(&mut explicit[p as usize], true) {
                     break;
                 }
                 implied.push((p, 0, false));

@@ -299,4 +299,8 @@ pub struct Image {
     pub metrics: Metrics,
     /// Content stored under several paths ([`super::duplicates`]), most bytes first.
     pub duplicates: Vec<super::duplicates::Duplicate>,
+    /// Per layer, the secrets its files hold, found while it was read
+    /// ([`super::secrets::scan`] adds the config's and which later layer hides each).
+    #[serde(skip)]
+    pub layer_secrets: Vec<Vec<super::secrets::LayerFinding>>,
 }

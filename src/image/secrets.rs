@@ -10,15 +10,12 @@
 //! by name. A finding carries a redacted preview, never the secret: see [`redact`].
 
 use std::collections::{BTreeSet, HashMap};
-use std::io::Read;
 use std::sync::OnceLock;
 
-use anyhow::{Context, Result};
-use rayon::prelude::*;
+use anyhow::Result;
 use regex::bytes::Regex;
 use serde::Serialize;
 
-use super::layer::{layer_label, normalize, open_decompressed};
 use super::model::Image;
 use super::source::ImageSource;
 
@@ -233,7 +230,8 @@ fn scrub_build_args(text: &str) -> String {
     scrubbed
 }
 
-/// Scans the config and every layer of `image` (read again from `source`, layers in parallel).
+/// The config's secrets and those [`LayerScan`] found in each layer while the analysis read it
+/// (the layers are not read again).
 pub fn scan(source: &dyn ImageSource, image: &Image) -> Result<Vec<Secret>> {
     let mut found = scan_config(&source.config().bytes);
     let hidden: HashMap<(&str, u32), u32> = image
@@ -242,15 +240,7 @@ pub fn scan(source: &dyn ImageSource, image: &Image) -> Result<Vec<Secret>> {
         .iter()
         .map(|r| ((r.path.as_str(), r.stored_in), r.hidden_by))
         .collect();
-    let per_layer = (0..source.layers().len())
-        .into_par_iter()
-        .map(|index| {
-            scan_layer(source, index).with_context(|| {
-                format!("layer {index} ({})", layer_label(&source.layers()[index]))
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    for (index, secrets) in per_layer.into_iter().enumerate() {
+    for (index, secrets) in image.layer_secrets.iter().enumerate() {
         for (kind, location, preview) in secrets {
             let layer = index as u32;
             let hidden_by = hidden
@@ -259,7 +249,7 @@ pub fn scan(source: &dyn ImageSource, image: &Image) -> Result<Vec<Secret>> {
                 .or_else(|| {
                     // A directory (`.git`) or an empty file: hidden when the path is gone or
                     // replaced in a later layer.
-                    let node = image.tree.lookup(&location)?;
+                    let node = image.tree.lookup(location)?;
                     image
                         .tree
                         .node(node)
@@ -270,74 +260,81 @@ pub fn scan(source: &dyn ImageSource, image: &Image) -> Result<Vec<Secret>> {
                 });
             found.push(Secret {
                 kind,
-                location,
+                location: location.clone(),
                 layer: Some(layer),
                 hidden_by,
                 line: None,
-                preview,
+                preview: preview.clone(),
             });
         }
     }
     Ok(found)
 }
 
-type LayerFinding = (&'static str, String, String);
+/// A secret in a layer's file: kind, location (the file or `.git` directory) and preview.
+pub type LayerFinding = (&'static str, String, String);
 
-fn scan_layer(source: &dyn ImageSource, index: usize) -> Result<Vec<LayerFinding>> {
-    let mut archive = tar::Archive::new(open_decompressed(source, index)?);
-    let mut out: Vec<LayerFinding> = Vec::new();
-    let mut seen: BTreeSet<(&'static str, String)> = BTreeSet::new();
-    let mut push = |kind: &'static str, location: String, preview: String| {
-        if seen.insert((kind, location.clone())) {
-            out.push((kind, location, preview));
-        }
-    };
-    for entry in archive.entries()? {
-        let mut entry = entry?;
-        let kind = entry.header().entry_type();
-        if !(kind.is_file() || kind == tar::EntryType::Continuous) {
-            continue;
-        }
-        let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
-        let Some(path) = normalize(&raw) else {
-            continue;
-        };
-        let path = format!("/{path}");
-        if path
-            .rsplit('/')
-            .next()
-            .is_some_and(|n| n.starts_with(".wh."))
-        {
-            continue;
-        }
-        let size = entry.header().size().unwrap_or(0);
-        if let Some(dir) = git_dir(&path) {
-            push("git-directory", dir.to_string(), String::new());
+/// The secrets in one layer's regular files, fed one file at a time by the reader that builds
+/// the tree ([`super::layer::read_layer`]), so every layer is decompressed once.
+#[derive(Debug, Default)]
+pub struct LayerScan {
+    found: Vec<LayerFinding>,
+    seen: BTreeSet<(&'static str, String)>,
+    /// `/` + the path of the file being scanned (reused: most files find nothing).
+    path: String,
+}
+
+impl LayerScan {
+    /// Whether the rules read the content of a regular file of `size` bytes.
+    pub fn reads_content(size: u64) -> bool {
+        size > 0 && size <= MAX_SCANNED_FILE_BYTES
+    }
+
+    /// One regular file: `path` normalised into the root (no leading `/`), its size, and its
+    /// content when [`LayerScan::reads_content`] says so.
+    pub fn file(&mut self, path: &str, size: u64, content: Option<&[u8]>) {
+        let mut full = std::mem::take(&mut self.path);
+        full.clear();
+        full.push('/');
+        full.push_str(path);
+        self.check(&full, size, content);
+        self.path = full;
+    }
+
+    fn check(&mut self, path: &str, size: u64, content: Option<&[u8]>) {
+        if let Some(dir) = git_dir(path) {
+            self.push("git-directory", dir, String::new());
         }
         if size > 0
-            && let Some(kind) = file_kind(&path)
+            && let Some(kind) = file_kind(path)
         {
-            push(kind, path.clone(), format!("({size} bytes)"));
+            self.push(kind, path, format!("({size} bytes)"));
         }
-        if size == 0 || size > MAX_SCANNED_FILE_BYTES {
-            continue;
+        let Some(bytes) = content else { return };
+        if bytes.is_empty() || bytes[..bytes.len().min(8192)].contains(&0) {
+            return;
         }
-        let mut bytes = Vec::with_capacity(size as usize);
-        (&mut entry).take(size).read_to_end(&mut bytes)?;
-        if bytes[..bytes.len().min(8192)].contains(&0) {
-            continue;
-        }
-        if let Some((kind, pattern)) = credential_rule(&path)
+        if let Some((kind, pattern)) = credential_rule(path)
             && let Ok(regex) = Regex::new(pattern)
-            && let Some(secret) = first_match(&regex, &bytes)
+            && let Some(secret) = first_match(&regex, bytes)
         {
-            push(kind, path.clone(), redact(&secret));
+            self.push(kind, path, redact(&secret));
         }
-        for (kind, preview) in scan_text(&bytes) {
-            push(kind, path.clone(), preview);
+        for (kind, preview) in scan_text(bytes) {
+            self.push(kind, path, preview);
         }
     }
-    Ok(out)
+
+    fn push(&mut self, kind: &'static str, location: &str, preview: String) {
+        if self.seen.insert((kind, location.to_string())) {
+            self.found.push((kind, location.to_string(), preview));
+        }
+    }
+
+    /// The findings, in the order the files came.
+    pub fn finish(self) -> Vec<LayerFinding> {
+        self.found
+    }
 }
 
 /// Environment variable names that say their value is a secret.

@@ -16,6 +16,7 @@ mod hostile;
 mod imglint_container;
 mod local_stores;
 mod million;
+mod one_pass;
 #[path = "../shared/planted.rs"]
 mod planted;
 mod podman_source;
