@@ -22,6 +22,17 @@ pub fn is_unsafe_char(c: char) -> bool {
         )
 }
 
+/// Whether any byte is DEL (0x7F) or above: a whole-slice OR per block, which compiles to
+/// vector code, where a short-circuiting scan goes byte by byte.
+pub fn has_byte_from_del(buf: &[u8]) -> bool {
+    buf.chunks(64).any(|block| {
+        block
+            .iter()
+            .fold(0u8, |seen, &b| seen | u8::from(b >= 0x7F))
+            != 0
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -537,6 +537,11 @@ impl serde_json::ser::Formatter for SafeFormatter {
         writer: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
+        // Every character escaped here is DEL or above; ASCII fragments (nearly all paths)
+        // pass through without a per-character walk.
+        if !crate::text::has_byte_from_del(fragment.as_bytes()) {
+            return writer.write_all(fragment.as_bytes());
+        }
         let mut start = 0;
         for (i, c) in fragment.char_indices() {
             if needs_json_escape(c) {

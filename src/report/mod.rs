@@ -423,7 +423,7 @@ pub fn fingerprints(file: &LintedFile, lines: &LineIndex) -> Vec<String> {
         .collect()
 }
 
-pub use crate::text::is_unsafe_char;
+pub use crate::text::{has_byte_from_del, is_unsafe_char};
 
 /// Text for line-oriented formats (tty, gnu, github): every unsafe character becomes a visible
 /// escape (`\x1b`, `\u{202e}`), except those in `keep` (the format escapes them its own way).
@@ -498,17 +498,6 @@ pub fn is_printable_ascii(text: &str) -> bool {
             .iter()
             .fold(0u8, |seen, &b| seen | u8::from(!(0x20..0x7F).contains(&b)))
             == 0
-    })
-}
-
-/// Whether any byte is DEL (0x7F) or above: a whole-slice OR per block, which compiles to
-/// vector code, where a short-circuiting scan goes byte by byte.
-fn has_byte_from_del(buf: &[u8]) -> bool {
-    buf.chunks(64).any(|block| {
-        block
-            .iter()
-            .fold(0u8, |seen, &b| seen | u8::from(b >= 0x7F))
-            != 0
     })
 }
 
