@@ -20,12 +20,41 @@ pub(super) fn program(text: &str, fast: bool) -> Option<ast::Program> {
 
 /// brush-parser's syntax tree for `text`, `None` when it rejects it.
 pub(super) fn parse_with_brush(text: &str) -> Option<ast::Program> {
+    if !io_numbers_fit(text) {
+        return None;
+    }
     let options = brush_parser::ParserOptions::default();
     let mut parser = brush_parser::Parser::new(std::io::Cursor::new(text.as_bytes()), &options);
     // The parser is third-party code fed with user text; a panic inside it must not take the
     // linter down, so it is contained here and treated as "could not parse".
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse_program()));
     result.ok()?.ok()
+}
+
+/// brush-parser unwraps a redirection's file descriptor number (`N>`, `N<`) into an `i32`, so
+/// a longer run of digits there panics inside it (found by the shell_parse fuzz target). The
+/// panic would be contained, but it is still a panic (and a message on stderr): such text is
+/// declined up front. Any digit run over `i32::MAX` before `<` or `>` counts, quoted or not;
+/// no real script has one.
+pub(super) fn io_numbers_fit(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let digits = bytes[at..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        if digits == 0 {
+            at += 1;
+            continue;
+        }
+        let before_redirect = matches!(bytes.get(at + digits), Some(b'<' | b'>'));
+        if before_redirect && text[at..at + digits].parse::<i32>().is_err() {
+            return false;
+        }
+        at += digits;
+    }
+    true
 }
 
 /// brush-parser backtracks exponentially on unclosed parentheses (20 of them take seconds) and

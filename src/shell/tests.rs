@@ -163,3 +163,15 @@ fn option_values_inside_clusters() {
     );
     assert_eq!(s.commands[2].flag_value(&["-O"]), Some("-"));
 }
+
+#[test]
+fn a_redirection_number_over_i32_never_reaches_brush_parser() {
+    // Found by the shell_parse fuzz target: brush-parser unwraps it into an i32 and panics.
+    assert!(!syntax::io_numbers_fit("99999999999999999999>&1 true"));
+    assert!(!syntax::io_numbers_fit("a 2147483648<f"));
+    assert!(syntax::io_numbers_fit(
+        "a 2>&1 >/dev/null 2147483647>f; echo 99999999999999999999 x1"
+    ));
+    assert!(!parse_str("88888888888888888888>&1 apt-get install x").parsed);
+    assert!(parse_str("apt-get install x 2>&1").parsed);
+}
