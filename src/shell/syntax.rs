@@ -7,7 +7,7 @@ use brush_parser::ast;
 /// The syntax tree of `text`, `None` when it is rejected (or beyond the guard's limits).
 /// `fast: false` skips the fast path (the differential tests' reference).
 pub(super) fn program(text: &str, fast: bool) -> Option<ast::Program> {
-    if !reasonable_nesting(text) {
+    if !within_limits(text) {
         return None;
     }
     if fast {
@@ -58,9 +58,9 @@ pub(super) fn io_numbers_fit(text: &str) -> bool {
 }
 
 /// brush-parser backtracks exponentially on unclosed parentheses (20 of them take seconds) and
-/// recurses once per nesting level; text beyond these limits is not parsed at all (no real RUN
-/// comes near them).
-fn reasonable_nesting(text: &str) -> bool {
+/// recurses once per nesting level; text beyond these limits, or with more than [`MAX_WORDS`]
+/// words, is not parsed at all (no real RUN comes near them).
+fn within_limits(text: &str) -> bool {
     const MAX_UNCLOSED: i32 = 6;
     const MAX_DEPTH: i32 = 64;
     let mut depth = 0i32;
@@ -90,10 +90,12 @@ fn reasonable_nesting(text: &str) -> bool {
     }
     // Unclosed compound commands (`case` without `esac`…) backtrack exponentially too.
     let mut opened = [0i32; 3];
+    let mut words = 0usize;
     for word in text
         .as_bytes()
         .split(|b| b.is_ascii_whitespace() || *b == b';')
     {
+        words += usize::from(!word.is_empty());
         match word {
             b"case" => opened[0] += 1,
             b"esac" => opened[0] -= 1,
@@ -104,5 +106,14 @@ fn reasonable_nesting(text: &str) -> bool {
             _ => {}
         }
     }
-    opened.iter().all(|n| n.abs() <= MAX_UNCLOSED) && opened.iter().all(|n| *n <= MAX_DEPTH)
+    words <= MAX_WORDS
+        && opened.iter().all(|n| n.abs() <= MAX_UNCLOSED)
+        && opened.iter().all(|n| *n <= MAX_DEPTH)
 }
+
+/// Each word costs a few hundred bytes once parsed (brush-parser's node, then the linter's
+/// [`Word`](super::Word)), so a 16 MB one-line `RUN echo a a a …` (8 million words) took over
+/// 4 GB (found by scripts/probe-hardening.sh). Text with more words than this is not parsed:
+/// at most about 1.5 GB. Real RUNs have a few thousand; a million `&&`-chained commands are
+/// two million words and still parsed.
+const MAX_WORDS: usize = 1 << 22;

@@ -175,3 +175,13 @@ fn a_redirection_number_over_i32_never_reaches_brush_parser() {
     assert!(!parse_str("88888888888888888888>&1 apt-get install x").parsed);
     assert!(parse_str("apt-get install x 2>&1").parsed);
 }
+
+#[test]
+fn text_of_more_than_four_million_words_is_not_parsed() {
+    // Found by scripts/probe-hardening.sh: a 16 MB `RUN echo a a …` (under the default file
+    // size cap) took over 4 GB. Declined before any word is allocated.
+    let huge = format!("echo{}", " a".repeat(5_000_000));
+    assert!(!parse_str(&huge).parsed);
+    let chained = format!("true{}", " && true".repeat(100_000));
+    assert_eq!(parse_str(&chained).commands.len(), 100_001);
+}
