@@ -20,7 +20,7 @@ pub(super) fn program(text: &str, fast: bool) -> Option<ast::Program> {
 
 /// brush-parser's syntax tree for `text`, `None` when it rejects it.
 pub(super) fn parse_with_brush(text: &str) -> Option<ast::Program> {
-    if !io_numbers_fit(text) {
+    if !io_numbers_fit(text) || !heredoc_tags_fit(text) {
         return None;
     }
     let options = brush_parser::ParserOptions::default();
@@ -31,11 +31,11 @@ pub(super) fn parse_with_brush(text: &str) -> Option<ast::Program> {
     result.ok()?.ok()
 }
 
-/// brush-parser unwraps a redirection's file descriptor number (`N>`, `N<`) into an `i32`, so
-/// a longer run of digits there panics inside it (found by the shell_parse fuzz target). The
-/// panic would be contained, but it is still a panic (and a message on stderr): such text is
-/// declined up front. Any digit run over `i32::MAX` before `<` or `>` counts, quoted or not;
-/// no real script has one.
+/// brush-parser unwraps a redirection's file descriptor number (`N>`, `N<`: a word of digits
+/// right before the operator) into an `i32`, so a longer number panics inside it (found by the
+/// shell_parse fuzz target). The panic would be contained, but it is still a panic (and a
+/// message on stderr): such text is declined up front. A digit run starting a word counts even
+/// inside quotes, where it is no file descriptor; no real script has one.
 pub(super) fn io_numbers_fit(text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut at = 0;
@@ -48,13 +48,30 @@ pub(super) fn io_numbers_fit(text: &str) -> bool {
             at += 1;
             continue;
         }
+        let starts_word = at == 0 || b" \t\n;&|()<>".contains(&bytes[at - 1]);
         let before_redirect = matches!(bytes.get(at + digits), Some(b'<' | b'>'));
-        if before_redirect && text[at..at + digits].parse::<i32>().is_err() {
+        if starts_word && before_redirect && text[at..at + digits].parse::<i32>().is_err() {
             return false;
         }
         at += digits;
     }
     true
+}
+
+/// brush-parser's tokenizer loops, allocating without end, on a here-document whose delimiter
+/// starts with a carriage return or a form feed and ends the text (`cat <<\x0c `: found by the
+/// shell_parse fuzz target; a build-context script ending so made imglint abort out of
+/// memory). Text with such a delimiter is declined.
+pub(super) fn heredoc_tags_fit(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.windows(2).enumerate().all(|(i, pair)| {
+        let tag = if bytes.get(i + 2) == Some(&b'-') {
+            i + 3
+        } else {
+            i + 2
+        };
+        pair != b"<<" || !matches!(bytes.get(tag), Some(b'\r' | b'\x0c'))
+    })
 }
 
 /// brush-parser backtracks exponentially on unclosed parentheses (20 of them take seconds) and
