@@ -307,6 +307,11 @@ imglint_probes() {
     probe L8c "imglint 8: world-writable .hadolint.yaml above a directory outside repo and home" \
         check_foreign_config "$d/shared/project" "$lint" Dockerfile
 
+    probe F1 "fuzz: build-context script ending in \`cat <<\\f \`" \
+        finished "$repo" "$lint" -f json fuzz/Dockerfile
+    probe F2 "fuzz: \`RUN 99999999999999999999>&1 …\` (descriptor over i32)" \
+        check_no_panic "$repo" "$lint" -f json Fd.Dockerfile
+
     probe M0 "memory: one RUN of 1 command (baseline)" finished "$repo" "$lint" -f json Base.Dockerfile
     local base_kb=$rss_kb n
     for n in 10000 100000 1000000; do
@@ -324,6 +329,9 @@ check_secret() {
     else
         finished
     fi
+}
+check_no_panic() {
+    if grep -q panicked "$out/stderr"; then echo "wrong result: a panic on stderr"; else finished; fi
 }
 check_report() {
     if [ "$1" != tty ]; then

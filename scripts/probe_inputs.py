@@ -278,6 +278,13 @@ def imglint_inputs(out):
     os.chmod(d("shared/.hadolint.yaml"), 0o666)
     write(d("shared/project/Dockerfile"), "FROM alpine:latest\n")
 
+    # Found by the fuzz targets: a build-context script ending in a here-document whose
+    # delimiter is a form feed; a redirection number over i32.
+    write(d("repo/fuzz/Dockerfile"),
+          'FROM alpine:3\nCOPY start.sh /start.sh\nENTRYPOINT ["/start.sh"]\n')
+    write(d("repo/fuzz/start.sh"), "#!/bin/sh\nexec cat <<\f ")
+    write(d("repo/Fd.Dockerfile"), "FROM alpine:3\nRUN 99999999999999999999>&1 apt-get install x\n")
+
     # Memory per shell command: one RUN of N `&&`-chained commands.
     write(d("repo/Base.Dockerfile"), "FROM alpine:3\nRUN true\n")
     for n in (10_000, 100_000, 1_000_000):
