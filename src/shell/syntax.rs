@@ -20,7 +20,7 @@ pub(super) fn program(text: &str, fast: bool) -> Option<ast::Program> {
 
 /// brush-parser's syntax tree for `text`, `None` when it rejects it.
 pub(super) fn parse_with_brush(text: &str) -> Option<ast::Program> {
-    if !io_numbers_fit(text) || !heredoc_tags_fit(text) {
+    if !brush_can_take(text) {
         return None;
     }
     let options = brush_parser::ParserOptions::default();
@@ -29,6 +29,11 @@ pub(super) fn parse_with_brush(text: &str) -> Option<ast::Program> {
     // linter down, so it is contained here and treated as "could not parse".
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse_program()));
     result.ok()?.ok()
+}
+
+/// Whether `text` is clear of the inputs brush-parser is known to panic or loop on.
+pub(super) fn brush_can_take(text: &str) -> bool {
+    io_numbers_fit(text) && heredoc_tags_fit(text)
 }
 
 /// brush-parser unwraps a redirection's file descriptor number (`N>`, `N<`: a word of digits

@@ -30,7 +30,7 @@ pub fn check_against_brush(text: &str) -> Result<bool, String> {
         return Ok(false);
     };
     // Text the guard keeps from brush-parser (it would panic there) has nothing to compare.
-    if !super::syntax::io_numbers_fit(text) {
+    if !super::syntax::brush_can_take(text) {
         return Ok(false);
     }
     let fast = format!("{fast:?}");
