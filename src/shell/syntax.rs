@@ -7,7 +7,7 @@ use brush_parser::ast;
 /// The syntax tree of `text`, `None` when it is rejected (or beyond the guard's limits).
 /// `fast: false` skips the fast path (the differential tests' reference).
 pub(super) fn program(text: &str, fast: bool) -> Option<ast::Program> {
-    if !reasonable_nesting(text) {
+    if !within_limits(text) {
         return None;
     }
     if fast {
@@ -20,6 +20,9 @@ pub(super) fn program(text: &str, fast: bool) -> Option<ast::Program> {
 
 /// brush-parser's syntax tree for `text`, `None` when it rejects it.
 pub(super) fn parse_with_brush(text: &str) -> Option<ast::Program> {
+    if !brush_can_take(text) {
+        return None;
+    }
     let options = brush_parser::ParserOptions::default();
     let mut parser = brush_parser::Parser::new(std::io::Cursor::new(text.as_bytes()), &options);
     // The parser is third-party code fed with user text; a panic inside it must not take the
@@ -28,10 +31,58 @@ pub(super) fn parse_with_brush(text: &str) -> Option<ast::Program> {
     result.ok()?.ok()
 }
 
+/// Whether `text` is clear of the inputs brush-parser is known to panic or loop on.
+pub(super) fn brush_can_take(text: &str) -> bool {
+    io_numbers_fit(text) && heredoc_tags_fit(text)
+}
+
+/// brush-parser unwraps a redirection's file descriptor number (`N>`, `N<`: a word of digits
+/// right before the operator) into an `i32`, so a longer number panics inside it (found by the
+/// shell_parse fuzz target). The panic would be contained, but it is still a panic (and a
+/// message on stderr): such text is declined up front. A digit run starting a word counts even
+/// inside quotes, where it is no file descriptor; no real script has one.
+pub(super) fn io_numbers_fit(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let digits = bytes[at..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        if digits == 0 {
+            at += 1;
+            continue;
+        }
+        let starts_word = at == 0 || b" \t\n;&|()<>".contains(&bytes[at - 1]);
+        let before_redirect = matches!(bytes.get(at + digits), Some(b'<' | b'>'));
+        if starts_word && before_redirect && text[at..at + digits].parse::<i32>().is_err() {
+            return false;
+        }
+        at += digits;
+    }
+    true
+}
+
+/// brush-parser's tokenizer loops, allocating without end, on a here-document whose delimiter
+/// starts with a carriage return or a form feed and ends the text (`cat <<\x0c `: found by the
+/// shell_parse fuzz target; a build-context script ending so made imglint abort out of
+/// memory). Text with such a delimiter is declined.
+pub(super) fn heredoc_tags_fit(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.windows(2).enumerate().all(|(i, pair)| {
+        let tag = if bytes.get(i + 2) == Some(&b'-') {
+            i + 3
+        } else {
+            i + 2
+        };
+        pair != b"<<" || !matches!(bytes.get(tag), Some(b'\r' | b'\x0c'))
+    })
+}
+
 /// brush-parser backtracks exponentially on unclosed parentheses (20 of them take seconds) and
-/// recurses once per nesting level; text beyond these limits is not parsed at all (no real RUN
-/// comes near them).
-fn reasonable_nesting(text: &str) -> bool {
+/// recurses once per nesting level; text beyond these limits, or with more than [`MAX_WORDS`]
+/// words, is not parsed at all (no real RUN comes near them).
+fn within_limits(text: &str) -> bool {
     const MAX_UNCLOSED: i32 = 6;
     const MAX_DEPTH: i32 = 64;
     let mut depth = 0i32;
@@ -61,10 +112,12 @@ fn reasonable_nesting(text: &str) -> bool {
     }
     // Unclosed compound commands (`case` without `esac`…) backtrack exponentially too.
     let mut opened = [0i32; 3];
+    let mut words = 0usize;
     for word in text
         .as_bytes()
         .split(|b| b.is_ascii_whitespace() || *b == b';')
     {
+        words += usize::from(!word.is_empty());
         match word {
             b"case" => opened[0] += 1,
             b"esac" => opened[0] -= 1,
@@ -75,5 +128,14 @@ fn reasonable_nesting(text: &str) -> bool {
             _ => {}
         }
     }
-    opened.iter().all(|n| n.abs() <= MAX_UNCLOSED) && opened.iter().all(|n| *n <= MAX_DEPTH)
+    words <= MAX_WORDS
+        && opened.iter().all(|n| n.abs() <= MAX_UNCLOSED)
+        && opened.iter().all(|n| *n <= MAX_DEPTH)
 }
+
+/// Each word costs a few hundred bytes once parsed (brush-parser's node, then the linter's
+/// [`Word`](super::Word)), so a 16 MB one-line `RUN echo a a a …` (8 million words) took over
+/// 4 GB (found by scripts/probe-hardening.sh). Text with more words than this is not parsed:
+/// at most about 1.5 GB. Real RUNs have a few thousand; a million `&&`-chained commands are
+/// two million words and still parsed.
+const MAX_WORDS: usize = 1 << 22;

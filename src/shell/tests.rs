@@ -163,3 +163,44 @@ fn option_values_inside_clusters() {
     );
     assert_eq!(s.commands[2].flag_value(&["-O"]), Some("-"));
 }
+
+#[test]
+fn a_redirection_number_over_i32_never_reaches_brush_parser() {
+    // Found by the shell_parse fuzz target: brush-parser unwraps it into an i32 and panics.
+    assert!(!syntax::io_numbers_fit("99999999999999999999>&1 true"));
+    assert!(!syntax::io_numbers_fit("a 2147483648<f"));
+    assert!(syntax::io_numbers_fit(
+        "a 2>&1 >/dev/null 2147483647>f; echo 99999999999999999999 x1"
+    ));
+    // Only a word of digits is a descriptor: brush-parser reads these as words.
+    assert!(syntax::io_numbers_fit(
+        "a:99999999999999999999> f x99999999999999999999<g"
+    ));
+    assert!(!parse_str("88888888888888888888>&1 apt-get install x").parsed);
+    assert!(parse_str("apt-get install x 2>&1").parsed);
+}
+
+#[test]
+fn text_of_more_than_four_million_words_is_not_parsed() {
+    // Found by scripts/probe-hardening.sh: a 16 MB `RUN echo a a …` (under the default file
+    // size cap) took over 4 GB. Declined before any word is allocated.
+    let huge = format!("echo{}", " a".repeat(5_000_000));
+    assert!(!parse_str(&huge).parsed);
+    let chained = format!("true{}", " && true".repeat(100_000));
+    assert_eq!(parse_str(&chained).commands.len(), 100_001);
+}
+
+#[test]
+fn a_heredoc_delimiter_of_a_carriage_return_or_form_feed_never_reaches_brush_parser() {
+    // Found by the shell_parse fuzz target: brush-parser's tokenizer allocated without end on
+    // these (imglint aborted out of memory on a build-context script ending so).
+    for text in ["<<\r ", "cat <<\x0c ", "exec cat <<-\r "] {
+        assert!(!syntax::heredoc_tags_fit(text), "{text:?}");
+        assert!(!parse_str(text).parsed, "{text:?}");
+    }
+    assert!(syntax::heredoc_tags_fit("cat <<EOF\nx\nEOF\n"));
+    // The fast path takes a comment holding one; the differential check has nothing to
+    // compare it with (found by the shell_fast_path fuzz target).
+    assert!(check_fast_path("# a <<\x0c b").is_ok());
+    assert!(parse_str("cat <<-EOF\n\tx\nEOF\n").parsed);
+}

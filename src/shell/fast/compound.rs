@@ -60,7 +60,8 @@ impl Scanner<'_> {
             b"for" => self.for_clause()?,
             b"while" | b"until" => {
                 let until = self.keyword() == b"until";
-                self.at += if until { 5 } else { 6 };
+                // Both keywords are five bytes long.
+                self.at += 5;
                 let condition = self.compound_list(&[b"do"])?;
                 let body = self.do_group()?;
                 let clause = ast::WhileOrUntilClauseCommand(condition, body, self.span_from(start));
