@@ -63,10 +63,12 @@ pub(super) fn io_numbers_fit(text: &str) -> bool {
     true
 }
 
-/// brush-parser's tokenizer loops, allocating without end, on a here-document whose delimiter
-/// starts with a carriage return or a form feed and ends the text (`cat <<\x0c `: found by the
-/// shell_parse fuzz target; a build-context script ending so made imglint abort out of
-/// memory). Text with such a delimiter is declined.
+/// brush-parser's tokenizer loops, allocating without end, on some here-documents: a delimiter
+/// starting with a carriage return or a form feed at the end of the text (`cat <<\x0c `), and,
+/// inside `$(`, one written after two or more blanks and left open by a line continuation
+/// (`$(a <<  R \` + newline). Both were found by the shell_parse fuzz target; a build-context
+/// script ending so made imglint abort out of memory. Text with a here-document operator
+/// followed by CR, FF or two blanks is declined (real scripts write `<<EOF` or `<< EOF`).
 pub(super) fn heredoc_tags_fit(text: &str) -> bool {
     let bytes = text.as_bytes();
     bytes.windows(2).enumerate().all(|(i, pair)| {
@@ -75,7 +77,9 @@ pub(super) fn heredoc_tags_fit(text: &str) -> bool {
         } else {
             i + 2
         };
-        pair != b"<<" || !matches!(bytes.get(tag), Some(b'\r' | b'\x0c'))
+        let blank = |at: usize| matches!(bytes.get(at), Some(b' ' | b'\t'));
+        pair != b"<<"
+            || !(matches!(bytes.get(tag), Some(b'\r' | b'\x0c')) || (blank(tag) && blank(tag + 1)))
     })
 }
 
