@@ -355,7 +355,7 @@ struct TreeBuilder {
 /// tree). The seed is random per process: names come from the image, and without it an
 /// attacker could pick names that all land in one bucket.
 #[derive(Clone)]
-struct SeededMix(u64);
+pub(super) struct SeededMix(u64);
 
 impl Default for SeededMix {
     fn default() -> Self {
@@ -371,7 +371,7 @@ impl std::hash::BuildHasher for SeededMix {
     }
 }
 
-struct MixHasher(u64);
+pub(super) struct MixHasher(u64);
 
 impl MixHasher {
     fn mix(&mut self, word: u64) {

@@ -5,6 +5,7 @@
 //! sorted by name: the tar entries, the directories they imply (Go's zero `FileInfo`: empty
 //! path, all zeros) and whiteout files under their `.wh.` names.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{self, Write};
 
@@ -201,6 +202,10 @@ struct Membership {
     whiteout: bool,
 }
 
+/// Per-node data of one layer's list, hashed with the tree builder's multiply mixer: SipHash
+/// on the node ids was a fifth of exporting a million-entry layer.
+type NodeMap<V> = HashMap<NodeId, V, super::build::SeededMix>;
+
 /// The nodes each layer touched, computed once for all layers (O(versions), not
 /// O(layers × nodes)).
 pub struct LayerIndex {
@@ -229,11 +234,11 @@ pub struct FileList<'a> {
     touched: &'a [NodeId],
 }
 
-impl FileList<'_> {
+impl<'a> FileList<'a> {
     /// The layer tree: explicit entries, whiteouts, and the directories above them.
-    fn membership(&self) -> HashMap<NodeId, Membership> {
+    fn membership(&self) -> NodeMap<Membership> {
         let tree = &self.image.tree;
-        let mut members: HashMap<NodeId, Membership> = HashMap::new();
+        let mut members: NodeMap<Membership> = NodeMap::default();
         let mut implied_from = Vec::new();
         for &id in self.touched {
             let Some(v) = tree.version_in(id, self.layer) else {
@@ -273,8 +278,8 @@ impl FileList<'_> {
 
     /// Each member under its parent (only members: never a scan of every child of a node, which
     /// would make the export O(layers × width) on images with many layers).
-    fn by_parent(&self, members: &HashMap<NodeId, Membership>) -> HashMap<NodeId, Vec<NodeId>> {
-        let mut kids: HashMap<NodeId, Vec<NodeId>> = HashMap::new();
+    fn by_parent(&self, members: &NodeMap<Membership>) -> NodeMap<Vec<NodeId>> {
+        let mut kids: NodeMap<Vec<NodeId>> = NodeMap::default();
         for &id in members.keys() {
             if let Some(parent) = self.image.tree.node(id).parent {
                 kids.entry(parent).or_default().push(id);
@@ -286,20 +291,21 @@ impl FileList<'_> {
     /// The members under `id` in dive's order: by name, a whiteout under its `.wh.` name.
     fn children(
         &self,
-        members: &HashMap<NodeId, Membership>,
-        kids: &HashMap<NodeId, Vec<NodeId>>,
+        members: &NodeMap<Membership>,
+        kids: &NodeMap<Vec<NodeId>>,
         id: NodeId,
-    ) -> Vec<(String, NodeId, bool)> {
-        let tree = &self.image.tree;
+    ) -> Vec<(Cow<'a, str>, NodeId, bool)> {
+        let image: &'a Image = self.image;
+        let tree = &image.tree;
         let mut out = Vec::new();
         for &child in kids.get(&id).map_or(&[][..], Vec::as_slice) {
             let m = members[&child];
             let name = &tree.node(child).name;
             if m.whiteout {
-                out.push((format!(".wh.{name}"), child, true));
+                out.push((Cow::Owned(format!(".wh.{name}")), child, true));
             }
             if m.in_tree {
-                out.push((name.to_string(), child, false));
+                out.push((Cow::Borrowed(&name[..]), child, false));
             }
         }
         out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
@@ -334,7 +340,7 @@ impl FileList<'_> {
     }
 }
 
-impl Serialize for FileList<'_> {
+impl<'a> Serialize for FileList<'a> {
     /// Children before parents, siblings by name (dive's `VisitDepthChildFirst`), iteratively:
     /// a tree 20,000 directories deep costs O(depth) memory, not O(depth²).
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -344,8 +350,8 @@ impl Serialize for FileList<'_> {
         let mut seq = serializer.serialize_seq(None)?;
         // Each frame: a directory's ordered members, the next to visit, and the length of the
         // path buffer before the directory's own name was appended.
-        struct Frame {
-            children: Vec<(String, NodeId, bool)>,
+        struct Frame<'n> {
+            children: Vec<(Cow<'n, str>, NodeId, bool)>,
             next: usize,
             node: Option<(NodeId, usize)>,
         }
