@@ -170,9 +170,16 @@ fn read_and_build(
             ));
         }
     };
-    let contents = (0..descriptors.len())
+    let first_copy = first_copies(descriptors);
+    let read = (0..descriptors.len())
         .into_par_iter()
         .map(|index| {
+            if first_copy[index] != index {
+                // Read once, below; counted done here.
+                on_layer(index, None);
+                layers_done.fetch_add(1, Ordering::Relaxed);
+                return Ok(None);
+            }
             let on_layer_bytes = |n: u64| {
                 on_bytes(n);
                 on_layer(index, Some(n));
@@ -185,15 +192,41 @@ fn read_and_build(
                 bytes_read.load(Ordering::Relaxed),
                 false,
             ));
-            result
+            result.map(Some)
         })
-        .collect::<Result<Vec<_>>>()?;
+        .collect::<Result<Vec<Option<LayerContents>>>>()?;
+    let mut contents: Vec<LayerContents> = Vec::with_capacity(read.len());
+    for (index, layer) in read.into_iter().enumerate() {
+        // A copy's first comes earlier, so it is in `contents` already.
+        let layer = layer.unwrap_or_else(|| contents[first_copy[index]].clone());
+        contents.push(layer);
+    }
     report(&progress_at(
         descriptors.len() as u64,
         bytes_read.load(Ordering::Relaxed),
         true,
     ));
     Ok(build_image(source, contents))
+}
+
+/// For each layer, the index of the first layer with the same blob and the same diff_id (itself
+/// when none comes earlier). A layer listed many times (a hostile archive naming one 1 GiB
+/// layer a hundred times) is then decompressed and verified once; its copies are the same bytes
+/// by both digests. Layers whose digests are unknown are never merged.
+fn first_copies(descriptors: &[super::source::LayerDescriptor]) -> Vec<usize> {
+    let mut seen: HashMap<(&str, &str, &str), usize> = HashMap::new();
+    descriptors
+        .iter()
+        .enumerate()
+        .map(|(index, d)| {
+            if d.diff_id.is_empty() || (d.digest.is_empty() && d.dive_id.is_empty()) {
+                return index;
+            }
+            *seen
+                .entry((d.digest.as_str(), d.dive_id.as_str(), d.diff_id.as_str()))
+                .or_insert(index)
+        })
+        .collect()
 }
 
 /// Assembles the image from its layers, read in order. Each layer's entries are consumed as the
