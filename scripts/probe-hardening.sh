@@ -156,14 +156,15 @@ imgdive_probes() {
         "one_line_error 2 diff_id" "$sb" "$dive" --ci "docker-archive:$d/tampered.tar"
     probe D2a "imgdive 2: GNU sparse entry declaring 4 EiB" \
         finished "$sb" "$dive" --ci "oci:$d/sparse"
+    # The layer is one blob listed 100 times: read once, it fits the default budget.
     probe D2b "imgdive 2: 1 GiB layer listed 100 times (4.7 MB archive), default budget" \
-        "one_line_error 2 decompress" "$sb" "$dive" --ci "$d/listed100.tar"
+        finished "$sb" "$dive" --ci "$d/listed100.tar"
     if has_option "$dive" --max-decompressed-bytes; then
-        probe D2c "imgdive 2: the same with --max-decompressed-bytes 4GiB" \
-            "one_line_error 2 decompress" "$sb" "$dive" --ci --max-decompressed-bytes 4GiB \
+        probe D2c "imgdive 2: the same with --max-decompressed-bytes 512MiB" \
+            "one_line_error 2 decompress" "$sb" "$dive" --ci --max-decompressed-bytes 512MiB \
             "$d/listed100.tar"
     else
-        missing D2c "imgdive 2: the same with --max-decompressed-bytes 4GiB" \
+        missing D2c "imgdive 2: the same with --max-decompressed-bytes 512MiB" \
             --max-decompressed-bytes
     fi
     probe D3 "imgdive 3: GNU long name of 1.2 MB" \
