@@ -66,9 +66,10 @@ pub(super) fn io_numbers_fit(text: &str) -> bool {
 /// brush-parser's tokenizer loops, allocating without end, on some here-documents: a delimiter
 /// starting with a carriage return or a form feed at the end of the text (`cat <<\x0c `), and,
 /// inside `$(`, one written after two or more blanks and left open by a line continuation
-/// (`$(a <<  R \` + newline). Both were found by the shell_parse fuzz target; a build-context
-/// script ending so made imglint abort out of memory. Text with a here-document operator
-/// followed by CR, FF or two blanks is declined (real scripts write `<<EOF` or `<< EOF`).
+/// (`$(a <<  R \` + newline), or whose delimiter is empty (`$(a <<'' \` + newline). The first
+/// two were found by the shell_parse fuzz target; a build-context script ending so made imglint
+/// abort out of memory. Text with a here-document operator followed by CR, FF, two blanks or
+/// an empty quoted delimiter is declined (real scripts write `<<EOF` or `<< 'EOF'`).
 pub(super) fn heredoc_tags_fit(text: &str) -> bool {
     let bytes = text.as_bytes();
     bytes.windows(2).enumerate().all(|(i, pair)| {
@@ -78,8 +79,12 @@ pub(super) fn heredoc_tags_fit(text: &str) -> bool {
             i + 2
         };
         let blank = |at: usize| matches!(bytes.get(at), Some(b' ' | b'\t'));
+        let word = if blank(tag) { tag + 1 } else { tag };
+        let empty_quotes = matches!(bytes.get(word..word + 2), Some(b"''" | b"\"\""));
         pair != b"<<"
-            || !(matches!(bytes.get(tag), Some(b'\r' | b'\x0c')) || (blank(tag) && blank(tag + 1)))
+            || !(matches!(bytes.get(tag), Some(b'\r' | b'\x0c'))
+                || (blank(tag) && blank(tag + 1))
+                || empty_quotes)
     })
 }
 

@@ -201,11 +201,18 @@ fn a_heredoc_delimiter_of_a_carriage_return_or_form_feed_never_reaches_brush_par
     assert!(syntax::heredoc_tags_fit("cat <<EOF\nx\nEOF\n"));
     // Found by the same target: inside `$(`, a delimiter after two blanks left open by a line
     // continuation (`memory allocation of 939524096 bytes failed`).
-    for text in ["$(EO@<<\t\tRONera \\\n", "$(a <<  R \\\n", "x <<- \tR"] {
+    for text in [
+        "$(EO@<<\t\tRONera \\\n",
+        "$(a <<  R \\\n",
+        "x <<- \tR",
+        "$(a <<'' \\\n",
+        "$(a << \"\" \\\n",
+    ] {
         assert!(!syntax::heredoc_tags_fit(text), "{text:?}");
         assert!(!parse_str(text).parsed, "{text:?}");
     }
     assert!(parse_str("cat << EOF\nx\nEOF\n").parsed);
+    assert!(parse_str("cat <<'EOF'\nx\nEOF\n").parsed);
     // The fast path takes a comment holding one; the differential check has nothing to
     // compare it with (found by the shell_fast_path fuzz target).
     assert!(check_fast_path("# a <<\x0c b").is_ok());
