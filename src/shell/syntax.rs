@@ -68,8 +68,9 @@ pub(super) fn io_numbers_fit(text: &str) -> bool {
 /// inside `$(`, one written after two or more blanks and left open by a line continuation
 /// (`$(a <<  R \` + newline), or whose delimiter is empty (`$(a <<'' \` + newline). The first
 /// two were found by the shell_parse fuzz target; a build-context script ending so made imglint
-/// abort out of memory. Text with a here-document operator followed by CR, FF, two blanks or
-/// an empty quoted delimiter is declined (real scripts write `<<EOF` or `<< 'EOF'`).
+/// abort out of memory. Text with a here-document operator followed by CR, FF, two blanks, an
+/// empty quoted delimiter or no word at all is declined (real scripts write `<<EOF` or
+/// `<< 'EOF'`).
 pub(super) fn heredoc_tags_fit(text: &str) -> bool {
     let bytes = text.as_bytes();
     bytes.windows(2).enumerate().all(|(i, pair)| {
@@ -81,10 +82,20 @@ pub(super) fn heredoc_tags_fit(text: &str) -> bool {
         let blank = |at: usize| matches!(bytes.get(at), Some(b' ' | b'\t'));
         let word = if blank(tag) { tag + 1 } else { tag };
         let empty_quotes = matches!(bytes.get(word..word + 2), Some(b"''" | b"\"\""));
+        // No word at all: an operator, a line end or the end of the text where the delimiter
+        // should be (`$(a<< && b`: brush-parser panicked on an `unwrap` in its tokenizer).
+        let no_word = matches!(
+            bytes.get(word),
+            None | Some(b'&' | b'|' | b';' | b'<' | b'>' | b'(' | b')' | b'\n')
+        );
+        // `<<<` is a here-string, not a here-document.
+        let here_string = bytes.get(i + 2) == Some(&b'<') || (i > 0 && bytes[i - 1] == b'<');
         pair != b"<<"
+            || here_string
             || !(matches!(bytes.get(tag), Some(b'\r' | b'\x0c'))
                 || (blank(tag) && blank(tag + 1))
-                || empty_quotes)
+                || empty_quotes
+                || no_word)
     })
 }
 

@@ -207,12 +207,19 @@ fn a_heredoc_delimiter_of_a_carriage_return_or_form_feed_never_reaches_brush_par
         "x <<- \tR",
         "$(a <<'' \\\n",
         "$(a << \"\" \\\n",
+        // Found by a later run: no delimiter word at all (brush-parser panicked in its
+        // tokenizer; contained, but a panic message on stderr).
+        "x \"$(dPkgpda<< && aptupda|pda|e && b \\\n",
+        "cat <<",
+        "cat << ;",
     ] {
         assert!(!syntax::heredoc_tags_fit(text), "{text:?}");
         assert!(!parse_str(text).parsed, "{text:?}");
     }
     assert!(parse_str("cat << EOF\nx\nEOF\n").parsed);
     assert!(parse_str("cat <<'EOF'\nx\nEOF\n").parsed);
+    assert!(syntax::heredoc_tags_fit("cat <<< \"$x\" && cat <<<$y"));
+    assert!(parse_str("cat <<< \"$x\"").parsed);
     // The fast path takes a comment holding one; the differential check has nothing to
     // compare it with (found by the shell_fast_path fuzz target).
     assert!(check_fast_path("# a <<\x0c b").is_ok());

@@ -44,7 +44,13 @@ impl Scanner<'_> {
                 })
             }
             b"" if self.peek() == Some(b'(') => {
-                if self.peek_at(1) == Some(b'(') {
+                // `((` is arithmetic, and brush-parser reads `( (` (blanks between) as
+                // arithmetic too (found by the shell_fast_path fuzz target): both are its call.
+                let mut next = 1;
+                while matches!(self.peek_at(next), Some(b' ' | b'\t')) {
+                    next += 1;
+                }
+                if self.peek_at(next) == Some(b'(') {
                     return None;
                 }
                 self.at += 1;
