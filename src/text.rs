@@ -22,15 +22,23 @@ pub fn is_unsafe_char(c: char) -> bool {
         )
 }
 
-/// Whether any byte is DEL (0x7F) or above: a whole-slice OR per block, which compiles to
-/// vector code, where a short-circuiting scan goes byte by byte.
-pub fn has_byte_from_del(buf: &[u8]) -> bool {
-    buf.chunks(64).any(|block| {
-        block
-            .iter()
-            .fold(0u8, |seen, &b| seen | u8::from(b >= 0x7F))
-            != 0
-    })
+/// Whether any byte of `bytes` is a `hit`, tested a 64-byte block at a time with no early exit
+/// inside a block: that compiles to vector code, where a short-circuiting scan goes byte by
+/// byte (reports and exports are mostly ASCII, and these scans sit on their hot paths).
+fn any_byte(bytes: &[u8], hit: impl Fn(u8) -> bool) -> bool {
+    bytes
+        .chunks(64)
+        .any(|block| block.iter().fold(0u8, |seen, &b| seen | u8::from(hit(b))) != 0)
+}
+
+/// Whether any byte is DEL (0x7F) or above: every character the JSON writers escape is.
+pub fn has_byte_from_del(bytes: &[u8]) -> bool {
+    any_byte(bytes, |b| b >= 0x7F)
+}
+
+/// Whether `text` is all printable ASCII (nothing to escape in any format).
+pub fn is_printable_ascii(text: &str) -> bool {
+    !any_byte(text.as_bytes(), |b| !(0x20..0x7F).contains(&b))
 }
 
 #[cfg(test)]

@@ -423,7 +423,8 @@ pub fn fingerprints(file: &LintedFile, lines: &LineIndex) -> Vec<String> {
         .collect()
 }
 
-pub use crate::text::{has_byte_from_del, is_unsafe_char};
+pub use crate::text::is_unsafe_char;
+use crate::text::{has_byte_from_del, is_printable_ascii};
 
 /// Text for line-oriented formats (tty, gnu, github): every unsafe character becomes a visible
 /// escape (`\x1b`, `\u{202e}`), except those in `keep` (the format escapes them its own way).
@@ -488,17 +489,6 @@ impl<W: Write> SafeJson<W> {
             pending: Vec::new(),
         }
     }
-}
-
-/// Whether `text` is all printable ASCII (nothing to escape in any format), checked a block
-/// at a time.
-pub fn is_printable_ascii(text: &str) -> bool {
-    text.as_bytes().chunks(64).all(|block| {
-        block
-            .iter()
-            .fold(0u8, |seen, &b| seen | u8::from(!(0x20..0x7F).contains(&b)))
-            == 0
-    })
 }
 
 impl<W: Write> Write for SafeJson<W> {

@@ -68,8 +68,9 @@ pub fn write(
         }
         for f in &file.findings {
             counts[f.severity as usize] += 1;
-            fixable += usize::from(marked(f));
-            unsafe_only += usize::from(f.fix.is_some() && !marked(f));
+            let marked = marked(f);
+            fixable += usize::from(marked);
+            unsafe_only += usize::from(f.fix.is_some() && !marked);
         }
     }
     super::write_per_file(
