@@ -6,8 +6,9 @@
 //!
 //! [`cli`] sits on top of both chains: it parses the command lines, drives the layers in that
 //! order and maps the outcome to exit codes. Nothing below imports it. Leaf modules any layer
-//! may use: [`size`] (human sizes), [`text`] (unsafe characters), [`output_format`] (the
-//! format names config files and `--format` share).
+//! may use: [`size`] (human sizes), [`text`] (unsafe characters), [`pretty_json`] (the JSON
+//! layout both tools write), [`output_format`] (the format names config files and `--format`
+//! share).
 //!
 //! The image half (`image`, `tui`, `cli::dive`) and its dependencies (tar, compression,
 //! registry and Docker clients, async runtime, terminal UI) are behind the `imgdive` cargo
@@ -19,6 +20,7 @@ pub mod dockerfile;
 pub mod image;
 pub mod lint;
 pub mod output_format;
+pub mod pretty_json;
 pub mod report;
 pub mod shell;
 pub mod size;

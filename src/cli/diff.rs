@@ -19,8 +19,8 @@ use super::read::ReadArgs;
 use crate::image::ci::{self, CiRules, Status};
 use crate::image::diff::{self, Changed, ImageDiff, PathChange, Summary};
 use crate::image::escape_name;
-use crate::image::export::SafeFormatter;
 use crate::image::model::Image;
+use crate::pretty_json::SafePretty;
 
 /// Compare two images: added, removed and modified paths, biggest first.
 #[derive(Debug, Parser)]
@@ -103,8 +103,7 @@ fn run(args: &DiffArgs) -> Result<bool> {
         let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
         let export = DiffExport::new(&image_a, &image_b, &result);
         super::dive::write_output(path, &inputs, &|w| {
-            let mut serializer =
-                serde_json::Serializer::with_formatter(w, SafeFormatter::default());
+            let mut serializer = serde_json::Serializer::with_formatter(w, SafePretty::default());
             export
                 .serialize(&mut serializer)
                 .map_err(std::io::Error::from)?;

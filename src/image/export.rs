@@ -16,6 +16,7 @@ use super::config::ImageSettings;
 use super::duplicates::Duplicate;
 use super::model::{Entry, EntryKind, Image, NodeId, Reclaimable};
 use super::secrets::{Secret, scrub};
+use crate::pretty_json::SafePretty;
 
 #[derive(Serialize)]
 pub struct DiveExport<'a> {
@@ -36,13 +37,14 @@ pub struct ExportLayer<'a> {
     pub file_list: FileList<'a>,
 }
 
-/// dive's `filetree.FileInfo` as it marshals.
+/// dive's `filetree.FileInfo` as it marshals (borrowing its strings: a million of them are
+/// written per export).
 #[derive(Debug, Default, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
-pub struct FileInfo {
-    pub path: String,
+pub struct FileInfo<'a> {
+    pub path: &'a str,
     pub type_flag: u8,
-    pub link_name: String,
+    pub link_name: &'a str,
     pub size: u64,
     pub file_mode: u32,
     pub uid: u32,
@@ -146,9 +148,9 @@ pub struct ExtraLayer {
     pub dockerfile: Option<Option<DockerfileLocation>>,
 }
 
-impl FileInfo {
+impl FileInfo<'_> {
     /// A directory only implied by entries below it: Go's zero `FileInfo` (empty path, zeros).
-    fn implied() -> FileInfo {
+    fn implied() -> FileInfo<'static> {
         FileInfo::default()
     }
 }
@@ -176,10 +178,10 @@ pub fn go_file_mode(entry: &Entry) -> u32 {
     mode
 }
 
-fn file_info(path: String, entry: &Entry) -> FileInfo {
+fn file_info<'a>(path: &'a str, entry: &'a Entry) -> FileInfo<'a> {
     let link_name = match &entry.kind {
-        EntryKind::Symlink(t) | EntryKind::Hardlink(t) => t.clone(),
-        _ => String::new(),
+        EntryKind::Symlink(t) | EntryKind::Hardlink(t) => t,
+        _ => "",
     };
     FileInfo {
         path,
@@ -312,18 +314,11 @@ impl<'a> FileList<'a> {
         out
     }
 
-    /// The item for a node, given the path of its parent.
-    fn item(&self, parent_path: &str, name: &str, id: NodeId, whiteout: bool) -> FileInfo {
-        let join = |leaf: &str| {
-            if parent_path.is_empty() {
-                leaf.to_string()
-            } else {
-                format!("{parent_path}/{leaf}")
-            }
-        };
+    /// The item for a node at `path` (for a whiteout, the `.wh.` path).
+    fn item<'p>(&'p self, path: &'p str, id: NodeId, whiteout: bool) -> FileInfo<'p> {
         if whiteout {
             return FileInfo {
-                path: join(name),
+                path,
                 type_flag: b'0',
                 ..FileInfo::implied()
             };
@@ -334,7 +329,7 @@ impl<'a> FileList<'a> {
             .version_in(id, self.layer)
             .and_then(|v| v.entry.as_ref())
         {
-            Some(entry) => file_info(join(name), entry),
+            Some(entry) => file_info(path, entry),
             None => FileInfo::implied(),
         }
     }
@@ -366,15 +361,16 @@ impl<'a> Serialize for FileList<'a> {
             if frame.next < frame.children.len() {
                 let (name, id, whiteout) = std::mem::take(&mut frame.children[frame.next]);
                 frame.next += 1;
-                if whiteout {
-                    seq.serialize_element(&self.item(&path, &name, id, true))?;
-                    continue;
-                }
                 let before = path.len();
                 if !path.is_empty() {
                     path.push('/');
                 }
                 path.push_str(&name);
+                if whiteout {
+                    seq.serialize_element(&self.item(&path, id, true))?;
+                    path.truncate(before);
+                    continue;
+                }
                 stack.push(Frame {
                     children: self.children(&members, &kids, id),
                     next: 0,
@@ -384,9 +380,8 @@ impl<'a> Serialize for FileList<'a> {
             }
             let Some(frame) = stack.pop() else { break };
             if let Some((id, before)) = frame.node {
-                let name = path[before..].trim_start_matches('/').to_string();
+                seq.serialize_element(&self.item(&path, id, false))?;
                 path.truncate(before);
-                seq.serialize_element(&self.item(&path, &name, id, false))?;
             }
         }
         seq.end()
@@ -515,86 +510,12 @@ pub fn write_dive_export_annotated<W: Write>(
 ) -> io::Result<()> {
     let index = LayerIndex::new(image);
     let export = dive_export_annotated(image, &index, annotations);
-    let mut serializer = serde_json::Serializer::with_formatter(writer, SafeFormatter::default());
+    // serde_json writes a few bytes at a time; a buffer of a concrete type here keeps each of
+    // those writes an inlined copy (the caller's writer is often `&mut dyn Write`, a call each).
+    let buffered = io::BufWriter::with_capacity(1 << 20, writer);
+    let mut serializer = serde_json::Serializer::with_formatter(buffered, SafePretty::default());
     export.serialize(&mut serializer).map_err(io::Error::from)?;
     let mut writer = serializer.into_inner();
     writer.write_all(b"\n")?;
     writer.flush()
 }
-
-/// serde_json's pretty output, plus `\uXXXX` escapes for what serde_json leaves raw but a
-/// terminal or a reviewer's eye would act on: C1 controls (U+0080–U+009F), DEL, and the
-/// invisible format and bidi characters (U+200B–U+200F, U+202A–U+202E, U+2066–U+2069, U+FEFF).
-/// Parsed back, the strings are unchanged.
-#[derive(Default)]
-pub struct SafeFormatter {
-    pretty: serde_json::ser::PrettyFormatter<'static>,
-}
-
-/// serde_json escapes C0 controls, quotes and backslashes itself; every other unsafe character
-/// is escaped here.
-fn needs_json_escape(c: char) -> bool {
-    crate::text::is_unsafe_char(c)
-}
-
-impl serde_json::ser::Formatter for SafeFormatter {
-    fn write_string_fragment<W: ?Sized + Write>(
-        &mut self,
-        writer: &mut W,
-        fragment: &str,
-    ) -> io::Result<()> {
-        // Every character escaped here is DEL or above; ASCII fragments (nearly all paths)
-        // pass through without a per-character walk.
-        if !crate::text::has_byte_from_del(fragment.as_bytes()) {
-            return writer.write_all(fragment.as_bytes());
-        }
-        let mut start = 0;
-        for (i, c) in fragment.char_indices() {
-            if needs_json_escape(c) {
-                writer.write_all(&fragment.as_bytes()[start..i])?;
-                write!(writer, "\\u{:04x}", c as u32)?;
-                start = i + c.len_utf8();
-            }
-        }
-        writer.write_all(&fragment.as_bytes()[start..])
-    }
-
-    fn begin_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.pretty.begin_array(writer)
-    }
-    fn end_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.pretty.end_array(writer)
-    }
-    fn begin_array_value<W: ?Sized + Write>(
-        &mut self,
-        writer: &mut W,
-        first: bool,
-    ) -> io::Result<()> {
-        self.pretty.begin_array_value(writer, first)
-    }
-    fn end_array_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.pretty.end_array_value(writer)
-    }
-    fn begin_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.pretty.begin_object(writer)
-    }
-    fn end_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.pretty.end_object(writer)
-    }
-    fn begin_object_key<W: ?Sized + Write>(
-        &mut self,
-        writer: &mut W,
-        first: bool,
-    ) -> io::Result<()> {
-        self.pretty.begin_object_key(writer, first)
-    }
-    fn begin_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.pretty.begin_object_value(writer)
-    }
-    fn end_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.pretty.end_object_value(writer)
-    }
-}
-
-#[cfg(test)]
-mod tests;

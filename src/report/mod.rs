@@ -271,11 +271,7 @@ fn push_json_element<T: serde::Serialize>(
 ) -> io::Result<()> {
     buf.extend_from_slice(b",\n");
     buf.resize(buf.len() + indent + 2, b' ');
-    let formatter = NestedPretty {
-        depth: indent / 2 + 1,
-        has_value: false,
-    };
-    item.serialize(&mut serde_json::Serializer::with_formatter(buf, formatter))?;
+    crate::pretty_json::to_writer_at(buf, item, indent / 2 + 1)?;
     Ok(())
 }
 
@@ -305,81 +301,6 @@ impl JsonArray {
             write!(out, "\n{}", " ".repeat(indent))?;
         }
         out.write_all(b"]")
-    }
-}
-
-/// serde_json's pretty layout (two-space indent, `": "` after keys) for a value that starts
-/// `depth` levels deep: the same bytes as pretty-printing the whole document, without
-/// building it.
-struct NestedPretty {
-    depth: usize,
-    has_value: bool,
-}
-
-impl NestedPretty {
-    fn newline_and_indent<W: ?Sized + Write>(&self, out: &mut W) -> io::Result<()> {
-        const SPACES: &[u8] = &[b' '; 64];
-        out.write_all(b"\n")?;
-        let mut left = self.depth * 2;
-        while left > 0 {
-            let n = left.min(SPACES.len());
-            out.write_all(&SPACES[..n])?;
-            left -= n;
-        }
-        Ok(())
-    }
-
-    fn open<W: ?Sized + Write>(&mut self, out: &mut W, bracket: &[u8]) -> io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        out.write_all(bracket)
-    }
-
-    fn close<W: ?Sized + Write>(&mut self, out: &mut W, bracket: &[u8]) -> io::Result<()> {
-        self.depth -= 1;
-        if self.has_value {
-            self.newline_and_indent(out)?;
-        }
-        out.write_all(bracket)
-    }
-
-    fn element<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
-        if !first {
-            out.write_all(b",")?;
-        }
-        self.newline_and_indent(out)
-    }
-}
-
-impl serde_json::ser::Formatter for NestedPretty {
-    fn begin_array<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
-        self.open(out, b"[")
-    }
-    fn end_array<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
-        self.close(out, b"]")
-    }
-    fn begin_array_value<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
-        self.element(out, first)
-    }
-    fn end_array_value<W: ?Sized + Write>(&mut self, _out: &mut W) -> io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
-    fn begin_object<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
-        self.open(out, b"{")
-    }
-    fn end_object<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
-        self.close(out, b"}")
-    }
-    fn begin_object_key<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
-        self.element(out, first)
-    }
-    fn begin_object_value<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
-        out.write_all(b": ")
-    }
-    fn end_object_value<W: ?Sized + Write>(&mut self, _out: &mut W) -> io::Result<()> {
-        self.has_value = true;
-        Ok(())
     }
 }
 
