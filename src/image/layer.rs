@@ -7,6 +7,7 @@ use std::cell::Cell;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
 
 use anyhow::{Context, Result, bail};
 
@@ -160,15 +161,12 @@ impl<R: Read> Read for HashingReader<'_, R> {
     }
 }
 
-/// The decompressed tar stream as the tar parser pulls it: hashed for the diff_id, charged to
-/// the image's budget, and — while the parser reads the headers of the next entry — limited so
-/// that no extended header can make it allocate more than [`MAX_EXTENDED_HEADER_BYTES`].
-struct TarStream<'a, R: BufRead> {
-    /// Buffered: the parser reads 512-byte headers, and a decompressor called that often spends
-    /// more time per call (checksum and window upkeep) than decompressing.
+/// The decompressed tar stream as the tar parser pulls it, limited — while the parser reads the
+/// headers of the next entry — so that no extended header can make it allocate more than
+/// [`MAX_EXTENDED_HEADER_BYTES`].
+struct TarStream<R: BufRead> {
+    /// Buffered: the parser reads 512-byte headers.
     inner: R,
-    diff_hasher: StreamHasher,
-    limits: &'a ReadLimits,
     /// `Some(n)`: the parser is between entries and may read `n` more bytes.
     header_allowance: Rc<Cell<Option<u64>>>,
 }
@@ -221,7 +219,7 @@ impl<R: Read> Seek for ForwardSeek<R> {
     }
 }
 
-impl<R: BufRead> Read for TarStream<'_, R> {
+impl<R: BufRead> Read for TarStream<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         if let Some(left) = self.header_allowance.get() {
@@ -233,8 +231,138 @@ impl<R: BufRead> Read for TarStream<'_, R> {
             }
             self.header_allowance.set(Some(left - n as u64));
         }
-        self.limits.charge(n as u64)?;
-        self.diff_hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// How much decompressed data one chunk carries from a layer's decompressing thread to its tar
+/// parser, and how many chunks may wait between them.
+const CHUNK_BYTES: usize = 256 << 10;
+const CHUNKS_IN_FLIGHT: usize = 4;
+
+/// Decompresses `compressed` on its own thread — which also hashes the decompressed stream for
+/// the diff_id and charges it to the image's budget — while this thread parses the tar: on one
+/// big layer, inflating and hashing take a third of the read, and this way they take another
+/// core instead of adding to the time. A parser that stops early drops its end of the channel,
+/// which stops the decompressor at its next chunk.
+fn read_tar_pipelined<R: BufRead + Send>(
+    compressed: R,
+    mut diff_hasher: StreamHasher,
+    limits: &ReadLimits,
+) -> Result<(LayerContents, StreamHasher)> {
+    let (chunks, received) = mpsc::sync_channel(CHUNKS_IN_FLIGHT);
+    let (spare, spares) = mpsc::channel();
+    let parsed = std::thread::scope(|scope| {
+        let hasher = &mut diff_hasher;
+        let decompressor = scope.spawn(move || {
+            let produced = Compression::decompressing(compressed).and_then(|mut stream| {
+                produce_chunks(&mut stream, hasher, limits, &chunks, &spares)
+            });
+            if let Err(error) = produced {
+                // The parser reads the error where the stream broke.
+                let _ = chunks.send(Err(error));
+            }
+        });
+        let parsed = read_tar(
+            ChunkReader {
+                chunks: received,
+                spare,
+                chunk: Vec::new(),
+                at: 0,
+                failed: false,
+            },
+            limits,
+        );
+        if let Err(panic) = decompressor.join() {
+            std::panic::resume_unwind(panic);
+        }
+        parsed
+    });
+    parsed.map(|contents| (contents, diff_hasher))
+}
+
+/// The decompressing thread's loop: fills chunks (reusing those the parser is done with) until
+/// the stream ends, the budget is spent or the parser stops listening.
+fn produce_chunks(
+    stream: &mut dyn Read,
+    diff_hasher: &mut StreamHasher,
+    limits: &ReadLimits,
+    chunks: &mpsc::SyncSender<io::Result<Vec<u8>>>,
+    spares: &mpsc::Receiver<Vec<u8>>,
+) -> io::Result<()> {
+    loop {
+        let mut chunk = spares.try_recv().unwrap_or_default();
+        chunk.resize(CHUNK_BYTES, 0);
+        let mut filled = 0;
+        while filled < CHUNK_BYTES {
+            match stream.read(&mut chunk[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        if filled == 0 {
+            return Ok(());
+        }
+        chunk.truncate(filled);
+        limits.charge(filled as u64)?;
+        diff_hasher.update(&chunk);
+        if chunks.send(Ok(chunk)).is_err() {
+            // The parser stopped (an error of its own): nothing more is wanted.
+            return Ok(());
+        }
+        if filled < CHUNK_BYTES {
+            return Ok(());
+        }
+    }
+}
+
+/// The parser's end of [`read_tar_pipelined`]: the decompressed stream, chunk by chunk.
+struct ChunkReader {
+    chunks: mpsc::Receiver<io::Result<Vec<u8>>>,
+    /// Where used chunks go back, to be filled again.
+    spare: mpsc::Sender<Vec<u8>>,
+    chunk: Vec<u8>,
+    at: usize,
+    /// The decompressor reported an error: the stream never reads as ending cleanly after it.
+    failed: bool,
+}
+
+impl BufRead for ChunkReader {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        while self.at == self.chunk.len() {
+            if self.failed {
+                return Err(io::Error::other("the layer's stream failed"));
+            }
+            match self.chunks.recv() {
+                Ok(Ok(next)) => {
+                    let used = std::mem::replace(&mut self.chunk, next);
+                    let _ = self.spare.send(used);
+                    self.at = 0;
+                }
+                Ok(Err(error)) => {
+                    self.failed = true;
+                    return Err(error);
+                }
+                // The decompressor finished: the end of the stream.
+                Err(mpsc::RecvError) => return Ok(&[]),
+            }
+        }
+        Ok(&self.chunk[self.at..])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.at = (self.at + n).min(self.chunk.len());
+    }
+}
+
+impl Read for ChunkReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = available.len().min(buf.len());
+        buf[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
         Ok(n)
     }
 }
@@ -316,27 +444,11 @@ fn read_layer_inner(
             );
         }
         let hasher = StreamHasher::new(diff_id.algorithm);
+        let read = read_tar_pipelined(buffered, hasher, limits);
         match compression {
-            Compression::Gzip => read_tar(
-                BufReader::with_capacity(
-                    DECOMPRESSED_CHUNK,
-                    flate2::bufread::MultiGzDecoder::new(buffered),
-                ),
-                hasher,
-                limits,
-            )
-            .context("gzip layer"),
-            Compression::Zstd => zstd::stream::read::Decoder::with_buffer(buffered)
-                .map_err(anyhow::Error::from)
-                .and_then(|decoder| {
-                    read_tar(
-                        BufReader::with_capacity(DECOMPRESSED_CHUNK, decoder),
-                        hasher,
-                        limits,
-                    )
-                })
-                .context("zstd layer"),
-            Compression::None => read_tar(buffered, hasher, limits),
+            Compression::Gzip => read.context("gzip layer"),
+            Compression::Zstd => read.context("zstd layer"),
+            Compression::None => read,
         }
         .map(|(mut contents, diff_hasher)| {
             contents.compression = Some(compression);
@@ -382,16 +494,10 @@ const DECOMPRESSED_CHUNK: usize = 256 << 10;
 /// Streams a tar, recording every entry and scanning regular files for secrets. Drains the
 /// stream to its end so gzip trailers are checked (a truncated or corrupt stream fails here) and
 /// the diff_id covers every byte.
-fn read_tar<R: BufRead>(
-    reader: R,
-    diff_hasher: StreamHasher,
-    limits: &ReadLimits,
-) -> Result<(LayerContents, StreamHasher)> {
+fn read_tar<R: BufRead>(reader: R, limits: &ReadLimits) -> Result<LayerContents> {
     let header_allowance = Rc::new(Cell::new(None));
     let stream = TarStream {
         inner: reader,
-        diff_hasher,
-        limits,
         header_allowance: Rc::clone(&header_allowance),
     };
     let mut archive = tar::Archive::new(ForwardSeek::new(stream));
@@ -548,7 +654,7 @@ fn read_tar<R: BufRead>(
     contents.secrets = secrets.finish();
     let mut inner = archive.into_inner().into_inner();
     io::copy(&mut inner, &mut io::sink()).context("stream ends badly")?;
-    Ok((contents, inner.diff_hasher))
+    Ok(contents)
 }
 
 /// Reads what is left of an entry's data (a directory or whiteout with a size), so the parser
