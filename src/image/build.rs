@@ -434,8 +434,11 @@ impl std::hash::Hasher for MixHasher {
 
 impl TreeBuilder {
     fn with_capacity(nodes: usize) -> TreeBuilder {
+        // With room for the directories the entries imply without listing them and the root:
+        // one node past the capacity would double the array.
+        let nodes = nodes + nodes / 16 + 1;
         TreeBuilder {
-            nodes: Vec::with_capacity(nodes + 1),
+            nodes: Vec::with_capacity(nodes),
             index: HashMap::with_capacity_and_hasher(nodes, SeededMix::default()),
             ..TreeBuilder::default()
         }
@@ -515,6 +518,7 @@ impl TreeBuilder {
             self.insert("", None);
         }
         drop(std::mem::take(&mut self.index));
+        self.nodes.shrink_to_fit();
         for i in 0..self.nodes.len() {
             // Taken out while sorted, so the other nodes' names can be read in place.
             let mut children = std::mem::take(&mut self.nodes[i].children);
