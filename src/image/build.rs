@@ -245,7 +245,7 @@ pub fn build_image(source: &dyn ImageSource, mut contents: Vec<LayerContents>) -
             layer
                 .entries
                 .iter()
-                .map(|entry| builder.insert(&entry.path, entry.raw_path.as_deref()))
+                .map(|entry| builder.insert(layer.path(entry), entry.raw_path.as_deref()))
                 .collect()
         })
         .collect();
@@ -255,8 +255,12 @@ pub fn build_image(source: &dyn ImageSource, mut contents: Vec<LayerContents>) -
     let dive_layers: Vec<metrics::DiveLayer> = contents
         .iter()
         .zip(&node_ids)
-        .map(|(layer, ids)| metrics::DiveLayer::from_entries(&tree, &layer.entries, ids))
+        .map(|(layer, ids)| metrics::DiveLayer::from_entries(&tree, layer, ids))
         .collect();
+    // Nothing needs the paths any more (nodes stand for them): freed before the versions grow.
+    for layer in &mut contents {
+        layer.paths = String::new();
+    }
 
     let mut opaque_dirs_per_layer = Vec::with_capacity(contents.len());
     let mut stamps = Stamps {

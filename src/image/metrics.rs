@@ -34,7 +34,7 @@
 
 use std::borrow::Cow;
 
-use super::layer::{Op, RawEntry};
+use super::layer::{LayerContents, Op};
 use super::model::{EntryKind, InefficientPath, Layer, Metrics, NodeId, PathTree, Reclaimable};
 
 /// eStargz's table of contents and the prefetch landmarks of eStargz / zstd:chunked layers.
@@ -178,31 +178,32 @@ enum KeyKind {
 
 impl DiveLayer {
     /// Rebuilds dive's view of one layer from its tar entries (`ids[i]` = node of `entries[i]`).
-    pub fn from_entries(tree: &PathTree, entries: &[RawEntry], ids: &[NodeId]) -> DiveLayer {
+    pub fn from_entries(tree: &PathTree, layer: &LayerContents, ids: &[NodeId]) -> DiveLayer {
         // Sort keys: the tar paths, compared by `dive_order` (a directory right before its
         // descendants). Borrowed: a million entries need no million key copies.
-        let mut keyed: Vec<Keyed> = Vec::with_capacity(entries.len());
-        for (entry, &node) in entries.iter().zip(ids) {
+        let mut keyed: Vec<Keyed> = Vec::with_capacity(layer.entries.len());
+        for (entry, &node) in layer.entries.iter().zip(ids) {
+            let path = layer.path(entry);
             let (key, kind) = match &entry.op {
                 Op::Put(e) => (
-                    Cow::Borrowed(entry.path.as_str()),
+                    Cow::Borrowed(path),
                     KeyKind::Put {
                         size: e.size,
                         is_dir: e.kind.is_dir(),
                     },
                 ),
                 Op::Whiteout => {
-                    let key = match entry.path.rsplit_once('/') {
+                    let key = match path.rsplit_once('/') {
                         Some((parent, name)) => format!("{parent}/.wh.{name}"),
-                        None => format!(".wh.{}", entry.path),
+                        None => format!(".wh.{path}"),
                     };
                     (Cow::Owned(key), KeyKind::Whiteout)
                 }
                 Op::Opaque => {
-                    if entry.path.is_empty() {
+                    if path.is_empty() {
                         continue; // the root: dive never visits it
                     }
-                    (Cow::Borrowed(entry.path.as_str()), KeyKind::Implied)
+                    (Cow::Borrowed(path), KeyKind::Implied)
                 }
             };
             let seq = keyed.len() as u32;
