@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use super::config::{ConfigHeader, ImageSettings};
 use super::layer::{
-    DEFAULT_MAX_DECOMPRESSED_BYTES, LayerContents, Op, RawEntry, ReadLimits, read_layer,
+    DEFAULT_MAX_DECOMPRESSED_BYTES, Entries, LayerContents, Op, ReadLimits, read_layer,
 };
 use super::metrics;
 use super::model::{EntryKind, Image, Layer, NodeId, PathNode, PathTree, Version};
@@ -245,7 +245,8 @@ pub fn build_image(source: &dyn ImageSource, mut contents: Vec<LayerContents>) -
             layer
                 .entries
                 .iter()
-                .map(|entry| builder.insert(layer.path(entry), entry.raw_path.as_deref()))
+                .enumerate()
+                .map(|(index, entry)| builder.insert(layer.path(entry), layer.raw_path(index)))
                 .collect()
         })
         .collect();
@@ -260,6 +261,7 @@ pub fn build_image(source: &dyn ImageSource, mut contents: Vec<LayerContents>) -
     // Nothing needs the paths any more (nodes stand for them): freed before the versions grow.
     for layer in &mut contents {
         layer.paths = String::new();
+        layer.raw_paths = Vec::new();
     }
 
     let mut opaque_dirs_per_layer = Vec::with_capacity(contents.len());
@@ -605,7 +607,7 @@ fn apply_layer(
     tree: &mut PathTree,
     stamps: &mut Stamps,
     layer: u32,
-    entries: Vec<RawEntry>,
+    entries: Entries,
     ids: &[NodeId],
 ) -> Vec<NodeId> {
     let stamp = layer + 1;
@@ -648,7 +650,7 @@ fn apply_layer(
             }
         }
     }
-    // The entries move into the tree, their paths freed as they go.
+    // The entries move into the tree, their chunks freed as they go.
     for (entry, &id) in entries.into_iter().zip(ids) {
         if let Op::Put(new) = entry.op {
             push_version(

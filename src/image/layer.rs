@@ -20,20 +20,44 @@ use super::source::{ImageSource, LayerDescriptor};
 impl LayerContents {
     /// The path of `entry`, one of this layer's entries.
     pub fn path(&self, entry: &RawEntry) -> &str {
-        &self.paths[entry.path.start..entry.path.end]
+        let start = entry.path.start as usize;
+        &self.paths[start..start + entry.path.len as usize]
     }
 
-    fn push(&mut self, path: &str, raw_path: Option<Box<[u8]>>, op: Op) {
-        let start = self.paths.len();
+    /// When the tar name of entry `index` was not UTF-8 (its path is then the lossy
+    /// conversion, for display): the same path as raw bytes, which is its identity, so two
+    /// names that differ only in invalid bytes stay two paths.
+    pub fn raw_path(&self, index: usize) -> Option<&[u8]> {
+        if self.raw_paths.is_empty() {
+            return None;
+        }
+        let at = self
+            .raw_paths
+            .binary_search_by_key(&index, |(i, _)| *i as usize)
+            .ok()?;
+        Some(&self.raw_paths[at].1)
+    }
+
+    fn push(&mut self, path: &str, raw_path: Option<Box<[u8]>>, op: Op) -> Result<()> {
+        let (Ok(start), Ok(len), Ok(index)) = (
+            u32::try_from(self.paths.len()),
+            u32::try_from(path.len()),
+            u32::try_from(self.entries.len()),
+        ) else {
+            bail!("the layer's paths take more than 4 GiB");
+        };
+        if start.checked_add(len).is_none() {
+            bail!("the layer's paths take more than 4 GiB");
+        }
         self.paths.push_str(path);
+        if let Some(raw) = raw_path {
+            self.raw_paths.push((index, raw));
+        }
         self.entries.push(RawEntry {
-            path: PathSpan {
-                start,
-                end: self.paths.len(),
-            },
-            raw_path,
+            path: PathSpan { start, len },
             op,
         });
+        Ok(())
     }
 }
 
@@ -98,28 +122,88 @@ pub struct RawEntry {
     /// ([`LayerContents::path`]): components joined by `/`, no leading `/`, never `.` or `..`.
     /// For a whiteout, the path it removes; for an opaque marker, the directory it makes opaque.
     pub path: PathSpan,
-    /// When the tar name was not UTF-8 (`path` is then its lossy conversion, for display): the
-    /// same path as raw bytes, which is its identity, so two names that differ only in invalid
-    /// bytes stay two paths.
-    pub raw_path: Option<Box<[u8]>>,
     pub op: Op,
 }
 
-/// A byte range of [`LayerContents::paths`].
+/// A layer's entries in tar order, kept in chunks: moved into the tree a chunk at a time, their
+/// memory goes back while the tree's versions take theirs (one vector of a million entries
+/// would stay whole until the last one moved, both at their largest at once).
+#[derive(Debug, Default, Clone)]
+pub struct Entries {
+    chunks: Vec<Vec<RawEntry>>,
+    len: usize,
+}
+
+/// Entries per chunk of [`Entries`].
+const ENTRY_CHUNK: usize = 1 << 16;
+
+impl Entries {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &RawEntry> {
+        self.chunks.iter().flatten()
+    }
+
+    /// The entry at `index` in tar order. Chunks but the last are full.
+    pub fn get(&self, index: usize) -> Option<&RawEntry> {
+        self.chunks
+            .get(index / ENTRY_CHUNK)?
+            .get(index % ENTRY_CHUNK)
+    }
+
+    fn push(&mut self, entry: RawEntry) {
+        match self.chunks.last_mut() {
+            Some(chunk) if chunk.len() < ENTRY_CHUNK => chunk.push(entry),
+            _ => {
+                // The first chunk grows as a vector does (most layers are small); the others
+                // are allocated whole.
+                let mut chunk = if self.chunks.is_empty() {
+                    Vec::new()
+                } else {
+                    Vec::with_capacity(ENTRY_CHUNK)
+                };
+                chunk.push(entry);
+                self.chunks.push(chunk);
+            }
+        }
+        self.len += 1;
+    }
+}
+
+impl IntoIterator for Entries {
+    type Item = RawEntry;
+    type IntoIter = std::iter::Flatten<std::vec::IntoIter<Vec<RawEntry>>>;
+
+    /// Each chunk is freed as soon as its last entry has been taken.
+    fn into_iter(self) -> Self::IntoIter {
+        self.chunks.into_iter().flatten()
+    }
+}
+
+/// A byte range of [`LayerContents::paths`] (8 bytes: a layer's paths are capped at 4 GiB).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PathSpan {
-    start: usize,
-    end: usize,
+    start: u32,
+    len: u32,
 }
 
 /// A layer as read from its blob.
 #[derive(Debug, Default, Clone)]
 pub struct LayerContents {
-    pub entries: Vec<RawEntry>,
+    pub entries: Entries,
     /// Every entry's path, back to back: one allocation instead of one per entry (at a million
     /// entries, the per-path allocations and their headers weighed more than the paths), freed
     /// at once when the tree no longer needs them.
     pub paths: String,
+    /// `(entry index, raw name bytes)` of the entries whose tar name was not UTF-8, by index
+    /// ([`LayerContents::raw_path`]): rare, so kept aside rather than in every entry.
+    pub raw_paths: Vec<(u32, Box<[u8]>)>,
     /// Σ tar header sizes (dive's layer size).
     pub size: u64,
     /// Tar entries seen (whiteouts and markers included).
@@ -609,7 +693,7 @@ fn read_tar<R: BufRead>(reader: R, limits: &ReadLimits) -> Result<LayerContents>
                     parent,
                     raw_split.map(|(parent, _)| parent.into()),
                     Op::Opaque,
-                );
+                )?;
                 continue;
             }
             if target.starts_with(".wh.") || target.is_empty() {
@@ -629,7 +713,7 @@ fn read_tar<R: BufRead>(reader: R, limits: &ReadLimits) -> Result<LayerContents>
                     [parent, b"/", target].concat().into_boxed_slice()
                 }
             });
-            contents.push(&removed, raw_removed, Op::Whiteout);
+            contents.push(&removed, raw_removed, Op::Whiteout)?;
             continue;
         }
         let (entry_kind, content_hash) = match kind {
@@ -677,7 +761,7 @@ fn read_tar<R: BufRead>(reader: R, limits: &ReadLimits) -> Result<LayerContents>
                 gid,
                 content_hash,
             }),
-        );
+        )?;
     }
     contents.secrets = secrets.finish();
     let mut inner = archive.into_inner().into_inner();

@@ -32,8 +32,6 @@
 //! ([`FORMAT_METADATA_PATHS`]) are not the user's files: they count in neither waste figure
 //! and are listed on their own by [`format_metadata`].
 
-use std::borrow::Cow;
-
 use super::layer::{LayerContents, Op};
 use super::model::{EntryKind, InefficientPath, Layer, Metrics, NodeId, PathTree, Reclaimable};
 
@@ -156,21 +154,20 @@ fn separator_rank(byte: u8) -> u8 {
     if byte == b'/' { 0 } else { byte }
 }
 
+/// One entry's sort key: 32 bytes, a million of them at once on big layers.
 #[derive(Clone)]
 struct Keyed<'a> {
-    key: Cow<'a, str>,
+    key: &'a str,
     node: NodeId,
-    /// Position in the tar: ties between equal keys go by it.
+    /// The entry's index in the layer (its position in the tar): ties between equal keys go by
+    /// it, and a write's size is read from the entry through it.
     seq: u32,
     kind: KeyKind,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum KeyKind {
-    Put {
-        size: u64,
-        is_dir: bool,
-    },
+    Put,
     Whiteout,
     /// The directory node an opaque marker creates.
     Implied,
@@ -178,39 +175,43 @@ enum KeyKind {
 
 impl DiveLayer {
     /// Rebuilds dive's view of one layer from its tar entries (`ids[i]` = node of `entries[i]`).
-    pub fn from_entries(tree: &PathTree, layer: &LayerContents, ids: &[NodeId]) -> DiveLayer {
+    pub fn from_entries(tree: &PathTree, contents: &LayerContents, ids: &[NodeId]) -> DiveLayer {
         // Sort keys: the tar paths, compared by `dive_order` (a directory right before its
-        // descendants). Borrowed: a million entries need no million key copies.
-        let mut keyed: Vec<Keyed> = Vec::with_capacity(layer.entries.len());
-        for (entry, &node) in layer.entries.iter().zip(ids) {
-            let path = layer.path(entry);
-            let (key, kind) = match &entry.op {
-                Op::Put(e) => (
-                    Cow::Borrowed(path),
-                    KeyKind::Put {
-                        size: e.size,
-                        is_dir: e.kind.is_dir(),
-                    },
-                ),
-                Op::Whiteout => {
-                    let key = match path.rsplit_once('/') {
-                        Some((parent, name)) => format!("{parent}/.wh.{name}"),
-                        None => format!(".wh.{path}"),
-                    };
-                    (Cow::Owned(key), KeyKind::Whiteout)
+        // descendants). Borrowed: a million entries need no million key copies; only a
+        // whiteout's key (`dir/.wh.name`) is made, in a first pass, so it can be borrowed too.
+        let whiteout_keys: Vec<String> = contents
+            .entries
+            .iter()
+            .filter(|entry| matches!(entry.op, Op::Whiteout))
+            .map(|entry| {
+                let path = contents.path(entry);
+                match path.rsplit_once('/') {
+                    Some((parent, name)) => format!("{parent}/.wh.{name}"),
+                    None => format!(".wh.{path}"),
                 }
+            })
+            .collect();
+        let mut whiteout_keys = whiteout_keys.iter();
+        let mut keyed: Vec<Keyed> = Vec::with_capacity(contents.entries.len());
+        for (seq, (entry, &node)) in contents.entries.iter().zip(ids).enumerate() {
+            let path = contents.path(entry);
+            let (key, kind) = match &entry.op {
+                Op::Put(_) => (path, KeyKind::Put),
+                Op::Whiteout => match whiteout_keys.next() {
+                    Some(key) => (key.as_str(), KeyKind::Whiteout),
+                    None => continue, // made above for every whiteout
+                },
                 Op::Opaque => {
                     if path.is_empty() {
                         continue; // the root: dive never visits it
                     }
-                    (Cow::Borrowed(path), KeyKind::Implied)
+                    (path, KeyKind::Implied)
                 }
             };
-            let seq = keyed.len() as u32;
             keyed.push(Keyed {
                 key,
                 node,
-                seq,
+                seq: seq as u32,
                 kind,
             });
         }
@@ -244,7 +245,11 @@ impl DiveLayer {
                     && dive_order(&next.key.as_bytes()[..k.key.len()], k.key.as_bytes()).is_eq())
             });
             match k.kind {
-                KeyKind::Put { size, is_dir } => {
+                KeyKind::Put => {
+                    let (size, is_dir) = match contents.entries.get(k.seq as usize).map(|e| &e.op) {
+                        Some(Op::Put(e)) => (e.size, e.kind.is_dir()),
+                        _ => (0, false), // a write's seq is its own entry
+                    };
                     if is_leaf {
                         layer.leaves.push(DiveLeaf {
                             node: k.node,
