@@ -17,50 +17,6 @@ use super::model::{Entry, EntryKind};
 use super::secrets::{LayerFinding, LayerScan};
 use super::source::{ImageSource, LayerDescriptor};
 
-impl LayerContents {
-    /// The path of `entry`, one of this layer's entries.
-    pub fn path(&self, entry: &RawEntry) -> &str {
-        let start = entry.path.start as usize;
-        &self.paths[start..start + entry.path.len as usize]
-    }
-
-    /// When the tar name of entry `index` was not UTF-8 (its path is then the lossy
-    /// conversion, for display): the same path as raw bytes, which is its identity, so two
-    /// names that differ only in invalid bytes stay two paths.
-    pub fn raw_path(&self, index: usize) -> Option<&[u8]> {
-        if self.raw_paths.is_empty() {
-            return None;
-        }
-        let at = self
-            .raw_paths
-            .binary_search_by_key(&index, |(i, _)| *i as usize)
-            .ok()?;
-        Some(&self.raw_paths[at].1)
-    }
-
-    fn push(&mut self, path: &str, raw_path: Option<Box<[u8]>>, op: Op) -> Result<()> {
-        let (Ok(start), Ok(len), Ok(index)) = (
-            u32::try_from(self.paths.len()),
-            u32::try_from(path.len()),
-            u32::try_from(self.entries.len()),
-        ) else {
-            bail!("the layer's paths take more than 4 GiB");
-        };
-        if start.checked_add(len).is_none() {
-            bail!("the layer's paths take more than 4 GiB");
-        }
-        self.paths.push_str(path);
-        if let Some(raw) = raw_path {
-            self.raw_paths.push((index, raw));
-        }
-        self.entries.push(RawEntry {
-            path: PathSpan { start, len },
-            op,
-        });
-        Ok(())
-    }
-}
-
 /// How a layer blob is compressed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Compression {
@@ -213,6 +169,50 @@ pub struct LayerContents {
     pub compression: Option<Compression>,
     /// What [`LayerScan`] found in the layer's files.
     pub secrets: Vec<LayerFinding>,
+}
+
+impl LayerContents {
+    /// The path of `entry`, one of this layer's entries.
+    pub fn path(&self, entry: &RawEntry) -> &str {
+        let start = entry.path.start as usize;
+        &self.paths[start..start + entry.path.len as usize]
+    }
+
+    /// When the tar name of entry `index` was not UTF-8 (its path is then the lossy
+    /// conversion, for display): the same path as raw bytes, which is its identity, so two
+    /// names that differ only in invalid bytes stay two paths.
+    pub fn raw_path(&self, index: usize) -> Option<&[u8]> {
+        if self.raw_paths.is_empty() {
+            return None;
+        }
+        let at = self
+            .raw_paths
+            .binary_search_by_key(&index, |(i, _)| *i as usize)
+            .ok()?;
+        Some(&self.raw_paths[at].1)
+    }
+
+    fn push(&mut self, path: &str, raw_path: Option<Box<[u8]>>, op: Op) -> Result<()> {
+        let Ok(index) = u32::try_from(self.entries.len()) else {
+            bail!("the layer has more than 2^32 entries");
+        };
+        let (Ok(start), Ok(len)) = (u32::try_from(self.paths.len()), u32::try_from(path.len()))
+        else {
+            bail!("the layer's paths take more than 4 GiB");
+        };
+        if start.checked_add(len).is_none() {
+            bail!("the layer's paths take more than 4 GiB");
+        }
+        self.paths.push_str(path);
+        if let Some(raw) = raw_path {
+            self.raw_paths.push((index, raw));
+        }
+        self.entries.push(RawEntry {
+            path: PathSpan { start, len },
+            op,
+        });
+        Ok(())
+    }
 }
 
 /// Default for [`ReadLimits::max_decompressed_bytes`]: far above any real image, low enough
