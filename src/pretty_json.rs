@@ -135,6 +135,13 @@ pub fn to_writer_at<W: Write, T: serde::Serialize + ?Sized>(
     Ok(serializer.into_inner())
 }
 
+/// A whole document: `value` at the top level, a final newline, flushed (what `--json` writes).
+pub fn write_document<W: Write, T: serde::Serialize + ?Sized>(out: W, value: &T) -> io::Result<()> {
+    let mut out = to_writer_at(out, value, 0)?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

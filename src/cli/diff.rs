@@ -20,7 +20,7 @@ use crate::image::ci::{self, CiRules, Status};
 use crate::image::diff::{self, Changed, ImageDiff, PathChange, Summary};
 use crate::image::escape_name;
 use crate::image::model::Image;
-use crate::pretty_json::SafePretty;
+use crate::pretty_json;
 
 /// Compare two images: added, removed and modified paths, biggest first.
 #[derive(Debug, Parser)]
@@ -102,15 +102,7 @@ fn run(args: &DiffArgs) -> Result<bool> {
             .collect();
         let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
         let export = DiffExport::new(&image_a, &image_b, &result);
-        super::dive::write_output(path, &inputs, &|w| {
-            let mut serializer = serde_json::Serializer::with_formatter(w, SafePretty::default());
-            export
-                .serialize(&mut serializer)
-                .map_err(std::io::Error::from)?;
-            let w = serializer.into_inner();
-            w.write_all(b"\n")?;
-            w.flush()
-        })?;
+        super::dive::write_output(path, &inputs, &|w| pretty_json::write_document(w, &export))?;
     } else {
         let mut stdout = std::io::stdout().lock();
         let mut text = text_report(&image_a, &image_b, &result, args.top);

@@ -16,7 +16,7 @@ use super::config::ImageSettings;
 use super::duplicates::Duplicate;
 use super::model::{Entry, EntryKind, Image, NodeId, Reclaimable};
 use super::secrets::{Secret, scrub};
-use crate::pretty_json::SafePretty;
+use crate::pretty_json;
 
 #[derive(Serialize)]
 pub struct DiveExport<'a> {
@@ -512,10 +512,5 @@ pub fn write_dive_export_annotated<W: Write>(
     let export = dive_export_annotated(image, &index, annotations);
     // serde_json writes a few bytes at a time; a buffer of a concrete type here keeps each of
     // those writes an inlined copy (the caller's writer is often `&mut dyn Write`, a call each).
-    let buffered = io::BufWriter::with_capacity(1 << 20, writer);
-    let mut serializer = serde_json::Serializer::with_formatter(buffered, SafePretty::default());
-    export.serialize(&mut serializer).map_err(io::Error::from)?;
-    let mut writer = serializer.into_inner();
-    writer.write_all(b"\n")?;
-    writer.flush()
+    pretty_json::write_document(io::BufWriter::with_capacity(1 << 20, writer), &export)
 }
