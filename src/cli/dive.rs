@@ -518,10 +518,10 @@ pub(super) fn is_same_or_inside(output: &Path, input: &Path) -> bool {
     {
         return true;
     }
-    if let Ok(output_canon) = output.canonicalize() {
-        if output_canon.starts_with(&input_canon) {
-            return true;
-        }
+    if let Ok(output_canon) = output.canonicalize()
+        && output_canon.starts_with(&input_canon)
+    {
+        return true;
     }
     // A new file: where would it be created?
     let parent = output

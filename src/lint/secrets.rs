@@ -76,14 +76,13 @@ pub fn literal_secrets(ctx: &Context) -> Vec<LiteralSecret> {
                 }
                 if let Some(w) = feeder.args.iter().find(|a| {
                     a.value.split_once(':').is_some_and(|(_, p)| is_literal(p)) && !a.is_dynamic()
-                }) {
-                    if !found.iter().any(|s| s.span == w.span) {
-                        found.push(LiteralSecret {
-                            span: w.span,
-                            value: w.span,
-                            kind: SecretKind::Chpasswd,
-                        });
-                    }
+                }) && !found.iter().any(|s| s.span == w.span)
+                {
+                    found.push(LiteralSecret {
+                        span: w.span,
+                        value: w.span,
+                        kind: SecretKind::Chpasswd,
+                    });
                 }
             }
         }
@@ -92,28 +91,26 @@ pub fn literal_secrets(ctx: &Context) -> Vec<LiteralSecret> {
             && cmd
                 .flag_value(&["-p", "--password"])
                 .is_some_and(is_literal)
-        {
-            if let Some(flag_at) = cmd
+            && let Some(flag_at) = cmd
                 .args
                 .iter()
                 .position(|w| w.value.starts_with("-p") || w.value.starts_with("--password"))
-            {
-                let flag = &cmd.args[flag_at];
-                // `-p VALUE` holds the value in the next word; `-pVALUE` and `--password=VALUE`
-                // in the flag's own.
-                let value = if flag.value == "-p" || flag.value == "--password" {
-                    cmd.args.get(flag_at + 1).map_or(flag.span, |w| w.span)
-                } else {
-                    flag.span
-                };
-                found.push(LiteralSecret {
-                    span: flag.span,
-                    value,
-                    kind: SecretKind::PasswordFlag {
-                        program: cmd.program().to_string(),
-                    },
-                });
-            }
+        {
+            let flag = &cmd.args[flag_at];
+            // `-p VALUE` holds the value in the next word; `-pVALUE` and `--password=VALUE`
+            // in the flag's own.
+            let value = if flag.value == "-p" || flag.value == "--password" {
+                cmd.args.get(flag_at + 1).map_or(flag.span, |w| w.span)
+            } else {
+                flag.span
+            };
+            found.push(LiteralSecret {
+                span: flag.span,
+                value,
+                kind: SecretKind::PasswordFlag {
+                    program: cmd.program().to_string(),
+                },
+            });
         }
     }
     found

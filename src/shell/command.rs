@@ -90,15 +90,14 @@ impl Command {
                         .iter()
                         .take_while(|c| c.is_ascii_alphabetic())
                         .position(|c| *c == letter)
+                        && p > 0
                     {
-                        if p > 0 {
-                            let rest = &w.value[p + 2..];
-                            return if rest.is_empty() {
-                                it.peek().map(|n| n.value.as_str())
-                            } else {
-                                Some(rest)
-                            };
-                        }
+                        let rest = &w.value[p + 2..];
+                        return if rest.is_empty() {
+                            it.peek().map(|n| n.value.as_str())
+                        } else {
+                            Some(rest)
+                        };
                     }
                 }
             }

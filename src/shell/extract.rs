@@ -110,10 +110,10 @@ impl Builder {
                 self.shorthand_ifs(w, and_or);
             }
             w.condition = outer;
-            if unchecked {
-                if let Some(c) = self.commands[before..].iter().find(|c| c.depth == w.depth) {
-                    self.unchecked_negations.push(c.name.span);
-                }
+            if unchecked
+                && let Some(c) = self.commands[before..].iter().find(|c| c.depth == w.depth)
+            {
+                self.unchecked_negations.push(c.name.span);
             }
         }
     }
@@ -158,10 +158,11 @@ impl Builder {
                 },
                 _ => false,
             });
-            if !is_test && !harmless {
-                if let Some(loc) = list.first.location() {
-                    self.constructs.shorthand_ifs.push(w.span_of(&loc));
-                }
+            if !is_test
+                && !harmless
+                && let Some(loc) = list.first.location()
+            {
+                self.constructs.shorthand_ifs.push(w.span_of(&loc));
             }
         }
     }

@@ -10,10 +10,8 @@ pub(super) fn program(text: &str, fast: bool) -> Option<ast::Program> {
     if !within_limits(text) {
         return None;
     }
-    if fast {
-        if let Some(program) = super::fast::parse(text) {
-            return Some(program);
-        }
+    if fast && let Some(program) = super::fast::parse(text) {
+        return Some(program);
     }
     parse_with_brush(text)
 }

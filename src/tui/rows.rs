@@ -515,7 +515,7 @@ impl TreeView {
         };
         push_children(tree.root(), 0, &mut stack, &mut kids, &mut flat.is_last);
         while let Some((id, depth)) = stack.pop() {
-            if flat.rows.len() % CANCEL_CHECK_EVERY == 0 && cancelled() {
+            if flat.rows.len().is_multiple_of(CANCEL_CHECK_EVERY) && cancelled() {
                 return None;
             }
             flat.rows.push(Row { node: id, depth });

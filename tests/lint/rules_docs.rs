@@ -88,12 +88,11 @@ fn parse_doc(text: &str) -> Doc {
                         doc.good.context.push((path.trim().to_string(), body));
                     }
                 }
-            } else if info == "dockerfile" {
-                if let Some(ex) = target {
-                    if ex.dockerfile.is_none() {
-                        ex.dockerfile = Some(body);
-                    }
-                }
+            } else if info == "dockerfile"
+                && let Some(ex) = target
+                && ex.dockerfile.is_none()
+            {
+                ex.dockerfile = Some(body);
             }
         } else if let Some(rest) = line.trim().strip_prefix("<!-- expect:") {
             let rest = rest.trim_end_matches("-->").trim();
@@ -211,13 +210,13 @@ fn every_doc_example_behaves_as_stated() {
             ));
         }
         for (line, col) in &doc.expect {
-            if let Some(col) = col {
-                if !found.contains(&(*line, *col)) {
-                    failures.push(format!(
-                        "{}: expected a finding at {line}:{col}, got {:?}",
-                        rule.code, found
-                    ));
-                }
+            if let Some(col) = col
+                && !found.contains(&(*line, *col))
+            {
+                failures.push(format!(
+                    "{}: expected a finding at {line}:{col}, got {:?}",
+                    rule.code, found
+                ));
             }
         }
         let found = lint(rule, good, &doc.good.context, &settings);

@@ -65,10 +65,10 @@ pub fn credentials_for(registry: &str) -> Result<RegistryAuth> {
         .find(|(server, _)| normalise_server(server) == wanted)
         .map(|(_, helper)| helper.clone())
         .or(config.creds_store.clone());
-    if let Some(helper) = helper {
-        if let Some(auth) = run_credential_helper(&helper, registry)? {
-            return Ok(auth);
-        }
+    if let Some(helper) = helper
+        && let Some(auth) = run_credential_helper(&helper, registry)?
+    {
+        return Ok(auth);
     }
     for (server, entry) in &config.auths {
         if normalise_server(server) != wanted {

@@ -24,14 +24,14 @@ fn check(ctx: &Context, sink: &mut Sink) {
             .iter()
             .rev()
             .find(|i| i.keyword == Keyword::User);
-        if let Some(user) = last_user {
-            if is_root_user(user_name(user)) {
-                let span = user.args.first().map(|a| a.span).unwrap_or(user.span);
-                sink.report(
+        if let Some(user) = last_user
+            && is_root_user(user_name(user))
+        {
+            let span = user.args.first().map(|a| a.span).unwrap_or(user.span);
+            sink.report(
                     span,
                     "The stage ends as root: switch to an unprivileged USER after the steps that need root",
                 );
-            }
         }
     }
 }

@@ -27,11 +27,11 @@ fn check(ctx: &Context, sink: &mut Sink) {
             let ports = arg.value.split('/').next().unwrap_or("");
             let ports = ports.rsplit(':').next().unwrap_or(ports);
             for p in ports.split('-') {
-                if let Ok(n) = p.parse::<u64>() {
-                    if n > 65535 {
-                        sink.report(arg.span, format!("Port {n} is outside 0–65535"));
-                        break;
-                    }
+                if let Ok(n) = p.parse::<u64>()
+                    && n > 65535
+                {
+                    sink.report(arg.span, format!("Port {n} is outside 0–65535"));
+                    break;
                 }
             }
         }

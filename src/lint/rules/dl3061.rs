@@ -16,18 +16,18 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, sink: &mut Sink) {
-    if let Some(first) = ctx.dockerfile.instructions.first() {
-        if !matches!(
+    if let Some(first) = ctx.dockerfile.instructions.first()
+        && !matches!(
             first.keyword,
             Keyword::From | Keyword::Arg | Keyword::Unknown
-        ) {
-            sink.report(
-                first.keyword_span,
-                format!(
-                    "A Dockerfile must start with FROM (or ARGs used by FROM), not {}",
-                    first.keyword.as_str().to_ascii_uppercase()
-                ),
-            );
-        }
+        )
+    {
+        sink.report(
+            first.keyword_span,
+            format!(
+                "A Dockerfile must start with FROM (or ARGs used by FROM), not {}",
+                first.keyword.as_str().to_ascii_uppercase()
+            ),
+        );
     }
 }

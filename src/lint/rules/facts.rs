@@ -171,27 +171,26 @@ fn exec_script(args: &[SourceText]) -> Script {
         ..Script::default()
     };
     let c = &script.commands[0];
-    if shell::is_script_shell(c.program()) {
-        if let Some(pos) = c.args.iter().position(|a| {
+    if shell::is_script_shell(c.program())
+        && let Some(pos) = c.args.iter().position(|a| {
             a.value == "-c"
                 || (a.value.starts_with('-') && !a.value.starts_with("--") && a.value.contains('c'))
-        }) {
-            if let Some(text) = args.get(pos + 2) {
-                let mut inner = shell::parse(text);
-                for cmd in &mut inner.commands {
-                    cmd.depth += 1;
-                    cmd.in_shell_string = true;
-                }
-                for a in &mut inner.assignments {
-                    a.in_shell_string = true;
-                }
-                for f in &mut inner.for_loops {
-                    f.in_shell_string = true;
-                }
-                inner.unchecked_negations.clear();
-                script.append(inner);
-            }
+        })
+        && let Some(text) = args.get(pos + 2)
+    {
+        let mut inner = shell::parse(text);
+        for cmd in &mut inner.commands {
+            cmd.depth += 1;
+            cmd.in_shell_string = true;
         }
+        for a in &mut inner.assignments {
+            a.in_shell_string = true;
+        }
+        for f in &mut inner.for_loops {
+            f.in_shell_string = true;
+        }
+        inner.unchecked_negations.clear();
+        script.append(inner);
     }
     script
 }

@@ -38,12 +38,13 @@ fn check(ctx: &Context, sink: &mut Sink) {
                     }
                 }
                 Keyword::Copy | Keyword::Add => {
-                    if let Some(dest) = instr.args.last() {
-                        if !dest.value.contains('$') && instr.args.len() >= 2 {
-                            let joined = join(&workdir, &dest.value);
-                            copied.push((joined.clone(), instr.keyword_span.start.line));
-                            previous = Some((instr, joined));
-                        }
+                    if let Some(dest) = instr.args.last()
+                        && !dest.value.contains('$')
+                        && instr.args.len() >= 2
+                    {
+                        let joined = join(&workdir, &dest.value);
+                        copied.push((joined.clone(), instr.keyword_span.start.line));
+                        previous = Some((instr, joined));
                     }
                 }
                 Keyword::Run => {

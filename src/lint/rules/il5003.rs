@@ -35,16 +35,17 @@ fn check(ctx: &Context, sink: &mut Sink) {
             for arg in &instr.args {
                 let port = arg.value.split('/').next().unwrap_or("");
                 let low = port.split('-').next().unwrap_or(port);
-                if let Ok(n) = low.parse::<u32>() {
-                    if n > 0 && n < 1024 {
-                        sink.report(
+                if let Ok(n) = low.parse::<u32>()
+                    && n > 0
+                    && n < 1024
+                {
+                    sink.report(
                             arg.span,
                             format!(
                                 "Port {n} is privileged, but the image runs as `{name}`: the process cannot bind it without CAP_NET_BIND_SERVICE. Listen on a port ≥ 1024 (e.g. {}) and map it at run time",
                                 n + 8000
                             ),
                         );
-                    }
                 }
             }
         }

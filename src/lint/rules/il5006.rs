@@ -39,25 +39,25 @@ fn check(ctx: &Context, sink: &mut Sink) {
         if !cmd.is("chmod") {
             continue;
         }
-        if let Some(mode) = cmd.positionals(&["--reference"]).first() {
-            if world_writable(&mode.value) {
-                // /tmp-like dirs with the sticky bit (1777) are the standard exception.
-                if mode.value.trim_start_matches('0').len() == 4
-                    && mode.value.trim_start_matches('0').starts_with('1')
-                {
-                    continue;
-                }
-                sink.report(mode.span, MESSAGE);
+        if let Some(mode) = cmd.positionals(&["--reference"]).first()
+            && world_writable(&mode.value)
+        {
+            // /tmp-like dirs with the sticky bit (1777) are the standard exception.
+            if mode.value.trim_start_matches('0').len() == 4
+                && mode.value.trim_start_matches('0').starts_with('1')
+            {
+                continue;
             }
+            sink.report(mode.span, MESSAGE);
         }
     }
     for instr in &ctx.dockerfile.instructions {
-        if matches!(instr.keyword, Keyword::Copy | Keyword::Add) {
-            if let Some(flag) = instr.flag("chmod") {
-                let mode = flag.value.as_ref().map(|v| v.value.as_str()).unwrap_or("");
-                if world_writable(mode) {
-                    sink.report(flag.span, MESSAGE);
-                }
+        if matches!(instr.keyword, Keyword::Copy | Keyword::Add)
+            && let Some(flag) = instr.flag("chmod")
+        {
+            let mode = flag.value.as_ref().map(|v| v.value.as_str()).unwrap_or("");
+            if world_writable(mode) {
+                sink.report(flag.span, MESSAGE);
             }
         }
     }

@@ -21,10 +21,10 @@ fn check(ctx: &Context, sink: &mut Sink) {
             continue;
         }
         for arg in &instr.args {
-            if let Some((_, proto)) = arg.value.split_once('/') {
-                if proto.chars().any(|c| c.is_uppercase()) {
-                    sink.report(arg.span, format!("Defined protocol '{proto}' in EXPOSE instruction should be lowercase: write `{}`", arg.value.to_lowercase()));
-                }
+            if let Some((_, proto)) = arg.value.split_once('/')
+                && proto.chars().any(|c| c.is_uppercase())
+            {
+                sink.report(arg.span, format!("Defined protocol '{proto}' in EXPOSE instruction should be lowercase: write `{}`", arg.value.to_lowercase()));
             }
         }
     }

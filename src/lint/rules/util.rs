@@ -190,15 +190,15 @@ pub fn env_is_set(
         let range = df.stages[s].instructions.clone();
         for i in range.rev().filter(|&i| i < index) {
             let instr = &df.instructions[i];
-            if instr.keyword == Keyword::Env {
-                if let Some(kv) = instr.pairs.iter().rev().find(|kv| kv.key.value == name) {
-                    return Some(
-                        kv.value
-                            .as_ref()
-                            .map(|v| v.value.clone())
-                            .unwrap_or_default(),
-                    );
-                }
+            if instr.keyword == Keyword::Env
+                && let Some(kv) = instr.pairs.iter().rev().find(|kv| kv.key.value == name)
+            {
+                return Some(
+                    kv.value
+                        .as_ref()
+                        .map(|v| v.value.clone())
+                        .unwrap_or_default(),
+                );
             }
         }
     }

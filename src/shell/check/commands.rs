@@ -160,14 +160,13 @@ pub fn glob_as_option(pass: &Pass, out: &mut Findings) {
                 range,
                 quote: Quote::None,
             }) = w.tokens.first()
+                && w.text(range).starts_with(['*', '?'])
             {
-                if w.text(range).starts_with(['*', '?']) {
-                    out.report(
-                        "SC2035",
-                        w.word.span,
-                        "Use ./*glob* or -- *glob* so names with dashes won't become options.",
-                    );
-                }
+                out.report(
+                    "SC2035",
+                    w.word.span,
+                    "Use ./*glob* or -- *glob* so names with dashes won't become options.",
+                );
             }
         }
     }

@@ -53,10 +53,10 @@ impl<'k> Flow<'k> {
                 }
                 "export" | "local" | "declare" | "readonly" | "typeset" => {
                     for a in &c.args {
-                        if let Some((name, value)) = a.raw.split_once('=') {
-                            if is_name(name) {
-                                events.push((i + 1, name.to_string(), Value::Raw(value.into())));
-                            }
+                        if let Some((name, value)) = a.raw.split_once('=')
+                            && is_name(name)
+                        {
+                            events.push((i + 1, name.to_string(), Value::Raw(value.into())));
                         }
                     }
                 }

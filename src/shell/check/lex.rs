@@ -84,11 +84,11 @@ pub fn lex(raw: &str) -> Vec<Token> {
             range: last,
             quote: q,
         }) = out.last_mut()
+            && *q == quote
+            && last.end == range.start
         {
-            if *q == quote && last.end == range.start {
-                last.end = range.end;
-                return;
-            }
+            last.end = range.end;
+            return;
         }
         out.push(Token::Text { range, quote });
     };

@@ -164,10 +164,10 @@ pub fn single_quoted_expansion(pass: &Pass, out: &mut Findings) {
             .position(|a| matches!(a.value.as_str(), "-exec" | "-execdir" | "-ok" | "-okdir"))
             .and_then(|i| c.command.args.get(i + 1))
             .map(|w| crate::shell::basename(&w.value));
-        if let Some(p) = exec_program {
-            if OWN_DOLLAR.contains(&p) || p.ends_with("awk") || p.starts_with("perl") {
-                continue;
-            }
+        if let Some(p) = exec_program
+            && (OWN_DOLLAR.contains(&p) || p.ends_with("awk") || p.starts_with("perl"))
+        {
+            continue;
         }
         for w in &c.args {
             for t in &w.tokens {
