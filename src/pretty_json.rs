@@ -77,20 +77,7 @@ impl serde_json::ser::Formatter for SafePretty {
         out: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
-        // Every character escaped here is DEL or above; ASCII fragments (nearly all paths and
-        // messages) pass through without a per-character walk.
-        if !has_byte_from_del(fragment.as_bytes()) {
-            return out.write_all(fragment.as_bytes());
-        }
-        let mut start = 0;
-        for (i, c) in fragment.char_indices() {
-            if is_unsafe_char(c) {
-                out.write_all(&fragment.as_bytes()[start..i])?;
-                write!(out, "\\u{:04x}", c as u32)?;
-                start = i + c.len_utf8();
-            }
-        }
-        out.write_all(&fragment.as_bytes()[start..])
+        write_escaping_unsafe(out, fragment)
     }
 
     fn begin_array<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
@@ -122,6 +109,36 @@ impl serde_json::ser::Formatter for SafePretty {
         self.has_value = true;
         Ok(())
     }
+}
+
+/// Writes JSON text (a string's contents, or whole serialized JSON: these characters occur only
+/// inside strings) with every unsafe character that serde_json leaves raw written as `\uXXXX`,
+/// which decodes to the same character. Every such character is DEL or above (all in the Basic
+/// Multilingual Plane, so four hex digits hold it): ASCII passes 64 bytes at a time, and one
+/// `…` in a long text does not turn the rest into a character-by-character walk.
+pub fn write_escaping_unsafe<W: ?Sized + Write>(out: &mut W, text: &str) -> io::Result<()> {
+    let bytes = text.as_bytes();
+    let (mut plain_from, mut i) = (0, 0);
+    while i < bytes.len() {
+        if let Some(block) = bytes.get(i..i + 64)
+            && !has_byte_from_del(block)
+        {
+            i += 64;
+            continue;
+        }
+        if bytes[i] < 0x7F {
+            i += 1;
+            continue;
+        }
+        let c = text[i..].chars().next().expect("a character starts here");
+        if is_unsafe_char(c) {
+            out.write_all(&bytes[plain_from..i])?;
+            write!(out, "\\u{:04x}", c as u32)?;
+            plain_from = i + c.len_utf8();
+        }
+        i += c.len_utf8();
+    }
+    out.write_all(&bytes[plain_from..])
 }
 
 /// `value` pretty-printed as it appears `depth` levels deep in a document.

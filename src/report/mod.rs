@@ -55,10 +55,10 @@ pub fn write(
         Format::Gitlab => gitlab::write(files, json_out),
         Format::Github => github::write(files, out),
         Format::Gnu => gnu::write(files, out),
-        Format::Codeclimate => codeclimate::write(files, out),
+        Format::Codeclimate => codeclimate::write(files, json_out),
         Format::Junit => junit::write(files, out),
-        Format::Sonarqube => sonarqube::write(files, out),
-        Format::Codacy => codacy::write(files, out),
+        Format::Sonarqube => sonarqube::write(files, json_out),
+        Format::Codacy => codacy::write(files, json_out),
     }
 }
 
@@ -433,30 +433,7 @@ impl<W: Write> Write for SafeJson<W> {
             }
         };
         let text = std::str::from_utf8(&self.pending[..valid]).expect("validated above");
-        let bytes = text.as_bytes();
-        let (mut plain_from, mut i) = (0, 0);
-        while i < bytes.len() {
-            // Whole blocks of ASCII are skipped at once: a file's part of a report is one
-            // write, and one `…` in it must not make the rest a character-by-character walk.
-            if let Some(block) = bytes.get(i..i + 64)
-                && !has_byte_from_del(block)
-            {
-                i += 64;
-                continue;
-            }
-            if bytes[i] < 0x7F {
-                i += 1;
-                continue;
-            }
-            let c = text[i..].chars().next().expect("a character starts here");
-            if is_unsafe_char(c) {
-                self.inner.write_all(&bytes[plain_from..i])?;
-                write!(self.inner, "\\u{:04x}", c as u32)?;
-                plain_from = i + c.len_utf8();
-            }
-            i += c.len_utf8();
-        }
-        self.inner.write_all(&text.as_bytes()[plain_from..])?;
+        crate::pretty_json::write_escaping_unsafe(&mut self.inner, text)?;
         self.pending.drain(..valid);
         Ok(buf.len())
     }
