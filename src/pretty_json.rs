@@ -118,6 +118,11 @@ impl serde_json::ser::Formatter for SafePretty {
 /// `…` in a long text does not turn the rest into a character-by-character walk.
 pub fn write_escaping_unsafe<W: ?Sized + Write>(out: &mut W, text: &str) -> io::Result<()> {
     let bytes = text.as_bytes();
+    // Most texts (a path, a message: short strings the loop below would walk byte by byte
+    // past their last whole block) have nothing to escape at all.
+    if !has_byte_from_del(bytes) {
+        return out.write_all(bytes);
+    }
     let (mut plain_from, mut i) = (0, 0);
     while i < bytes.len() {
         if let Some(block) = bytes.get(i..i + 64)
