@@ -85,6 +85,24 @@ if [ "$driver" = overlay ] && ! grep -qw overlay /proc/filesystems; then
   storage_opts=(--storage-opt overlay.mount_program=/usr/bin/fuse-overlayfs)
 fi
 
+# On kernel overlayfs, containers/storage probes once per store whether it can take a layer's
+# diff from overlay's upper dir ("native diff", which is what records a recreated directory as
+# opaque) and caches the answer in the runroot. The probe mounts a scratch overlay; with several
+# image builds running at once it has been seen to fail, and the store then silently takes diffs
+# the vfs way (per-file whiteouts). Probe before building, and probe again in a fresh store if
+# the answer was no.
+if [ "$driver" = overlay ] && [ ${#storage_opts[@]} -eq 0 ]; then
+  for attempt in 1 2 3; do
+    bah info >/dev/null
+    [ -e "$work/runroot/overlay/native-diff()-true" ] && break
+    [ "$attempt" = 3 ] && die "buildah's overlay store cannot take native diffs (3 probes): $(ls "$work/runroot/overlay" | tr '\n' ' ')"
+    echo "buildah's overlay native-diff probe failed (attempt $attempt); probing again in a fresh store" >&2
+    if mountpoint -q "$work/root/overlay" 2>/dev/null; then umount "$work/root/overlay" || true; fi
+    rm -rf "$work/root" "$work/runroot"
+    sleep 1
+  done
+fi
+
 context=$work/context
 mkdir -p "$context"
 cp "$busybox" "$context/busybox"
