@@ -87,10 +87,11 @@ fi
 
 # On kernel overlayfs, containers/storage probes once per store whether it can take a layer's
 # diff from overlay's upper dir ("native diff", which is what records a recreated directory as
-# opaque) and caches the answer in the runroot. The probe mounts a scratch overlay; with several
-# image builds running at once it has been seen to fail, and the store then silently takes diffs
-# the vfs way (per-file whiteouts). Probe before building, and probe again in a fresh store if
-# the answer was no.
+# opaque) and caches the answer in the runroot; if the answer is no, it silently takes diffs the
+# vfs way (per-file whiteouts), the only way this store writes them. One CI run, with several
+# image builds at once, got a waste image with per-file whiteouts on kernel overlay: a failed
+# probe (it mounts a scratch overlay) is the likely cause. Probe before building, and probe again
+# in a fresh store if the answer was no.
 if [ "$driver" = overlay ] && [ ${#storage_opts[@]} -eq 0 ]; then
   for attempt in 1 2 3; do
     bah info >/dev/null
