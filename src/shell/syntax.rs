@@ -18,83 +18,14 @@ pub(super) fn program(text: &str, fast: bool) -> Option<ast::Program> {
 
 /// brush-parser's syntax tree for `text`, `None` when it rejects it.
 pub(super) fn parse_with_brush(text: &str) -> Option<ast::Program> {
-    if !brush_can_take(text) {
-        return None;
-    }
     let options = brush_parser::ParserOptions::default();
     let mut parser = brush_parser::Parser::new(std::io::Cursor::new(text.as_bytes()), &options);
     // The parser is third-party code fed with user text; a panic inside it must not take the
-    // linter down, so it is contained here and treated as "could not parse".
+    // linter down, so it is contained here and treated as "could not parse". (The panics and
+    // the endless loop the fuzz targets found in it are fixed in vendor/brush-parser, see
+    // VENDORED.md.)
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse_program()));
     result.ok()?.ok()
-}
-
-/// Whether `text` is clear of the inputs brush-parser is known to panic or loop on.
-pub(super) fn brush_can_take(text: &str) -> bool {
-    io_numbers_fit(text) && heredoc_tags_fit(text)
-}
-
-/// brush-parser unwraps a redirection's file descriptor number (`N>`, `N<`: a word of digits
-/// right before the operator) into an `i32`, so a longer number panics inside it (found by the
-/// shell_parse fuzz target). The panic would be contained, but it is still a panic (and a
-/// message on stderr): such text is declined up front. A digit run starting a word counts even
-/// inside quotes, where it is no file descriptor; no real script has one.
-pub(super) fn io_numbers_fit(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    let mut at = 0;
-    while at < bytes.len() {
-        let digits = bytes[at..]
-            .iter()
-            .take_while(|b| b.is_ascii_digit())
-            .count();
-        if digits == 0 {
-            at += 1;
-            continue;
-        }
-        let starts_word = at == 0 || b" \t\n;&|()<>".contains(&bytes[at - 1]);
-        let before_redirect = matches!(bytes.get(at + digits), Some(b'<' | b'>'));
-        if starts_word && before_redirect && text[at..at + digits].parse::<i32>().is_err() {
-            return false;
-        }
-        at += digits;
-    }
-    true
-}
-
-/// brush-parser's tokenizer loops, allocating without end, on some here-documents: a delimiter
-/// starting with a carriage return or a form feed at the end of the text (`cat <<\x0c `), and,
-/// inside `$(`, one written after two or more blanks and left open by a line continuation
-/// (`$(a <<  R \` + newline), or whose delimiter is empty (`$(a <<'' \` + newline). The first
-/// two were found by the shell_parse fuzz target; a build-context script ending so made imglint
-/// abort out of memory. Text with a here-document operator followed by CR, FF, two blanks, an
-/// empty quoted delimiter or no word at all is declined (real scripts write `<<EOF` or
-/// `<< 'EOF'`).
-pub(super) fn heredoc_tags_fit(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    bytes.windows(2).enumerate().all(|(i, pair)| {
-        let tag = if bytes.get(i + 2) == Some(&b'-') {
-            i + 3
-        } else {
-            i + 2
-        };
-        let blank = |at: usize| matches!(bytes.get(at), Some(b' ' | b'\t'));
-        let word = if blank(tag) { tag + 1 } else { tag };
-        let empty_quotes = matches!(bytes.get(word..word + 2), Some(b"''" | b"\"\""));
-        // No word at all: an operator, a line end or the end of the text where the delimiter
-        // should be (`$(a<< && b`: brush-parser panicked on an `unwrap` in its tokenizer).
-        let no_word = matches!(
-            bytes.get(word),
-            None | Some(b'&' | b'|' | b';' | b'<' | b'>' | b'(' | b')' | b'\n')
-        );
-        // `<<<` is a here-string, not a here-document.
-        let here_string = bytes.get(i + 2) == Some(&b'<') || (i > 0 && bytes[i - 1] == b'<');
-        pair != b"<<"
-            || here_string
-            || !(matches!(bytes.get(tag), Some(b'\r' | b'\x0c'))
-                || (blank(tag) && blank(tag + 1))
-                || empty_quotes
-                || no_word)
-    })
 }
 
 /// brush-parser backtracks exponentially on unclosed parentheses (20 of them take seconds) and

@@ -29,10 +29,6 @@ pub fn check_against_brush(text: &str) -> Result<bool, String> {
     let Some(fast) = parse(text) else {
         return Ok(false);
     };
-    // Text the guard keeps from brush-parser (it would panic there) has nothing to compare.
-    if !super::syntax::brush_can_take(text) {
-        return Ok(false);
-    }
     let fast = format!("{fast:?}");
     let brush =
         super::syntax::parse_with_brush(text).map_or_else(String::new, |p| format!("{p:?}"));

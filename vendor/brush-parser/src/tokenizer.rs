@@ -654,7 +654,10 @@ impl<'a, R: ?Sized + std::io::BufRead> Tokenizer<'a, R> {
                     if nesting_count == 0 {
                         break;
                     }
-                    state.append_char(self.next_char()?.unwrap());
+                    let Some(terminating) = self.next_char()? else {
+                        return Err(TokenizerError::UnterminatedExpansion);
+                    };
+                    state.append_char(terminating);
                 }
                 TokenEndReason::EndOfInput => {
                     return Err(TokenizerError::UnterminatedExpansion);
@@ -663,7 +666,13 @@ impl<'a, R: ?Sized + std::io::BufRead> Tokenizer<'a, R> {
             }
         }
 
-        state.append_char(self.next_char()?.unwrap());
+        // (imglint) Not `unwrap` (here and above): the fuzz targets reached both at the end of
+        // the input, after a here-document operator with no word inside the construct
+        // (`"$(a<< && b`, `$(<< (` + newline + `)` + newline).
+        let Some(terminating) = self.next_char()? else {
+            return Err(TokenizerError::UnterminatedExpansion);
+        };
+        state.append_char(terminating);
         Ok(())
     }
 
@@ -1006,8 +1015,13 @@ impl<'a, R: ?Sized + std::io::BufRead> Tokenizer<'a, R> {
                                     TokenEndReason::NonNewLineBlank => state.append_char(' '),
                                     TokenEndReason::SpecifiedTerminatingChar => {
                                         // We hit the end brace we were looking for but did not
-                                        // yet consume it. Do so now.
-                                        state.append_char(self.next_char()?.unwrap());
+                                        // yet consume it. Do so now. (imglint) Not `unwrap`:
+                                        // as in `consume_nested_construct`, the end of the input
+                                        // can be reached here (`${$(<< )` + two newlines).
+                                        let Some(brace) = self.next_char()? else {
+                                            return Err(TokenizerError::UnterminatedVariable);
+                                        };
+                                        state.append_char(brace);
                                         break;
                                     }
                                     TokenEndReason::EndOfInput => {
@@ -1181,6 +1195,14 @@ impl<'a, R: ?Sized + std::io::BufRead> Tokenizer<'a, R> {
     ) -> Result<bool, TokenizerError> {
         // Bail immediately if we don't even have a *starting* here tag.
         if self.cross_state.current_here_tags.is_empty() {
+            return Ok(false);
+        }
+
+        // (imglint) An end tag only ends a body that has begun. Before the newline that starts
+        // the body, an empty tag matched the empty token at the end of the input over and over,
+        // queueing a token each time without end (an out-of-memory abort on `<<"g` + newline
+        // + `$((` + two blanks, or `$(a <<  R \` + newline).
+        if !matches!(self.cross_state.here_state, HereState::InHereDocs) {
             return Ok(false);
         }
 

@@ -1,6 +1,5 @@
 use std::path::PathBuf;
 
-
 use crate::ast;
 use crate::tokenizer::{Token, TokenEndReason, Tokenizer, TokenizerOptions, Tokens};
 
@@ -210,4 +209,3 @@ where
         }
     }
 }
-

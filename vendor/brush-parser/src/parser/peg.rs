@@ -690,9 +690,11 @@ peg::parser! {
             [Token::Word(w, num_loc) if w.chars().all(|c: char| c.is_ascii_digit())]
             &([Token::Operator(o, redir_loc) if
                     o.starts_with(['<', '>']) &&
-                    locations_are_contiguous(num_loc, redir_loc)]) {
+                    locations_are_contiguous(num_loc, redir_loc)]) {?
 
-                w.parse().unwrap()
+                // (imglint) Not `unwrap`: a number over i32 panicked. It is no descriptor then,
+                // and the digits stay a word.
+                w.parse().or(Err("file descriptor number"))
             }
 
         //
