@@ -101,7 +101,8 @@ impl Scanner<'_> {
 
     /// `$(…)` or `$((…))`: scanned to the matching parenthesis; its commands are parsed again
     /// later by the caller, as brush-parser's words are. Anything whose parentheses do not
-    /// simply nest (a `case` pattern, a comment, a here-document) ends the fast path.
+    /// simply nest (a `case` pattern, an extended glob, a comment, a here-document) ends the
+    /// fast path.
     ///
     /// brush-parser re-tokenizes the body and writes a blank that ends a word token as a space:
     /// in the word's text a tab after a word becomes a space, while a blank after a blank or an
@@ -137,9 +138,13 @@ impl Scanner<'_> {
                 b'"' => self.double_quoted()?,
                 b'$' if matches!(self.peek_at(1), Some(b'(')) => self.substitution()?,
                 b'$' if matches!(self.peek_at(1), Some(b'{')) => self.parameter()?,
-                b'$' if matches!(self.peek_at(1), Some(b'\'' | b'"')) => return None,
+                // As in `dollar`; `$[` found inside a substitution by the fuzz target.
+                b'$' if matches!(self.peek_at(1), Some(b'\'' | b'"' | b'[')) => return None,
                 b'`' | b'#' | b'\n' => return None,
                 b'<' if self.peek_at(1) == Some(b'<') => return None,
+                // An extended glob (`!(…)`, `@(…)`…) is one word token to brush-parser, so a
+                // tab after it becomes a space (found by the shell_fast_path fuzz target).
+                b'!' | b'@' | b'?' | b'+' | b'*' if self.peek_at(1) == Some(b'(') => return None,
                 _ => self.at += 1,
             }
         }
@@ -167,6 +172,7 @@ impl Scanner<'_> {
                 }
                 b'\\' => self.escaped()?,
                 b'$' if matches!(self.peek_at(1), Some(b'(')) => self.substitution()?,
+                b'$' if matches!(self.peek_at(1), Some(b'[')) => return None,
                 // brush-parser re-tokenizes `${…}` too and rewrites blanks around operators
                 // there (`${a> b}` becomes `${a>b}`): blanks and operators are left to it.
                 b'\'' | b'"' | b'`' | b'\n' | b'\t' | b' ' => return None,
