@@ -18,14 +18,17 @@ pub(super) fn program(text: &str, fast: bool) -> Option<ast::Program> {
 
 /// brush-parser's syntax tree for `text`, `None` when it rejects it.
 pub(super) fn parse_with_brush(text: &str) -> Option<ast::Program> {
-    let options = brush_parser::ParserOptions::default();
-    let mut parser = brush_parser::Parser::new(std::io::Cursor::new(text.as_bytes()), &options);
     // The parser is third-party code fed with user text; a panic inside it must not take the
     // linter down, so it is contained here and treated as "could not parse". (The panics and
     // the endless loop the fuzz targets found in it are fixed in vendor/brush-parser, see
     // VENDORED.md.)
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse_program()));
-    result.ok()?.ok()
+    std::panic::catch_unwind(|| brush_parse(text)).ok()?.ok()
+}
+
+/// brush-parser on `text`, panics and all (the regression tests call it so a panic fails them).
+pub(super) fn brush_parse(text: &str) -> Result<ast::Program, brush_parser::ParseError> {
+    let options = brush_parser::ParserOptions::default();
+    brush_parser::Parser::new(std::io::Cursor::new(text.as_bytes()), &options).parse_program()
 }
 
 /// brush-parser backtracks exponentially on unclosed parentheses (20 of them take seconds) and

@@ -166,10 +166,7 @@ fn option_values_inside_clusters() {
 
 /// brush-parser itself, without the `catch_unwind` imglint wraps it in: a panic fails the test.
 fn brush_accepts(text: &str) -> bool {
-    let options = brush_parser::ParserOptions::default();
-    brush_parser::Parser::new(std::io::Cursor::new(text.as_bytes()), &options)
-        .parse_program()
-        .is_ok()
+    syntax::brush_parse(text).is_ok()
 }
 
 #[test]

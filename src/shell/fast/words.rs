@@ -136,10 +136,8 @@ impl Scanner<'_> {
                 b'\\' => self.escaped()?,
                 b'\'' => self.single_quoted()?,
                 b'"' => self.double_quoted()?,
-                b'$' if matches!(self.peek_at(1), Some(b'(')) => self.substitution()?,
-                b'$' if matches!(self.peek_at(1), Some(b'{')) => self.parameter()?,
-                // As in `dollar`; `$[` found inside a substitution by the fuzz target.
-                b'$' if matches!(self.peek_at(1), Some(b'\'' | b'"' | b'[')) => return None,
+                // `$[` (found here by the fuzz target) ends the fast path as in a word.
+                b'$' => self.dollar()?,
                 b'`' | b'#' | b'\n' => return None,
                 b'<' if self.peek_at(1) == Some(b'<') => return None,
                 // An extended glob (`!(…)`, `@(…)`…) is one word token to brush-parser, so a
@@ -171,8 +169,7 @@ impl Scanner<'_> {
                     self.at += 1;
                 }
                 b'\\' => self.escaped()?,
-                b'$' if matches!(self.peek_at(1), Some(b'(')) => self.substitution()?,
-                b'$' if matches!(self.peek_at(1), Some(b'[')) => return None,
+                b'$' => self.dollar()?,
                 // brush-parser re-tokenizes `${…}` too and rewrites blanks around operators
                 // there (`${a> b}` becomes `${a>b}`): blanks and operators are left to it.
                 b'\'' | b'"' | b'`' | b'\n' | b'\t' | b' ' => return None,
